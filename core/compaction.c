@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Compaction's isolation scan, reduced to what seed 000 is about.
+ * Models mm/compaction.c isolate_migratepages_block(), v5.7: free pages are
+ * skipped, non-LRU movable pages go to isolate_movable_page(), LRU pages
+ * meet the racy pinned-page check before the lru_lock, are rechecked under
+ * it and isolated with a reference.
+ */
+#include <errno.h>
+#include <flagbench/compaction.h>
+#include <flagbench/kconfig.h>
+#include <flagbench/migrate.h>
+
+bool compaction_racy_check_fails(struct page *page)
+{
+	/*
+	 * Migration will fail if an anonymous page is pinned in memory,
+	 * so avoid taking lru_lock and isolating it unnecessarily in an
+	 * admittedly racy check.
+	 */
+	if (IS_ENABLED(CONFIG_FB_COMPACTION_CHECK_OPEN_CODED)) {
+		/*
+		 * Seed 000's patch: page_mapcount() open-coded, and an extra
+		 * reference allowed for file and swap cache pages.  A file page
+		 * with buffers in page->private holds one more, and is turned
+		 * away although it migrates well (Hugh Dickins's objection).
+		 */
+		return !PageCompound(page) &&
+		       page_count(page) > atomic_read(&page->_mapcount) + 1 +
+						  (!PageAnon(page) || PageSwapCache(page));
+	}
+	if (IS_ENABLED(CONFIG_FB_COMPACTION_CHECK_NO_ASSERT))
+		return !page_mapping(page) &&
+		       page_count(page) > _page_mapcount(page);
+	/* v5.7: page_mapcount() asserts !PageSlab, which the race breaks. */
+	return !page_mapping(page) && page_count(page) > page_mapcount(page);
+}
+
+unsigned long isolate_migratepages_block(struct compact_control *cc,
+					 unsigned long low_pfn,
+					 unsigned long end_pfn)
+{
+	for (; low_pfn < end_pfn; low_pfn++) {
+		struct page *page = pfn_to_page(low_pfn);
+		struct lruvec *lruvec;
+
+		if (PageBuddy(page))
+			continue;
+
+		if (!PageLRU(page)) {
+			/* Non-LRU movable pages (balloon, zsmalloc, ...). */
+			if (unlikely(__PageMovable(page)) && !PageIsolated(page) &&
+			    !isolate_movable_page(page, 0))
+				cc->nr_movable++;
+			continue;
+		}
+
+		if (compaction_racy_check_fails(page)) {
+			cc->nr_racy_skipped++;
+			continue;
+		}
+
+		lruvec = page_lruvec(page);
+		if (!lruvec)
+			continue;
+		spin_lock(&lruvec->lru_lock);
+		/* Recheck PageLRU and take a reference, as __isolate_lru_page. */
+		if (!PageLRU(page) || !get_page_unless_zero(page)) {
+			spin_unlock(&lruvec->lru_lock);
+			continue;
+		}
+		ClearPageLRU(page);
+		lruvec->nr_pages--;
+		spin_unlock(&lruvec->lru_lock);
+		cc->nr_migratepages++;
+	}
+	return low_pfn;
+}

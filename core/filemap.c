@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The page lock's sleeping side: hashed wait queues and PG_waiters.
+ * Models mm/filemap.c, v5.17 (wait_on_page_bit_common, wake_up_page_bit,
+ * unlock_page) and v5.0 (put_and_wait_on_page_locked's DROP behaviour);
+ * with the v2.6.34 layout, which has no PG_waiters, unlock_page wakes
+ * whenever the hashed queue is non-empty, as 2.6.34 did.
+ *
+ * Each waiter sleeps on its own futex word, set by the waker that removes
+ * it from the queue (the kernel's WQ_FLAG_WOKEN), so waiters of other pages
+ * hashed to the same queue can never rescue a lost wake-up by accident.
+ * Simplified: the v5.17 lock hand-off to an exclusive waiter is not
+ * modelled; a woken exclusive waiter retries test_and_set_bit_lock.
+ */
+#include <errno.h>
+#include <flagbench/list.h>
+#include <flagbench/pagemap.h>
+#include <flagbench/spinlock.h>
+
+#define PAGE_WAIT_TABLE_BITS 8
+#define PAGE_WAIT_TABLE_SIZE (1 << PAGE_WAIT_TABLE_BITS)
+#define GOLDEN_RATIO_64 0x61C8864680B583EBull
+
+struct wait_queue_head {
+	spinlock_t lock;
+	struct list_head head;
+} __aligned(64);
+
+struct wait_page_queue {
+	struct page *page;
+	int bit_nr;
+	enum behavior behavior;
+	uint32_t woken;		/* futex word: 1 once a waker dequeued us */
+	struct list_head entry;
+};
+
+static struct wait_queue_head page_wait_table[PAGE_WAIT_TABLE_SIZE];
+
+__attribute__((constructor)) static void page_wait_table_init(void)
+{
+	int i;
+
+	for (i = 0; i < PAGE_WAIT_TABLE_SIZE; i++) {
+		spin_lock_init(&page_wait_table[i].lock);
+		INIT_LIST_HEAD(&page_wait_table[i].head);
+	}
+}
+
+/* hash_ptr() of include/linux/hash.h */
+static struct wait_queue_head *page_waitqueue(struct page *page)
+{
+	uint64_t h = (uint64_t)(uintptr_t)page * GOLDEN_RATIO_64;
+
+	return &page_wait_table[h >> (64 - PAGE_WAIT_TABLE_BITS)];
+}
+
+/* Under q->lock: does the bit let this waiter through now? */
+static bool page_bit_acquired(struct page *page, int bit_nr,
+			      enum behavior behavior)
+{
+	if (behavior == EXCLUSIVE)
+		return !test_and_set_bit_lock(bit_nr, &page->flags);
+	return !test_bit(bit_nr, &page->flags);
+}
+
+int wait_on_page_bit_common(struct page *page, int bit_nr,
+			    enum behavior behavior)
+{
+	struct wait_queue_head *q = page_waitqueue(page);
+	struct wait_page_queue wait = {
+		.page = page,
+		.bit_nr = bit_nr,
+		.behavior = behavior,
+	};
+	bool dropped = false;
+	int ret;
+
+	for (;;) {
+		__atomic_store_n(&wait.woken, 0, __ATOMIC_RELAXED);
+		spin_lock(&q->lock);
+		/*
+		 * Announce ourselves before the last look at the bit: the
+		 * unlocker clears PG_locked and then tests PG_waiters, so one
+		 * of us sees the other.  Unless a non-atomic RMW of the flags
+		 * word wipes PG_waiters in between (seed 001).
+		 */
+		SetPageWaiters(page);
+		if (page_bit_acquired(page, bit_nr, behavior)) {
+			spin_unlock(&q->lock);
+			ret = 0;
+			goto out;
+		}
+		list_add_tail(&wait.entry, &q->head);
+		spin_unlock(&q->lock);
+
+		/* v5.0 DROP: the reference goes once we are queued. */
+		if (behavior == DROP && !dropped) {
+			put_page(page);
+			dropped = true;
+		}
+
+		ret = futex_wait_deadline(&wait.woken, 0);
+		if (ret) {
+			spin_lock(&q->lock);
+			if (!__atomic_load_n(&wait.woken, __ATOMIC_ACQUIRE))
+				list_del_init(&wait.entry);
+			else
+				ret = 0;	/* woken just as time ran out */
+			spin_unlock(&q->lock);
+			if (ret)
+				return ret;	/* the wake-up never came */
+		}
+		/* A DROP waiter must not look at the page again. */
+		if (behavior == DROP)
+			return 0;
+		if (behavior == EXCLUSIVE) {
+			if (!test_and_set_bit_lock(bit_nr, &page->flags))
+				return 0;
+		} else if (!test_bit(bit_nr, &page->flags)) {
+			return 0;
+		}
+	}
+out:
+	if (behavior == DROP && !dropped)
+		put_page(page);
+	return ret;
+}
+
+int put_and_wait_on_page_locked(struct page *page)
+{
+	return wait_on_page_bit_common(page, PG_locked, DROP);
+}
+
+void wake_up_page_bit(struct page *page, int bit_nr)
+{
+	struct wait_queue_head *q = page_waitqueue(page);
+	struct list_head *pos, *next;
+	bool page_match = false;
+
+	spin_lock(&q->lock);
+	for (pos = q->head.next; pos != &q->head; pos = next) {
+		struct wait_page_queue *wait =
+			container_of(pos, struct wait_page_queue, entry);
+
+		next = pos->next;
+		if (wait->page != page || wait->bit_nr != bit_nr)
+			continue;
+		page_match = true;
+		/* Someone took the lock already: leave the waiter queued. */
+		if (wait->behavior == EXCLUSIVE && test_bit(bit_nr, &page->flags))
+			break;
+		list_del_init(&wait->entry);
+		__atomic_store_n(&wait->woken, 1, __ATOMIC_RELEASE);
+		futex_wake(&wait->woken, 1);
+		if (wait->behavior == EXCLUSIVE)
+			break;
+	}
+	/*
+	 * v5.17: with no waiter left for this page, PG_waiters goes; a queue
+	 * shared with other pages may leave it set, which is only slower.
+	 */
+	if (FB_HAVE_PG_WAITERS() && (list_empty(&q->head) || !page_match))
+		ClearPageWaiters(page);
+	spin_unlock(&q->lock);
+}
+
+static bool page_waitqueue_active(struct page *page)
+{
+	struct wait_queue_head *q = page_waitqueue(page);
+
+	return READ_ONCE(q->head.next) != &q->head;
+}
+
+void unlock_page(struct page *page)
+{
+	VM_BUG_ON_PAGE(!PageLocked(page), page);
+	if (FB_HAVE_PG_WAITERS()) {
+		/* PG_waiters is bit 7: the unlock tells us, in one atomic op. */
+		_Static_assert(PG_waiters < 0 || (PG_waiters == 7 && PG_locked < 7),
+			       "PG_waiters must be bit 7, in PG_locked's byte");
+		if (clear_bit_unlock_is_negative_byte(PG_locked, &page->flags))
+			wake_up_page_bit(page, PG_locked);
+		return;
+	}
+	/* v2.6.34: no PG_waiters; look at the hashed queue after the unlock. */
+	clear_bit_unlock(PG_locked, &page->flags);
+	smp_mb__after_atomic();
+	if (page_waitqueue_active(page))
+		wake_up_page_bit(page, PG_locked);
+}

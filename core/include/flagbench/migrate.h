@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Page migration: isolating movable pages, moving the mapping under a frozen
+ * refcount, migration entries and the faults that meet them.
+ * Models mm/migrate.c of v6.1 (isolate_movable_page), v5.17 (putback and
+ * move_to_new_page's PG_isolated handling), v5.0 (migrate_page_move_mapping,
+ * __migration_entry_wait) and v2.6.34 with seed 003's patch
+ * (unmap_and_move, remove_migration_ptes, dangling entries).
+ */
+#ifndef FLAGBENCH_MIGRATE_H
+#define FLAGBENCH_MIGRATE_H
+
+#include <flagbench/pagemap.h>
+#include <flagbench/swapops.h>
+
+#define MIGRATEPAGE_SUCCESS 0
+typedef unsigned int isolate_mode_t;
+
+/* The model's one movable-page driver (mm/balloon_compaction.c, v6.1). */
+extern const struct movable_operations balloon_mops;
+
+/* v6.1 __SetPageMovable(): the mapping word says "movable, ops here". */
+static __always_inline void __SetPageMovable(struct page *page,
+					     const struct movable_operations *mops)
+{
+	WRITE_ONCE(page->mapping, (struct address_space *)((unsigned long)mops |
+							   PAGE_MAPPING_MOVABLE));
+}
+
+static __always_inline void __ClearPageMovable(struct page *page)
+{
+	WRITE_ONCE(page->mapping, (struct address_space *)PAGE_MAPPING_MOVABLE);
+}
+
+static __always_inline const struct movable_operations *
+page_movable_ops(struct page *page)
+{
+	return (const struct movable_operations *)
+		((unsigned long)READ_ONCE(page->mapping) - PAGE_MAPPING_MOVABLE);
+}
+
+/* mm/compaction.c v6.1; the page must be locked. */
+bool PageMovable(struct page *page);
+
+/*
+ * 0 when isolated (a reference held, PG_isolated set); -EBUSY when not;
+ * -EFAULT when the checks let a page through whose mapping word is not a
+ * movable_operations: the kernel would call through that pointer and crash
+ * (seed 004's slab page taken as movable).  Counted at its own site too.
+ */
+int isolate_movable_page(struct page *page, isolate_mode_t mode);
+
+/* Called with the page locked: the driver takes it back, PG_isolated goes. */
+void putback_movable_page(struct page *page);
+/* mm/migrate.c v5.17 putback_movable_pages() for one isolated page. */
+int putback_movable_pages_one(struct page *page);
+/* Called with both pages locked; clears PG_isolated on success (v5.17). */
+int move_to_new_page(struct page *newpage, struct page *page);
+
+/* Attach fs-private data, with the reference a filesystem should take. */
+void attach_page_private(struct page *page, unsigned long data);
+/* Migrate the page cache entry and refcount from @page to @newpage. */
+int migrate_page_move_mapping(struct address_space *mapping,
+			      struct page *newpage, struct page *page,
+			      int extra_count);
+/* Migration's final refcount check: what a page with a mapping must hold. */
+int expected_page_refs(struct page *page);
+
+/* Replace every pte mapping @page by a migration entry (TTU_MIGRATION). */
+int try_to_unmap(struct page *page);
+/* Turn @ptep's entry for @old back into a pte of @new, under the ptl. */
+int remove_migration_pte(struct page *new, struct mm_struct *mm, pte_t *ptep,
+			 struct page *old);
+void remove_migration_ptes(struct anon_vma *anon_vma, struct page *old,
+			   struct page *new);
+
+/*
+ * Migrate the locked-by-us @page to the free @newpage: lock, unmap into
+ * migration entries, move the mapping under a frozen refcount, restore the
+ * ptes (to @newpage on success), unlock.  0 or -EAGAIN/-ETIMEDOUT.
+ */
+int unmap_and_move(struct page *newpage, struct page *page);
+
+/*
+ * A fault met a swap pte.  If it is a migration entry, take a reference
+ * and wait for migration to finish (put_and_wait_on_page_locked), or, with
+ * the cleanup knob, remove a dangling entry to an unlocked page.
+ * Returns 0 (fault again), or -ETIMEDOUT if the wait hit the deadline.
+ */
+int __migration_entry_wait(struct mm_struct *mm, pte_t *ptep);
+
+/* How many dangling entries this thread removed (the cleanup knob). */
+extern __thread unsigned long migration_dangling_removed;
+
+#endif /* FLAGBENCH_MIGRATE_H */

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The page lock, PG_waiters and the page wait queues.
+ * Models include/linux/pagemap.h and mm/filemap.c, v5.17 (lock_page,
+ * unlock_page, wait_on_page_bit_common) and v5.0 (put_and_wait_on_page_locked).
+ *
+ * Where the kernel sleeps in TASK_UNINTERRUPTIBLE, the model's waits end
+ * at the task's deadline (sched.h) and return -ETIMEDOUT: the lock is then
+ * NOT held, and current->missed_wakeups says why.
+ */
+#ifndef FLAGBENCH_PAGEMAP_H
+#define FLAGBENCH_PAGEMAP_H
+
+#include <errno.h>
+#include <flagbench/mm.h>
+#include <flagbench/sched.h>
+
+enum behavior {
+	EXCLUSIVE,	/* lock_page(): take the bit on wake-up */
+	SHARED,		/* wait_on_page_locked(): wait for it to clear */
+	DROP,		/* put_and_wait_on_page_locked(): drop our ref first */
+};
+
+static __always_inline bool trylock_page(struct page *page)
+{
+	return likely(!test_and_set_bit_lock(PG_locked, &page->flags));
+}
+
+static __always_inline bool folio_trylock(struct folio *folio)
+{
+	return trylock_page(&folio->page);
+}
+
+int wait_on_page_bit_common(struct page *page, int bit_nr,
+			    enum behavior behavior);
+
+static __always_inline int __lock_page(struct page *page)
+{
+	return wait_on_page_bit_common(page, PG_locked, EXCLUSIVE);
+}
+
+/* Returns 0 with the page locked, or -ETIMEDOUT without it. */
+static __always_inline int lock_page(struct page *page)
+{
+	if (trylock_page(page))
+		return 0;
+	return __lock_page(page);
+}
+
+static __always_inline int wait_on_page_locked(struct page *page)
+{
+	if (!PageLocked(page))
+		return 0;
+	return wait_on_page_bit_common(page, PG_locked, SHARED);
+}
+
+/*
+ * Drop a reference and wait for the page to be unlocked, without touching
+ * the page after the put (mm/filemap.c v5.0): migration may free it.
+ */
+int put_and_wait_on_page_locked(struct page *page);
+
+void wake_up_page_bit(struct page *page, int bit_nr);
+void unlock_page(struct page *page);
+
+static __always_inline void folio_unlock(struct folio *folio)
+{
+	unlock_page(&folio->page);
+}
+
+#endif /* FLAGBENCH_PAGEMAP_H */

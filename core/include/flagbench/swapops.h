@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Page table entries, swap entries and migration entries.
+ * Models include/linux/swapops.h and include/linux/swap.h, v2.6.34 and v5.0
+ * (unchanged between them for what is modelled here).
+ */
+#ifndef FLAGBENCH_SWAPOPS_H
+#define FLAGBENCH_SWAPOPS_H
+
+#include <flagbench/mm.h>
+#include <flagbench/spinlock.h>
+
+#define MAX_SWAPFILES_SHIFT 5
+#define SWP_MIGRATION_NUM 2
+#define SWP_HWPOISON_NUM 1
+#define MAX_SWAPFILES                                                          \
+	((1 << MAX_SWAPFILES_SHIFT) - SWP_MIGRATION_NUM - SWP_HWPOISON_NUM)
+#define SWP_HWPOISON MAX_SWAPFILES
+#define SWP_MIGRATION_READ (MAX_SWAPFILES + SWP_HWPOISON_NUM)
+#define SWP_MIGRATION_WRITE (MAX_SWAPFILES + SWP_HWPOISON_NUM + 1)
+
+typedef struct {
+	unsigned long val;
+} swp_entry_t;
+
+#define SWP_TYPE_SHIFT(e) (sizeof((e).val) * 8 - MAX_SWAPFILES_SHIFT)
+#define SWP_OFFSET_MASK(e) ((1UL << SWP_TYPE_SHIFT(e)) - 1)
+
+static __always_inline swp_entry_t swp_entry(unsigned long type,
+					     unsigned long offset)
+{
+	swp_entry_t ret;
+
+	ret.val = (type << SWP_TYPE_SHIFT(ret)) | (offset & SWP_OFFSET_MASK(ret));
+	return ret;
+}
+
+static __always_inline unsigned int swp_type(swp_entry_t entry)
+{
+	return entry.val >> SWP_TYPE_SHIFT(entry);
+}
+
+static __always_inline unsigned long swp_offset(swp_entry_t entry)
+{
+	return entry.val & SWP_OFFSET_MASK(entry);
+}
+
+/*
+ * A pte, with an architecture-neutral encoding in the spirit of x86's:
+ * bit 0 present; a present pte holds the pfn from bit 12; a swap pte holds
+ * the type in bits 1-5 and the offset from bit 7.
+ */
+typedef struct {
+	unsigned long pte;
+} pte_t;
+
+#define _PAGE_PRESENT 0x1UL
+#define PAGE_SHIFT 12
+
+static __always_inline bool pte_none(pte_t pte)
+{
+	return pte.pte == 0;
+}
+
+static __always_inline bool pte_present(pte_t pte)
+{
+	return pte.pte & _PAGE_PRESENT;
+}
+
+static __always_inline pte_t mk_pte(struct page *page)
+{
+	pte_t pte = { (page_to_pfn(page) << PAGE_SHIFT) | _PAGE_PRESENT };
+
+	return pte;
+}
+
+static __always_inline unsigned long pte_pfn(pte_t pte)
+{
+	return pte.pte >> PAGE_SHIFT;
+}
+
+static __always_inline bool is_swap_pte(pte_t pte)
+{
+	return !pte_none(pte) && !pte_present(pte);
+}
+
+static __always_inline pte_t swp_entry_to_pte(swp_entry_t entry)
+{
+	pte_t pte = { ((unsigned long)swp_type(entry) << 1) |
+		      (swp_offset(entry) << 7) };
+
+	return pte;
+}
+
+static __always_inline swp_entry_t pte_to_swp_entry(pte_t pte)
+{
+	return swp_entry((pte.pte >> 1) & ((1UL << MAX_SWAPFILES_SHIFT) - 1),
+			 pte.pte >> 7);
+}
+
+static __always_inline swp_entry_t make_migration_entry(struct page *page,
+							int write)
+{
+	return swp_entry(write ? SWP_MIGRATION_WRITE : SWP_MIGRATION_READ,
+			 page_to_pfn(page));
+}
+
+static __always_inline int is_migration_entry(swp_entry_t entry)
+{
+	return unlikely(swp_type(entry) == SWP_MIGRATION_READ ||
+			swp_type(entry) == SWP_MIGRATION_WRITE);
+}
+
+/*
+ * Any use of a migration entry may only occur while the page is locked:
+ * the BUG_ON that dangling entries hit in seed 003.  @lock_required is
+ * Mel Gorman's parameter from that thread; strict callers pass true.
+ */
+static __always_inline struct page *migration_entry_to_page(swp_entry_t entry,
+							    bool lock_required)
+{
+	struct page *p = pfn_to_page(swp_offset(entry));
+
+	BUG_ON(!PageLocked(p) && lock_required);
+	return p;
+}
+
+/*
+ * The reverse map of an anonymous page: page->mapping points here (with
+ * PAGE_MAPPING_ANON), and lists the ptes that map the page.
+ */
+#define ANON_VMA_MAX_PTES 4
+
+struct mm_struct {
+	spinlock_t page_table_lock;	/* the ptl of every pte of this mm */
+};
+
+struct anon_vma {
+	struct mm_struct *mm;
+	int nr_ptes;
+	pte_t *ptes[ANON_VMA_MAX_PTES];
+};
+
+static __always_inline struct anon_vma *page_anon_vma(struct page *page)
+{
+	unsigned long mapping = (unsigned long)READ_ONCE(page->mapping);
+
+	if ((mapping & PAGE_MAPPING_FLAGS) != PAGE_MAPPING_ANON)
+		return NULL;
+	return (struct anon_vma *)(mapping - PAGE_MAPPING_ANON);
+}
+
+/* Map @page at @ptep for the first time (do_anonymous_page's part). */
+void page_add_new_anon_rmap(struct page *page, struct anon_vma *anon_vma,
+			    pte_t *ptep);
+
+#endif /* FLAGBENCH_SWAPOPS_H */

@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Page migration: see include/flagbench/migrate.h for which release each
+ * function follows.  The knobs choose the code the seeds' patches changed.
+ */
+#include <errno.h>
+#include <flagbench/kconfig.h>
+#include <flagbench/migrate.h>
+
+__thread unsigned long migration_dangling_removed;
+
+/* mm/balloon_compaction.c, v6.1: a driver that always lets go. */
+static bool balloon_page_isolate(struct page *page, int mode)
+{
+	(void)page;
+	(void)mode;
+	return true;
+}
+
+static int balloon_page_migrate(struct page *dst, struct page *src, int mode)
+{
+	(void)mode;
+	__SetPageMovable(dst, page_movable_ops(src));
+	return MIGRATEPAGE_SUCCESS;
+}
+
+static void balloon_page_putback(struct page *page)
+{
+	(void)page;
+}
+
+const struct movable_operations balloon_mops __aligned(8) = {
+	.isolate_page = balloon_page_isolate,
+	.migrate_page = balloon_page_migrate,
+	.putback_page = balloon_page_putback,
+};
+
+/*
+ * The kernel would call through whatever page_movable_ops() returns; the
+ * model only knows one driver, so anything else is the wild pointer that
+ * crashes seed 004's kernel.
+ */
+static bool movable_ops_valid(const struct movable_operations *mops)
+{
+	return mops == &balloon_mops;
+}
+
+/*
+ * Seed 001: PG_isolated changes under the page lock, while a waiter may be
+ * setting PG_waiters in the same word.  The fix made these atomic.
+ */
+static __always_inline void migrate_set_isolated(struct page *page)
+{
+	if (IS_ENABLED(CONFIG_FB_ISOLATED_BITOPS_ATOMIC))
+		SetPageIsolated(page);
+	else
+		__SetPageIsolated(page);
+}
+
+static __always_inline void migrate_clear_isolated(struct page *page)
+{
+	if (IS_ENABLED(CONFIG_FB_ISOLATED_BITOPS_ATOMIC))
+		ClearPageIsolated(page);
+	else
+		__ClearPageIsolated(page);
+}
+
+bool PageMovable(struct page *page)
+{
+	VM_BUG_ON_PAGE(!PageLocked(page), page);
+	if (!__PageMovable(page))
+		return false;
+	return page_movable_ops(page) != NULL;
+}
+
+/* Between isolate_movable_page()'s checks; pairs with the slab's smp_wmb. */
+static __always_inline void movable_check_rmb(void)
+{
+	if (IS_ENABLED(CONFIG_FB_SLAB_BARRIERS_WMB_RMB))
+		smp_rmb();
+}
+
+/* The checks before the page lock, in the order movable_check selects. */
+static __always_inline bool movable_precheck_fails(struct page *page)
+{
+	if (IS_ENABLED(CONFIG_FB_MOVABLE_CHECK_SLAB_MOVABLE)) {
+		if (unlikely(PageSlab(page)))
+			return true;
+		movable_check_rmb();
+		return unlikely(!__PageMovable(page));
+	}
+	if (IS_ENABLED(CONFIG_FB_MOVABLE_CHECK_SLAB_MOVABLE_SLAB)) {
+		/* v6.2 (8b8817630ae8) */
+		if (unlikely(PageSlab(page)))
+			return true;
+		/* Pairs with smp_wmb() in slab freeing, e.g. SLUB's __free_slab() */
+		movable_check_rmb();
+		if (unlikely(!__PageMovable(page)))
+			return true;
+		/* Pairs with smp_wmb() in slab allocation, e.g. SLUB's alloc_slab_page() */
+		movable_check_rmb();
+		return unlikely(PageSlab(page));
+	}
+	if (IS_ENABLED(CONFIG_FB_MOVABLE_CHECK_MOVABLE_SLAB_MOVABLE)) {
+		/* Vlastimil Babka's second thought in seed 004 */
+		if (unlikely(!__PageMovable(page)))
+			return true;
+		movable_check_rmb();
+		if (unlikely(PageSlab(page)))
+			return true;
+		movable_check_rmb();
+		return unlikely(!__PageMovable(page));
+	}
+	/* v6.1: no slab test at all. */
+	return unlikely(!__PageMovable(page));
+}
+
+int isolate_movable_page(struct page *page, isolate_mode_t mode)
+{
+	const struct movable_operations *mops;
+	int ret = -EBUSY;
+
+	/*
+	 * Avoid burning cycles with pages that are yet under __free_pages(),
+	 * or just got freed under us.
+	 */
+	if (unlikely(!get_page_unless_zero(page)))
+		goto out;
+
+	/*
+	 * Check movable flag before taking the page lock because
+	 * we use non-atomic bitops on newly allocated page flags so
+	 * unconditionally grabbing the lock ruins page's owner side.
+	 */
+	if (movable_precheck_fails(page))
+		goto out_putpage;
+
+	if (unlikely(!trylock_page(page)))
+		goto out_putpage;
+
+	if (!PageMovable(page) || PageIsolated(page))
+		goto out_no_isolated;
+
+	mops = page_movable_ops(page);
+	VM_BUG_ON_PAGE(!mops, page);
+	if (!movable_ops_valid(mops)) {
+		/* Here the kernel jumps through a slab's list pointer. */
+		BUG_ON(!movable_ops_valid(mops));
+		ret = -EFAULT;
+		goto out_no_isolated;
+	}
+
+	if (!mops->isolate_page(page, mode))
+		goto out_no_isolated;
+
+	/* Driver shouldn't use PG_isolated bit of page->flags */
+	WARN_ON_ONCE(PageIsolated(page));
+	migrate_set_isolated(page);
+	unlock_page(page);
+	return 0;
+
+out_no_isolated:
+	unlock_page(page);
+out_putpage:
+	put_page(page);
+out:
+	return ret;
+}
+
+void putback_movable_page(struct page *page)
+{
+	const struct movable_operations *mops = page_movable_ops(page);
+
+	mops->putback_page(page);
+	migrate_clear_isolated(page);
+}
+
+int putback_movable_pages_one(struct page *page)
+{
+	int ret;
+
+	/*
+	 * We isolated non-lru movable page so here we can use
+	 * __PageMovable because LRU page's mapping cannot have
+	 * PAGE_MAPPING_MOVABLE.
+	 */
+	if (unlikely(__PageMovable(page))) {
+		VM_BUG_ON_PAGE(!PageIsolated(page), page);
+		ret = lock_page(page);
+		if (ret)
+			return ret;	/* never woken: the page stays isolated */
+		if (PageMovable(page))
+			putback_movable_page(page);
+		else
+			migrate_clear_isolated(page);
+		unlock_page(page);
+	}
+	put_page(page);
+	return 0;
+}
+
+int expected_page_refs(struct page *page)
+{
+	int expected_count = 1;
+
+	if (page_mapping(page))
+		expected_count += 1 + page_has_private(page);
+	return expected_count;
+}
+
+void attach_page_private(struct page *page, unsigned long data)
+{
+	/*
+	 * PagePrivate promises a reference that expected_page_refs() counts.
+	 * With surplus_put, it is the one the v5.0-rc iomap code gave back
+	 * without having taken it (fixed by 8e47a457321c, seed 002): the
+	 * count is one short and a freeze can succeed under a reader.
+	 */
+	if (!IS_ENABLED(CONFIG_FB_SURPLUS_PUT_ON))
+		get_page(page);
+	page->private = data;
+	SetPagePrivate(page);
+}
+
+int migrate_page_move_mapping(struct address_space *mapping,
+			      struct page *newpage, struct page *page,
+			      int extra_count)
+{
+	int expected_count = expected_page_refs(page) + extra_count;
+
+	if (!mapping) {
+		/* Anonymous page without mapping */
+		if (page_count(page) != expected_count)
+			return -EAGAIN;
+		newpage->index = page->index;
+		newpage->mapping = page->mapping;
+		if (PageSwapBacked(page))
+			__SetPageSwapBacked(newpage);
+		return MIGRATEPAGE_SUCCESS;
+	}
+
+	spin_lock(&mapping->i_pages_lock);
+	if (page_count(page) != expected_count ||
+	    READ_ONCE(page->mapping) != mapping) {
+		spin_unlock(&mapping->i_pages_lock);
+		return -EAGAIN;
+	}
+	/* From here nobody may take a new reference: get_page_unless_zero fails. */
+	if (!page_ref_freeze(page, expected_count)) {
+		spin_unlock(&mapping->i_pages_lock);
+		return -EAGAIN;
+	}
+
+	/* Now we know that no one else is looking at the page. */
+	newpage->index = page->index;
+	newpage->mapping = page->mapping;
+	page_ref_add(newpage, 1);	/* add cache reference */
+	if (PageSwapBacked(page)) {
+		__SetPageSwapBacked(newpage);
+		if (PageSwapCache(page)) {
+			SetPageSwapCache(newpage);
+			newpage->private = page->private;
+		}
+	}
+	if (PageDirty(page)) {
+		ClearPageDirty(page);
+		SetPageDirty(newpage);
+	}
+	/*
+	 * Drop cache reference from old page by unfreezing
+	 * to one less reference.
+	 */
+	page_ref_unfreeze(page, expected_count - 1);
+	spin_unlock(&mapping->i_pages_lock);
+	return MIGRATEPAGE_SUCCESS;
+}
+
+int move_to_new_page(struct page *newpage, struct page *page)
+{
+	int rc;
+
+	VM_BUG_ON_PAGE(!PageLocked(page), page);
+	VM_BUG_ON_PAGE(!PageLocked(newpage), newpage);
+
+	if (likely(!__PageMovable(page))) {
+		rc = migrate_page_move_mapping(page_mapping(page), newpage,
+					       page, 0);
+		/* Anon and movable mappings stay for PageAnon() until the free. */
+		if (rc == MIGRATEPAGE_SUCCESS &&
+		    !((unsigned long)page->mapping & PAGE_MAPPING_FLAGS))
+			page->mapping = NULL;
+		return rc;
+	}
+
+	/*
+	 * In case of non-lru page, it could be released after
+	 * isolation step. In that case, we shouldn't try migration.
+	 */
+	VM_BUG_ON_PAGE(!PageIsolated(page), page);
+	if (!PageMovable(page)) {
+		migrate_clear_isolated(page);
+		return MIGRATEPAGE_SUCCESS;
+	}
+	rc = page_movable_ops(page)->migrate_page(newpage, page, 0);
+	if (rc == MIGRATEPAGE_SUCCESS && __PageMovable(page)) {
+		/*
+		 * We clear PG_movable under page_lock so any compactor
+		 * cannot try to migrate this page.
+		 */
+		migrate_clear_isolated(page);
+	}
+	return rc;
+}
+
+void page_add_new_anon_rmap(struct page *page, struct anon_vma *anon_vma,
+			    pte_t *ptep)
+{
+	/* The caller's reference becomes the pte's. */
+	WRITE_ONCE(page->mapping, (struct address_space *)
+		   ((unsigned long)anon_vma | PAGE_MAPPING_ANON));
+	if (anon_vma->nr_ptes < ANON_VMA_MAX_PTES)
+		anon_vma->ptes[anon_vma->nr_ptes++] = ptep;
+	atomic_inc(&page->_mapcount);
+	spin_lock(&anon_vma->mm->page_table_lock);
+	WRITE_ONCE(*ptep, mk_pte(page));
+	spin_unlock(&anon_vma->mm->page_table_lock);
+}
+
+int try_to_unmap(struct page *page)
+{
+	struct anon_vma *anon_vma = page_anon_vma(page);
+	int i;
+
+	if (!anon_vma)
+		return !page_mapped(page);
+	for (i = 0; i < anon_vma->nr_ptes; i++) {
+		spinlock_t *ptl = &anon_vma->mm->page_table_lock;
+		pte_t *ptep = anon_vma->ptes[i];
+		pte_t pte;
+
+		spin_lock(ptl);
+		pte = READ_ONCE(*ptep);
+		if (pte_present(pte) && pte_pfn(pte) == page_to_pfn(page)) {
+			/* try_to_unmap_one(TTU_MIGRATION) */
+			WRITE_ONCE(*ptep, swp_entry_to_pte(
+						  make_migration_entry(page, 1)));
+			atomic_dec(&page->_mapcount);	/* page_remove_rmap */
+			put_page(page);	/* the pte's reference */
+		}
+		spin_unlock(ptl);
+	}
+	return !page_mapped(page);
+}
+
+int remove_migration_pte(struct page *new, struct mm_struct *mm, pte_t *ptep,
+			 struct page *old)
+{
+	spinlock_t *ptl = &mm->page_table_lock;
+	swp_entry_t entry;
+	pte_t pte;
+
+	spin_lock(ptl);
+	pte = READ_ONCE(*ptep);
+	if (!is_swap_pte(pte))
+		goto unlock;
+	entry = pte_to_swp_entry(pte);
+	if (!is_migration_entry(entry) ||
+	    migration_entry_to_page(entry, true) != old)
+		goto unlock;
+	get_page(new);
+	atomic_inc(&new->_mapcount);	/* page_add_anon_rmap */
+	WRITE_ONCE(*ptep, mk_pte(new));
+unlock:
+	spin_unlock(ptl);
+	return 1;
+}
+
+void remove_migration_ptes(struct anon_vma *anon_vma, struct page *old,
+			   struct page *new)
+{
+	int i;
+
+	if (!anon_vma)
+		return;
+	for (i = 0; i < anon_vma->nr_ptes; i++)
+		remove_migration_pte(new, anon_vma->mm, anon_vma->ptes[i], old);
+}
+
+int unmap_and_move(struct page *newpage, struct page *page)
+{
+	struct anon_vma *anon_vma;
+	int rc;
+
+	rc = lock_page(page);
+	if (rc)
+		return rc;
+
+	anon_vma = page_anon_vma(page);
+	/*
+	 * Seed 003: the migration of an unmapped swapcache page could have
+	 * left a dangling migration pte due to the lack of certainty about
+	 * an anon_vma.  The model takes that path for every swap cache page.
+	 */
+	if (IS_ENABLED(CONFIG_FB_DANGLING_ENTRY_ON) && PageSwapCache(page))
+		anon_vma = NULL;
+
+	if (!trylock_page(newpage)) {
+		rc = -EAGAIN;
+		goto unlock;
+	}
+	try_to_unmap(page);
+	rc = page_mapped(page) ? -EAGAIN : move_to_new_page(newpage, page);
+	remove_migration_ptes(anon_vma, page, rc ? page : newpage);
+	unlock_page(newpage);
+unlock:
+	unlock_page(page);
+	return rc;
+}
+
+int __migration_entry_wait(struct mm_struct *mm, pte_t *ptep)
+{
+	bool lock_required = !IS_ENABLED(CONFIG_FB_MIGRATION_ENTRY_CLEANUP);
+	spinlock_t *ptl = &mm->page_table_lock;
+	swp_entry_t entry;
+	struct page *page;
+	pte_t pte;
+	int ret;
+
+recheck:
+	spin_lock(ptl);
+	pte = READ_ONCE(*ptep);
+	if (!is_swap_pte(pte))
+		goto out;
+	entry = pte_to_swp_entry(pte);
+	if (!is_migration_entry(entry))
+		goto out;
+	page = migration_entry_to_page(entry, lock_required);
+
+	/*
+	 * Once page cache replacement of page migration started, page_count
+	 * is zero; but we must not call put_and_wait_on_page_locked() without
+	 * a ref. Use get_page_unless_zero(), and just fault again if it fails.
+	 */
+	if (!get_page_unless_zero(page))
+		goto out;
+
+	/* Seed 003's patch: if unlocked, this is a dangling migration pte. */
+	if (!lock_required && !PageLocked(page)) {
+		spin_unlock(ptl);
+		ret = lock_page(page);
+		if (!ret) {
+			remove_migration_pte(page, mm, ptep, page);
+			unlock_page(page);
+			migration_dangling_removed++;
+		}
+		put_page(page);
+		if (ret)
+			return ret;
+		goto recheck;
+	}
+	spin_unlock(ptl);
+	return put_and_wait_on_page_locked(page);
+out:
+	spin_unlock(ptl);
+	return 0;
+}

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Slab pages coming from and going back to the page allocator.
+ * Models mm/slub.c alloc_slab_page() and __free_slab(), v6.1, with the
+ * smp_wmb()s and the free-side reordering of seed 004's patch (slab_barriers)
+ * and slab pages that never hold a reference (slab_refcount=frozen).
+ */
+#include <flagbench/barrier.h>
+#include <flagbench/kconfig.h>
+#include <flagbench/slab.h>
+
+struct page *alloc_slab_page(struct kmem_cache *s, struct page *page)
+{
+	struct folio *folio = page_folio(page);
+
+	if (IS_ENABLED(CONFIG_FB_SLAB_REFCOUNT_FROZEN))
+		post_alloc_hook(page);	/* refcount stays 0: folio_try_get fails */
+	else
+		prep_new_page(page);
+
+	__folio_set_slab(folio);
+	if (IS_ENABLED(CONFIG_FB_SLAB_BARRIERS_WMB_RMB)) {
+		/* Make the flag visible before any changes to folio->mapping */
+		smp_wmb();
+	}
+	/* The slab now uses the word that is folio->mapping for itself. */
+	WRITE_ONCE(page->slab_cache, s->mapping_word);
+	return page;
+}
+
+void __free_slab(struct kmem_cache *s, struct page *page)
+{
+	struct folio *folio = page_folio(page);
+
+	(void)s;
+	if (IS_ENABLED(CONFIG_FB_SLAB_BARRIERS_WMB_RMB)) {
+		WRITE_ONCE(folio->page.mapping, NULL);
+		/* Make the mapping reset visible before clearing the flag */
+		smp_wmb();
+		__folio_clear_slab(folio);
+	} else {
+		/* v6.1 order: the flag goes first, the mapping word after. */
+		__folio_clear_slab(folio);
+		WRITE_ONCE(folio->page.mapping, NULL);
+	}
+	page_mapcount_reset(page);
+
+	/* __free_pages(): the slab's reference, unless it never had one. */
+	if (IS_ENABLED(CONFIG_FB_SLAB_REFCOUNT_FROZEN)) {
+		free_unref_page(page);	/* checks the count is still zero */
+		return;
+	}
+	put_page(page);
+}
