@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/* describe and list: what this build is, and what it can run. */
+#include <stdio.h>
+#include <string.h>
+#include <flagbench/mmdebug.h>
+#include <flagbench/page-flags-layout.h>
+#include <flagbench/variant.h>
+#include "command.h"
+
+static json_t *knobs_json(const struct variant *v, bool detail)
+{
+	json_t *out = detail ? json_array() : json_object();
+	unsigned int i;
+
+	for (i = 0; i < v->nr_knobs; i++) {
+		const struct variant_knob *k = &v->knobs[i];
+
+		if (!detail) {
+			json_object_set_new(out, k->name, json_string(k->value));
+			continue;
+		}
+		json_array_append_new(out, json_pack(
+			"{s:s, s:s, s:s, s:s, s:b, s:s}", "name", k->name,
+			"value", k->value, "default", k->default_value,
+			"choices", k->choices, "changed",
+			strcmp(k->value, k->default_value) != 0, "help", k->help));
+	}
+	return out;
+}
+
+static json_t *expectations_json(const struct variant *v)
+{
+	json_t *out = json_array();
+	unsigned int i;
+
+	for (i = 0; i < v->nr_expectations; i++) {
+		const struct variant_expectation *e = &v->expectations[i];
+
+		json_array_append_new(out, json_pack(
+			"{s:s, s:o, s:s}", "scenario", e->scenario, "arch",
+			e->arch ? json_string(e->arch) : json_null(),
+			"expectation", expectation_name(e->expect)));
+	}
+	return out;
+}
+
+static json_t *flag_layout_json(void)
+{
+	json_t *flags = json_object();
+	unsigned int i;
+	int col;
+
+	for (col = 0; col < FB_PAGEFLAGS_NR_RELEASES; col++)
+		if (!strcmp(page_flags_releases[col], FB_LAYOUT_RELEASE))
+			break;
+	for (i = 0; i < page_flag_table_size; i++) {
+		int bit = page_flag_table[i].bit[col];
+
+		json_object_set_new(flags, page_flag_table[i].name,
+				    bit < 0 ? json_null() : json_integer(bit));
+	}
+	return json_pack("{s:s, s:o}", "release", FB_LAYOUT_RELEASE, "bits",
+			 flags);
+}
+
+static json_t *assertion_sites_json(void)
+{
+	json_t *out = json_array();
+	struct vm_bug_site *s;
+
+	for (s = vm_bug_sites_begin(); s < vm_bug_sites_end(); s++) {
+		if (!strncmp(s->cond, "flagbench:", 10))
+			continue;
+		json_array_append_new(out, json_pack(
+			"{s:s, s:s, s:s, s:s, s:i}", "macro", s->macro, "cond",
+			s->cond, "func", s->func, "file", s->file, "line",
+			s->line));
+	}
+	return out;
+}
+
+json_t *variant_describe_json(void)
+{
+	const struct variant *v = &this_variant;
+
+	return json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:o, s:o, s:o, s:o, s:o}",
+			 "variant", v->name, "description", v->description,
+			 "file", v->file, "arch", v->arch, "primitives",
+			 "bitops", v->bitops_impl, "atomics", v->atomics_impl,
+			 "knobs", knobs_json(v, false), "knobs_detail",
+			 knobs_json(v, true), "expectations",
+			 expectations_json(v), "page_flags", flag_layout_json(),
+			 "assertion_sites", assertion_sites_json());
+}
+
+static int cmd_describe(int argc, char **argv)
+{
+	json_t *j;
+	int ret;
+
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("usage: flagbench-%s describe\n"
+		       "Print this build's variant, knobs, expectations, flag "
+		       "layout and assertion sites as JSON.\n", this_variant.name);
+		return EXIT_PASS;
+	}
+	if (argc > 1) {
+		fb_error("describe: unexpected argument '%s'", argv[1]);
+		return EXIT_ERROR;
+	}
+	j = variant_describe_json();
+	ret = fb_write_json(j, "-") ? EXIT_ERROR : EXIT_PASS;
+	json_decref(j);
+	return ret;
+}
+DEFINE_FB_COMMAND("describe", cmd_describe, "",
+		  "this build's variant, knobs and expectations as JSON");
+
+static int cmd_list(int argc, char **argv)
+{
+	const struct fb_lister *l;
+	json_t *j;
+	int ret;
+
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("usage: flagbench-%s list\n"
+		       "Print the scenarios and benchmarks of this build as JSON.\n",
+		       this_variant.name);
+		return EXIT_PASS;
+	}
+	if (argc > 1) {
+		fb_error("list: unexpected argument '%s'", argv[1]);
+		return EXIT_ERROR;
+	}
+	j = json_pack("{s:s}", "variant", this_variant.name);
+	for (l = fb_listers_begin(); l < fb_listers_end(); l++)
+		json_object_set_new(j, l->key, l->list());
+	ret = fb_write_json(j, "-") ? EXIT_ERROR : EXIT_PASS;
+	json_decref(j);
+	return ret;
+}
+DEFINE_FB_COMMAND("list", cmd_list, "",
+		  "the scenarios and benchmarks of this build as JSON");
