@@ -6,16 +6,25 @@
 #include <flagbench/compiler.h>
 #include <flagbench/types.h>
 
-/* Void ops are relaxed; value-returning ops fully ordered (SEQ_CST). */
+/*
+ * Void ops are relaxed; value-returning ops SEQ_CST. Note C11 SEQ_CST RMWs
+ * are weaker than the kernel's fully-ordered ones on arm64 and POWER (e.g.
+ * ldaxr/stlxr without the trailing dmb ish): plain accesses on either side
+ * may still pass each other through the RMW, as in a store-buffering test.
+ *
+ * read/set are relaxed atomic accesses rather than READ_ONCE/WRITE_ONCE:
+ * the same plain instructions, but visible to ThreadSanitizer, which makes
+ * this the flavour for TSan builds.
+ */
 
 static __always_inline int arch_atomic_read(const atomic_t *v)
 {
-	return READ_ONCE(v->counter);
+	return __atomic_load_n(&v->counter, __ATOMIC_RELAXED);
 }
 
 static __always_inline void arch_atomic_set(atomic_t *v, int i)
 {
-	WRITE_ONCE(v->counter, i);
+	__atomic_store_n(&v->counter, i, __ATOMIC_RELAXED);
 }
 
 static __always_inline void arch_atomic_add(int i, atomic_t *v)

@@ -58,7 +58,7 @@ static __always_inline bool arch_test_and_set_bit_lock(long nr,
 	unsigned long mask = BIT_MASK(nr);
 
 	p += BIT_WORD(nr);
-	if (READ_ONCE(*p) & mask)
+	if (__atomic_load_n(p, __ATOMIC_RELAXED) & mask)
 		return true;
 	return !!(__atomic_fetch_or(p, mask, __ATOMIC_ACQUIRE) & mask);
 }
@@ -137,15 +137,17 @@ static __always_inline void arch___clear_bit_unlock(long nr,
 	unsigned long old;
 
 	p += BIT_WORD(nr);
-	old = READ_ONCE(*p);
+	old = __atomic_load_n(p, __ATOMIC_RELAXED);
 	old &= ~BIT_MASK(nr);
 	__atomic_store_n(p, old, __ATOMIC_RELEASE);
 }
 
+/* A relaxed atomic load: a plain load, and a marked access to TSan. */
 static __always_inline bool arch_test_bit(long nr,
 					  const volatile unsigned long *addr)
 {
-	return 1UL & (addr[BIT_WORD(nr)] >> (nr & (BITS_PER_LONG - 1)));
+	return 1UL & (__atomic_load_n(addr + BIT_WORD(nr), __ATOMIC_RELAXED) >>
+		      (nr & (BITS_PER_LONG - 1)));
 }
 
 #endif /* FLAGBENCH_ASM_BITOPS_H */
