@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the tests of core/: a small mem_map, iteration counts
+ * that shrink under an emulator, and bounded waits for another thread to
+ * reach a state.  Included by tests/core/test_*.c only (cmocka first).
+ */
+#ifndef FB_TESTS_CORE_TEST_H
+#define FB_TESTS_CORE_TEST_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <flagbench/mm.h>
+#include <flagbench/sched.h>
+
+/* Set by tests/CMakeLists.txt when the binary runs under qemu-user. */
+static inline bool fb_emulated(void)
+{
+	const char *s = getenv("FB_EMULATED");
+
+	return s && strcmp(s, "0");
+}
+
+static inline unsigned long fb_iterations(unsigned long native,
+					  unsigned long emulated)
+{
+	return fb_emulated() ? emulated : native;
+}
+
+/*
+ * A mem_map of @nr free pages, cache-line aligned as the harness allocates
+ * it, so that pfns and migration entries work.
+ */
+static inline struct page *fb_mem_map_create(unsigned long nr)
+{
+	struct page *map = aligned_alloc(64, nr * sizeof(struct page));
+	unsigned long i;
+
+	assert_non_null(map);
+	memset(map, 0, nr * sizeof(struct page));
+	set_mem_map(map, nr);
+	for (i = 0; i < nr; i++)
+		init_free_page(&map[i]);
+	return map;
+}
+
+static inline void fb_mem_map_destroy(struct page *map)
+{
+	set_mem_map(NULL, 0);
+	free(map);
+}
+
+/* A page as the allocator hands it out: one reference, no flags. */
+static inline struct page *fb_alloc_page(unsigned long pfn)
+{
+	struct page *page = pfn_to_page(pfn);
+
+	assert_true(PageBuddy(page));
+	prep_new_page(page);
+	return page;
+}
+
+static inline void fb_sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * Poll @ok(@arg) for up to @ms milliseconds.  Only ever a bound on a wait
+ * that the test expects to end well before it, never a timing threshold.
+ */
+static inline bool fb_wait_for(bool (*ok)(void *arg), void *arg,
+			       unsigned int ms)
+{
+	uint64_t deadline = ktime_get_ns() + (uint64_t)ms * 1000000ull;
+
+	while (!ok(arg)) {
+		if (ktime_get_ns() > deadline)
+			return false;
+		fb_sleep_ms(1);
+	}
+	return true;
+}
+
+/* How long a waiter that must be woken may sleep before the test fails. */
+#define FB_WAKE_BOUND_NS (20ull * 1000 * 1000 * 1000)
+#define FB_WAKE_BOUND_MS 20000
+
+#endif /* FB_TESTS_CORE_TEST_H */
