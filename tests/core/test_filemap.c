@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The page lock and its waiters: mm/filemap.c v5.17 (lock_page,
+ * unlock_page, PG_waiters) and v5.0 (put_and_wait_on_page_locked).
+ *
+ * Waiters run in their own thread with a deadline: one that must be woken
+ * has a long one (FB_WAKE_BOUND_NS) that only bounds a broken build, one
+ * that must not be woken has a short one and has to come back with
+ * -ETIMEDOUT and a missed wake-up counted, never hang.  The main thread
+ * acts only once the waiter is asleep (its task has taken a futex sleep),
+ * so every outcome asserted here is deterministic.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "core_test.h"
+
+#include <flagbench/pagemap.h>
+
+/* Long enough for qemu; a waiter that reaches it was never woken. */
+#define LOST_WAKEUP_DEADLINE_NS (300ull * 1000 * 1000)
+
+enum { NR_PAGES = 4 };
+
+struct waiter {
+	pthread_t thread;
+	struct page *page;
+	int (*op)(struct page *page);
+	uint64_t timeout_ns;
+	bool unlock_after;	/* a lock_page waiter releases what it got */
+	struct task_struct *task;	/* published once the thread runs */
+	int finished, may_exit;
+	/* Results, copied from the waiter's task before it exits. */
+	int ret;
+	unsigned long sleeps, missed_wakeups;
+};
+
+static int op_lock_page(struct page *page)
+{
+	return lock_page(page);
+}
+
+static int op_wait_on_page_locked(struct page *page)
+{
+	return wait_on_page_locked(page);
+}
+
+static int op_put_and_wait(struct page *page)
+{
+	return put_and_wait_on_page_locked(page);
+}
+
+static void *waiter_fn(void *arg)
+{
+	struct waiter *w = arg;
+
+	set_wait_timeout_ns(w->timeout_ns);
+	__atomic_store_n(&w->task, current, __ATOMIC_RELEASE);
+	w->ret = w->op(w->page);
+	if (w->unlock_after && !w->ret)
+		unlock_page(w->page);
+	w->sleeps = current->sleeps;
+	w->missed_wakeups = current->missed_wakeups;
+	__atomic_store_n(&w->finished, 1, __ATOMIC_RELEASE);
+	/* Keep current_task alive while the main thread may still look. */
+	while (!__atomic_load_n(&w->may_exit, __ATOMIC_ACQUIRE))
+		fb_sleep_ms(1);
+	return NULL;
+}
+
+static void start_waiter(struct waiter *w, struct page *page,
+			 int (*op)(struct page *), uint64_t timeout_ns,
+			 bool unlock_after)
+{
+	memset(w, 0, sizeof(*w));
+	w->page = page;
+	w->op = op;
+	w->timeout_ns = timeout_ns;
+	w->unlock_after = unlock_after;
+	assert_int_equal(pthread_create(&w->thread, NULL, waiter_fn, w), 0);
+}
+
+static void join_waiter(struct waiter *w)
+{
+	__atomic_store_n(&w->may_exit, 1, __ATOMIC_RELEASE);
+	assert_int_equal(pthread_join(w->thread, NULL), 0);
+}
+
+/* The waiter is queued, past its last look at the bit, and asleep. */
+static bool waiter_asleep(void *arg)
+{
+	struct waiter *w = arg;
+	struct task_struct *task = __atomic_load_n(&w->task, __ATOMIC_ACQUIRE);
+
+	if (__atomic_load_n(&w->finished, __ATOMIC_ACQUIRE))
+		return true;	/* the assertions on w->ret will say why */
+	return task && __atomic_load_n(&task->sleeps, __ATOMIC_RELAXED) > 0;
+}
+
+static void wait_until_asleep(struct waiter *w)
+{
+	assert_true(fb_wait_for(waiter_asleep, w, FB_WAKE_BOUND_MS));
+	assert_false(__atomic_load_n(&w->finished, __ATOMIC_ACQUIRE));
+}
+
+static bool waiter_finished(void *arg)
+{
+	struct waiter *w = arg;
+
+	return __atomic_load_n(&w->finished, __ATOMIC_ACQUIRE);
+}
+
+static int setup(void **state)
+{
+	*state = fb_mem_map_create(NR_PAGES);
+	vm_bug_reset();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fb_mem_map_destroy(*state);
+	return 0;
+}
+
+static void test_trylock_page_and_unlock_page(void **state)
+{
+	struct page *page = fb_alloc_page(0);
+
+	(void)state;
+	assert_true(trylock_page(page));
+	assert_true(PageLocked(page));
+	assert_false(trylock_page(page));
+	assert_true(folio_test_locked(page_folio(page)));
+	unlock_page(page);
+	assert_false(PageLocked(page));
+	assert_true(folio_trylock(page_folio(page)));
+	folio_unlock(page_folio(page));
+	assert_false(PageLocked(page));
+	assert_int_equal(vm_bug_hits(NULL), 0);
+
+	/* Unlocking an unlocked page is a counted VM_BUG_ON_PAGE. */
+	unlock_page(page);
+	assert_int_equal(vm_bug_hits("!PageLocked(page)"), 1);
+	assert_false(PageLocked(page));
+}
+
+static void test_lock_page_uncontended_takes_lock_without_sleeping(void **state)
+{
+	struct page *page = fb_alloc_page(0);
+	unsigned long sleeps = current->sleeps;
+
+	(void)state;
+	assert_int_equal(lock_page(page), 0);
+	assert_true(PageLocked(page));
+	assert_int_equal(current->sleeps, sleeps);
+	if (FB_HAVE_PG_WAITERS())
+		assert_false(PageWaiters(page));
+	unlock_page(page);
+}
+
+static void test_lock_page_waiter_is_woken_by_unlock_page(void **state)
+{
+	struct page *page = fb_alloc_page(0);
+	struct waiter w;
+
+	(void)state;
+	assert_true(trylock_page(page));
+	start_waiter(&w, page, op_lock_page, FB_WAKE_BOUND_NS, false);
+	wait_until_asleep(&w);
+	if (FB_HAVE_PG_WAITERS())
+		assert_true(PageWaiters(page));
+	unlock_page(page);
+	join_waiter(&w);
+
+	assert_int_equal(w.ret, 0);
+	assert_int_equal(w.missed_wakeups, 0);
+	assert_true(w.sleeps >= 1);
+	assert_true(PageLocked(page));	/* the waiter's now */
+	/* Its waiter gone, PG_waiters went with the wake-up. */
+	if (FB_HAVE_PG_WAITERS())
+		assert_false(PageWaiters(page));
+	unlock_page(page);
+	assert_int_equal(vm_bug_hits(NULL), 0);
+}
+
+/*
+ * The lock is released by a bare clear_bit_unlock(): no wake-up at all.
+ * The waiter must come back at its deadline, without the lock and with the
+ * missed wake-up counted, and must have left the wait queue.
+ */
+static void test_waiter_never_woken_returns_etimedout_at_deadline(void **state)
+{
+	struct page *page = fb_alloc_page(0);
+	struct waiter w;
+
+	(void)state;
+	assert_true(trylock_page(page));
+	start_waiter(&w, page, op_lock_page, LOST_WAKEUP_DEADLINE_NS, false);
+	wait_until_asleep(&w);
+	clear_bit_unlock(PG_locked, &page->flags);
+	join_waiter(&w);
+
+	assert_int_equal(w.ret, -ETIMEDOUT);
+	assert_int_equal(w.missed_wakeups, 1);
+	assert_false(PageLocked(page));
+	/*
+	 * Nobody is queued any more: the next unlock that sees PG_waiters
+	 * finds no waiter for the page and clears the stale bit.
+	 */
+	assert_true(trylock_page(page));
+	unlock_page(page);
+	if (FB_HAVE_PG_WAITERS())
+		assert_false(PageWaiters(page));
+}
+
+/*
+ * Seed 001: a non-atomic update of the flags word wipes PG_waiters while
+ * the waiter sleeps; unlock_page()'s clear_bit_unlock_is_negative_byte()
+ * then says "no waiters" and the wake-up is lost.  2.6.34 had no
+ * PG_waiters and looked at the wait queue itself: the waiter is woken.
+ */
+static void test_waiters_bit_wiped_loses_the_wakeup(void **state)
+{
+	struct page *page = fb_alloc_page(0);
+	struct waiter w;
+
+	(void)state;
+	assert_true(trylock_page(page));
+	start_waiter(&w, page, op_lock_page,
+		     FB_HAVE_PG_WAITERS() ? LOST_WAKEUP_DEADLINE_NS :
+					    FB_WAKE_BOUND_NS, false);
+	wait_until_asleep(&w);
+	__ClearPageWaiters(page);
+	unlock_page(page);
+	join_waiter(&w);
+
+	if (!FB_HAVE_PG_WAITERS()) {
+		assert_int_equal(w.ret, 0);
+		assert_int_equal(w.missed_wakeups, 0);
+		assert_true(PageLocked(page));
+		unlock_page(page);
+		return;
+	}
+	assert_int_equal(w.ret, -ETIMEDOUT);
+	assert_int_equal(w.missed_wakeups, 1);
+	assert_false(PageLocked(page));
+	assert_false(PageWaiters(page));
+}
+
+static void test_wait_on_page_locked_returns_at_once_when_unlocked(void **state)
+{
+	struct page *page = fb_alloc_page(0);
+	unsigned long sleeps = current->sleeps;
+
+	(void)state;
+	assert_int_equal(wait_on_page_locked(page), 0);
+	assert_int_equal(current->sleeps, sleeps);
+	assert_false(PageLocked(page));
+}
+
+static void test_wait_on_page_locked_wakes_without_taking_the_lock(void **state)
+{
+	struct page *page = fb_alloc_page(0);
+	struct waiter w;
+
+	(void)state;
+	assert_true(trylock_page(page));
+	start_waiter(&w, page, op_wait_on_page_locked, FB_WAKE_BOUND_NS, false);
+	wait_until_asleep(&w);
+	unlock_page(page);
+	join_waiter(&w);
+
+	assert_int_equal(w.ret, 0);
+	assert_int_equal(w.missed_wakeups, 0);
+	assert_false(PageLocked(page));
+	if (FB_HAVE_PG_WAITERS())
+		assert_false(PageWaiters(page));
+}
+
+static void test_wait_on_page_locked_held_forever_times_out(void **state)
+{
+	struct page *page = fb_alloc_page(0);
+	struct waiter w;
+
+	(void)state;
+	assert_true(trylock_page(page));
+	start_waiter(&w, page, op_wait_on_page_locked, LOST_WAKEUP_DEADLINE_NS,
+		     false);
+	assert_true(fb_wait_for(waiter_finished, &w, FB_WAKE_BOUND_MS));
+	join_waiter(&w);
+	assert_int_equal(w.ret, -ETIMEDOUT);
+	assert_int_equal(w.missed_wakeups, 1);
+	assert_true(PageLocked(page));
+	unlock_page(page);
+}
+
+/* v5.0: the waiter's reference goes once it is queued, before it sleeps. */
+static void test_put_and_wait_on_page_locked_drops_the_reference(void **state)
+{
+	struct page *page = fb_alloc_page(0);
+	struct waiter w;
+
+	(void)state;
+	get_page(page);	/* the faulting task's reference: 2 */
+	assert_true(trylock_page(page));
+	start_waiter(&w, page, op_put_and_wait, FB_WAKE_BOUND_NS, false);
+	wait_until_asleep(&w);
+	assert_int_equal(page_ref_count(page), 1);	/* dropped while asleep */
+	unlock_page(page);
+	join_waiter(&w);
+
+	assert_int_equal(w.ret, 0);
+	assert_int_equal(w.missed_wakeups, 0);
+	assert_int_equal(page_ref_count(page), 1);
+	assert_false(PageLocked(page));
+	assert_int_equal(vm_bug_hits(NULL), 0);
+}
+
+static void test_put_and_wait_on_unlocked_page_drops_at_once(void **state)
+{
+	struct page *page = fb_alloc_page(0);
+	unsigned long sleeps = current->sleeps;
+
+	(void)state;
+	get_page(page);
+	assert_int_equal(put_and_wait_on_page_locked(page), 0);
+	assert_int_equal(page_ref_count(page), 1);
+	assert_int_equal(current->sleeps, sleeps);
+}
+
+static void test_put_and_wait_timed_out_still_dropped_its_reference(void **state)
+{
+	struct page *page = fb_alloc_page(0);
+	struct waiter w;
+
+	(void)state;
+	get_page(page);
+	assert_true(trylock_page(page));
+	start_waiter(&w, page, op_put_and_wait, LOST_WAKEUP_DEADLINE_NS, false);
+	assert_true(fb_wait_for(waiter_finished, &w, FB_WAKE_BOUND_MS));
+	join_waiter(&w);
+	assert_int_equal(w.ret, -ETIMEDOUT);
+	assert_int_equal(w.missed_wakeups, 1);
+	assert_int_equal(page_ref_count(page), 1);
+	unlock_page(page);
+}
+
+/* Shared waiters are all woken; the bit goes with the last of them. */
+static void test_waiters_bit_cleared_when_last_shared_waiter_woken(void **state)
+{
+	struct page *page = fb_alloc_page(0);
+	struct waiter w[2];
+	int i;
+
+	(void)state;
+	assert_true(trylock_page(page));
+	for (i = 0; i < 2; i++) {
+		start_waiter(&w[i], page, op_wait_on_page_locked,
+			     FB_WAKE_BOUND_NS, false);
+		wait_until_asleep(&w[i]);
+	}
+	if (FB_HAVE_PG_WAITERS())
+		assert_true(PageWaiters(page));
+	unlock_page(page);
+	for (i = 0; i < 2; i++) {
+		join_waiter(&w[i]);
+		assert_int_equal(w[i].ret, 0);
+		assert_int_equal(w[i].missed_wakeups, 0);
+	}
+	if (FB_HAVE_PG_WAITERS())
+		assert_false(PageWaiters(page));
+}
+
+/*
+ * Exclusive waiters are woken one at a time: each takes the lock and its
+ * unlock wakes the next, which only works if PG_waiters stays set while
+ * one of them is still queued.
+ */
+static void test_exclusive_waiters_hand_the_lock_on_one_by_one(void **state)
+{
+	struct page *page = fb_alloc_page(0);
+	struct waiter w[2];
+	int i;
+
+	(void)state;
+	assert_true(trylock_page(page));
+	for (i = 0; i < 2; i++) {
+		start_waiter(&w[i], page, op_lock_page, FB_WAKE_BOUND_NS, true);
+		wait_until_asleep(&w[i]);
+	}
+	unlock_page(page);
+	for (i = 0; i < 2; i++) {
+		join_waiter(&w[i]);
+		assert_int_equal(w[i].ret, 0);
+		assert_int_equal(w[i].missed_wakeups, 0);
+	}
+	assert_false(PageLocked(page));
+	if (FB_HAVE_PG_WAITERS())
+		assert_false(PageWaiters(page));
+	assert_int_equal(vm_bug_hits(NULL), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+		T(test_trylock_page_and_unlock_page),
+		T(test_lock_page_uncontended_takes_lock_without_sleeping),
+		T(test_lock_page_waiter_is_woken_by_unlock_page),
+		T(test_waiter_never_woken_returns_etimedout_at_deadline),
+		T(test_waiters_bit_wiped_loses_the_wakeup),
+		T(test_wait_on_page_locked_returns_at_once_when_unlocked),
+		T(test_wait_on_page_locked_wakes_without_taking_the_lock),
+		T(test_wait_on_page_locked_held_forever_times_out),
+		T(test_put_and_wait_on_page_locked_drops_the_reference),
+		T(test_put_and_wait_on_unlocked_page_drops_at_once),
+		T(test_put_and_wait_timed_out_still_dropped_its_reference),
+		T(test_waiters_bit_cleared_when_last_shared_waiter_woken),
+		T(test_exclusive_waiters_hand_the_lock_on_one_by_one),
+#undef T
+	};
+
+	return cmocka_run_group_tests_name("page lock and waiters", tests,
+					   NULL, NULL);
+}
