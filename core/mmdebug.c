@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Counted assertions: see include/flagbench/mmdebug.h. */
 #include <string.h>
-#include <flagbench/mm_types.h>
+#include <flagbench/mm.h>
 #include <flagbench/mmdebug.h>
 
 /* GNU ld defines these for a section whose name is a C identifier. */
@@ -36,7 +36,10 @@ void vm_bug_hit(struct vm_bug_site *site, const struct page *page)
 	/* Only the first hit pays for the snapshot, as dump_page() would. */
 	if (page) {
 		memcpy(site->first_raw, page, sizeof(site->first_raw));
-		site->first_pfn = (unsigned long)(uintptr_t)page;
+		/* dump_page() prints the pfn; a page outside mem_map has none. */
+		site->first_pfn = mem_map && page >= mem_map &&
+						  page < mem_map + max_mapnr ?
+					  page_to_pfn(page) : ~0UL;
 	}
 	__atomic_store_n(&site->first_valid, page ? 1 : 0, __ATOMIC_RELEASE);
 }

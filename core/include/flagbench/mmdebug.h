@@ -29,7 +29,7 @@ struct vm_bug_site {
 	unsigned long hits;		/* updated with relaxed atomics */
 	int first_taken;		/* 0 until the first hit claims it */
 	int first_valid;		/* the snapshot below is complete */
-	unsigned long first_pfn;
+	unsigned long first_pfn;	/* ~0UL: the page is not in mem_map */
 	unsigned long first_raw[PAGE_DUMP_WORDS];
 } __aligned(8);
 
