@@ -240,8 +240,8 @@ int migrate_page_move_mapping(struct address_space *mapping,
 	}
 
 	spin_lock(&mapping->i_pages_lock);
-	if (page_count(page) != expected_count ||
-	    READ_ONCE(page->mapping) != mapping) {
+	/* xas_load() != page: the page left its page cache slot meanwhile. */
+	if (page_count(page) != expected_count || page_mapping(page) != mapping) {
 		spin_unlock(&mapping->i_pages_lock);
 		return -EAGAIN;
 	}
