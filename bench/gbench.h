@@ -80,11 +80,16 @@ int gbench_register_native_reference(const char *name,
 void gbench_set_hooks(const struct gbench_hooks *hooks);
 /* A string in the JSON "context" (Google Benchmark's custom context). */
 void gbench_add_context(const char *key, const char *value);
-/* Run what the filter selects; the number of benchmarks run. */
-size_t gbench_run(void);
+/*
+ * Run what the filter selects, displayed as @format ("console", "json",
+ * "csv"; NULL: console, coloured on a terminal); the number of benchmarks
+ * run.  --benchmark_out's file is Google Benchmark's own business.
+ */
+size_t gbench_run(const char *format);
 
 /* The run loop: while (gbench_keep_running_batch(st, n)) { n ops }. */
 bool gbench_keep_running_batch(struct gbench_state *st, int64_t n);
+/* Inside the loop only (Google Benchmark checks): untimed work. */
 void gbench_pause(struct gbench_state *st);
 void gbench_resume(struct gbench_state *st);
 int gbench_thread_index(const struct gbench_state *st);

@@ -6,6 +6,8 @@
 #include <benchmark/benchmark.h>
 #include <cstdio>
 #include <cstring>
+#include <memory>
+#include <unistd.h>
 #include <string>
 
 #include "gbench.h"
@@ -91,6 +93,17 @@ extern "C" {
 
 int gbench_init(int *argc, char **argv)
 {
+	/*
+	 * Google Benchmark keeps argv[0] as the context's executable name
+	 * and reads it at every later run: give it a copy that lives on,
+	 * whatever the caller's argv was (tests run more than once).
+	 */
+	if (*argc > 0) {
+		static std::string program;
+
+		program = argv[0];
+		argv[0] = const_cast<char *>(program.c_str());
+	}
 	benchmark::Initialize(argc, argv);
 	/* Prints "error: unrecognized command-line flag: ..." itself. */
 	return benchmark::ReportUnrecognizedArguments(*argc, argv) ? -1 : 0;
@@ -138,10 +151,29 @@ void gbench_add_context(const char *key, const char *value)
 	benchmark::AddCustomContext(key, value);
 }
 
-size_t gbench_run(void)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+size_t gbench_run(const char *format)
 {
-	return benchmark::RunSpecifiedBenchmarks();
+	std::unique_ptr<benchmark::BenchmarkReporter> display;
+
+	/*
+	 * Our own display reporter each run: 1.7.1's default one is a static
+	 * that its first run deletes, so a second run in one process (the
+	 * tests) would use it after free.
+	 */
+	if (format && !strcmp(format, "json"))
+		display.reset(new benchmark::JSONReporter());
+	else if (format && !strcmp(format, "csv"))
+		display.reset(new benchmark::CSVReporter());	/* deprecated, still a flag */
+	else
+		display.reset(new benchmark::ConsoleReporter(
+			isatty(STDOUT_FILENO) ?
+				benchmark::ConsoleReporter::OO_Color :
+				benchmark::ConsoleReporter::OO_None));
+	return benchmark::RunSpecifiedBenchmarks(display.get());
 }
+#pragma GCC diagnostic pop
 
 bool gbench_keep_running_batch(struct gbench_state *st, int64_t n)
 {
