@@ -264,6 +264,7 @@ struct tp_opts {
 	/* Google Benchmark's flags, peeked at, passed on as they are. */
 	const char *out;
 	const char *out_format;
+	const char *format;		/* --benchmark_format, the display */
 	const char *filter;
 	int gb_argc;
 	char **gb_argv;
@@ -397,6 +398,8 @@ static int parse_opts(int argc, char **argv, struct tp_opts *o)
 				o->out_format = v;
 			if ((v = flag_value(a, "--benchmark_filter")))
 				o->filter = v;
+			if ((v = flag_value(a, "--benchmark_format")))
+				o->format = v;
 			if ((v = flag_value(a, "--benchmark_out_format")) ||
 			    (v = flag_value(a, "--benchmark_format"))) {
 				if (!valid_format(v)) {
@@ -694,6 +697,8 @@ static void teardown_placement(void)
 	sched_setaffinity(0, sizeof(tp.main_affinity), &tp.main_affinity);
 }
 
+static bool context_added;
+
 int fb_throughput_main(int argc, char **argv)
 {
 	struct tp_opts o = { 0 };
@@ -737,9 +742,12 @@ int fb_throughput_main(int argc, char **argv)
 		if (!record)
 			goto out;
 	}
-	gbench_add_context("flagbench_variant", this_variant.name);
-	gbench_add_context("flagbench_placement", fb_placement_name(tp.placement));
-	ran = gbench_run();
+	/* Once per process: Google Benchmark refuses to replace a key. */
+	if (!context_added) {
+		gbench_add_context("flagbench_variant", this_variant.name);
+		context_added = true;
+	}
+	ran = gbench_run(o.format);
 	if (!ran) {
 		fb_error("throughput: no benchmark matches the filter%s%s",
 			 o.filter ? " " : "", o.filter ? o.filter : "");
