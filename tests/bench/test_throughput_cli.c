@@ -21,16 +21,43 @@ extern char **environ;
 static char exe[PATH_MAX];
 static char errfile[PATH_MAX], outfile[PATH_MAX];
 
+/*
+ * Under qemu-user (FB_EMULATED=1) a foreign child cannot be exec'd
+ * directly (binfmt_misc may be missing): run it through the emulator the
+ * cross toolchain uses; LD_LIBRARY_PATH for the sysroot is in our env.
+ */
+static int add_emulator(char **argv)
+{
+	const char *e = getenv("FB_EMULATED");
+
+	if (!e || strcmp(e, "1"))
+		return 0;
+#if defined(__aarch64__)
+	argv[0] = "qemu-aarch64";
+	argv[1] = "-L";
+	argv[2] = "/usr/aarch64-linux-gnu";
+	return 3;
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	argv[0] = "qemu-ppc64le";
+	argv[1] = "-L";
+	argv[2] = "/usr/powerpc64le-linux-gnu";
+	return 3;
+#else
+	return 0;
+#endif
+}
+
 /* Run the executable with @args (NULL-terminated); exit status. */
 static int run(const char *const *args)
 {
 	posix_spawn_file_actions_t fa;
-	char *argv[16];
-	int i = 0, status;
+	char *argv[20];
+	int i, status;
 	pid_t pid;
 
+	i = add_emulator(argv);
 	argv[i++] = exe;
-	for (; *args && i < 15; args++)
+	for (; *args && i < 19; args++)
 		argv[i++] = (char *)*args;
 	argv[i] = NULL;
 	posix_spawn_file_actions_init(&fa);
@@ -38,7 +65,8 @@ static int run(const char *const *args)
 					 O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	posix_spawn_file_actions_addopen(&fa, 2, errfile,
 					 O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	assert_int_equal(posix_spawn(&pid, exe, &fa, NULL, argv, environ), 0);
+	assert_int_equal(posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ),
+			 0);
 	posix_spawn_file_actions_destroy(&fa);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));	/* never a signal */
