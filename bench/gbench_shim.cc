@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The C shim over Google Benchmark 1.7.1: see gbench.h.  The only C++ in
+ * the project; it adapts, it measures nothing itself.
+ */
+#include <benchmark/benchmark.h>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <unistd.h>
+#include <string>
+
+#include "gbench.h"
+#include "shim-op.h"
+
+struct gbench_state {
+	benchmark::State *s;
+	void *data;		// the hooks' per-thread pointer
+	bool started;		// the timed loop has begun
+	bool stopped;
+};
+
+static struct gbench_hooks shim_hooks;
+
+static void run_c_benchmark(benchmark::State &s, gbench_fn fn, long arg)
+{
+	struct gbench_state st = { &s, nullptr, false, false };
+
+	if (shim_hooks.enter && shim_hooks.enter(&st, &st.data)) {
+		if (!s.error_occurred())
+			s.SkipWithError("benchmark thread setup failed");
+		goto out;
+	}
+	fn(&st, arg);
+	/*
+	 * Google Benchmark aborts when a benchmark returns before its loop
+	 * ran out; a C benchmark that could not set up says why instead.
+	 */
+	if (!st.started && !s.error_occurred())
+		s.SkipWithError("benchmark returned without running its loop");
+	if (st.started && !st.stopped && shim_hooks.stop)
+		shim_hooks.stop(&st, st.data);
+out:
+	if (shim_hooks.leave)
+		shim_hooks.leave(&st, st.data);
+}
+
+/*
+ * The reference: the same operation as shim/c_batch, in Google
+ * Benchmark's own idiom, with the same hooks (pinning, counters).
+ */
+static void run_native_reference(benchmark::State &s)
+{
+	struct gbench_state st = { &s, nullptr, false, false };
+	static volatile unsigned long word;
+
+	if (shim_hooks.enter && shim_hooks.enter(&st, &st.data)) {
+		if (!s.error_occurred())
+			s.SkipWithError("benchmark thread setup failed");
+		goto out;
+	}
+	st.started = true;
+	if (shim_hooks.start)
+		shim_hooks.start(&st, st.data);
+	for (auto _ : s)
+		fb_shim_op(&word);
+	if (shim_hooks.stop)
+		shim_hooks.stop(&st, st.data);
+out:
+	if (shim_hooks.leave)
+		shim_hooks.leave(&st, st.data);
+}
+
+static void apply_spec(benchmark::internal::Benchmark *b,
+		       const struct gbench_spec *spec)
+{
+	/* Without Threads(), names carry no "/threads:1" suffix. */
+	if (!spec)
+		return;
+	if (spec->threads && spec->nr_threads > 0) {
+		for (int i = 0; i < spec->nr_threads; i++)
+			b->Threads(spec->threads[i]);
+	}
+	if (spec->real_time)
+		b->UseRealTime();
+	if (spec->min_time > 0)
+		b->MinTime(spec->min_time);
+	if (spec->iterations > 0)
+		b->Iterations(spec->iterations);
+}
+
+extern "C" {
+
+int gbench_init(int *argc, char **argv)
+{
+	/*
+	 * Google Benchmark keeps argv[0] as the context's executable name
+	 * and reads it at every later run: give it a copy that lives on,
+	 * whatever the caller's argv was (tests run more than once).
+	 */
+	if (*argc > 0) {
+		static std::string program;
+
+		program = argv[0];
+		argv[0] = const_cast<char *>(program.c_str());
+	}
+	benchmark::Initialize(argc, argv);
+	/* Prints "error: unrecognized command-line flag: ..." itself. */
+	return benchmark::ReportUnrecognizedArguments(*argc, argv) ? -1 : 0;
+}
+
+void gbench_clear(void)
+{
+	benchmark::ClearRegisteredBenchmarks();
+}
+
+int gbench_register(const char *name, gbench_fn fn, long arg,
+		    const struct gbench_spec *spec)
+{
+	benchmark::internal::Benchmark *b;
+
+	b = benchmark::RegisterBenchmark(name, run_c_benchmark, fn, arg);
+	if (!b)
+		return -1;
+	apply_spec(b, spec);
+	return 0;
+}
+
+int gbench_register_native_reference(const char *name,
+				     const struct gbench_spec *spec)
+{
+	benchmark::internal::Benchmark *b;
+
+	b = benchmark::RegisterBenchmark(name, run_native_reference);
+	if (!b)
+		return -1;
+	apply_spec(b, spec);
+	return 0;
+}
+
+void gbench_set_hooks(const struct gbench_hooks *hooks)
+{
+	if (hooks)
+		shim_hooks = *hooks;
+	else
+		shim_hooks = gbench_hooks();
+}
+
+void gbench_add_context(const char *key, const char *value)
+{
+	benchmark::AddCustomContext(key, value);
+}
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+size_t gbench_run(const char *format)
+{
+	std::unique_ptr<benchmark::BenchmarkReporter> display;
+
+	/*
+	 * Our own display reporter each run: 1.7.1's default one is a static
+	 * that its first run deletes, so a second run in one process (the
+	 * tests) would use it after free.
+	 */
+	if (format && !strcmp(format, "json"))
+		display.reset(new benchmark::JSONReporter());
+	else if (format && !strcmp(format, "csv"))
+		display.reset(new benchmark::CSVReporter());	/* deprecated, still a flag */
+	else
+		display.reset(new benchmark::ConsoleReporter(
+			isatty(STDOUT_FILENO) ?
+				benchmark::ConsoleReporter::OO_Color :
+				benchmark::ConsoleReporter::OO_None));
+	return benchmark::RunSpecifiedBenchmarks(display.get());
+}
+#pragma GCC diagnostic pop
+
+bool gbench_keep_running_batch(struct gbench_state *st, int64_t n)
+{
+	bool more = st->s->KeepRunningBatch(n);
+
+	if (!st->started) {
+		st->started = true;
+		if (more && shim_hooks.start)
+			shim_hooks.start(st, st->data);
+		else if (!more)
+			st->stopped = true;
+	} else if (!more) {
+		st->stopped = true;
+		if (shim_hooks.stop)
+			shim_hooks.stop(st, st->data);
+	}
+	return more;
+}
+
+void gbench_pause(struct gbench_state *st)
+{
+	if (shim_hooks.pause)
+		shim_hooks.pause(st, st->data);
+	st->s->PauseTiming();
+}
+
+void gbench_resume(struct gbench_state *st)
+{
+	st->s->ResumeTiming();
+	if (shim_hooks.resume)
+		shim_hooks.resume(st, st->data);
+}
+
+int gbench_thread_index(const struct gbench_state *st)
+{
+	return st->s->thread_index();
+}
+
+int gbench_threads(const struct gbench_state *st)
+{
+	return st->s->threads();
+}
+
+int64_t gbench_iterations(const struct gbench_state *st)
+{
+	return st->s->iterations();
+}
+
+void gbench_set_items_processed(struct gbench_state *st, int64_t items)
+{
+	st->s->SetItemsProcessed(items);
+}
+
+void gbench_counter(struct gbench_state *st, const char *name, double value,
+		    unsigned int flags)
+{
+	st->s->counters[name] = benchmark::Counter(
+		value, static_cast<benchmark::Counter::Flags>(flags));
+}
+
+void gbench_skip_with_error(struct gbench_state *st, const char *msg)
+{
+	st->s->SkipWithError(msg);
+}
+
+bool gbench_error_occurred(const struct gbench_state *st)
+{
+	return st->s->error_occurred();
+}
+
+} // extern "C"

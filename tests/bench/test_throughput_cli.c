@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * flagbench-<variant> throughput as a user runs it: bad options and bad
+ * Google Benchmark flags give one clear error and exit 2 (never a crash or
+ * Google Benchmark's exit 0 with its usage); a good run writes JSON with
+ * context.flagbench; `list` has the benchmarks.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+#include "bench/throughput-test.h"
+
+extern char **environ;
+static char exe[PATH_MAX];
+static char errfile[PATH_MAX], outfile[PATH_MAX];
+
+/*
+ * Under qemu-user (FB_EMULATED=1) a foreign child cannot be exec'd
+ * directly (binfmt_misc may be missing): run it through the emulator the
+ * cross toolchain uses; LD_LIBRARY_PATH for the sysroot is in our env.
+ */
+static int add_emulator(char **argv)
+{
+	const char *e = getenv("FB_EMULATED");
+
+	if (!e || strcmp(e, "1"))
+		return 0;
+#if defined(__aarch64__)
+	argv[0] = "qemu-aarch64";
+	argv[1] = "-L";
+	argv[2] = "/usr/aarch64-linux-gnu";
+	return 3;
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	argv[0] = "qemu-ppc64le";
+	argv[1] = "-L";
+	argv[2] = "/usr/powerpc64le-linux-gnu";
+	return 3;
+#else
+	return 0;
+#endif
+}
+
+/* Run the executable with @args (NULL-terminated); exit status. */
+static int run(const char *const *args)
+{
+	posix_spawn_file_actions_t fa;
+	char *argv[20];
+	int i, status;
+	pid_t pid;
+
+	i = add_emulator(argv);
+	argv[i++] = exe;
+	for (; *args && i < 19; args++)
+		argv[i++] = (char *)*args;
+	argv[i] = NULL;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, outfile,
+					 O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	posix_spawn_file_actions_addopen(&fa, 2, errfile,
+					 O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_int_equal(posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ),
+			 0);
+	posix_spawn_file_actions_destroy(&fa);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));	/* never a signal */
+	return WEXITSTATUS(status);
+}
+
+static char *slurp(const char *path)
+{
+	static char buf[1 << 16];
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+	}
+	buf[n] = 0;
+	return buf;
+}
+
+static void expect_error(const char *const *args, const char *needle)
+{
+	char *err;
+
+	assert_int_equal(run(args), 2);
+	err = slurp(errfile);
+	if (!strstr(err, needle))
+		fail_msg("stderr lacks '%s':\n%s", needle, err);
+}
+
+static void test_bad_own_options(void **state)
+{
+	expect_error((const char *[]){ "throughput", "--bogus", NULL },
+		     "throughput: unknown option '--bogus'");
+	expect_error((const char *[]){ "throughput", "--placement", "diagonal",
+				       NULL }, "--placement needs");
+	expect_error((const char *[]){ "throughput", "--placement", NULL },
+		     "--placement needs");
+	expect_error((const char *[]){ "throughput", "--threads", "0", NULL },
+		     "--threads needs");
+	expect_error((const char *[]){ "throughput", "--threads", "1,x", NULL },
+		     "--threads needs");
+	expect_error((const char *[]){ "throughput", "--threads", "1024",
+				       NULL }, "CPU");
+	expect_error((const char *[]){ "throughput", "stray", NULL },
+		     "unknown option 'stray'");
+}
+
+static void test_bad_gb_flags(void **state)
+{
+	expect_error((const char *[]){ "throughput",
+				       "--benchmark_no_such_flag=1", NULL },
+		     "unrecognized command-line flag");
+	expect_error((const char *[]){ "throughput",
+				       "--benchmark_min_time=soon", NULL },
+		     "rejected its flags");
+	expect_error((const char *[]){ "throughput",
+				       "--benchmark_out_format=xml", NULL },
+		     "must be console, json or csv");
+	expect_error((const char *[]){ "throughput",
+				       "--benchmark_out=/nonexistent/dir/x.json",
+				       NULL }, "cannot write");
+	expect_error((const char *[]){ "throughput",
+				       "--benchmark_filter=^no-such-benchmark$",
+				       NULL }, "no benchmark matches");
+}
+
+static void test_good_run(void **state)
+{
+	char out[600], oflag[640];
+	json_t *root, *fb;
+
+	tp_out_path(out, sizeof(out), "cli");
+	snprintf(oflag, sizeof(oflag), "--benchmark_out=%s", out);
+	assert_int_equal(run((const char *[]){ "throughput",
+				"--benchmark_filter=^bitops/(clear_bit|__clear_bit)$",
+				TP_MIN_TIME, oflag, NULL }), 0);
+	root = tp_load(out);
+	assert_non_null(root);
+	assert_non_null(tp_find(root, "bitops/clear_bit"));
+	assert_non_null(tp_find(root, "bitops/__clear_bit"));
+	fb = json_object_get(json_object_get(root, "context"), "flagbench");
+	assert_string_equal(json_string_value(json_object_get(fb, "variant")),
+			    this_variant.name);
+	assert_string_equal(json_string_value(json_object_get(fb, "placement")),
+			    "compact");
+	json_decref(root);
+	unlink(out);
+	/* No PMU is said once, not per benchmark. */
+	{
+		char *err = slurp(errfile), *p = strstr(err, "no hardware counters");
+
+		if (p)
+			assert_null(strstr(p + 1, "no hardware counters"));
+	}
+}
+
+static void test_list_and_help(void **state)
+{
+	json_t *root, *b;
+	json_error_t jerr;
+
+	assert_int_equal(run((const char *[]){ "list", NULL }), 0);
+	root = json_loads(slurp(outfile), 0, &jerr);
+	assert_non_null(root);
+	b = json_object_get(root, "benchmarks");
+	assert_true(json_array_size(b) > 20);
+	json_decref(root);
+	assert_int_equal(run((const char *[]){ "throughput", "--help", NULL }), 0);
+	assert_non_null(strstr(slurp(outfile), "--placement"));
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bad_own_options),
+		cmocka_unit_test(test_bad_gb_flags),
+		cmocka_unit_test(test_good_run),
+		cmocka_unit_test(test_list_and_help),
+	};
+	char self[PATH_MAX];
+	const char *tmp = getenv("TMPDIR");
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	/* Tests are in <build>/tests, executables in <build>/bin. */
+	if (len <= 0)
+		return 1;
+	self[len] = 0;
+	snprintf(exe, sizeof(exe), "%s/../bin/flagbench-%s", dirname(self),
+		 this_variant.name);
+	snprintf(errfile, sizeof(errfile), "%s/fb-tp-cli-%d.err",
+		 tmp ? tmp : "/tmp", (int)getpid());
+	snprintf(outfile, sizeof(outfile), "%s/fb-tp-cli-%d.out",
+		 tmp ? tmp : "/tmp", (int)getpid());
+	(void)argc;
+	(void)argv;
+	len = cmocka_run_group_tests(tests, NULL, NULL);
+	unlink(errfile);
+	unlink(outfile);
+	return (int)len;
+}

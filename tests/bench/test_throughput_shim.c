@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The C shim: a benchmark written in C registers, runs, and its counters,
+ * the harness's counters and Google Benchmark's aggregates reach the JSON,
+ * with context.flagbench; no PMU is reported, not fatal.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include "bench/throughput-test.h"
+
+static volatile unsigned long word;
+static int paused_ok;
+
+static void bm_counter(struct gbench_state *st, long arg)
+{
+	int64_t n = 0;
+
+	assert_int_equal(arg, 42);
+	fb_bench_loop(st) {
+		word ^= 1;
+		n++;
+		/* Untimed work inside the loop, as a benchmark would reset. */
+		if (n == 1) {
+			gbench_pause(st);
+			paused_ok = gbench_thread_index(st) == 0 &&
+				    gbench_threads(st) == 1;
+			gbench_resume(st);
+		}
+	}
+	gbench_set_items_processed(st, n);
+	gbench_counter(st, "test_value", 42.0, GBENCH_COUNTER_AVG_THREADS);
+	gbench_counter(st, "test_per_iter", (double)n,
+		       GBENCH_COUNTER_AVG_ITERATIONS);
+}
+DEFINE_FB_BENCHMARK("test/shim_counter", bm_counter, 42, 0,
+		    "test: counters through the shim");
+
+static void bm_fails(struct gbench_state *st, long arg)
+{
+	gbench_skip_with_error(st, "test: this benchmark cannot set up");
+}
+DEFINE_FB_BENCHMARK("test/shim_error", bm_fails, 0, 0,
+		    "test: a C benchmark reporting an error");
+
+static double num(json_t *b, const char *key)
+{
+	json_t *v = json_object_get(b, key);
+
+	assert_non_null(v);
+	assert_true(json_is_number(v));
+	return json_number_value(v);
+}
+
+static void test_counters_in_json(void **state)
+{
+	char out[512];
+	json_t *root, *b, *fb, *perf;
+
+	tp_out_path(out, sizeof(out), "shim");
+	paused_ok = 0;
+	assert_int_equal(tp_run(out, "^test/shim_counter$", "1", NULL, NULL), 0);
+	assert_true(paused_ok);
+	root = tp_load(out);
+	assert_non_null(root);
+	b = tp_find(root, "test/shim_counter");
+	assert_non_null(b);
+	assert_true(num(b, "iterations") >= FB_BENCH_BATCH);
+	assert_true(num(b, "test_value") == 42.0);
+	assert_true(num(b, "test_per_iter") == 1.0);
+	assert_true(num(b, "items_per_second") > 0);
+	assert_true(num(b, "ns_per_op") > 0);
+	assert_true(num(b, "ops_per_s") > 0);
+	assert_true(num(b, "ops_per_s_per_thread") > 0);
+	assert_true(num(b, "ticks_per_op") > 0);
+
+	fb = json_object_get(json_object_get(root, "context"), "flagbench");
+	assert_non_null(fb);
+	assert_string_equal(json_string_value(json_object_get(fb, "variant")),
+			    this_variant.name);
+	assert_non_null(json_object_get(fb, "topology"));
+	assert_true(json_is_boolean(json_object_get(fb, "emulated")));
+	perf = json_object_get(fb, "perf");
+	assert_non_null(perf);
+	/* No PMU: said so, run carried on; a PMU: its counters are there. */
+	if (json_is_false(json_object_get(perf, "supported"))) {
+		assert_true(strlen(json_string_value(
+				json_object_get(perf, "reason"))) > 0);
+		assert_null(json_object_get(b, "cycles_per_op"));
+	} else {
+		assert_true(num(b, "cycles_per_op") > 0);
+		assert_true(num(b, "instructions_per_op") > 0);
+	}
+	json_decref(root);
+	unlink(out);
+}
+
+static void test_repetitions_aggregate(void **state)
+{
+	const char *want[] = { "mean", "median", "stddev", "cv" };
+	char out[512];
+	json_t *root, *b;
+	int seen = 0, i;
+	size_t k;
+
+	tp_out_path(out, sizeof(out), "reps");
+	assert_int_equal(tp_run(out, "^test/shim_counter$", "2", NULL, NULL), 0);
+	root = tp_load(out);
+	assert_non_null(root);	/* NaN (cv of a zero counter) made valid */
+	json_array_foreach(json_object_get(root, "benchmarks"), k, b) {
+		const char *rt = json_string_value(json_object_get(b, "run_type"));
+		const char *an;
+
+		if (!rt || strcmp(rt, "aggregate"))
+			continue;
+		an = json_string_value(json_object_get(b, "aggregate_name"));
+		for (i = 0; i < 4; i++)
+			if (an && !strcmp(an, want[i]))
+				seen |= 1 << i;
+	}
+	assert_int_equal(seen, 0xf);
+	json_decref(root);
+	unlink(out);
+}
+
+static void test_error_is_reported(void **state)
+{
+	char out[512];
+	json_t *root, *b;
+
+	tp_out_path(out, sizeof(out), "err");
+	/* The run completes; the benchmark carries Google Benchmark's error. */
+	assert_int_equal(tp_run(out, "^test/shim_error$", "1", NULL, NULL), 0);
+	root = tp_load(out);
+	assert_non_null(root);
+	b = tp_find(root, "test/shim_error");
+	assert_non_null(b);
+	assert_true(json_is_true(json_object_get(b, "error_occurred")));
+	assert_non_null(strstr(json_string_value(json_object_get(b,
+				"error_message")), "cannot set up"));
+	json_decref(root);
+	unlink(out);
+}
+
+/* The shim's own benchmarks exist in every build, by the same names. */
+static void test_shim_reference_registered(void **state)
+{
+	json_t *list = fb_benchmarks_json(), *b;
+	int found = 0;
+	size_t i;
+
+	json_array_foreach(list, i, b) {
+		const char *n = json_string_value(json_object_get(b, "name"));
+
+		found += !strcmp(n, "shim/cxx_native") ||
+			 !strcmp(n, "shim/c_batch") ||
+			 !strcmp(n, "bitops/clear_bit") ||
+			 !strcmp(n, "bitops/__clear_bit") ||
+			 !strcmp(n, "paths/migrate_clear_isolated") ||
+			 !strcmp(n, "contended/clear_bit/same-word");
+	}
+	assert_int_equal(found, 6);
+	json_decref(list);
+}
+
+static void test_native_and_shim_run(void **state)
+{
+	char out[512];
+	json_t *root;
+
+	tp_out_path(out, sizeof(out), "native");
+	assert_int_equal(tp_run(out, "^shim/(cxx_native|c_batch)$", "1", NULL,
+				NULL), 0);
+	root = tp_load(out);
+	assert_non_null(root);
+	assert_non_null(tp_find(root, "shim/cxx_native"));
+	assert_non_null(tp_find(root, "shim/c_batch"));
+	assert_true(json_number_value(json_object_get(
+			tp_find(root, "shim/cxx_native"), "ns_per_op")) > 0);
+	json_decref(root);
+	unlink(out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_counters_in_json),
+		cmocka_unit_test(test_repetitions_aggregate),
+		cmocka_unit_test(test_error_is_reported),
+		cmocka_unit_test(test_shim_reference_registered),
+		cmocka_unit_test(test_native_and_shim_run),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
