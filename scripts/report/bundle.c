@@ -599,7 +599,7 @@ static int bundle_usage(void)
 	fputs("usage: flagbench-report bundle init DIR --profile P --variants LIST\n"
 	      "           --scenarios LIST [--kinds LIST] [--arch A] [--emulated 0|1]\n"
 	      "           [--lscpu FILE] [--cmake-cache FILE] [--commit SHA]\n"
-	      "           [--dirty 0|1] [--host NAME]\n"
+	      "           [--dirty 0|1] [--host NAME] [--baseline VARIANT]\n"
 	      "       flagbench-report bundle part DIR VARIANT KIND ok|failed|missing\n"
 	      "           [--file F] [--error MSG]\n"
 	      "       flagbench-report bundle finish DIR [--interrupted REASON]\n"
@@ -659,6 +659,9 @@ static int bundle_init(int argc, char **argv)
 		      "kinds", split_list(opt(argc, argv, "--kinds",
 					      "describe,race,throughput")),
 		      "parts", "verdict", "INCOMPLETE");
+	if (j && opt(argc, argv, "--baseline", NULL))
+		json_object_set_new(j, "baseline",
+				    json_string(opt(argc, argv, "--baseline", "")));
 	if (!j) {
 		fb_err("bundle init: cannot build bundle.json");
 		return EXIT_ERROR;

@@ -71,7 +71,7 @@ static void gq(char *out, size_t len, const char *s)
 static int chart_done(json_t *made, const char *outdir, const char *name,
 		      const char *title, const char *group)
 {
-	char png[512], svg[512];
+	char png[600], svg[600];
 
 	snprintf(png, sizeof(png), "charts/%s.png", name);
 	snprintf(svg, sizeof(svg), "charts/%s.svg", name);
