@@ -359,7 +359,15 @@ int charts_cross(struct bundle **bs, int n, const char *outdir,
 		int rows = 0;
 		FILE *f;
 
-		if (!first)
+		int have = 0;
+
+		for (i = 0; i < n; i++) {
+			struct variant_data *v = bundle_variant(bs[i], vn);
+
+			have += v && v->tp;
+		}
+		/* Side by side needs at least two sides. */
+		if (!first || have < 2)
 			continue;
 		snprintf(name, sizeof(name), "cross-ns-per-op-%s", vn);
 		f = data_file(outdir, name, path, sizeof(path));
