@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0
+/* flagbench-report: bundle bookkeeping, reports and the gate. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "report.h"
+
+#ifndef FB_SOURCE_DIR
+#define FB_SOURCE_DIR "."
+#endif
+
+static const char *source_dir(void)
+{
+	const char *s = getenv("FLAGBENCH_SOURCE_DIR");
+
+	return s && *s ? s : FB_SOURCE_DIR;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: flagbench-report COMMAND ...\n\n"
+	      "  report BUNDLE... [--out DIR] [--baseline VARIANT] [--threshold PCT]\n"
+	      "         [--alpha A] [--gnuplot-dir DIR] [--css FILE] [--no-plot]\n"
+	      "      one bundle: its page, charts and summary.txt (in the bundle,\n"
+	      "      or DIR); several: the cross-architecture page in DIR; a\n"
+	      "      directory of bundles: an index with the history of each run\n"
+	      "  summary BUNDLE [--baseline VARIANT] [--threshold PCT] [--alpha A]\n"
+	      "      the plain-text summary (72 columns) on standard output\n"
+	      "  gate BASELINE CANDIDATE [options]   ('gate --help')\n"
+	      "  bundle init|part|finish|check ...  (used by run-bench)\n"
+	      "  mwu X,X,... Y,Y,...                 Mann-Whitney U p-value\n\n"
+	      "Exit status: 0 pass, 1 fail, 2 error or undecidable.\n", f);
+}
+
+static bool is_bundle(const char *dir)
+{
+	char p[4400];
+
+	snprintf(p, sizeof(p), "%s/bundle.json", dir);
+	return !access(p, R_OK);
+}
+
+static int cmp_started(const void *a, const void *b)
+{
+	const struct bundle *x = *(struct bundle *const *)a;
+	const struct bundle *y = *(struct bundle *const *)b;
+	int c = strcmp(x->started, y->started);
+
+	return c ? c : strcmp(x->id, y->id);
+}
+
+struct report_args {
+	const char *out;
+	struct report_opts ro;
+	struct chart_opts co;
+	const char *pos[256];
+	int npos;
+};
+
+static int parse_report_args(int argc, char **argv, struct report_args *a)
+{
+	static char gp[4096], css[4096];
+	int i;
+
+	snprintf(gp, sizeof(gp), "%s/scripts/gnuplot", source_dir());
+	snprintf(css, sizeof(css), "%s/reports/style.css", source_dir());
+	a->co.gnuplot_dir = gp;
+	a->ro.css_path = css;
+	a->ro.alpha = 0.05;
+	a->ro.threshold = 0.05;
+	for (i = 1; i < argc; i++) {
+		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(o, "--no-plot")) {
+			a->co.no_plot = true;
+			continue;
+		}
+		if (o[0] != '-') {
+			if (a->npos == 256) {
+				fb_err("too many bundles");
+				return -1;
+			}
+			a->pos[a->npos++] = o;
+			continue;
+		}
+		if (!v) {
+			fb_err("%s: %s needs a value", argv[0], o);
+			return -1;
+		}
+		i++;
+		if (!strcmp(o, "--out"))
+			a->out = v;
+		else if (!strcmp(o, "--baseline"))
+			a->ro.baseline = v;
+		else if (!strcmp(o, "--gnuplot-dir"))
+			a->co.gnuplot_dir = v;
+		else if (!strcmp(o, "--css"))
+			a->ro.css_path = v;
+		else if (!strcmp(o, "--threshold"))
+			a->ro.threshold = atof(v) / 100;
+		else if (!strcmp(o, "--alpha"))
+			a->ro.alpha = atof(v);
+		else {
+			fb_err("%s: unknown option %s", argv[0], o);
+			return -1;
+		}
+	}
+	if (!a->npos) {
+		fb_err("%s: no bundle given", argv[0]);
+		return -1;
+	}
+	if (a->ro.alpha <= 0 || a->ro.alpha >= 1 || a->ro.threshold < 0) {
+		fb_err("%s: --alpha must be in (0, 1), --threshold >= 0", argv[0]);
+		return -1;
+	}
+	return 0;
+}
+
+static int write_summary(struct bundle *b, const char *outdir,
+			 const struct report_opts *ro)
+{
+	char path[4200], tmp[4300];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/summary.txt", outdir);
+	f = open_tmp(path, tmp, sizeof(tmp));
+	if (!f)
+		return -1;
+	text_summary(b, f, ro);
+	return commit_file(f, tmp, path);
+}
+
+/* Page, charts and summary of one bundle into @outdir. */
+static int report_one(struct bundle *b, const char *outdir,
+		      struct report_args *a)
+{
+	json_t *charts = json_array();
+	int ret = -1;
+
+	if (mkdir_p(outdir)) {
+		fb_err("cannot create %s: %s", outdir, strerror(errno));
+		goto out;
+	}
+	if (charts_bundle(b, outdir, &a->co, charts) ||
+	    html_bundle(b, outdir, &a->ro, charts) ||
+	    write_summary(b, outdir, &a->ro))
+		goto out;
+	ret = 0;
+out:
+	json_decref(charts);
+	return ret;
+}
+
+/* Subdirectories of @dir that hold a bundle; unreadable ones are skipped. */
+static int load_dir(const char *dir, struct bundle **bs, int max)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	if (!d) {
+		fb_err("cannot read %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) && n < max) {
+		char sub[4200], err[1024];
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name);
+		if (!is_bundle(sub))
+			continue;
+		bs[n] = bundle_load(sub, err, sizeof(err));
+		if (!bs[n]) {
+			fb_err("skipping %s", err);
+			continue;
+		}
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static int report_many(struct bundle **bs, int n, const char *out,
+		       struct report_args *a, bool index)
+{
+	json_t *charts = json_array();
+	int i, ret = -1;
+
+	qsort(bs, n, sizeof(*bs), cmp_started);
+	if (mkdir_p(out)) {
+		fb_err("cannot create %s: %s", out, strerror(errno));
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		char sub[4200];
+
+		snprintf(sub, sizeof(sub), "%s/%s", out, bs[i]->id);
+		if (report_one(bs[i], sub, a))
+			goto done;
+	}
+	if (index ? charts_history(bs, n, out, &a->co, charts) ||
+			    html_index(bs, n, out, &a->ro, charts)
+		  : charts_cross(bs, n, out, &a->co, charts) ||
+			    html_cross(bs, n, out, &a->ro, charts))
+		goto done;
+	ret = 0;
+done:
+	json_decref(charts);
+	return ret;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	struct report_args a = { 0 };
+	struct bundle *bs[256];
+	char err[1024];
+	int i, n = 0, ret = EXIT_ERROR;
+
+	if (parse_report_args(argc, argv, &a))
+		return EXIT_ERROR;
+	if (a.npos == 1 && !is_bundle(a.pos[0])) {
+		struct stat st;
+
+		if (stat(a.pos[0], &st) || !S_ISDIR(st.st_mode)) {
+			fb_err("%s: not a bundle or a directory of bundles", a.pos[0]);
+			return EXIT_ERROR;
+		}
+		n = load_dir(a.pos[0], bs, 256);
+		if (n <= 0) {
+			if (!n)
+				fb_err("%s: no bundle in this directory", a.pos[0]);
+			return EXIT_ERROR;
+		}
+		ret = report_many(bs, n, a.out ? a.out : a.pos[0], &a, true) ?
+		      EXIT_ERROR : EXIT_PASS;
+		goto out;
+	}
+	for (i = 0; i < a.npos; i++) {
+		bs[n] = bundle_load(a.pos[i], err, sizeof(err));
+		if (!bs[n]) {
+			fb_err("%s", err);
+			goto out;
+		}
+		n++;
+	}
+	if (n == 1)
+		ret = report_one(bs[0], a.out ? a.out : bs[0]->dir, &a) ?
+		      EXIT_ERROR : EXIT_PASS;
+	else if (!a.out)
+		fb_err("report: several bundles need --out DIR for the cross-architecture page");
+	else
+		ret = report_many(bs, n, a.out, &a, false) ? EXIT_ERROR : EXIT_PASS;
+	if (!ret)
+		printf("%s/index.html\n", a.out ? a.out : bs[0]->dir);
+out:
+	for (i = 0; i < n; i++)
+		bundle_free(bs[i]);
+	return ret;
+}
+
+int cmd_summary(int argc, char **argv)
+{
+	struct report_args a = { 0 };
+	struct bundle *b;
+	char err[1024];
+	int ret;
+
+	if (parse_report_args(argc, argv, &a))
+		return EXIT_ERROR;
+	b = bundle_load(a.pos[0], err, sizeof(err));
+	if (!b) {
+		fb_err("%s", err);
+		return EXIT_ERROR;
+	}
+	ret = text_summary(b, stdout, &a.ro) ? EXIT_ERROR : EXIT_PASS;
+	bundle_free(b);
+	return ret;
+}
+
+/* For tests and curious users: mwu 1,2,3 4,5,6 -> U and p. */
+static int parse_sample(const char *s, double *x, int max)
+{
+	char *copy = xstrdup(s), *tok, *save = NULL, *end;
+	int n = 0;
+
+	for (tok = strtok_r(copy, ",", &save); tok && n < max;
+	     tok = strtok_r(NULL, ",", &save)) {
+		x[n++] = strtod(tok, &end);
+		if (*end) {
+			free(copy);
+			return -1;
+		}
+	}
+	free(copy);
+	return n;
+}
+
+static int cmd_mwu(int argc, char **argv)
+{
+	double x[1024], y[1024], u, p;
+	int nx, ny;
+	bool exact;
+
+	if (argc != 3 || (nx = parse_sample(argv[1], x, 1024)) < 1 ||
+	    (ny = parse_sample(argv[2], y, 1024)) < 1) {
+		fb_err("mwu: need two comma-separated samples of numbers");
+		return EXIT_ERROR;
+	}
+	p = mann_whitney_u(x, nx, y, ny, &u, &exact);
+	printf("U=%g p=%.10g method=%s\n", u, p, exact ? "exact" : "asymptotic");
+	return EXIT_PASS;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_ERROR;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_PASS;
+	}
+	if (!strcmp(argv[1], "report"))
+		return cmd_report(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "summary"))
+		return cmd_summary(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "gate"))
+		return cmd_gate(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "bundle"))
+		return cmd_bundle(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "mwu"))
+		return cmd_mwu(argc - 1, argv + 1);
+	fb_err("unknown command '%s' (try --help)", argv[1]);
+	return EXIT_ERROR;
+}

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The plain-text summary: fits a mailing-list reply (72 columns), in the
+ * forms kernel people already read: LKP's "base ±%stddev  %change  new
+ * ±%stddev", mmtests' *significant*, litmus7's Observation lines.
+ */
+#include <math.h>
+#include <string.h>
+#include "report.h"
+
+const char *report_baseline(struct bundle *b, const struct report_opts *ro)
+{
+	const char *name = ro->baseline ? ro->baseline :
+			   jstr(b->j, "baseline", NULL);
+
+	if (name && bundle_variant(b, name))
+		return name;
+	return b->nr_variants ? b->v[0].name : "";
+}
+
+static void machine_lines(struct bundle *b, FILE *f)
+{
+	json_t *m = json_object_get(b->j, "machine");
+	json_t *s = json_object_get(b->j, "suite");
+
+	fprintf(f, "machine:  %s%s, %.50s\n", b->arch,
+		b->emulated ? " emulated (qemu): functional, not hardware" : "",
+		b->cpu_model);
+	fprintf(f, "          %d CPUs, %d packages, %d cores, %s, %d NUMA node(s)\n",
+		(int)jnum(m, "cpus", 0), (int)jnum(m, "packages", 0),
+		(int)jnum(m, "cores", 0),
+		json_is_true(json_object_get(m, "smt")) ? "SMT" : "no SMT",
+		(int)jnum(m, "numa_nodes", 1));
+	fprintf(f, "kernel:   %.60s\n", jstr(m, "kernel", "?"));
+	fprintf(f, "compiler: %.20s %.40s\n", jstr(m, "compiler", "?"),
+		jstr(m, "cflags", ""));
+	fprintf(f, "suite:    %.12s%s, profile %s\n", jstr(s, "commit", "?"),
+		json_is_true(json_object_get(s, "dirty")) ? " (dirty)" : "",
+		b->profile);
+}
+
+static void throughput_lines(struct bundle *b, FILE *f,
+			     const struct report_opts *ro)
+{
+	const char *base_name = report_baseline(b, ro);
+	struct variant_data *base = bundle_variant(b, base_name);
+	int i, k;
+
+	if (!base || !base->tp) {
+		fprintf(f, "\nThroughput: no results for the baseline %s\n",
+			base_name);
+		return;
+	}
+	fprintf(f, "\nThroughput: ns/op, median of the repetitions; change vs %s,\n"
+		   "*significant*: Mann-Whitney U p < %g and beyond %.0f%%\n",
+		base_name, ro->alpha, ro->threshold * 100);
+	for (i = 0; i < b->nr_variants; i++) {
+		struct variant_data *v = &b->v[i];
+		int same = 0, untested = 0, shown = 0;
+
+		if (v == base)
+			continue;
+		if (!v->tp) {
+			fprintf(f, "\n%s: no throughput results\n", v->name);
+			continue;
+		}
+		fprintf(f, "\n%14s ±%%stddev   %%change %14s ±%%stddev\n",
+			base_name, v->name);
+		for (k = 0; k < base->tp->nr; k++) {
+			struct tp_bench *bb = &base->tp->b[k];
+			struct tp_bench *cb = tp_find(v->tp, bb->name);
+			struct tp_cmp c;
+			bool sig;
+
+			if (!cb)
+				continue;
+			tp_compare(bb, cb, ro->alpha, &c);
+			sig = c.significant && fabs(c.change) > ro->threshold;
+			if (isnan(c.p))
+				untested++;
+			if (!sig) {
+				same++;
+				continue;
+			}
+			fprintf(f, "  %.68s\n", bb->name);
+			fprintf(f, "%14.4g ±%3.0f%%   %+7.1f%% %14.4g ±%3.0f%%  *significant*\n",
+				bb->median, c.base_cv * 100, c.change * 100,
+				cb->median, c.cand_cv * 100);
+			shown++;
+		}
+		fprintf(f, "  (%d benchmark%s within noise or threshold%s)\n",
+			same, same == 1 ? "" : "s",
+			untested ? ", some untestable: < 2 repetitions" : "");
+		(void)shown;
+	}
+}
+
+static void race_lines(struct bundle *b, FILE *f)
+{
+	int i, k, n = 0;
+
+	fputs("\nRaces: bad outcomes, Observation SCENARIO Never|Sometimes BAD GOOD\n"
+	      "(rate per million trials, 95% Clopper-Pearson interval)\n", f);
+	for (i = 0; i < b->nr_variants; i++) {
+		struct variant_data *v = &b->v[i];
+
+		if (!v->races_present) {
+			fprintf(f, "%s: no race results\n", v->name);
+			continue;
+		}
+		for (k = 0; k < v->nr_races; k++) {
+			struct race_result *r = &v->races[k];
+			const char *word = r->bad_count == 0 ? "Never" :
+				r->bad_count >= r->trials ? "Always" : "Sometimes";
+
+			fprintf(f, "Observation %.24s %s %.0f %.0f\n", r->scenario,
+				word, r->bad_count, r->trials - r->bad_count);
+			if (r->bad_count)
+				fprintf(f, "  %.21s/%s: %.3g/M [%.3g, %.3g], %s: %s\n",
+					v->name, r->pair_class,
+					r->bad_count / r->trials * 1e6,
+					r->bad_lo, r->bad_hi, r->expectation,
+					verdict_name(result_verdict(r)));
+			else
+				fprintf(f, "  %.21s/%s: <= %.3g/M, %s: %s\n", v->name,
+					r->pair_class, r->bad_hi, r->expectation,
+					verdict_name(result_verdict(r)));
+			n++;
+		}
+	}
+	if (!n)
+		fputs("(none)\n", f);
+}
+
+static void parts_lines(struct bundle *b, FILE *f)
+{
+	json_t *p;
+	size_t i;
+
+	json_array_foreach(json_object_get(b->j, "parts"), i, p) {
+		if (!strcmp(jstr(p, "status", ""), "ok"))
+			continue;
+		fprintf(f, "  %s %s %s: %.50s\n", jstr(p, "variant", "?"),
+			jstr(p, "kind", "?"), jstr(p, "status", "?"),
+			jstr(p, "error", ""));
+	}
+}
+
+int text_summary(struct bundle *b, FILE *f, const struct report_opts *ro)
+{
+	int i, col;
+
+	fprintf(f, "flagbench %.50s\n", b->id);
+	machine_lines(b, f);
+	col = fprintf(f, "variants:");
+	for (i = 0; i < b->nr_variants; i++) {
+		char item[128];
+		int len = snprintf(item, sizeof(item), " %s%s%s", b->v[i].name,
+				   !strcmp(b->v[i].name, report_baseline(b, ro)) ?
+				   " (baseline)" : "",
+				   i + 1 < b->nr_variants ? "," : "");
+
+		if (col + len > 72)
+			col = fprintf(f, "\n         ");
+		col += fprintf(f, "%s", item);
+	}
+	fputc('\n', f);
+	throughput_lines(b, f, ro);
+	race_lines(b, f);
+	fprintf(f, "\nverdict: %s%s\n", verdict_name(b->verdict),
+		b->complete ? "" : " (bundle incomplete: parts below)");
+	if (!b->complete)
+		parts_lines(b, f);
+	return ferror(f) ? -1 : 0;
+}
