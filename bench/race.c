@@ -360,6 +360,25 @@ static unsigned long site_hits(struct vm_bug_site *const *sites)
 	return sum;
 }
 
+unsigned long race_sites_hits(struct vm_bug_site *const *sites)
+{
+	return site_hits(sites);
+}
+
+int race_find_sites(const char *func, const char *cond,
+		    struct vm_bug_site **sites, int max)
+{
+	struct vm_bug_site *site;
+	int n = 0;
+
+	for (site = vm_bug_sites_begin(); site < vm_bug_sites_end(); site++)
+		if (!strcmp(site->cond, cond) &&
+		    (!func || !strcmp(site->func, func)) && n < max - 1)
+			sites[n++] = site;
+	sites[n] = NULL;
+	return n;
+}
+
 /* The delay, in short spins, of @role before trial @i of this batch. */
 static __always_inline unsigned int jitter_delay(const struct race_run *r,
 						 unsigned int role,
@@ -752,8 +771,9 @@ static json_t *result_json(struct race_run *r, enum fb_pair_class pc,
 		json_array_append_new(outcomes, outcome_json(&s->outcomes[i],
 							     r->counts[i],
 							     r->trials, r->seconds));
-		if (s->outcomes[i].bad)
-			bad += r->counts[i];
+		/* Bad classes may nest (a subset of another): the largest. */
+		if (s->outcomes[i].bad && r->counts[i] > bad)
+			bad = r->counts[i];
 	}
 	for (i = 0; r->p->jitter < 0 && i < NR_CANDIDATES; i++)
 		json_array_append_new(cands, json_pack(

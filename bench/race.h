@@ -94,6 +94,15 @@ const struct race_scenario *const *race_scenarios_begin(void);
 const struct race_scenario *const *race_scenarios_end(void);
 const struct race_scenario *race_scenario_find(const char *name);
 
+/*
+ * For a role that must know at once whether a counted assertion fired (the
+ * kernel would have stopped there): the sites of @func with @cond, NULL
+ * terminated, and their total hits.
+ */
+int race_find_sites(const char *func, const char *cond,
+		    struct vm_bug_site **sites, int max);
+unsigned long race_sites_hits(struct vm_bug_site *const *sites);
+
 /* The expectation for @s on @arch: the variant file's if it names @s. */
 enum expectation race_expectation(const struct race_scenario *s,
 				  const char *arch);
