@@ -240,8 +240,13 @@ int migrate_page_move_mapping(struct address_space *mapping,
 	}
 
 	spin_lock(&mapping->i_pages_lock);
-	/* xas_load() != page: the page left its page cache slot meanwhile. */
-	if (page_count(page) != expected_count || page_mapping(page) != mapping) {
+	/*
+	 * The kernel looks the page up in the xarray; the model's slot is the
+	 * mapping word, which for a swap cache page is its anon_vma, so ask
+	 * page_mapping() (swapper_space for those) rather than page->mapping.
+	 */
+	if (page_count(page) != expected_count ||
+	    page_mapping(page) != mapping) {
 		spin_unlock(&mapping->i_pages_lock);
 		return -EAGAIN;
 	}

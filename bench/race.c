@@ -1,0 +1,1046 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The race engine: runs a scenario's roles on pinned CPUs, trial after
+ * trial, and counts what the checker sees.  See race.h for a scenario's
+ * side of the contract and bench/races/README.md for the parameters.
+ *
+ * Alignment.  A spin barrier per trial lines the roles up only to within
+ * the barrier's own cache-line ping-pong, far wider than the windows the
+ * seeds are about.  Instead, after one barrier per batch, every role runs
+ * trial i at the same instant of the architecture's cycle counter,
+ * t0 + i * period, with no communication at all; the period adapts so
+ * that roles are rarely late for their slot.  On top of the slot, a
+ * per-trial jitter delays one side by a random number of short spins,
+ * sweeping the roles' relative timing over the window; the jitter range is
+ * a parameter, calibrated before measuring by trying each candidate range
+ * and keeping the one that produced the most hits per second.
+ *
+ * Batches.  A batch is an array of independent trial instances (their own
+ * pages in mem_map, cache-line aligned, allocated near the CPUs).  After
+ * the roles finish a batch, the threads classify and reset it in stripes,
+ * then the leader (role 0's thread) sums, adapts and starts the next.
+ *
+ * Never hang.  Sleeping roles get a deadline every trial (sched.h); a role
+ * that misses it is an outcome the checker counts.  The barriers have a
+ * deadline too: a role stuck beyond it aborts the run with an error.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <flagbench/barrier.h>
+#include <flagbench/mmdebug.h>
+#include <flagbench/sched.h>
+#include "machine.h"
+#include "race.h"
+#include "topology.h"
+
+/* ---- registry ---------------------------------------------------------- */
+
+extern const struct race_scenario *const __start_fb_races[]
+	__attribute__((weak));
+extern const struct race_scenario *const __stop_fb_races[]
+	__attribute__((weak));
+
+const struct race_scenario *const *race_scenarios_begin(void)
+{
+	return __start_fb_races;
+}
+
+const struct race_scenario *const *race_scenarios_end(void)
+{
+	return __stop_fb_races;
+}
+
+const struct race_scenario *race_scenario_find(const char *name)
+{
+	const struct race_scenario *const *s;
+
+	for (s = race_scenarios_begin(); s < race_scenarios_end(); s++)
+		if (!strcmp((*s)->name, name))
+			return *s;
+	return NULL;
+}
+
+static bool variant_names(const struct variant *v, const char *scenario)
+{
+	unsigned int i;
+
+	for (i = 0; i < v->nr_expectations; i++)
+		if (!strcmp(v->expectations[i].scenario, scenario))
+			return true;
+	return false;
+}
+
+enum expectation race_expectation(const struct race_scenario *s,
+				  const char *arch)
+{
+	const struct race_arch_expect *e;
+	enum expectation any = EXPECT_ALLOWED;
+
+	if (variant_names(&this_variant, s->name) || !s->expect)
+		return variant_expectation(&this_variant, s->name, arch);
+	for (e = s->expect; e->arch || e->expect != EXPECT_ALLOWED; e++) {
+		if (!e->arch) {
+			any = e->expect;
+			break;
+		}
+		if (arch && !strcmp(e->arch, arch))
+			return e->expect;
+	}
+	return any;
+}
+
+/* ---- statistics: exact Poisson intervals ------------------------------- */
+
+/* Regularized lower incomplete gamma P(a, x) (series / continued fraction). */
+static double gamma_p(double a, double x)
+{
+	double gln = lgamma(a), sum, del, ap, b, c, d, h;
+	int n;
+
+	if (x <= 0)
+		return 0;
+	if (x < a + 1) {
+		ap = a;
+		sum = del = 1.0 / a;
+		for (n = 0; n < 1000; n++) {
+			ap += 1;
+			del *= x / ap;
+			sum += del;
+			if (fabs(del) < fabs(sum) * 1e-15)
+				break;
+		}
+		return sum * exp(-x + a * log(x) - gln);
+	}
+	/* Lentz's continued fraction for Q(a, x). */
+	b = x + 1 - a;
+	c = 1.0 / 1e-300;
+	d = 1.0 / b;
+	h = d;
+	for (n = 1; n < 1000; n++) {
+		double an = -n * (n - a);
+
+		b += 2;
+		d = an * d + b;
+		if (fabs(d) < 1e-300)
+			d = 1e-300;
+		c = b + an / c;
+		if (fabs(c) < 1e-300)
+			c = 1e-300;
+		d = 1.0 / d;
+		del = d * c;
+		h *= del;
+		if (fabs(del - 1) < 1e-15)
+			break;
+	}
+	return 1 - exp(-x + a * log(x) - gln) * h;
+}
+
+double chi2_quantile(double p, double df)
+{
+	double lo = 0, hi = df + 10 * sqrt(2 * df) + 100;
+	int i;
+
+	if (p <= 0)
+		return 0;
+	while (gamma_p(df / 2, hi / 2) < p)
+		hi *= 2;
+	/* Bisection: the CDF is monotonic; 200 halvings reach double precision. */
+	for (i = 0; i < 200; i++) {
+		double mid = (lo + hi) / 2;
+
+		if (gamma_p(df / 2, mid / 2) < p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+
+void poisson_ci95(unsigned long k, double *lo, double *hi)
+{
+	*lo = k ? chi2_quantile(0.025, 2.0 * k) / 2 : 0;
+	*hi = chi2_quantile(0.975, 2.0 * k + 2) / 2;
+}
+
+/* ---- the cycle counter ------------------------------------------------- */
+
+static __always_inline uint64_t fb_cycles(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+#elif defined(__aarch64__)
+	uint64_t v;
+
+	__asm__ __volatile__("isb; mrs %0, cntvct_el0" : "=r"(v) : : "memory");
+	return v;
+#elif defined(__powerpc64__)
+	uint64_t v;
+
+	__asm__ __volatile__("mftb %0" : "=r"(v));
+	return v;
+#else
+	return ktime_get_ns();
+#endif
+}
+
+static const char *fb_cycles_name(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	return "tsc";
+#elif defined(__aarch64__)
+	return "cntvct_el0";
+#elif defined(__powerpc64__)
+	return "timebase";
+#else
+	return "clock_gettime";
+#endif
+}
+
+static double ticks_per_ns;
+
+static void calibrate_ticks(void)
+{
+	uint64_t t0, c0, t1, c1;
+
+	if (ticks_per_ns > 0)
+		return;
+	t0 = ktime_get_ns();
+	c0 = fb_cycles();
+	do {
+		t1 = ktime_get_ns();
+	} while (t1 - t0 < 10 * 1000 * 1000);
+	c1 = fb_cycles();
+	ticks_per_ns = (double)(c1 - c0) / (double)(t1 - t0);
+	if (ticks_per_ns <= 0)
+		ticks_per_ns = 1;
+}
+
+static uint64_t ns_to_ticks(double ns)
+{
+	double t = ns * ticks_per_ns;
+
+	return t < 1 ? 1 : (uint64_t)t;
+}
+
+/* One short spin: an empty loop iteration, about a cycle. */
+static __always_inline void short_spins(unsigned int n)
+{
+	while (n--)
+		barrier();
+}
+
+static __always_inline uint64_t splitmix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ull;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+/* ---- the run ----------------------------------------------------------- */
+
+#define JITTER_DEFAULT 16
+static const int jitter_candidates[] = { 0, 2, 4, 8, 16, 32, 64, 128, 256 };
+#define NR_CANDIDATES ((int)ARRAY_SIZE(jitter_candidates))
+#define BARRIER_DEADLINE_NS (10ull * 1000 * 1000 * 1000)
+
+struct spin_barrier {
+	int count __aligned(64);
+	int sense;
+	int n;
+};
+
+struct race_thread {
+	struct race_run *run;
+	int role;
+	int cpu;
+	int sense;
+	int error;		/* -errno from pinning */
+	pthread_t tid;
+	unsigned long counts[RACE_MAX_OUTCOMES];
+	unsigned long late;
+	uint32_t *busy;		/* ticks from slot to the role's return, per trial */
+	uint64_t busy_median;
+} __aligned(64);
+
+struct candidate {
+	int jitter;
+	unsigned long trials;
+	unsigned long score;	/* bad * 1000 + racy */
+	double seconds;
+};
+
+struct race_run {
+	const struct race_scenario *s;
+	const struct race_role *roles;
+	unsigned int nr_roles;
+	const struct race_params *p;
+	bool emulated;
+
+	/* The trial instances of a batch. */
+	struct race_trial *inst;
+	unsigned int batch;
+	void *data;
+	size_t data_len;
+	struct page *map;
+	size_t map_len;
+
+	/* Set by the leader between batches, read by every role. */
+	uint64_t t0 __aligned(64);
+	uint64_t period;	/* ticks between trial slots */
+	int jitter;
+	uint64_t seed;
+	unsigned long batch_no;
+	unsigned int nr_in_batch;
+	bool stop;
+	bool abort;		/* a barrier's deadline passed */
+
+	struct spin_barrier bar;
+	struct race_thread th[RACE_MAX_ROLES];
+
+	/* The leader's bookkeeping. */
+	int phase;		/* 0: calibrating, 1: measuring */
+	int cand;
+	struct candidate cands[NR_CANDIDATES];
+	uint64_t phase_start_ns;
+	double cand_ns;		/* time slice per candidate */
+	uint64_t measure_start_ns;
+	double measure_ns;	/* 0: bounded by trials only */
+	unsigned long trials;
+	unsigned long counts[RACE_MAX_OUTCOMES];
+	unsigned long batch_counts[RACE_MAX_OUTCOMES];
+	struct vm_bug_site *asites[RACE_MAX_OUTCOMES][8];
+	unsigned long asite_last[RACE_MAX_OUTCOMES];
+	unsigned long late, slots;
+	double seconds;
+	unsigned long *site_base;	/* every site's hits when measuring began */
+};
+
+static bool barrier_wait(struct race_run *r, int *sense)
+{
+	struct spin_barrier *b = &r->bar;
+	uint64_t start = 0;
+	unsigned long spins = 0;
+
+	*sense = !*sense;
+	if (__atomic_add_fetch(&b->count, 1, __ATOMIC_ACQ_REL) == b->n) {
+		__atomic_store_n(&b->count, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&b->sense, *sense, __ATOMIC_RELEASE);
+		return true;
+	}
+	while (__atomic_load_n(&b->sense, __ATOMIC_ACQUIRE) != *sense) {
+		if (__atomic_load_n(&r->abort, __ATOMIC_RELAXED))
+			return false;
+		if (++spins % 4096)
+			continue;
+		if (!start)
+			start = ktime_get_ns();
+		else if (ktime_get_ns() - start > BARRIER_DEADLINE_NS) {
+			__atomic_store_n(&r->abort, true, __ATOMIC_RELAXED);
+			return false;
+		}
+	}
+	return true;
+}
+
+static unsigned long site_hits(struct vm_bug_site *const *sites)
+{
+	unsigned long sum = 0;
+
+	for (; *sites; sites++)
+		sum += __atomic_load_n(&(*sites)->hits, __ATOMIC_RELAXED);
+	return sum;
+}
+
+unsigned long race_sites_hits(struct vm_bug_site *const *sites)
+{
+	return site_hits(sites);
+}
+
+int race_find_sites(const char *func, const char *cond,
+		    struct vm_bug_site **sites, int max)
+{
+	struct vm_bug_site *site;
+	int n = 0;
+
+	for (site = vm_bug_sites_begin(); site < vm_bug_sites_end(); site++)
+		if (!strcmp(site->cond, cond) &&
+		    (!func || !strcmp(site->func, func)) && n < max - 1)
+			sites[n++] = site;
+	sites[n] = NULL;
+	return n;
+}
+
+/* The delay, in short spins, of @role before trial @i of this batch. */
+static __always_inline unsigned int jitter_delay(const struct race_run *r,
+						 unsigned int role,
+						 unsigned long i)
+{
+	uint64_t h = splitmix64(r->seed ^ (r->batch_no * r->batch + i));
+	int span = 2 * r->jitter + 1, off[RACE_MAX_ROLES], min = 0;
+	unsigned int k;
+
+	if (!r->jitter)
+		return 0;
+	/* Role 0 is the reference; the others move by -jitter..+jitter. */
+	off[0] = 0;
+	for (k = 1; k < r->nr_roles; k++) {
+		off[k] = (int)((h >> (20 * (k - 1))) % (uint64_t)span) - r->jitter;
+		if (off[k] < min)
+			min = off[k];
+	}
+	return (unsigned int)(off[role] - min);
+}
+
+static void run_batch(struct race_run *r, struct race_thread *th)
+{
+	void (*fn)(struct race_trial *) = r->roles[th->role].fn;
+	uint64_t t0 = r->t0, period = r->period;
+	bool sleeps = r->s->sleeps;
+	unsigned long i, late = 0;
+
+	for (i = 0; i < r->nr_in_batch; i++) {
+		uint64_t slot = t0 + i * period, now, end;
+		unsigned int d = jitter_delay(r, th->role, i);
+
+		if (sleeps)
+			set_wait_timeout_ns(r->p->deadline_ns);
+		now = fb_cycles();
+		if (now > slot) {
+			late++;	/* behind: run at once, unaligned */
+			slot = now;
+		} else {
+			while (fb_cycles() < slot)
+				;
+		}
+		short_spins(d);
+		fn(&r->inst[i]);
+		end = fb_cycles();
+		th->busy[i] = end - slot > UINT32_MAX ? UINT32_MAX :
+			      (uint32_t)(end - slot);
+	}
+	th->late = late;
+}
+
+/* Hoare's selection: the median of @n values, reordering them. */
+static uint32_t median_u32(uint32_t *v, unsigned long n)
+{
+	unsigned long lo = 0, hi = n - 1, k = n / 2;
+
+	while (lo < hi) {
+		uint32_t pivot = v[(lo + hi) / 2], tmp;
+		unsigned long i = lo, j = hi;
+
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				tmp = v[i];
+				v[i] = v[j];
+				v[j] = tmp;
+				i++;
+				if (j)
+					j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+	return v[k];
+}
+
+static void check_stripe(struct race_run *r, struct race_thread *th)
+{
+	unsigned long i;
+
+	for (i = th->role; i < r->nr_in_batch; i += r->nr_roles) {
+		r->s->check(&r->inst[i], th->counts);
+		r->s->reset(&r->inst[i]);
+	}
+	th->busy_median = r->nr_in_batch ? median_u32(th->busy, r->nr_in_batch) : 0;
+}
+
+static double now_since(uint64_t start)
+{
+	return (double)(ktime_get_ns() - start);
+}
+
+static void start_measuring(struct race_run *r)
+{
+	struct vm_bug_site *site;
+	int best = -1, c;
+	size_t n = 0;
+
+	if (r->p->jitter < 0) {
+		/* The candidate with the most hits per second; ties: smaller. */
+		double best_rate = 0;
+
+		for (c = 0; c < NR_CANDIDATES; c++) {
+			double rate = r->cands[c].seconds > 0 ?
+				r->cands[c].score / r->cands[c].seconds : 0;
+
+			if (rate > best_rate) {
+				best_rate = rate;
+				best = c;
+			}
+		}
+		r->jitter = best < 0 ? JITTER_DEFAULT : jitter_candidates[best];
+	}
+	r->phase = 1;
+	r->measure_start_ns = ktime_get_ns();
+	memset(r->counts, 0, sizeof(r->counts));
+	r->trials = r->late = r->slots = 0;
+	for (site = vm_bug_sites_begin(); site < vm_bug_sites_end(); site++)
+		r->site_base[n++] = __atomic_load_n(&site->hits, __ATOMIC_RELAXED);
+}
+
+/* The leader, between batches: sum, score, adapt, decide what comes next. */
+static void leader_decide(struct race_run *r)
+{
+	const struct race_scenario *s = r->s;
+	unsigned long n = r->nr_in_batch, bad = 0, racy = 0, late = 0;
+	uint64_t busy = 0;
+	unsigned int i, k;
+
+	memset(r->batch_counts, 0, sizeof(r->batch_counts));
+	for (k = 0; k < r->nr_roles; k++) {
+		for (i = 0; i < s->nr_outcomes; i++) {
+			r->batch_counts[i] += r->th[k].counts[i];
+			r->th[k].counts[i] = 0;
+		}
+		if (r->th[k].late > late)
+			late = r->th[k].late;
+		if (r->th[k].busy_median > busy)
+			busy = r->th[k].busy_median;
+	}
+	for (i = 0; i < s->nr_outcomes; i++) {
+		if (s->outcomes[i].assert_cond) {
+			unsigned long h = site_hits(r->asites[i]);
+
+			r->batch_counts[i] = h - r->asite_last[i];
+			r->asite_last[i] = h;
+		}
+		if (s->outcomes[i].bad)
+			bad += r->batch_counts[i];
+		else if (s->outcomes[i].racy)
+			racy += r->batch_counts[i];
+	}
+
+	/*
+	 * A slot is the slowest role's median trial and a half: the median,
+	 * not the mean, so that a preempted role (a shared machine) or a
+	 * missed deadline does not stretch every later slot.
+	 */
+	if (n >= 16 && busy)
+		r->period = (3 * r->period + busy + busy / 2) / 4 + 1;
+	/* The loop's own cost is not in busy: most slots late, widen. */
+	if (n >= 16 && late * 4 > n)
+		r->period += r->period / 2 + 1;
+
+	if (r->phase == 0) {
+		struct candidate *c = &r->cands[r->cand];
+
+		c->trials += n;
+		c->score += bad * 1000 + racy;
+		c->seconds = now_since(r->phase_start_ns) / 1e9;
+		if (c->seconds * 1e9 >= r->cand_ns && c->trials >= 2 * r->batch) {
+			if (++r->cand < NR_CANDIDATES) {
+				r->jitter = jitter_candidates[r->cand];
+				r->cands[r->cand].jitter = r->jitter;
+				r->phase_start_ns = ktime_get_ns();
+			} else {
+				start_measuring(r);
+			}
+		}
+	} else {
+		for (i = 0; i < s->nr_outcomes; i++)
+			r->counts[i] += r->batch_counts[i];
+		r->trials += n;
+		r->late += late;
+		r->slots += n;
+		r->seconds = now_since(r->measure_start_ns) / 1e9;
+		if ((r->p->trials && r->trials >= r->p->trials) ||
+		    (r->measure_ns > 0 && r->seconds * 1e9 >= r->measure_ns))
+			r->stop = true;
+	}
+
+	r->nr_in_batch = r->batch;
+	if (r->phase == 1 && r->p->trials && r->p->trials - r->trials < r->batch)
+		r->nr_in_batch = (unsigned int)(r->p->trials - r->trials);
+	r->batch_no++;
+	/* Far enough ahead for every role to leave the barrier first. */
+	r->t0 = fb_cycles() + ns_to_ticks(r->emulated ? 200000 : 5000);
+}
+
+static void *race_thread_main(void *arg)
+{
+	struct race_thread *th = arg;
+	struct race_run *r = th->run;
+	char err[128];
+	struct fb_topology *t = fb_topology_get(err, sizeof(err));
+
+	th->error = t ? fb_pin_self(t, th->cpu) : -ENODEV;
+	clear_wait_deadline();
+	th->sense = 0;
+	for (;;) {
+		/* The leader has set this batch's parameters. */
+		if (!barrier_wait(r, &th->sense) || r->stop || th->error)
+			break;
+		run_batch(r, th);
+		if (!barrier_wait(r, &th->sense))
+			break;
+		check_stripe(r, th);
+		if (!barrier_wait(r, &th->sense))
+			break;
+		if (th->role == 0)
+			leader_decide(r);
+	}
+	if (th->error)
+		__atomic_store_n(&r->abort, true, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+static int run_alloc(struct race_run *r, struct fb_topology *t, int cpu)
+{
+	size_t stride = (r->s->trial_size + 63) & ~(size_t)63;
+	unsigned long nr_pages = (unsigned long)r->batch * r->s->pages_per_trial;
+	unsigned int i;
+
+	r->data_len = stride * r->batch + 64;
+	r->map_len = (nr_pages ? nr_pages : 1) * sizeof(struct page);
+	r->data = fb_alloc_near(t, r->data_len, cpu);
+	r->map = fb_alloc_near(t, r->map_len, cpu);
+	r->inst = calloc(r->batch, sizeof(*r->inst));
+	if (!r->data || !r->map || !r->inst)
+		return -1;
+	set_mem_map(r->map, nr_pages);
+	for (i = 0; i < nr_pages; i++)
+		init_free_page(&r->map[i]);
+	for (i = 0; i < r->nr_roles; i++) {
+		r->th[i].busy = calloc(r->batch, sizeof(uint32_t));
+		if (!r->th[i].busy)
+			return -1;
+	}
+	for (i = 0; i < r->batch; i++) {
+		r->inst[i].data = (char *)r->data + i * stride;
+		r->inst[i].pages = r->map + (size_t)i * r->s->pages_per_trial;
+		r->s->reset(&r->inst[i]);
+	}
+	return 0;
+}
+
+static void run_free(struct race_run *r, struct fb_topology *t)
+{
+	fb_free_near(t, r->data, r->data_len);
+	fb_free_near(t, r->map, r->map_len);
+	free(r->inst);
+	free(r->site_base);
+	for (unsigned int i = 0; i < r->nr_roles; i++)
+		free(r->th[i].busy);
+	set_mem_map(NULL, 0);
+}
+
+static void resolve_sites(struct race_run *r)
+{
+	const struct race_scenario *s = r->s;
+	struct vm_bug_site *site;
+	unsigned int i;
+
+	for (i = 0; i < s->nr_outcomes; i++) {
+		const struct race_outcome *o = &s->outcomes[i];
+		int n = 0;
+
+		if (!o->assert_cond)
+			continue;
+		for (site = vm_bug_sites_begin(); site < vm_bug_sites_end(); site++)
+			if (!strcmp(site->cond, o->assert_cond) &&
+			    (!o->assert_func || !strcmp(site->func, o->assert_func)) &&
+			    n < 7)
+				r->asites[i][n++] = site;
+		r->asites[i][n] = NULL;
+		r->asite_last[i] = site_hits(r->asites[i]);
+	}
+}
+
+/* ---- results ----------------------------------------------------------- */
+
+static const char *verdict_of(enum expectation e, unsigned long bad)
+{
+	if (e == EXPECT_FORBIDDEN && bad)
+		return "FAIL";
+	if (e == EXPECT_REPRODUCE && !bad)
+		return "WARN";
+	return "PASS";
+}
+
+static json_t *outcome_json(const struct race_outcome *o, unsigned long count,
+			    unsigned long trials, double seconds)
+{
+	double lo, hi, scale = trials ? 1e6 / trials : 0;
+
+	poisson_ci95(count, &lo, &hi);
+	return json_pack("{s:s, s:b, s:I, s:f, s:f, s:[f,f], s:b, s:s}",
+			 "name", o->name, "bad", o->bad, "count",
+			 (json_int_t)count, "per_million", count * scale,
+			 "per_second", seconds > 0 ? count / seconds : 0.0,
+			 "ci95_per_million", lo * scale, hi * scale,
+			 "upper_bound", count == 0, "help",
+			 o->help ? o->help : "");
+}
+
+static json_t *assertions_json(struct race_run *r)
+{
+	json_t *a = json_array();
+	struct vm_bug_site *site;
+	size_t n = 0;
+
+	for (site = vm_bug_sites_begin(); site < vm_bug_sites_end(); site++, n++) {
+		unsigned long hits = __atomic_load_n(&site->hits, __ATOMIC_RELAXED) -
+				     r->site_base[n];
+
+		if (!hits)
+			continue;
+		json_array_append_new(a, json_pack(
+			"{s:s, s:s, s:s, s:s, s:i, s:I, s:f}", "macro",
+			site->macro, "cond", site->cond, "func", site->func,
+			"file", site->file, "line", site->line, "hits",
+			(json_int_t)hits, "per_million",
+			r->trials ? hits * 1e6 / r->trials : 0.0));
+	}
+	return a;
+}
+
+static void format_message(char *buf, size_t len, struct race_run *r,
+			   enum expectation e, const char *verdict,
+			   unsigned long bad)
+{
+	const struct race_scenario *s = r->s;
+	double lo, hi, scale = r->trials ? 1e6 / r->trials : 0;
+	char names[128] = "";
+	unsigned int i;
+
+	for (i = 0; i < s->nr_outcomes; i++)
+		if (s->outcomes[i].bad)
+			snprintf(names + strlen(names), sizeof(names) - strlen(names),
+				 "%s%s", names[0] ? "+" : "", s->outcomes[i].name);
+	poisson_ci95(bad, &lo, &hi);
+	if (bad)
+		snprintf(buf, len,
+			 "%s: %s %lu in %lu trials (%.4g per million, 95%% CI %.4g-%.4g), expected %s: %s",
+			 s->name, names, bad, r->trials, bad * scale, lo * scale,
+			 hi * scale, expectation_name(e), verdict);
+	else
+		snprintf(buf, len,
+			 "%s: %s 0 in %lu trials (< %.4g per million, 95%%), expected %s: %s",
+			 s->name, names, r->trials, hi * scale,
+			 expectation_name(e), verdict);
+}
+
+static json_t *result_json(struct race_run *r, enum fb_pair_class pc,
+			   const int *cpus)
+{
+	const struct race_scenario *s = r->s;
+	const char *arch = this_variant.arch;
+	enum expectation e = race_expectation(s, arch);
+	json_t *res, *outcomes = json_array(), *cands = json_array();
+	json_t *jcpus = json_array(), *roles = json_array();
+	unsigned long bad = 0;
+	const char *verdict;
+	char msg[512];
+	unsigned int i;
+
+	for (i = 0; i < r->nr_roles; i++) {
+		json_array_append_new(jcpus, json_integer(cpus[i]));
+		json_array_append_new(roles, json_string(r->roles[i].name));
+	}
+	for (i = 0; i < s->nr_outcomes; i++) {
+		json_array_append_new(outcomes, outcome_json(&s->outcomes[i],
+							     r->counts[i],
+							     r->trials, r->seconds));
+		/* Bad classes may nest (a subset of another): the largest. */
+		if (s->outcomes[i].bad && r->counts[i] > bad)
+			bad = r->counts[i];
+	}
+	for (i = 0; r->p->jitter < 0 && i < NR_CANDIDATES; i++)
+		json_array_append_new(cands, json_pack(
+			"{s:i, s:I, s:I, s:f}", "max_spins", r->cands[i].jitter,
+			"trials", (json_int_t)r->cands[i].trials, "score",
+			(json_int_t)r->cands[i].score, "score_per_second",
+			r->cands[i].seconds > 0 ?
+				r->cands[i].score / r->cands[i].seconds : 0.0));
+	verdict = verdict_of(e, bad);
+	format_message(msg, sizeof(msg), r, e, verdict, bad);
+	res = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:o, s:o, s:I, s:f}",
+			"scenario", s->name, "variant", this_variant.name, "arch",
+			arch, "seed", s->seed, "pair_class",
+			fb_pair_class_name(pc), "cpus", jcpus, "roles", roles,
+			"trials", (json_int_t)r->trials, "seconds", r->seconds);
+	json_object_set_new(res, "jitter", json_pack(
+		"{s:i, s:b, s:s, s:s, s:o}", "max_spins", r->jitter,
+		"calibrated", r->p->jitter < 0, "spin",
+		"one empty compiler-barrier loop iteration (about a cycle)",
+		"sides",
+		"each trial, every role but the first is offset by a random -max..+max spins from it; the earlier side waits",
+		"candidates", cands));
+	json_object_set_new(res, "alignment", json_pack(
+		"{s:s, s:f, s:f, s:f}", "counter", fb_cycles_name(),
+		"ticks_per_ns", ticks_per_ns, "period_ns",
+		r->period / ticks_per_ns, "late_fraction",
+		r->slots ? (double)r->late / r->slots : 0.0));
+	json_object_set_new(res, "deadline_ns",
+			    json_integer((json_int_t)r->p->deadline_ns));
+	json_object_set_new(res, "outcomes", outcomes);
+	json_object_set_new(res, "assertions", assertions_json(r));
+	json_object_set_new(res, "expectation", json_string(expectation_name(e)));
+	json_object_set_new(res, "verdict", json_string(verdict));
+	json_object_set_new(res, "message", json_string(msg));
+	return res;
+}
+
+/* ---- placement and one run --------------------------------------------- */
+
+static int pick_cpus(struct fb_topology *t, enum fb_pair_class c, int n,
+		     int *cpus, char *err, size_t errlen)
+{
+	int all[256], nr, i, k;
+
+	if (!fb_topology_pick(t, c, n, cpus, err, errlen))
+		return 0;
+	/* No n CPUs pairwise of class c: the first two are, the rest anywhere. */
+	if (n <= 2 || fb_topology_pick(t, c, 2, cpus, err, errlen))
+		return -1;
+	nr = fb_topology_cpus(t, all, 256);
+	for (k = 2, i = 0; i < nr && k < n; i++)
+		if (all[i] != cpus[0] && all[i] != cpus[1])
+			cpus[k++] = all[i];
+	return k == n ? 0 : -1;
+}
+
+static int run_one(const struct race_scenario *s, const struct race_params *p,
+		   struct fb_topology *t, enum fb_pair_class pc,
+		   const struct race_role *roles, unsigned int nr_roles,
+		   json_t *results, char *err, size_t errlen)
+{
+	struct race_run *r;
+	int cpus[RACE_MAX_ROLES], ret = -1;
+	size_t nr_sites = vm_bug_sites_end() - vm_bug_sites_begin();
+	unsigned int i;
+	double budget;
+
+	if (pick_cpus(t, pc, nr_roles, cpus, err, errlen))
+		return -1;
+	r = aligned_alloc(64, (sizeof(*r) + 63) & ~(size_t)63);
+	if (!r) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	memset(r, 0, sizeof(*r));
+	r->s = s;
+	r->roles = roles;
+	r->nr_roles = nr_roles;
+	r->p = p;
+	r->emulated = fb_emulated(NULL);
+	r->batch = p->batch;
+	r->site_base = calloc(nr_sites + 1, sizeof(unsigned long));
+	r->bar.n = (int)nr_roles;
+	r->seed = splitmix64(ktime_get_ns());
+	if (!r->site_base || run_alloc(r, t, cpus[0])) {
+		snprintf(err, errlen, "cannot allocate %u trials of %s", r->batch,
+			 s->name);
+		goto out;
+	}
+	resolve_sites(r);
+
+	/* Time: 15% to calibrate the jitter (when asked), the rest measures. */
+	budget = p->seconds > 0 ? p->seconds * 1e9 : 0;
+	if (p->jitter < 0) {
+		double cal = budget > 0 ? budget * 0.15 : 0.15e9;
+
+		r->cand_ns = cal / NR_CANDIDATES;
+		r->jitter = jitter_candidates[0];
+		r->cands[0].jitter = r->jitter;
+		r->phase = 0;
+		r->phase_start_ns = ktime_get_ns();
+		r->measure_ns = budget > 0 ? budget - cal : 0;
+	} else {
+		r->jitter = p->jitter;
+		r->measure_ns = budget;
+		start_measuring(r);
+	}
+	r->period = ns_to_ticks(r->emulated ? 20000 : 200);
+	r->nr_in_batch = r->batch;
+	if (r->phase == 1 && p->trials && p->trials < r->batch)
+		r->nr_in_batch = (unsigned int)p->trials;
+	r->t0 = fb_cycles() + ns_to_ticks(r->emulated ? 2e6 : 1e5);
+
+	for (i = 0; i < nr_roles; i++) {
+		r->th[i].run = r;
+		r->th[i].role = (int)i;
+		r->th[i].cpu = cpus[i];
+		if (pthread_create(&r->th[i].tid, NULL, race_thread_main,
+				   &r->th[i])) {
+			__atomic_store_n(&r->abort, true, __ATOMIC_RELAXED);
+			nr_roles = i;
+			break;
+		}
+	}
+	for (i = 0; i < nr_roles; i++)
+		pthread_join(r->th[i].tid, NULL);
+	for (i = 0; i < r->nr_roles; i++)
+		if (r->th[i].error) {
+			snprintf(err, errlen, "%s: cannot pin role %s to CPU %d: %s",
+				 s->name, roles[i].name, cpus[i],
+				 strerror(-r->th[i].error));
+			goto out;
+		}
+	if (r->abort || nr_roles < r->nr_roles) {
+		snprintf(err, errlen,
+			 "%s: a role stayed away from the batch barrier for %llu s (pair %s): run aborted",
+			 s->name, BARRIER_DEADLINE_NS / 1000000000ull,
+			 fb_pair_class_name(pc));
+		goto out;
+	}
+	json_array_append_new(results, result_json(r, pc, cpus));
+	ret = 0;
+out:
+	run_free(r, t);
+	free(r);
+	return ret;
+}
+
+void race_params_default(struct race_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->seconds = 1;
+	p->jitter = -1;
+	p->deadline_ns = 200 * 1000;
+	p->batch = 256;
+}
+
+static int classes_for(struct fb_topology *t, unsigned int want,
+		       unsigned int *out, char *err, size_t errlen)
+{
+	unsigned int present = fb_topology_classes_present(t), c;
+
+	if (!present) {
+		*out = 0;
+		return 0;
+	}
+	if (!want) {
+		/* The closest and the farthest pair present. */
+		*out = (present & -present) |
+		       (1u << (31 - __builtin_clz(present)));
+		return 0;
+	}
+	for (c = 0; c < FB_NR_PAIR_CLASSES; c++)
+		if ((want & (1u << c)) && !(present & (1u << c))) {
+			char names[64] = "";
+
+			for (unsigned int k = 0; k < FB_NR_PAIR_CLASSES; k++)
+				if (present & (1u << k))
+					snprintf(names + strlen(names),
+						 sizeof(names) - strlen(names),
+						 "%s%s", names[0] ? "," : "",
+						 fb_pair_class_name(k));
+			snprintf(err, errlen,
+				 "no allowed CPU pair of class %s (present: %s)",
+				 fb_pair_class_name(c), names);
+			return -1;
+		}
+	*out = want;
+	return 0;
+}
+
+/* The roles @s runs with @nr_cpus CPUs, or NULL with a message. */
+static const struct race_role *roles_for(const struct race_scenario *s,
+					 int nr_cpus, unsigned int *nr,
+					 struct fb_topology *t, char *err,
+					 size_t errlen)
+{
+	char allowed[128] = "";
+	int cpus[64], n, i;
+
+	if ((int)s->nr_roles <= nr_cpus) {
+		*nr = s->nr_roles;
+		return s->roles;
+	}
+	if (s->nr_folded_roles && (int)s->nr_folded_roles <= nr_cpus) {
+		*nr = s->nr_folded_roles;
+		return s->folded_roles;
+	}
+	n = fb_topology_cpus(t, cpus, 64);
+	for (i = 0; i < n; i++)
+		snprintf(allowed + strlen(allowed), sizeof(allowed) - strlen(allowed),
+			 "%s%d", i ? "," : "", cpus[i]);
+	snprintf(err, errlen, "scenario %s needs %u CPUs, %d allowed: %s",
+		 s->name, s->nr_folded_roles ? s->nr_folded_roles : s->nr_roles,
+		 nr_cpus, allowed);
+	return NULL;
+}
+
+int race_run(const struct race_scenario *const *scenarios, int nr,
+	     const struct race_params *p, json_t *results, char *err,
+	     size_t errlen)
+{
+	struct fb_topology *t = fb_topology_get(err, errlen);
+	unsigned int classes, nr_roles;
+	int i, c;
+
+	if (!t)
+		return -1;
+	calibrate_ticks();
+	/* Check everything before running anything. */
+	for (i = 0; i < nr; i++)
+		if (!roles_for(scenarios[i], fb_topology_nr_cpus(t), &nr_roles,
+			       t, err, errlen))
+			return -1;
+	if (classes_for(t, p->pair_mask, &classes, err, errlen))
+		return -1;
+	for (i = 0; i < nr; i++) {
+		const struct race_role *roles =
+			roles_for(scenarios[i], fb_topology_nr_cpus(t),
+				  &nr_roles, t, err, errlen);
+
+		for (c = 0; c < FB_NR_PAIR_CLASSES; c++) {
+			if (!(classes & (1u << c)))
+				continue;
+			if (run_one(scenarios[i], p, t, c, roles, nr_roles,
+				    results, err, errlen))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+const char *race_worst_verdict(json_t *results)
+{
+	const char *worst = "PASS";
+	json_t *r;
+	size_t i;
+
+	json_array_foreach(results, i, r) {
+		const char *v = json_string_value(json_object_get(r, "verdict"));
+
+		if (!v)
+			continue;
+		if (!strcmp(v, "FAIL"))
+			return "FAIL";
+		if (!strcmp(v, "WARN"))
+			worst = "WARN";
+	}
+	return worst;
+}

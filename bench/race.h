@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The race engine's contract with a scenario (bench/races/).
+ *
+ * A scenario is one file, in the spirit of will-it-scale: it declares its
+ * roles (one function per thread), the per-trial reset, the checker and its
+ * outcome classes, and registers itself with DEFINE_RACE_SCENARIO().  It
+ * knows nothing about threads, pinning, timing, jitter or output: the
+ * engine (race.c) runs the roles on pinned CPUs, trial after trial, over an
+ * array of independent trial instances, and classifies each trial with the
+ * checker once every role has finished it.
+ *
+ * See bench/races/README.md for every scenario and the engine's parameters.
+ */
+#ifndef FLAGBENCH_BENCH_RACE_H
+#define FLAGBENCH_BENCH_RACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+#include <flagbench/mm.h>
+#include <flagbench/variant.h>
+
+#define RACE_MAX_ROLES 3
+#define RACE_MAX_OUTCOMES 12
+
+/* One trial: its own state and its own pages, shared with nothing else. */
+struct race_trial {
+	void *data;		/* trial_size bytes, cache-line aligned */
+	struct page *pages;	/* pages_per_trial pages of mem_map */
+};
+
+struct race_role {
+	const char *name;	/* what it models, e.g. "lock_page+__ClearPageIsolated" */
+	void (*fn)(struct race_trial *t);
+};
+
+struct race_outcome {
+	const char *name;
+	bool bad;	/* the variant's expectation is about these */
+	/*
+	 * Seen only when the roles overlapped: jitter calibration scores it
+	 * when no bad outcome shows (e.g. in a fixing variant).
+	 */
+	bool racy;
+	/*
+	 * When set, the count is the hits of this counted assertion (the
+	 * kernel would have oopsed there) instead of the checker's.
+	 */
+	const char *assert_func;
+	const char *assert_cond;
+	const char *help;
+};
+
+/* Per-architecture expectations of a shape whose verdict is known. */
+struct race_arch_expect {
+	const char *arch;	/* NULL: every other architecture */
+	enum expectation expect;
+};
+
+struct race_scenario {
+	const char *name;
+	const char *seed;	/* "001", or NULL for a calibration shape */
+	const char *description;
+	struct race_role roles[RACE_MAX_ROLES];
+	unsigned int nr_roles;
+	/*
+	 * The same race in fewer threads (e.g. slab alloc and free as one
+	 * role), used when fewer CPUs than nr_roles are allowed.
+	 */
+	struct race_role folded_roles[RACE_MAX_ROLES];
+	unsigned int nr_folded_roles;
+	size_t trial_size;
+	unsigned int pages_per_trial;
+	/* Its roles sleep (page lock waits): give them a deadline each trial. */
+	bool sleeps;
+	/* Put a trial back in its initial state (all roles are done). */
+	void (*reset)(struct race_trial *t);
+	/* Classify a finished trial: counts[i]++ for each outcome i seen. */
+	void (*check)(struct race_trial *t, unsigned long *counts);
+	const struct race_outcome *outcomes;
+	unsigned int nr_outcomes;
+	/* Known per-arch verdicts (calibration shapes); the variant file wins. */
+	const struct race_arch_expect *expect;
+};
+
+#define DEFINE_RACE_SCENARIO(_s)                                               \
+	static const struct race_scenario *const __race_scenario_##_s          \
+		__attribute__((__section__("fb_races"), __used__,              \
+			       __aligned__(sizeof(void *)))) = &_s
+
+const struct race_scenario *const *race_scenarios_begin(void);
+const struct race_scenario *const *race_scenarios_end(void);
+const struct race_scenario *race_scenario_find(const char *name);
+
+/*
+ * For a role that must know at once whether a counted assertion fired (the
+ * kernel would have stopped there): the sites of @func with @cond, NULL
+ * terminated, and their total hits.
+ */
+int race_find_sites(const char *func, const char *cond,
+		    struct vm_bug_site **sites, int max);
+unsigned long race_sites_hits(struct vm_bug_site *const *sites);
+
+/* The expectation for @s on @arch: the variant file's if it names @s. */
+enum expectation race_expectation(const struct race_scenario *s,
+				  const char *arch);
+
+/*
+ * Exact 95% Poisson interval for @k events: [lo, hi] in events (divide by
+ * the exposure for a rate).  k == 0 gives lo = 0, hi = 3.689.
+ */
+void poisson_ci95(unsigned long k, double *lo, double *hi);
+/* Quantile of the chi-square distribution with @df degrees of freedom. */
+double chi2_quantile(double p, double df);
+
+/* How a run is bounded and placed. */
+struct race_params {
+	double seconds;		/* per scenario and CPU pair; 0: no limit */
+	unsigned long trials;	/* per scenario and CPU pair; 0: no limit */
+	unsigned int pair_mask;	/* 1 << fb_pair_class; 0: closest+farthest */
+	int jitter;		/* max short spins; -1: calibrate */
+	uint64_t deadline_ns;	/* every sleep of a role ends by then */
+	unsigned int batch;	/* trials per batch */
+	bool quiet;		/* no terminal table */
+};
+
+void race_params_default(struct race_params *p);
+
+/*
+ * Run @nr scenarios with @p; append one result per scenario and pair to
+ * @results (the "results" array of the race JSON).  0, or -1 with a
+ * message in @err (nothing is run then).
+ */
+int race_run(const struct race_scenario *const *scenarios, int nr,
+	     const struct race_params *p, json_t *results, char *err,
+	     size_t errlen);
+
+/* Worst verdict of @results: "PASS", "WARN" or "FAIL". */
+const char *race_worst_verdict(json_t *results);
+
+#endif /* FLAGBENCH_BENCH_RACE_H */

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * compaction-mapcount, seed 000 (Konstantin Khlebnikov, "mm/compaction:
+ * avoid VM_BUG_ON(PageSlab()) in page_mapcount()", May 2020; Hugh Dickins's
+ * reply).
+ *
+ *	A (kcompactd)				B (the page's life goes on)
+ *	isolate_migratepages_block():
+ *	  PageLRU(page) == true
+ *						isolate_lru_page(page)
+ *						page_remove_rmap, put_page x2: freed
+ *						alloc_slab_page(): PageSlab
+ *	  !page_mapping(page) &&
+ *	  page_count(page) > page_mapcount(page)
+ *	      VM_BUG_ON_PAGE(PageSlab(page))
+ *
+ * Page 0 is an anonymous page mapped once, on an LRU of its own.  The racy
+ * check is the compaction_check knob's: page_mapcount() with its assertion
+ * (v5.7), the open-coded test of the patch, or _page_mapcount() without the
+ * assertion (Hugh's suggestion).  The bad outcome is the assertion's hit
+ * count.
+ *
+ * Page 1 is Hugh's objection made a number: a file page with buffers in
+ * page->private, mapped once, on the LRU: a good migration candidate that
+ * the open-coded test turns away (its private reference is one more than
+ * the test allows).  Nobody races for it: A either isolates it or not.
+ */
+#include <string.h>
+#include <flagbench/compaction.h>
+#include <flagbench/migrate.h>
+#include <flagbench/slab.h>
+#include "race.h"
+
+struct compaction_mapcount {
+	struct lruvec lruvec;
+	struct anon_vma anon_vma;
+	struct address_space mapping;
+	int b_isolate;		/* isolate_lru_page(): 0 or -EBUSY */
+	unsigned long a_isolated;
+};
+
+enum { CM_MAPCOUNT_ON_SLAB, CM_GOOD_REJECTED, CM_A_ISOLATED, CM_B_SLAB };
+
+/* v5.7's struct page: a slab page's mapping word is its kmem_cache. */
+static struct kmem_cache cm_cache = {
+	.name = "kmalloc-64",
+	.mapping_word = &cm_cache,
+};
+
+static void cm_compact(struct race_trial *t)
+{
+	struct compaction_mapcount *d = t->data;
+	struct compact_control cc = { 0 };
+	unsigned long pfn = page_to_pfn(&t->pages[0]);
+
+	isolate_migratepages_block(&cc, pfn, pfn + 2);
+	d->a_isolated = cc.nr_migratepages;
+}
+
+static void cm_free_realloc(struct race_trial *t)
+{
+	struct compaction_mapcount *d = t->data;
+	struct page *page = &t->pages[0];
+
+	d->b_isolate = isolate_lru_page(page);
+	if (d->b_isolate)
+		return;	/* compaction took it first */
+	atomic_dec(&page->_mapcount);	/* page_remove_rmap(): munmap */
+	put_page(page);			/* isolate_lru_page's */
+	put_page(page);			/* the mapping's: freed */
+	alloc_slab_page(&cm_cache, page);
+}
+
+static void cm_reset(struct race_trial *t)
+{
+	struct compaction_mapcount *d = t->data;
+	struct page *anon = &t->pages[0], *file = &t->pages[1];
+
+	memset(d, 0, sizeof(*d));
+	spin_lock_init(&d->lruvec.lru_lock);
+	spin_lock_init(&d->mapping.i_pages_lock);
+	d->mapping.name = "ext4";
+
+	init_free_page(anon);
+	prep_new_page(anon);	/* the pte's reference */
+	SetPageSwapBacked(anon);
+	WRITE_ONCE(anon->mapping, (struct address_space *)
+		   ((unsigned long)&d->anon_vma | PAGE_MAPPING_ANON));
+	atomic_set(&anon->_mapcount, 0);	/* mapped once */
+	lru_cache_add(&d->lruvec, anon);
+
+	init_free_page(file);
+	prep_new_page(file);	/* the page cache's reference */
+	file->mapping = &d->mapping;
+	file->index = 1;
+	SetPageUptodate(file);
+	attach_page_private(file, 0xb0ff);	/* buffer heads */
+	get_page(file);				/* mapped once */
+	atomic_set(&file->_mapcount, 0);
+	lru_cache_add(&d->lruvec, file);
+}
+
+static void cm_check(struct race_trial *t, unsigned long *counts)
+{
+	struct compaction_mapcount *d = t->data;
+
+	if (!d->b_isolate && PageSlab(&t->pages[0]))
+		counts[CM_B_SLAB]++;
+	else
+		counts[CM_A_ISOLATED]++;
+	/* Still on the LRU: the racy check turned it away. */
+	if (PageLRU(&t->pages[1]))
+		counts[CM_GOOD_REJECTED]++;
+}
+
+static const struct race_outcome cm_outcomes[] = {
+	[CM_MAPCOUNT_ON_SLAB] = { .name = "mapcount-on-slab", .bad = true,
+		.assert_func = "page_mapcount", .assert_cond = "PageSlab(page)",
+		.help = "page_mapcount() asked about a slab page: VM_BUG_ON_PAGE(PageSlab(page)) hits" },
+	[CM_GOOD_REJECTED] = { .name = "good-rejected",
+		.help = "a file page with private data, a good candidate, turned away by the racy check" },
+	[CM_A_ISOLATED] = { .name = "a-isolated",
+		.help = "compaction isolated the anonymous page before B could" },
+	[CM_B_SLAB] = { .name = "b-slab",
+		.help = "B freed the page and it became a slab page" },
+};
+
+static const struct race_scenario compaction_mapcount = {
+	.name = "compaction-mapcount",
+	.seed = "000",
+	.description = "isolate_migratepages_block's racy check outside the lru_lock meets a page freed and reallocated as slab: VM_BUG_ON(PageSlab) in page_mapcount; and file pages with buffers the open-coded check rejects",
+	.roles = { { "isolate_migratepages_block", cm_compact },
+		   { "isolate_lru_page+put_page+alloc_slab_page", cm_free_realloc } },
+	.nr_roles = 2,
+	.trial_size = sizeof(struct compaction_mapcount),
+	.pages_per_trial = 2,
+	.reset = cm_reset,
+	.check = cm_check,
+	.outcomes = cm_outcomes,
+	.nr_outcomes = ARRAY_SIZE(cm_outcomes),
+};
+DEFINE_RACE_SCENARIO(compaction_mapcount);

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lost-waiters, seed 001 (Andrew Yang, "mm/migrate: fix race between lock
+ * page and clear PG_Isolated", March 2022).
+ *
+ *	A (compaction putback)			B (anyone locking the page)
+ *	putback_movable_pages_one():
+ *	  lock_page(page)
+ *						trylock_page() fails
+ *						lock_page(): SetPageWaiters,
+ *						  sleep
+ *	  __ClearPageIsolated(page)   <- may overwrite PG_waiters
+ *	  unlock_page(page): no PG_waiters, nobody woken
+ *
+ * The page is an isolated balloon page (PG_isolated, __SetPageMovable with
+ * balloon_mops, two references: its owner's and isolation's).  A is the
+ * kernel's putback of it, so PG_isolated is cleared the variant's way
+ * (__ClearPageIsolated in v5.17, ClearPageIsolated with the fix).  B sleeps
+ * with a deadline; a sleep the deadline ends is only a lost wake-up if A's
+ * unlock_page() had returned before that deadline (A records when): a
+ * slow A is a deadline miss, counted apart, never the bug.
+ */
+#include <flagbench/migrate.h>
+#include <flagbench/pagemap.h>
+#include <string.h>
+#include "race.h"
+
+struct lost_waiters {
+	int a_ret;		/* putback_movable_pages_one() */
+	uint64_t a_done_ns;	/* after A's unlock_page() returned */
+	int b_ret __aligned(64);	/* B's lock_page(); 1: B won trylock */
+	unsigned long b_sleeps;	/* futex sleeps B took */
+	uint64_t b_deadline_ns;
+	bool b_waiters_at_timeout;
+};
+
+enum {
+	LW_NOT_WOKEN,
+	LW_WAITERS_LOST,
+	LW_WOKEN,
+	LW_NO_SLEEP,
+	LW_B_FIRST,
+	LW_DEADLINE_MISS,
+	LW_A_TIMEOUT,
+};
+
+static void lw_putback(struct race_trial *t)
+{
+	struct lost_waiters *d = t->data;
+
+	d->a_ret = putback_movable_pages_one(&t->pages[0]);
+	d->a_done_ns = ktime_get_ns();
+}
+
+static void lw_lock(struct race_trial *t)
+{
+	struct lost_waiters *d = t->data;
+	struct page *page = &t->pages[0];
+	unsigned long sleeps = current->sleeps;
+
+	d->b_deadline_ns = current->wait_deadline_ns;
+	if (trylock_page(page)) {
+		d->b_ret = 1;
+		unlock_page(page);
+		return;
+	}
+	d->b_ret = lock_page(page);
+	d->b_sleeps = current->sleeps - sleeps;
+	if (!d->b_ret)
+		unlock_page(page);
+	else
+		d->b_waiters_at_timeout = PageWaiters(page);
+}
+
+static void lw_reset(struct race_trial *t)
+{
+	struct lost_waiters *d = t->data;
+	struct page *page = &t->pages[0];
+
+	memset(d, 0, sizeof(*d));
+	init_free_page(page);
+	prep_new_page(page);
+	/* Isolated by compaction: a reference, PG_isolated, movable. */
+	__SetPageMovable(page, &balloon_mops);
+	get_page(page);
+	SetPageIsolated(page);
+}
+
+static void lw_check(struct race_trial *t, unsigned long *counts)
+{
+	struct lost_waiters *d = t->data;
+
+	if (d->a_ret) {
+		counts[LW_A_TIMEOUT]++;
+		return;
+	}
+	if (d->b_ret == 1) {
+		counts[LW_B_FIRST]++;
+		return;
+	}
+	if (!d->b_ret) {
+		counts[d->b_sleeps ? LW_WOKEN : LW_NO_SLEEP]++;
+		return;
+	}
+	/* B's deadline ended its sleep: was A's wake-up due before it? */
+	if (d->a_done_ns < d->b_deadline_ns) {
+		counts[LW_NOT_WOKEN]++;
+		/* B sets PG_waiters before sleeping; only an RMW clears it
+		 * without waking B. */
+		if (!d->b_waiters_at_timeout)
+			counts[LW_WAITERS_LOST]++;
+	} else {
+		counts[LW_DEADLINE_MISS]++;
+	}
+}
+
+static const struct race_outcome lw_outcomes[] = {
+	[LW_NOT_WOKEN] = { .name = "not-woken", .bad = true,
+		.help = "B slept past its deadline although A had unlocked the page before it" },
+	[LW_WAITERS_LOST] = { .name = "waiters-lost", .bad = true,
+		.help = "of those, PG_waiters was clear while B was still queued: wiped by A's RMW" },
+	[LW_WOKEN] = { .name = "woken", .racy = true,
+		.help = "B slept and A's unlock woke it: the window was hit, correctly" },
+	[LW_NO_SLEEP] = { .name = "no-sleep",
+		.help = "B's trylock failed, but the lock came free before B slept" },
+	[LW_B_FIRST] = { .name = "b-first",
+		.help = "B took the lock before A" },
+	[LW_DEADLINE_MISS] = { .name = "deadline-miss",
+		.help = "B's deadline passed before A had unlocked (A slow or preempted): not the bug" },
+	[LW_A_TIMEOUT] = { .name = "a-timeout",
+		.help = "A's own lock_page() hit its deadline" },
+};
+
+static const struct race_scenario lost_waiters = {
+	.name = "lost-waiters",
+	.seed = "001",
+	.description = "A (putback_movable_pages_one) clears PG_isolated under the page lock while B fails trylock_page and sleeps: a non-atomic clear wipes PG_waiters and B is never woken",
+	.roles = { { "putback_movable_pages_one", lw_putback },
+		   { "trylock_page+lock_page", lw_lock } },
+	.nr_roles = 2,
+	.trial_size = sizeof(struct lost_waiters),
+	.pages_per_trial = 1,
+	.sleeps = true,
+	.reset = lw_reset,
+	.check = lw_check,
+	.outcomes = lw_outcomes,
+	.nr_outcomes = ARRAY_SIZE(lw_outcomes),
+};
+DEFINE_RACE_SCENARIO(lost_waiters);

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * refcount-freeze, seed 002 (Artem Savkov and Hugh Dickins, "mm: race in
+ * put_and_wait_on_page_locked()", February 2019).
+ *
+ *	A (migration, page locked,		B (a fault on the migration
+ *	   migration entry installed)		   entry: do_swap_page)
+ *						__migration_entry_wait():
+ *						  get_page_unless_zero(page)
+ *	migrate_page_move_mapping():
+ *	  page_ref_freeze(page, expected)
+ *						put_and_wait_on_page_locked():
+ *						  put_page(): count is 0!
+ *	  page_ref_unfreeze(page, expected - 1)
+ *	remove_migration_ptes(), unlock_page(), put_page()
+ *
+ * The freeze must fail while B holds its reference: it succeeds only if
+ * someone gave back a reference it never took (the iomap bug, 8e47a457321c:
+ * the surplus_put knob, where attach_page_private() takes no reference).
+ *
+ * Each trial starts where unmap_and_move() has locked the old page (a file
+ * page with private data in the page cache, isolated for migration) and
+ * the new one, and replaced the pte with a migration entry.  A is the
+ * rest: move_to_new_page() (the freeze), remove_migration_ptes(), the
+ * unlocks and the isolation reference's put_page().  B is the fault.
+ *
+ * Outcomes from the model's state: the freeze succeeded although the
+ * page's known owners (counted at reset) held fewer references than it
+ * froze, so it froze B's; B's put on a frozen, zero refcount (the seed's
+ * VM_BUG_ON_PAGE, counted); and the old page freed while the filesystem
+ * still thinks it holds it.
+ */
+#include <string.h>
+#include <flagbench/migrate.h>
+#include "race.h"
+
+struct refcount_freeze {
+	struct mm_struct mm;
+	struct address_space mapping;
+	struct anon_vma rmap;	/* the pte list remove_migration_ptes walks */
+	pte_t pte;
+	int owner_refs;		/* references of the page's known owners */
+	int expected;		/* expected_page_refs() at reset */
+	int a_rc;		/* move_to_new_page() */
+	int b_ret __aligned(64);	/* __migration_entry_wait() */
+};
+
+enum {
+	RF_FROZEN_UNDER_READER,
+	RF_PUT_ON_ZERO,
+	RF_FREED_IN_USE,
+	RF_MIGRATED,
+	RF_FREEZE_FAILED,
+	RF_DEADLINE_MISS,
+};
+
+static void rf_migrate(struct race_trial *t)
+{
+	struct refcount_freeze *d = t->data;
+	struct page *page = &t->pages[0], *newpage = &t->pages[1];
+
+	d->a_rc = move_to_new_page(newpage, page);
+	remove_migration_ptes(&d->rmap, page, d->a_rc ? page : newpage);
+	unlock_page(newpage);
+	unlock_page(page);
+	put_page(page);	/* migrate_pages() drops isolation's reference */
+}
+
+static void rf_fault(struct race_trial *t)
+{
+	struct refcount_freeze *d = t->data;
+
+	d->b_ret = __migration_entry_wait(&d->mm, &d->pte);
+}
+
+static void rf_reset(struct race_trial *t)
+{
+	struct refcount_freeze *d = t->data;
+	struct page *page = &t->pages[0], *newpage = &t->pages[1];
+
+	memset(d, 0, sizeof(*d));
+	spin_lock_init(&d->mm.page_table_lock);
+	spin_lock_init(&d->mapping.i_pages_lock);
+	d->mapping.name = "xfs";
+	d->rmap.mm = &d->mm;
+	d->rmap.nr_ptes = 1;
+	d->rmap.ptes[0] = &d->pte;
+
+	init_free_page(page);
+	prep_new_page(page);		/* the page cache's reference */
+	page->mapping = &d->mapping;
+	page->index = 0x19;
+	SetPageUptodate(page);
+	attach_page_private(page, 0xb0ff);	/* iomap_page_create() */
+	get_page(page);			/* isolate_lru_page()'s */
+	trylock_page(page);		/* unmap_and_move() */
+	/* try_to_unmap(): the pte is a migration entry, its reference gone. */
+	d->pte = swp_entry_to_pte(make_migration_entry(page, 0));
+	d->owner_refs = page_count(page);
+	d->expected = expected_page_refs(page);
+
+	init_free_page(newpage);
+	prep_new_page(newpage);
+	trylock_page(newpage);
+}
+
+static void rf_check(struct race_trial *t, unsigned long *counts)
+{
+	struct refcount_freeze *d = t->data;
+
+	if (d->b_ret)
+		counts[RF_DEADLINE_MISS]++;
+	if (d->a_rc) {
+		counts[RF_FREEZE_FAILED]++;
+		return;
+	}
+	counts[RF_MIGRATED]++;
+	/* It froze at d->expected: the owners had fewer, B had the rest. */
+	if (d->owner_refs < d->expected)
+		counts[RF_FROZEN_UNDER_READER]++;
+	if (PageBuddy(&t->pages[0]))
+		counts[RF_FREED_IN_USE]++;
+}
+
+static const struct race_outcome rf_outcomes[] = {
+	[RF_FROZEN_UNDER_READER] = { .name = "frozen-under-reader", .bad = true,
+		.help = "page_ref_freeze succeeded while B held a reference" },
+	[RF_PUT_ON_ZERO] = { .name = "put-on-zero", .bad = true,
+		.assert_func = "put_page_testzero",
+		.assert_cond = "page_ref_count(page) == 0",
+		.help = "put_page on a zero (frozen) refcount: VM_BUG_ON_PAGE(page_ref_count(page) == 0)" },
+	[RF_FREED_IN_USE] = { .name = "freed-in-use", .bad = true,
+		.help = "the old page was freed while its filesystem still held it" },
+	[RF_MIGRATED] = { .name = "migrated", .help = "the freeze succeeded" },
+	[RF_FREEZE_FAILED] = { .name = "freeze-failed", .racy = true,
+		.help = "B's reference made the freeze fail, as it must" },
+	[RF_DEADLINE_MISS] = { .name = "deadline-miss",
+		.help = "B's wait for the page lock reached its deadline" },
+};
+
+static const struct race_scenario refcount_freeze = {
+	.name = "refcount-freeze",
+	.seed = "002",
+	.description = "migrate_page_move_mapping's page_ref_freeze against a fault's get_page_unless_zero + put_and_wait_on_page_locked; with a surplus put_page the freeze succeeds under the reader",
+	.roles = { { "move_to_new_page+remove_migration_ptes+unlock_page", rf_migrate },
+		   { "__migration_entry_wait", rf_fault } },
+	.nr_roles = 2,
+	.trial_size = sizeof(struct refcount_freeze),
+	.pages_per_trial = 2,
+	.sleeps = true,
+	.reset = rf_reset,
+	.check = rf_check,
+	.outcomes = rf_outcomes,
+	.nr_outcomes = ARRAY_SIZE(rf_outcomes),
+};
+DEFINE_RACE_SCENARIO(refcount_freeze);

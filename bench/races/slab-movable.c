@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * slab-movable, seed 004 (Vlastimil Babka and Hyeonggon Yoo, "amusing SLUB
+ * compaction bug when CC_OPTIMIZE_FOR_SIZE", October 2022).
+ *
+ *	A (isolate_movable_page)	B (slab alloc)		C (slab free)
+ *	folio_try_get()
+ *	folio_test_slab() == false
+ *					__folio_set_slab()
+ *					smp_wmb()
+ *					mapping word = LIST_POISON2
+ *	smp_rmb()
+ *	__folio_test_movable() == true
+ *								folio->mapping = NULL
+ *								smp_wmb()
+ *								__folio_clear_slab()
+ *	smp_rmb()
+ *	folio_test_slab() == false
+ *	folio_trylock(), PageMovable(), page_movable_ops()->isolate_page()
+ *
+ * A slab's list pointer in the word that is folio->mapping can be
+ * LIST_POISON2, whose low bits say "movable".  isolate_movable_page()'s
+ * checks before the page lock, their order and barriers (movable_check,
+ * slab_barriers) and slab pages' refcount (slab_refcount=frozen) are the
+ * variant's.  The bad outcome is the model's -EFAULT: the checks let a
+ * page through whose mapping word is not a movable_operations, and the
+ * kernel would have called through it.
+ *
+ * Three roles need three CPUs; with two, B allocates and frees as one
+ * role (the reply's interleaving needs alloc and free both inside A's
+ * checks, which one thread doing both in turn can produce).
+ */
+#include <errno.h>
+#include <string.h>
+#include <flagbench/migrate.h>
+#include <flagbench/slab.h>
+#include "race.h"
+
+/* How long C waits for B's slab before giving up (spins of a load). */
+#define SM_FREE_WAIT_SPINS 100000
+
+struct slab_movable {
+	int a_ret;			/* isolate_movable_page() */
+	int allocated __aligned(64);	/* B is done: C may free */
+	bool c_gave_up;
+};
+
+enum { SM_TAKEN_AS_MOVABLE, SM_BUSY, SM_ISOLATED, SM_FREE_SKIPPED };
+
+/* SLUB after struct slab: slab_list.prev sits in the mapping word. */
+static struct kmem_cache sm_cache = {
+	.name = "kmalloc-cg-64",
+	.mapping_word = LIST_POISON2,
+};
+
+static void sm_isolate(struct race_trial *t)
+{
+	struct slab_movable *d = t->data;
+
+	d->a_ret = isolate_movable_page(&t->pages[0], 0);
+}
+
+static void sm_alloc(struct race_trial *t)
+{
+	struct slab_movable *d = t->data;
+
+	alloc_slab_page(&sm_cache, &t->pages[0]);
+	__atomic_store_n(&d->allocated, 1, __ATOMIC_RELEASE);
+}
+
+static void sm_free(struct race_trial *t)
+{
+	struct slab_movable *d = t->data;
+	unsigned long spins = 0;
+
+	while (!__atomic_load_n(&d->allocated, __ATOMIC_ACQUIRE))
+		if (++spins > SM_FREE_WAIT_SPINS) {
+			d->c_gave_up = true;	/* B was late: no free */
+			return;
+		}
+	__free_slab(&sm_cache, &t->pages[0]);
+}
+
+static void sm_alloc_free(struct race_trial *t)
+{
+	alloc_slab_page(&sm_cache, &t->pages[0]);
+	__free_slab(&sm_cache, &t->pages[0]);
+}
+
+static void sm_reset(struct race_trial *t)
+{
+	struct slab_movable *d = t->data;
+
+	memset(d, 0, sizeof(*d));
+	init_free_page(&t->pages[0]);
+}
+
+static void sm_check(struct race_trial *t, unsigned long *counts)
+{
+	struct slab_movable *d = t->data;
+
+	if (d->c_gave_up)
+		counts[SM_FREE_SKIPPED]++;
+	if (d->a_ret == -EFAULT)
+		counts[SM_TAKEN_AS_MOVABLE]++;
+	else if (d->a_ret)
+		counts[SM_BUSY]++;
+	else
+		counts[SM_ISOLATED]++;
+}
+
+static const struct race_outcome sm_outcomes[] = {
+	[SM_TAKEN_AS_MOVABLE] = { .name = "taken-as-movable", .bad = true,
+		.help = "isolate_movable_page() passed a slab page to its movable_operations (-EFAULT)" },
+	[SM_BUSY] = { .name = "busy",
+		.help = "isolate_movable_page() turned the page away (-EBUSY)" },
+	[SM_ISOLATED] = { .name = "isolated",
+		.help = "isolated as a movable page: impossible here, no driver owns it" },
+	[SM_FREE_SKIPPED] = { .name = "free-skipped",
+		.help = "C waited for B's allocation past its bound and did not free" },
+};
+
+static const struct race_scenario slab_movable = {
+	.name = "slab-movable",
+	.seed = "004",
+	.description = "isolate_movable_page's checks against a slab page allocated and freed under it, whose mapping word is LIST_POISON2: a slab page taken as movable",
+	.roles = { { "isolate_movable_page", sm_isolate },
+		   { "alloc_slab_page", sm_alloc },
+		   { "__free_slab", sm_free } },
+	.nr_roles = 3,
+	.folded_roles = { { "isolate_movable_page", sm_isolate },
+			  { "alloc_slab_page+__free_slab", sm_alloc_free } },
+	.nr_folded_roles = 2,
+	.trial_size = sizeof(struct slab_movable),
+	.pages_per_trial = 1,
+	.reset = sm_reset,
+	.check = sm_check,
+	.outcomes = sm_outcomes,
+	.nr_outcomes = ARRAY_SIZE(sm_outcomes),
+};
+DEFINE_RACE_SCENARIO(slab_movable);

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared by tests/bench/test_race_*.c: run one scenario, read its result. */
+#ifndef FLAGBENCH_TESTS_RACE_HELPERS_H
+#define FLAGBENCH_TESTS_RACE_HELPERS_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "machine.h"
+#include "race.h"
+
+/* Under qemu-user only function is checked, with smaller runs. */
+static inline bool race_test_emulated(void)
+{
+	return fb_emulated(NULL);
+}
+
+/*
+ * Run @name once on one CPU pair; the result object (a new reference),
+ * or NULL with the engine's message printed.
+ */
+static inline json_t *race_test_run(const char *name, double seconds,
+				    unsigned long trials, int jitter)
+{
+	const struct race_scenario *s = race_scenario_find(name);
+	struct race_params p;
+	json_t *results, *r;
+	char err[512];
+
+	if (!s) {
+		fprintf(stderr, "no scenario %s\n", name);
+		return NULL;
+	}
+	race_params_default(&p);
+	p.seconds = seconds;
+	p.trials = trials;
+	p.jitter = jitter;
+	p.quiet = true;
+	results = json_array();
+	if (race_run(&s, 1, &p, results, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", name, err);
+		json_decref(results);
+		return NULL;
+	}
+	r = json_incref(json_array_get(results, 0));
+	json_decref(results);
+	return r;
+}
+
+static inline unsigned long race_test_trials(json_t *r)
+{
+	return (unsigned long)json_integer_value(json_object_get(r, "trials"));
+}
+
+static inline unsigned long race_test_count(json_t *r, const char *outcome)
+{
+	json_t *o;
+	size_t i;
+
+	json_array_foreach(json_object_get(r, "outcomes"), i, o)
+		if (!strcmp(json_string_value(json_object_get(o, "name")), outcome))
+			return (unsigned long)json_integer_value(
+				json_object_get(o, "count"));
+	fprintf(stderr, "no outcome %s\n", outcome);
+	abort();
+}
+
+/* The largest count among the bad outcomes, as the verdict uses it. */
+static inline unsigned long race_test_bad(json_t *r)
+{
+	unsigned long bad = 0;
+	json_t *o;
+	size_t i;
+
+	json_array_foreach(json_object_get(r, "outcomes"), i, o)
+		if (json_is_true(json_object_get(o, "bad")) &&
+		    (unsigned long)json_integer_value(json_object_get(o, "count")) > bad)
+			bad = json_integer_value(json_object_get(o, "count"));
+	return bad;
+}
+
+static inline void race_test_print(json_t *r)
+{
+	printf("    %s [%s] %s\n", json_string_value(json_object_get(r, "scenario")),
+	       json_string_value(json_object_get(r, "verdict")),
+	       json_string_value(json_object_get(r, "message")));
+}
+
+#endif /* FLAGBENCH_TESTS_RACE_HELPERS_H */

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Calibration shapes: the engine's sensitivity.  On x86 hardware SB and LU
+ * show and MP, SB+mb and MP+wmb+rmb never do (in >= 10^6 trials).
+ * Elsewhere, and under qemu, each runs and checks its forbidden shapes.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <flagbench/variant.h>
+#include "race_helpers.h"
+
+static bool on_x86_hardware(void)
+{
+	return !strcmp(this_variant.arch, "x86_64") && !race_test_emulated();
+}
+
+static void shape_shows(const char *name)
+{
+	json_t *r = NULL;
+	int i;
+
+	if (!on_x86_hardware()) {
+		r = race_test_run(name, 0, 2000, 16);
+		assert_non_null(r);
+		assert_int_equal(race_test_trials(r), 2000);
+		json_decref(r);
+		return;
+	}
+	for (i = 0; i < 3 && (!r || !race_test_bad(r)); i++) {
+		json_decref(r);
+		r = race_test_run(name, 0.5, 0, -1);
+		assert_non_null(r);
+	}
+	race_test_print(r);
+	assert_true(race_test_bad(r) > 0);
+	json_decref(r);
+}
+
+static void shape_never(const char *name)
+{
+	const struct race_scenario *s = race_scenario_find(name);
+	unsigned long trials = race_test_emulated() ? 2000 : 1000000;
+	json_t *r;
+
+	if (race_expectation(s, this_variant.arch) != EXPECT_FORBIDDEN)
+		trials = 2000;	/* allowed here: run it, assert nothing */
+	r = race_test_run(name, 0, trials, race_test_emulated() ? 16 : -1);
+	assert_non_null(r);
+	race_test_print(r);
+	assert_true(race_test_trials(r) >= trials);
+	if (race_expectation(s, this_variant.arch) == EXPECT_FORBIDDEN)
+		assert_int_equal(race_test_bad(r), 0);
+	json_decref(r);
+}
+
+static void test_sb(void **state)
+{
+	shape_shows("SB");
+}
+
+static void test_lu(void **state)
+{
+	shape_shows("LU");
+}
+
+static void test_sb_mb(void **state)
+{
+	shape_never("SB+mb");
+}
+
+static void test_mp(void **state)
+{
+	shape_never("MP");
+}
+
+static void test_mp_wmb_rmb(void **state)
+{
+	shape_never("MP+wmb+rmb");
+}
+
+/* The shapes' own expectations, unless the variant file names them. */
+static void test_expectations(void **state)
+{
+	const struct race_scenario *sb = race_scenario_find("SB");
+	const struct race_scenario *mp = race_scenario_find("MP");
+
+	assert_int_equal(race_expectation(sb, "x86_64"), EXPECT_REPRODUCE);
+	assert_int_equal(race_expectation(sb, "aarch64"), EXPECT_ALLOWED);
+	assert_int_equal(race_expectation(mp, "x86_64"), EXPECT_FORBIDDEN);
+	assert_int_equal(race_expectation(mp, "ppc64le"), EXPECT_ALLOWED);
+	assert_int_equal(race_expectation(race_scenario_find("LU"), "ppc64le"),
+			 EXPECT_REPRODUCE);
+	assert_int_equal(race_expectation(race_scenario_find("SB+mb"), "aarch64"),
+			 EXPECT_FORBIDDEN);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_expectations),
+		cmocka_unit_test(test_sb),
+		cmocka_unit_test(test_lu),
+		cmocka_unit_test(test_sb_mb),
+		cmocka_unit_test(test_mp),
+		cmocka_unit_test(test_mp_wmb_rmb),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
