@@ -946,7 +946,7 @@ void race_params_default(struct race_params *p)
 	p->seconds = 1;
 	p->jitter = -1;
 	p->deadline_ns = 200 * 1000;
-	p->batch = 256;
+	p->batch = 1024;
 }
 
 static int classes_for(struct fb_topology *t, unsigned int want,
