@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -296,6 +297,7 @@ struct race_run {
 	/* Set by the leader between batches, read by every role. */
 	uint64_t t0 __aligned(64);
 	uint64_t period;	/* ticks between trial slots */
+	uint64_t max_period;
 	int jitter;
 	uint64_t seed;
 	unsigned long batch_no;
@@ -339,7 +341,14 @@ static bool barrier_wait(struct race_run *r, int *sense)
 	while (__atomic_load_n(&b->sense, __ATOMIC_ACQUIRE) != *sense) {
 		if (__atomic_load_n(&r->abort, __ATOMIC_RELAXED))
 			return false;
-		if (++spins % 4096)
+		/*
+		 * A role that is not running (more runnable threads than
+		 * CPUs: a shared machine, tests in parallel) would otherwise
+		 * be kept off its CPU for a whole time slice.
+		 */
+		if (++spins > 2048)
+			sched_yield();
+		if (spins % 4096)
 			continue;
 		if (!start)
 			start = ktime_get_ns();
@@ -547,9 +556,16 @@ static void leader_decide(struct race_run *r)
 	 */
 	if (n >= 16 && busy)
 		r->period = (3 * r->period + busy + busy / 2) / 4 + 1;
-	/* The loop's own cost is not in busy: most slots late, widen. */
-	if (n >= 16 && late * 4 > n)
+	/*
+	 * The loop's own cost is not in busy: most slots late, widen, but
+	 * never past four medians: lateness from preemption (more threads
+	 * than CPUs) is not cured by waiting longer, and must not grow the
+	 * period without bound.
+	 */
+	if (n >= 16 && late * 4 > n && r->period < 4 * busy)
 		r->period += r->period / 2 + 1;
+	if (r->period > r->max_period)
+		r->period = r->max_period;
 
 	if (r->phase == 0) {
 		struct candidate *c = &r->cands[r->cand];
@@ -882,6 +898,8 @@ static int run_one(const struct race_scenario *s, const struct race_params *p,
 		start_measuring(r);
 	}
 	r->period = ns_to_ticks(r->emulated ? 20000 : 200);
+	/* A slot is a trial, not a sleep: 100 us (10 ms emulated) at most. */
+	r->max_period = ns_to_ticks(r->emulated ? 1e7 : 1e5);
 	r->nr_in_batch = r->batch;
 	if (r->phase == 1 && p->trials && p->trials < r->batch)
 		r->nr_in_batch = (unsigned int)p->trials;
@@ -928,7 +946,7 @@ void race_params_default(struct race_params *p)
 	p->seconds = 1;
 	p->jitter = -1;
 	p->deadline_ns = 200 * 1000;
-	p->batch = 256;
+	p->batch = 1024;
 }
 
 static int classes_for(struct fb_topology *t, unsigned int want,

@@ -41,7 +41,7 @@ static void race_help(void)
 "                   range with the most hits per second\n"
 "  --deadline-us US every sleep of a role ends after US microseconds at the\n"
 "                   latest (default 200); a missed deadline is an outcome\n"
-"  --batch N        trial instances per batch (default 256)\n"
+"  --batch N        trial instances per batch (default 1024)\n"
 "  --json FILE      write the results as JSON (format flagbench-race v1)\n"
 "  --quiet          no table on the terminal\n\n"
 "Exit status: 0 pass (or warn), 1 a forbidden outcome was observed,\n"
