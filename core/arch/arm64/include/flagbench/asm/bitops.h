@@ -87,54 +87,7 @@ arch_clear_bit_unlock_is_negative_byte(long nr, volatile unsigned long *p)
 	return !!(old & ~mask & neg);
 }
 
-/* generic-non-atomic.h: plain C read-modify-write. */
-static __always_inline void arch___set_bit(long nr, volatile unsigned long *addr)
-{
-	unsigned long mask = BIT_MASK(nr);
-	unsigned long *p = ((unsigned long *)addr) + BIT_WORD(nr);
-
-	*p |= mask;
-}
-
-static __always_inline void arch___clear_bit(long nr,
-					     volatile unsigned long *addr)
-{
-	unsigned long mask = BIT_MASK(nr);
-	unsigned long *p = ((unsigned long *)addr) + BIT_WORD(nr);
-
-	*p &= ~mask;
-}
-
-static __always_inline void arch___change_bit(long nr,
-					      volatile unsigned long *addr)
-{
-	unsigned long mask = BIT_MASK(nr);
-	unsigned long *p = ((unsigned long *)addr) + BIT_WORD(nr);
-
-	*p ^= mask;
-}
-
-static __always_inline bool arch___test_and_set_bit(long nr,
-						    volatile unsigned long *addr)
-{
-	unsigned long mask = BIT_MASK(nr);
-	unsigned long *p = ((unsigned long *)addr) + BIT_WORD(nr);
-	unsigned long old = *p;
-
-	*p = old | mask;
-	return (old & mask) != 0;
-}
-
-static __always_inline bool
-arch___test_and_clear_bit(long nr, volatile unsigned long *addr)
-{
-	unsigned long mask = BIT_MASK(nr);
-	unsigned long *p = ((unsigned long *)addr) + BIT_WORD(nr);
-	unsigned long old = *p;
-
-	*p = old & ~mask;
-	return (old & mask) != 0;
-}
+#include <flagbench/asm-generic/bitops/generic-non-atomic.h>
 
 /* lock.h: the unlock is a release store of the whole word. */
 static __always_inline void arch___clear_bit_unlock(long nr,

@@ -131,51 +131,7 @@ arch_clear_bit_unlock_is_negative_byte(long nr, volatile unsigned long *addr)
 	return !!(old & ~BIT_MASK(nr) & BIT_MASK(nr | 7));
 }
 
-/* asm-generic/bitops/non-atomic.h: plain C read-modify-write. */
-static __always_inline void arch___set_bit(long nr, volatile unsigned long *addr)
-{
-	unsigned long *p = ((unsigned long *)addr) + BIT_WORD(nr);
-
-	*p |= BIT_MASK(nr);
-}
-
-static __always_inline void arch___clear_bit(long nr,
-					     volatile unsigned long *addr)
-{
-	unsigned long *p = ((unsigned long *)addr) + BIT_WORD(nr);
-
-	*p &= ~BIT_MASK(nr);
-}
-
-static __always_inline void arch___change_bit(long nr,
-					      volatile unsigned long *addr)
-{
-	unsigned long *p = ((unsigned long *)addr) + BIT_WORD(nr);
-
-	*p ^= BIT_MASK(nr);
-}
-
-static __always_inline bool arch___test_and_set_bit(long nr,
-						    volatile unsigned long *addr)
-{
-	unsigned long mask = BIT_MASK(nr);
-	unsigned long *p = ((unsigned long *)addr) + BIT_WORD(nr);
-	unsigned long old = *p;
-
-	*p = old | mask;
-	return (old & mask) != 0;
-}
-
-static __always_inline bool
-arch___test_and_clear_bit(long nr, volatile unsigned long *addr)
-{
-	unsigned long mask = BIT_MASK(nr);
-	unsigned long *p = ((unsigned long *)addr) + BIT_WORD(nr);
-	unsigned long old = *p;
-
-	*p = old & ~mask;
-	return (old & mask) != 0;
-}
+#include <flagbench/asm-generic/bitops/generic-non-atomic.h>
 
 /* As powerpc's v6.1: release barrier, then a plain clear. */
 static __always_inline void arch___clear_bit_unlock(long nr,
