@@ -63,6 +63,20 @@ static bool page_bit_acquired(struct page *page, int bit_nr,
 	return !test_bit(bit_nr, &page->flags);
 }
 
+/*
+ * include/linux/wait.h finish_wait(), v5.17: the waker unlinks the entry
+ * after waking us (wake_page_function); until it has, the entry - on our
+ * stack - is still its to touch, so we must not return before.
+ */
+static void finish_wait(struct wait_queue_head *q, struct wait_page_queue *wait)
+{
+	if (!list_empty_careful(&wait->entry)) {
+		spin_lock(&q->lock);
+		list_del_init(&wait->entry);
+		spin_unlock(&q->lock);
+	}
+}
+
 int wait_on_page_bit_common(struct page *page, int bit_nr,
 			    enum behavior behavior)
 {
@@ -78,6 +92,25 @@ int wait_on_page_bit_common(struct page *page, int bit_nr,
 	for (;;) {
 		__atomic_store_n(&wait.woken, 0, __ATOMIC_RELAXED);
 		spin_lock(&q->lock);
+		if (!FB_HAVE_PG_WAITERS()) {
+			/*
+			 * kernel/wait.c __wait_on_bit_lock(), v2.6.34:
+			 * prepare_to_wait_exclusive() queues us, and
+			 * set_current_state()'s barrier orders that before
+			 * the test of the bit; the unlocker clears the bit
+			 * and then looks at the queue, so one of us sees
+			 * the other.
+			 */
+			list_add_tail(&wait.entry, &q->head);
+			spin_unlock(&q->lock);
+			smp_mb();
+			if (page_bit_acquired(page, bit_nr, behavior)) {
+				finish_wait(q, &wait);
+				ret = 0;
+				goto out;
+			}
+			goto queued;
+		}
 		/*
 		 * Announce ourselves before the last look at the bit: the
 		 * unlocker clears PG_locked and then tests PG_waiters, so one
@@ -92,6 +125,7 @@ int wait_on_page_bit_common(struct page *page, int bit_nr,
 		}
 		list_add_tail(&wait.entry, &q->head);
 		spin_unlock(&q->lock);
+queued:
 
 		/* v5.0 DROP: the reference goes once we are queued. */
 		if (behavior == DROP && !dropped) {
@@ -110,6 +144,7 @@ int wait_on_page_bit_common(struct page *page, int bit_nr,
 			if (ret)
 				return ret;	/* the wake-up never came */
 		}
+		finish_wait(q, &wait);
 		/* A DROP waiter must not look at the page again. */
 		if (behavior == DROP)
 			return 0;
@@ -135,6 +170,7 @@ void wake_up_page_bit(struct page *page, int bit_nr)
 {
 	struct wait_queue_head *q = page_waitqueue(page);
 	struct list_head *pos, *next;
+	enum behavior behavior;
 	bool page_match = false;
 
 	spin_lock(&q->lock);
@@ -146,13 +182,24 @@ void wake_up_page_bit(struct page *page, int bit_nr)
 		if (wait->page != page || wait->bit_nr != bit_nr)
 			continue;
 		page_match = true;
+		/*
+		 * mm/filemap.c wake_page_function(), v5.17: copy what we need
+		 * of the entry first: once woken, a shared or DROP waiter may
+		 * return, and its entry is on its stack.
+		 */
+		behavior = wait->behavior;
 		/* Someone took the lock already: leave the waiter queued. */
-		if (wait->behavior == EXCLUSIVE && test_bit(bit_nr, &page->flags))
+		if (behavior == EXCLUSIVE && test_bit(bit_nr, &page->flags))
 			break;
-		list_del_init(&wait->entry);
 		__atomic_store_n(&wait->woken, 1, __ATOMIC_RELEASE);
+		/* A wake of a word already reused is only a spurious wake-up. */
 		futex_wake(&wait->woken, 1);
-		if (wait->behavior == EXCLUSIVE)
+		/*
+		 * The absolute last thing we do: pairs with finish_wait() in
+		 * the waiter, which may free the entry right after this.
+		 */
+		list_del_init_careful(&wait->entry);
+		if (behavior == EXCLUSIVE)
 			break;
 	}
 	/*

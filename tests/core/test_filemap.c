@@ -360,15 +360,6 @@ static void test_waiters_bit_cleared_when_last_shared_waiter_woken(void **state)
 	int i;
 
 	(void)state;
-	/*
-	 * Open problem: under qemu-aarch64 one of the two shared waiters
-	 * sometimes sleeps to its 20 s deadline (seen in 4 of 6 variants in
-	 * one CI run; never natively).  Until it is understood (a lost
-	 * wake-up in filemap.c, or qemu's futex emulation), run it on
-	 * hardware only, and say so.
-	 */
-	if (fb_emulated())
-		skip();
 	assert_true(trylock_page(page));
 	for (i = 0; i < 2; i++) {
 		start_waiter(&w[i], page, op_wait_on_page_locked,

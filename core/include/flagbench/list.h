@@ -34,4 +34,21 @@ static inline void list_del_init(struct list_head *entry)
 	INIT_LIST_HEAD(entry);
 }
 
+/*
+ * The waker's last touch of a wait entry it does not own: once the waiter
+ * sees the entry empty it may return and reuse the memory.
+ */
+static inline void list_del_init_careful(struct list_head *entry)
+{
+	entry->prev->next = entry->next;
+	entry->next->prev = entry->prev;
+	entry->prev = entry;
+	__atomic_store_n(&entry->next, entry, __ATOMIC_RELEASE);
+}
+
+static inline bool list_empty_careful(const struct list_head *head)
+{
+	return __atomic_load_n(&head->next, __ATOMIC_ACQUIRE) == head;
+}
+
 #endif /* FLAGBENCH_LIST_H */
