@@ -22,6 +22,7 @@
 #define atomic_dec_and_test(v) arch_atomic_dec_and_test(v)
 #define atomic_sub_and_test(i, v) arch_atomic_sub_and_test(i, v)
 #define atomic_cmpxchg(v, o, n) arch_atomic_cmpxchg(v, o, n)
+#define atomic_cmpxchg_acquire(v, o, n) arch_atomic_cmpxchg_acquire(v, o, n)
 #define atomic_xchg(v, n) arch_atomic_xchg(v, n)
 #define atomic_fetch_add_unless(v, a, u) arch_atomic_fetch_add_unless(v, a, u)
 

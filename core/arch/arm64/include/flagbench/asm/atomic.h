@@ -66,6 +66,18 @@ static __always_inline int __lse_cmpxchg_mb_32(volatile int *v, int old,
 	return old;
 }
 
+static __always_inline int __lse_cmpxchg_acq_32(volatile int *v, int old,
+						int new)
+{
+	__asm__ __volatile__(__LSE_PREAMBLE
+			     "	casa	%w[old], %w[new], %[v]\n"
+			     : [v] "+Q"(*v), [old] "+r"(old)
+			     : [new] "rZ"(new)
+			     : "memory");
+	return old;
+}
+
+#define __arch_cmpxchg_acq_32(v, o, n) __lse_cmpxchg_acq_32(v, o, n)
 #define __arch_atomic_add(i, v) __lse_atomic_add(i, v)
 #define __arch_atomic_fetch_add(i, v) __lse_atomic_fetch_add(i, v)
 #define __arch_xchg_mb_32(v, i) __lse_xchg_mb_32(i, v)
@@ -154,6 +166,27 @@ static __always_inline int __ll_sc_cmpxchg_mb_32(volatile int *v, int old,
 	return oldval;
 }
 
+/* __CMPXCHG_CASE(w, , acq_, 32, , a, , memory, K): ldaxr, stxr, no dmb. */
+static __always_inline int __ll_sc_cmpxchg_acq_32(volatile int *v, int old,
+						  int new)
+{
+	unsigned long tmp;
+	int oldval;
+
+	__asm__ __volatile__("	prfm	pstl1strm, %[v]\n"
+			     "1:	ldaxr	%w[oldval], %[v]\n"
+			     "	eor	%w[tmp], %w[oldval], %w[old]\n"
+			     "	cbnz	%w[tmp], 2f\n"
+			     "	stxr	%w[tmp], %w[new], %[v]\n"
+			     "	cbnz	%w[tmp], 1b\n"
+			     "2:"
+			     : [tmp] "=&r"(tmp), [oldval] "=&r"(oldval),
+			       [v] "+Q"(*v)
+			     : [old] "r"(old), [new] "r"(new)
+			     : "memory");
+	return oldval;
+}
+
 static __always_inline int __ll_sc_xchg_mb_32(volatile int *v, int new)
 {
 	unsigned int tmp;
@@ -174,6 +207,7 @@ static __always_inline int __ll_sc_xchg_mb_32(volatile int *v, int new)
 #define __arch_atomic_fetch_add(i, v) __ll_sc_atomic_fetch_add(i, v)
 #define __arch_xchg_mb_32(v, i) __ll_sc_xchg_mb_32(v, i)
 #define __arch_cmpxchg_mb_32(v, o, n) __ll_sc_cmpxchg_mb_32(v, o, n)
+#define __arch_cmpxchg_acq_32(v, o, n) __ll_sc_cmpxchg_acq_32(v, o, n)
 #define __arch_atomic64_or(i, v) __ll_sc_atomic64_or(i, v)
 #define __arch_atomic64_andnot(i, v) __ll_sc_atomic64_andnot(i, v)
 #define __arch_atomic64_xor(i, v) __ll_sc_atomic64_xor(i, v)
@@ -256,6 +290,12 @@ static __always_inline int arch_atomic_cmpxchg(atomic_t *v, int old, int new)
 static __always_inline int arch_atomic_xchg(atomic_t *v, int new)
 {
 	return __arch_xchg_mb_32(&v->counter, new);
+}
+
+static __always_inline int arch_atomic_cmpxchg_acquire(atomic_t *v, int old,
+						       int new)
+{
+	return __arch_cmpxchg_acq_32(&v->counter, old, new);
 }
 
 /* No native form: the try_cmpxchg loop of atomic-arch-fallback.h. */

@@ -85,6 +85,14 @@ static __always_inline int arch_atomic_cmpxchg(atomic_t *v, int old, int new)
 	return old;
 }
 
+static __always_inline int arch_atomic_cmpxchg_acquire(atomic_t *v, int old,
+						       int new)
+{
+	__atomic_compare_exchange_n(&v->counter, &old, new, false,
+				    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+	return old;
+}
+
 static __always_inline int arch_atomic_xchg(atomic_t *v, int new)
 {
 	return __atomic_exchange_n(&v->counter, new, __ATOMIC_SEQ_CST);

@@ -8,11 +8,12 @@
 #include <flagbench/asm/barrier.h>
 
 /*
- * Value-returning ops are fully ordered by PPC_ATOMIC_ENTRY_BARRIER
- * (lwsync) before the lwarx/stwcx. loop and PPC_ATOMIC_EXIT_BARRIER (sync)
- * after it, as v6.1's cmpxchg and fetch_add_unless. (v6.1 builds
- * add_return and xchg from their _relaxed forms plus the generic full
- * fences, i.e. sync on both sides: ordered as strongly, one sync dearer.)
+ * Value-returning ops are fully ordered by PPC_ATOMIC_ENTRY_BARRIER (sync)
+ * before the lwarx/stwcx. loop and PPC_ATOMIC_EXIT_BARRIER (sync) after
+ * it, as v6.1's cmpxchg and fetch_add_unless; v6.1 builds add_return and
+ * xchg from their _relaxed forms between the generic full fences, which
+ * on powerpc are the same two syncs.  A failed cmpxchg or add_unless skips
+ * the exit sync: failure promises no ordering.
  */
 
 static __always_inline int arch_atomic_read(const atomic_t *v)
@@ -107,6 +108,28 @@ static __always_inline int arch_atomic_cmpxchg(atomic_t *v, int old, int new)
 			     "	stwcx.	%4,0,%2\n"
 			     "	bne-	1b"
 			     PPC_ATOMIC_EXIT_BARRIER
+			     "\n2:"
+			     : "=&r"(prev), "+m"(v->counter)
+			     : "r"(&v->counter), "r"(old), "r"(new)
+			     : "cc", "memory");
+	return prev;
+}
+
+/*
+ * cmpxchg.h:__cmpxchg_u32_acquire: no entry barrier, PPC_ACQUIRE_BARRIER
+ * after a successful store (arch_spin_lock's ordering).
+ */
+static __always_inline int arch_atomic_cmpxchg_acquire(atomic_t *v, int old,
+						       int new)
+{
+	unsigned int prev;
+
+	__asm__ __volatile__("1:	lwarx	%0,0,%2	# __cmpxchg_u32_acquire\n"
+			     "	cmpw	0,%0,%3\n"
+			     "	bne-	2f\n"
+			     "	stwcx.	%4,0,%2\n"
+			     "	bne-	1b"
+			     PPC_ACQUIRE_BARRIER
 			     "\n2:"
 			     : "=&r"(prev), "+m"(v->counter)
 			     : "r"(&v->counter), "r"(old), "r"(new)

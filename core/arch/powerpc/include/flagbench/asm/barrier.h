@@ -11,12 +11,15 @@
 /*
  * synch.h. The kernel emits isync for PPC_ACQUIRE_BARRIER and patches it
  * to lwsync at boot on every CPU that has lwsync (all 64-bit server
- * CPUs), so lwsync is what runs.
+ * CPUs), so lwsync is what runs.  Value-returning atomics are entered and
+ * left with a full sync (since v3.18, 49e9cf3f0c04 "powerpc: Fix
+ * atomic_xxx_return barrier semantics"): an lwsync on entry would let an
+ * earlier store pass the atomic, which the kernel's full ordering forbids.
  */
 #define LWSYNC "lwsync"
 #define PPC_ACQUIRE_BARRIER "\n" LWSYNC "\n"
 #define PPC_RELEASE_BARRIER LWSYNC "\n"
-#define PPC_ATOMIC_ENTRY_BARRIER "\n" LWSYNC "\n"
+#define PPC_ATOMIC_ENTRY_BARRIER "\nsync\n"
 #define PPC_ATOMIC_EXIT_BARRIER "\nsync\n"
 
 #define mb() __asm__ __volatile__("sync" : : : "memory")

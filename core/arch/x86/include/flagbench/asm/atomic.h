@@ -105,6 +105,9 @@ static __always_inline int arch_atomic_cmpxchg(atomic_t *v, int old, int new)
 	return ret;
 }
 
+/* Every locked instruction is fully ordered: acquire is the same cmpxchg. */
+#define arch_atomic_cmpxchg_acquire(v, o, n) arch_atomic_cmpxchg(v, o, n)
+
 static __always_inline bool arch_atomic_try_cmpxchg(atomic_t *v, int *old,
 						    int new)
 {
