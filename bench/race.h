@@ -41,7 +41,10 @@ struct race_outcome {
 	bool bad;	/* the variant's expectation is about these */
 	/*
 	 * Seen only when the roles overlapped: jitter calibration scores it
-	 * when no bad outcome shows (e.g. in a fixing variant).
+	 * when no bad outcome shows (e.g. in a fixing variant).  A trial
+	 * with a racy or bad outcome counted by the checker reached the race
+	 * window: "reached_trials", the exposure a forbidden verdict's second
+	 * bound is stated in.
 	 */
 	bool racy;
 	/*
@@ -81,7 +84,12 @@ struct race_scenario {
 	void (*check)(struct race_trial *t, unsigned long *counts);
 	const struct race_outcome *outcomes;
 	unsigned int nr_outcomes;
-	/* Known per-arch verdicts (calibration shapes); the variant file wins. */
+	/*
+	 * The expectation with every knob at its default - the kernel before
+	 * the fixes - per architecture, {NULL, e} ending the list with the
+	 * one for every other architecture.  A variant file names the
+	 * scenario only when its patch changes that; then the file wins.
+	 */
 	const struct race_arch_expect *expect;
 };
 
@@ -123,8 +131,23 @@ struct race_params {
 	int jitter;		/* max short spins; -1: calibrate */
 	uint64_t deadline_ns;	/* every sleep of a role ends by then */
 	unsigned int batch;	/* trials per batch */
+	/*
+	 * RACE_INTERLEAVED: roles aligned on slots, jittered; serialised:
+	 * every trial's roles strictly one after the other, in role order
+	 * or its reverse, which must never show a bad outcome.
+	 */
+	int order;
 	bool quiet;		/* no terminal table */
 };
+
+enum race_order {
+	RACE_INTERLEAVED,
+	RACE_SERIALISED,
+	RACE_SERIALISED_REVERSE,
+};
+
+/* "interleaved", "serialised", "serialised-reverse" (the JSON "order"). */
+const char *race_order_name(int order);
 
 void race_params_default(struct race_params *p);
 

@@ -19,7 +19,8 @@
 
 static const char race_usage[] =
 	"SCENARIO...|all [--seconds S] [--trials N] [--pairs CLASS,...|all]\n"
-	"        [--jitter MAX|auto] [--deadline-us US] [--batch N] [--json FILE] [--quiet]";
+	"        [--jitter MAX|auto] [--deadline-us US] [--batch N]\n"
+	"        [--serialise forward|reverse] [--json FILE] [--quiet]";
 
 static void race_help(void)
 {
@@ -42,6 +43,10 @@ static void race_help(void)
 "  --deadline-us US every sleep of a role ends after US microseconds at the\n"
 "                   latest (default 200); a missed deadline is an outcome\n"
 "  --batch N        trial instances per batch (default 1024)\n"
+"  --serialise forward|reverse  run each trial's roles strictly one after\n"
+"                   the other, in role order or its reverse (no slots, no\n"
+"                   jitter): the roles never meet, so no bad outcome may\n"
+"                   show (\"order\" in the JSON; default: interleaved)\n"
 "  --json FILE      write the results as JSON (format flagbench-race v1)\n"
 "  --quiet          no table on the terminal\n\n"
 "Exit status: 0 pass (or warn), 1 a forbidden outcome was observed,\n"
@@ -169,6 +174,9 @@ static void print_result(json_t *r)
 		       json_string_value(json_object_get(o, "cond")),
 		       json_string_value(json_object_get(o, "func")),
 		       (long long)json_integer_value(json_object_get(o, "hits")));
+	printf("    order %s, %lld trials reached the window\n",
+	       json_string_value(json_object_get(r, "order")),
+	       (long long)json_integer_value(json_object_get(r, "reached_trials")));
 	printf("    %s %s\n\n", json_string_value(json_object_get(r, "verdict")),
 	       json_string_value(json_object_get(r, "message")));
 }
@@ -281,6 +289,15 @@ static int race_main(int argc, char **argv)
 					goto bad;
 				}
 				p.batch = (unsigned int)ul;
+			} else if (!strcmp(a, "--serialise")) {
+				if (!strcmp(v, "forward")) {
+					p.order = RACE_SERIALISED;
+				} else if (!strcmp(v, "reverse")) {
+					p.order = RACE_SERIALISED_REVERSE;
+				} else {
+					fb_error("--serialise: '%s' is not forward or reverse", v);
+					goto bad;
+				}
 			} else if (!strcmp(a, "--json")) {
 				json_path = v;
 			} else {
