@@ -43,6 +43,7 @@ unsigned long isolate_migratepages_block(struct compact_control *cc,
 	for (; low_pfn < end_pfn; low_pfn++) {
 		struct page *page = pfn_to_page(low_pfn);
 		struct lruvec *lruvec;
+		bool racy_fails;
 
 		if (PageBuddy(page))
 			continue;
@@ -55,7 +56,10 @@ unsigned long isolate_migratepages_block(struct compact_control *cc,
 			continue;
 		}
 
-		if (compaction_racy_check_fails(page)) {
+		racy_fails = compaction_racy_check_fails(page);
+		if (PageSlab(page))
+			cc->nr_racy_slab++;
+		if (racy_fails) {
 			cc->nr_racy_skipped++;
 			continue;
 		}

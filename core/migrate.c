@@ -8,6 +8,7 @@
 #include <flagbench/migrate.h>
 
 __thread unsigned long migration_dangling_removed;
+__thread unsigned long migration_temporary_stack_skipped;
 
 /* mm/balloon_compaction.c, v6.1: a driver that always lets go. */
 static bool balloon_page_isolate(struct page *page, int mode)
@@ -331,6 +332,38 @@ void page_add_new_anon_rmap(struct page *page, struct anon_vma *anon_vma,
 	spin_unlock(&anon_vma->mm->page_table_lock);
 }
 
+/* mm/rmap.c try_to_unmap_one(TTU_MIGRATION), v2.6.34, at @ptep. */
+static void try_to_unmap_one(struct page *page, struct mm_struct *mm,
+			     pte_t *ptep)
+{
+	spinlock_t *ptl = &mm->page_table_lock;
+	pte_t pte;
+
+	spin_lock(ptl);
+	pte = READ_ONCE(*ptep);
+	if (pte_present(pte) && pte_pfn(pte) == page_to_pfn(page)) {
+		WRITE_ONCE(*ptep, swp_entry_to_pte(make_migration_entry(page, 1)));
+		atomic_dec(&page->_mapcount);	/* page_remove_rmap */
+		put_page(page);	/* the pte's reference */
+	}
+	spin_unlock(ptl);
+}
+
+/*
+ * The one vma of @anon_vma by rmap_walk_anon()/try_to_unmap_anon(),
+ * v2.6.34: the pte where vma_address() says @page is, under the anon_vma
+ * lock; NULL when the vma does not cover it now.
+ */
+static pte_t *anon_vma_pte(struct anon_vma *anon_vma, struct page *page)
+{
+	struct vm_area_struct *vma = anon_vma->vma;
+	unsigned long address = vma_address(page, vma);
+
+	if (address == (unsigned long)-EFAULT)
+		return NULL;
+	return pte_offset_map(vma->vm_mm, address);
+}
+
 int try_to_unmap(struct page *page)
 {
 	struct anon_vma *anon_vma = page_anon_vma(page);
@@ -338,22 +371,28 @@ int try_to_unmap(struct page *page)
 
 	if (!anon_vma)
 		return !page_mapped(page);
-	for (i = 0; i < anon_vma->nr_ptes; i++) {
-		spinlock_t *ptl = &anon_vma->mm->page_table_lock;
-		pte_t *ptep = anon_vma->ptes[i];
-		pte_t pte;
+	if (anon_vma->vma) {
+		pte_t *ptep;
 
-		spin_lock(ptl);
-		pte = READ_ONCE(*ptep);
-		if (pte_present(pte) && pte_pfn(pte) == page_to_pfn(page)) {
-			/* try_to_unmap_one(TTU_MIGRATION) */
-			WRITE_ONCE(*ptep, swp_entry_to_pte(
-						  make_migration_entry(page, 1)));
-			atomic_dec(&page->_mapcount);	/* page_remove_rmap */
-			put_page(page);	/* the pte's reference */
-		}
-		spin_unlock(ptl);
+		spin_lock(&anon_vma->lock);
+		/*
+		 * a8bef8ff6ea1: during exec, a temporary VMA is setup and
+		 * later moved.  The VMA is moved under the anon_vma lock but
+		 * not the page tables leading to a race where migration
+		 * cannot find the migration ptes.  Rather than increasing
+		 * the locking requirements of exec(), migration skips
+		 * temporary VMAs until after exec() completes.
+		 */
+		if (IS_ENABLED(CONFIG_FB_EXEC_STACK_SKIP_TEMPORARY) &&
+		    is_vma_temporary_stack(anon_vma->vma))
+			migration_temporary_stack_skipped++;
+		else if ((ptep = anon_vma_pte(anon_vma, page)))
+			try_to_unmap_one(page, anon_vma->mm, ptep);
+		spin_unlock(&anon_vma->lock);
+		return !page_mapped(page);
 	}
+	for (i = 0; i < anon_vma->nr_ptes; i++)
+		try_to_unmap_one(page, anon_vma->mm, anon_vma->ptes[i]);
 	return !page_mapped(page);
 }
 
@@ -375,20 +414,35 @@ int remove_migration_pte(struct page *new, struct mm_struct *mm, pte_t *ptep,
 	get_page(new);
 	atomic_inc(&new->_mapcount);	/* page_add_anon_rmap */
 	WRITE_ONCE(*ptep, mk_pte(new));
-unlock:
 	spin_unlock(ptl);
 	return 1;
+unlock:
+	spin_unlock(ptl);
+	return 0;
 }
 
-void remove_migration_ptes(struct anon_vma *anon_vma, struct page *old,
-			   struct page *new)
+int remove_migration_ptes(struct anon_vma *anon_vma, struct page *old,
+			  struct page *new)
 {
-	int i;
+	int i, restored = 0;
 
 	if (!anon_vma)
-		return;
+		return 0;
+	if (anon_vma->vma) {
+		/* rmap_walk_anon(new, remove_migration_pte, old), v2.6.34 */
+		pte_t *ptep;
+
+		spin_lock(&anon_vma->lock);
+		ptep = anon_vma_pte(anon_vma, new);
+		if (ptep)
+			restored = remove_migration_pte(new, anon_vma->mm, ptep, old);
+		spin_unlock(&anon_vma->lock);
+		return restored;
+	}
 	for (i = 0; i < anon_vma->nr_ptes; i++)
-		remove_migration_pte(new, anon_vma->mm, anon_vma->ptes[i], old);
+		restored += remove_migration_pte(new, anon_vma->mm,
+						 anon_vma->ptes[i], old);
+	return restored;
 }
 
 int unmap_and_move(struct page *newpage, struct page *page)
@@ -401,14 +455,6 @@ int unmap_and_move(struct page *newpage, struct page *page)
 		return rc;
 
 	anon_vma = page_anon_vma(page);
-	/*
-	 * Seed 003: the migration of an unmapped swapcache page could have
-	 * left a dangling migration pte due to the lack of certainty about
-	 * an anon_vma.  The model takes that path for every swap cache page.
-	 */
-	if (IS_ENABLED(CONFIG_FB_DANGLING_ENTRY_ON) && PageSwapCache(page))
-		anon_vma = NULL;
-
 	if (!trylock_page(newpage)) {
 		rc = -EAGAIN;
 		goto unlock;

@@ -23,7 +23,12 @@ struct page *alloc_slab_page(struct kmem_cache *s, struct page *page)
 		/* Make the flag visible before any changes to folio->mapping */
 		smp_wmb();
 	}
-	/* The slab now uses the word that is folio->mapping for itself. */
+	/*
+	 * The slab now uses the word that is folio->mapping for itself: in
+	 * v6.1 its slab_cache (an aligned pointer, never "movable"), from
+	 * v6.2's struct slab rearrangement (65505d1f2338) slab_list.prev,
+	 * which can be LIST_POISON2: the kmem_cache says which.
+	 */
 	WRITE_ONCE(page->slab_cache, s->mapping_word);
 	return page;
 }

@@ -19,6 +19,12 @@
  * with a deadline; a sleep the deadline ends is only a lost wake-up if A's
  * unlock_page() had returned before that deadline (A records when): a
  * slow A is a deadline miss, counted apart, never the bug.
+ *
+ * Roles: A follows mm/migrate.c putback_movable_pages() of v5.17 (one
+ * page: lock_page, putback_movable_page, unlock_page, put_page); B follows
+ * include/linux/pagemap.h trylock_page() and mm/filemap.c
+ * __folio_lock()/folio_wait_bit_common() of v5.17.  "woken" (B slept while
+ * A held the lock and was woken) marks the trials that reached the window.
  */
 #include <flagbench/migrate.h>
 #include <flagbench/pagemap.h>
@@ -131,6 +137,11 @@ static const struct race_outcome lw_outcomes[] = {
 		.help = "A's own lock_page() hit its deadline" },
 };
 
+/* v5.17: the non-atomic RMW wipes PG_waiters on every architecture. */
+static const struct race_arch_expect lw_expect[] = {
+	{ NULL, EXPECT_REPRODUCE },
+};
+
 static const struct race_scenario lost_waiters = {
 	.name = "lost-waiters",
 	.seed = "001",
@@ -145,5 +156,6 @@ static const struct race_scenario lost_waiters = {
 	.check = lw_check,
 	.outcomes = lw_outcomes,
 	.nr_outcomes = ARRAY_SIZE(lw_outcomes),
+	.expect = lw_expect,
 };
 DEFINE_RACE_SCENARIO(lost_waiters);

@@ -3,25 +3,44 @@
  * migration-entry, seed 003 (Mel Gorman and Christoph Lameter, "mm,
  * migration: Allow the migration of PageSwapCache pages", April 2010).
  *
- *	A (unmap_and_move)			B (a fault: do_swap_page)
+ * The thread's suspect, the unmapped swapcache page, "cannot be the case"
+ * (Mel): try_to_unmap installs no entry for an unmapped page.  Its
+ * "dangling migration PTEs coming from somewhere" were the race the thread
+ * converged on (Andrea Arcangeli: "migrate.c requires rmap to be able to
+ * find all ptes mapping a page at all times"; Mel's fix a8bef8ff6ea1, May
+ * 2010): exec moves its temporary stack while the stack page migrates.
+ *
+ *	A (unmap_and_move)			B (exec, then its first touch)
  *	lock_page(page)
- *	try_to_unmap(): pte = migration entry
+ *	try_to_unmap(): rmap walk finds the
+ *	  pte at the old address: entry
+ *						shift_arg_pages():
+ *						  vma_adjust(): vm_start down
  *	move_to_new_page()
- *	remove_migration_ptes(): skipped, no
- *	  anon_vma for an unmapped swapcache
- *	  page: the entry dangles
+ *	remove_migration_ptes(): the rmap
+ *	  walk looks at the new address:
+ *	  nothing there, the entry is missed
  *	unlock_page(page)
- *						migration_entry_wait():
- *						  migration_entry_to_page():
+ *						  move_page_tables(): the entry
+ *						    moves to the new address
+ *						do_swap_page():
+ *						  migration_entry_wait():
  *						  BUG_ON(!PageLocked(page))
  *
- * The page is an anonymous swap cache page mapped by one pte, isolated for
- * migration.  A migrates it; with the dangling_entry knob (the unmapped
- * swapcache path the thread suspects) its pte keeps the migration entry.
- * B faults on the pte and, like the kernel, faults again after each
- * migration_entry_wait() until the pte maps a page (at most
- * ME_MAX_REFAULTS times).  Strict kernels hit the BUG_ON; with Mel's patch
- * (migration_entry=cleanup) the fault removes the dangling entry instead.
+ * Roles, all v2.6.34: A is mm/migrate.c unmap_and_move() with mm/rmap.c's
+ * try_to_unmap_anon() and rmap_walk_anon() (vma_address() from the vma as
+ * it is at that instant); B is fs/exec.c shift_arg_pages() (mm/mmap.c
+ * vma_adjust(), mm/mremap.c move_page_tables()), then setup_arg_pages()
+ * clearing VM_STACK_INCOMPLETE_SETUP and a fault on the moved stack page
+ * (mm/memory.c do_swap_page(), mm/migrate.c migration_entry_wait(), with
+ * seed 003's patch under migration_entry=cleanup), faulting again while
+ * the pte is a swap pte, at most ME_MAX_REFAULTS times.  The knob
+ * exec_stack=skip-temporary is a8bef8ff6ea1: try_to_unmap leaves the
+ * temporary stack alone.
+ *
+ * The page is one anonymous stack page, mapped at 4 pages and moved down
+ * by 2, isolated for migration.  Serialised, the rmap always finds the
+ * pte: nothing dangles.
  */
 #include <pthread.h>
 #include <string.h>
@@ -29,12 +48,17 @@
 #include "race.h"
 
 #define ME_MAX_REFAULTS 4
+#define ME_STACK (4UL << PAGE_SHIFT)
+#define ME_SHIFT (2UL << PAGE_SHIFT)
 
 struct migration_entry {
 	struct mm_struct mm;
+	struct vm_area_struct vma;
 	struct anon_vma anon_vma;
-	pte_t pte;
 	int a_rc;
+	bool a_unmapped;	/* try_to_unmap installed the entry */
+	bool a_skipped;		/* try_to_unmap skipped the temporary stack */
+	int a_restored;		/* ptes remove_migration_ptes restored */
 	int b_ret __aligned(64);
 	int b_faults;		/* migration_entry_wait() calls */
 	bool b_bug;		/* the BUG_ON fired in B's fault */
@@ -44,12 +68,14 @@ struct migration_entry {
 
 enum {
 	ME_ENTRY_UNLOCKED,
+	ME_WALK_MISSED,
 	ME_DANGLING_CLEANED,
-	ME_NO_ENTRY,
 	ME_WAITED,
+	ME_UNMAP_MISSED,
+	ME_STACK_SKIPPED,
+	ME_NO_ENTRY,
 	ME_REFAULT_LIMIT,
 	ME_DEADLINE_MISS,
-	ME_MIGRATE_FAILED,
 };
 
 static struct vm_bug_site *me_sites[4];
@@ -61,33 +87,61 @@ static void me_find_sites(void)
 			me_sites, ARRAY_SIZE(me_sites));
 }
 
+/* unmap_and_move(), v2.6.34, recording what each rmap walk found. */
 static void me_migrate(struct race_trial *t)
 {
 	struct migration_entry *d = t->data;
+	struct page *page = &t->pages[0], *newpage = &t->pages[1];
+	unsigned long skipped = migration_temporary_stack_skipped;
+	int rc;
 
-	d->a_rc = unmap_and_move(&t->pages[1], &t->pages[0]);
+	rc = lock_page(page);
+	if (rc)
+		goto out;
+	if (!trylock_page(newpage)) {
+		rc = -EAGAIN;
+		goto unlock;
+	}
+	try_to_unmap(page);
+	d->a_unmapped = !page_mapped(page);
+	d->a_skipped = migration_temporary_stack_skipped != skipped;
+	rc = page_mapped(page) ? -EAGAIN : move_to_new_page(newpage, page);
+	d->a_restored = remove_migration_ptes(&d->anon_vma, page,
+					      rc ? page : newpage);
+	unlock_page(newpage);
+unlock:
+	unlock_page(page);
+out:
+	d->a_rc = rc;
 }
 
-static void me_fault(struct race_trial *t)
+/* setup_arg_pages(): move the stack, end its setup, touch it. */
+static void me_exec(struct race_trial *t)
 {
 	struct migration_entry *d = t->data;
 	unsigned long bugs = race_sites_hits(me_sites);
 	unsigned long cleaned = migration_dangling_removed;
-	pte_t pte = READ_ONCE(d->pte);
+	pte_t *ptep = pte_offset_map(&d->mm, ME_STACK - ME_SHIFT);
+	pte_t pte;
+
+	shift_arg_pages(&d->vma, ME_SHIFT);
+	WRITE_ONCE(d->vma.vm_flags,
+		   d->vma.vm_flags & ~VM_STACK_INCOMPLETE_SETUP);
 
 	/* do_swap_page() is only entered for a swap pte. */
+	pte = READ_ONCE(*ptep);
 	while (is_swap_pte(pte) && d->b_faults < ME_MAX_REFAULTS) {
 		d->b_faults++;
-		d->b_ret = __migration_entry_wait(&d->mm, &d->pte);
+		d->b_ret = __migration_entry_wait(&d->mm, ptep);
 		if (race_sites_hits(me_sites) != bugs) {
 			d->b_bug = true;	/* the kernel stops here */
 			break;
 		}
 		if (d->b_ret)
 			break;
-		pte = READ_ONCE(d->pte);
+		pte = READ_ONCE(*ptep);
 	}
-	d->b_present = pte_present(READ_ONCE(d->pte));
+	d->b_present = pte_present(READ_ONCE(*ptep));
 	d->b_cleaned = migration_dangling_removed - cleaned;
 }
 
@@ -99,15 +153,22 @@ static void me_reset(struct race_trial *t)
 	pthread_once(&me_once, me_find_sites);
 	memset(d, 0, sizeof(*d));
 	spin_lock_init(&d->mm.page_table_lock);
+	spin_lock_init(&d->anon_vma.lock);
+	/* __bprm_mm_init(): the temporary stack vma, one page here. */
+	d->vma.vm_mm = &d->mm;
+	d->vma.vm_start = ME_STACK;
+	d->vma.vm_end = ME_STACK + (1UL << PAGE_SHIFT);
+	d->vma.vm_pgoff = ME_STACK >> PAGE_SHIFT;
+	d->vma.vm_flags = VM_GROWSDOWN | VM_STACK_INCOMPLETE_SETUP;
+	d->vma.anon_vma = &d->anon_vma;
 	d->anon_vma.mm = &d->mm;
+	d->anon_vma.vma = &d->vma;
 
 	init_free_page(page);
-	prep_new_page(page);		/* the swap cache's reference */
-	SetPageSwapBacked(page);
-	SetPageSwapCache(page);
-	page->private = 0x42;		/* its swap entry */
-	get_page(page);			/* becomes the pte's */
-	page_add_new_anon_rmap(page, &d->anon_vma, &d->pte);
+	prep_new_page(page);		/* becomes the pte's */
+	page->index = ME_STACK >> PAGE_SHIFT;	/* linear_page_index() */
+	page_add_new_anon_rmap(page, &d->anon_vma,
+			       pte_offset_map(&d->mm, ME_STACK));
 	get_page(page);			/* isolate_lru_page()'s */
 
 	init_free_page(newpage);
@@ -118,8 +179,12 @@ static void me_check(struct race_trial *t, unsigned long *counts)
 {
 	struct migration_entry *d = t->data;
 
-	if (d->a_rc)
-		counts[ME_MIGRATE_FAILED]++;
+	if (d->a_skipped)
+		counts[ME_STACK_SKIPPED]++;
+	else if (!d->a_unmapped)
+		counts[ME_UNMAP_MISSED]++;
+	else if (!d->a_rc && !d->a_restored)
+		counts[ME_WALK_MISSED]++;
 	if (!d->b_faults) {
 		counts[ME_NO_ENTRY]++;
 		return;
@@ -138,27 +203,35 @@ static void me_check(struct race_trial *t, unsigned long *counts)
 
 static const struct race_outcome me_outcomes[] = {
 	[ME_ENTRY_UNLOCKED] = { .name = "entry-unlocked", .bad = true,
-		.help = "a fault met a migration entry whose page was unlocked: BUG_ON(!PageLocked(p)) in migration_entry_to_page" },
+		.help = "the process faulted on a migration entry whose page was unlocked: BUG_ON(!PageLocked(p)) in migration_entry_to_page" },
+	[ME_WALK_MISSED] = { .name = "walk-missed", .racy = true,
+		.help = "remove_migration_ptes' rmap walk looked where exec's vma_adjust said the page was, before move_page_tables brought the entry there: the entry was left behind" },
 	[ME_DANGLING_CLEANED] = { .name = "dangling-cleaned", .racy = true,
 		.help = "the fault removed a dangling migration entry (seed 003's patch)" },
-	[ME_NO_ENTRY] = { .name = "no-entry",
-		.help = "B faulted before A unmapped the page" },
 	[ME_WAITED] = { .name = "waited", .racy = true,
-		.help = "B met the entry while A held the page lock, waited, and found the page mapped" },
+		.help = "the fault met the entry while migration held the page lock, waited, and found the page mapped" },
+	[ME_UNMAP_MISSED] = { .name = "unmap-missed", .racy = true,
+		.help = "try_to_unmap's rmap walk came between exec's vma_adjust and move_page_tables and found no pte: migration gave up (-EAGAIN)" },
+	[ME_STACK_SKIPPED] = { .name = "stack-skipped", .racy = true,
+		.help = "try_to_unmap met exec's temporary stack and left it alone (a8bef8ff6ea1)" },
+	[ME_NO_ENTRY] = { .name = "no-entry",
+		.help = "the process's first touch found its stack page mapped" },
 	[ME_REFAULT_LIMIT] = { .name = "refault-limit",
 		.help = "still a migration entry after the bounded refaults" },
 	[ME_DEADLINE_MISS] = { .name = "deadline-miss",
-		.help = "B's wait for the page lock reached its deadline" },
-	[ME_MIGRATE_FAILED] = { .name = "migrate-failed",
-		.help = "unmap_and_move() failed (B held a reference at the freeze)" },
+		.help = "the fault's wait for the page lock reached its deadline" },
+};
+
+static const struct race_arch_expect me_expect[] = {
+	{ NULL, EXPECT_REPRODUCE },
 };
 
 static const struct race_scenario migration_entry = {
 	.name = "migration-entry",
 	.seed = "003",
-	.description = "unmap_and_move of an unmapped-swapcache page leaves a migration entry behind; a fault on it meets an unlocked page: BUG_ON in migration_entry_to_page, or the dangling entry is cleaned up",
+	.description = "exec's shift_arg_pages moves the stack's pte between migration's two rmap walks: the migration entry is left behind, and the process's fault meets it with the page unlocked (BUG_ON in migration_entry_to_page), or cleans it up",
 	.roles = { { "unmap_and_move", me_migrate },
-		   { "do_swap_page:migration_entry_wait", me_fault } },
+		   { "shift_arg_pages+do_swap_page", me_exec } },
 	.nr_roles = 2,
 	.trial_size = sizeof(struct migration_entry),
 	.pages_per_trial = 2,
@@ -167,5 +240,6 @@ static const struct race_scenario migration_entry = {
 	.check = me_check,
 	.outcomes = me_outcomes,
 	.nr_outcomes = ARRAY_SIZE(me_outcomes),
+	.expect = me_expect,
 };
 DEFINE_RACE_SCENARIO(migration_entry);

@@ -24,6 +24,12 @@
  * rest: move_to_new_page() (the freeze), remove_migration_ptes(), the
  * unlocks and the isolation reference's put_page().  B is the fault.
  *
+ * Roles: A follows mm/migrate.c of v5.0 (move_to_new_page(),
+ * migrate_page_move_mapping() with page_ref_freeze() of
+ * include/linux/page_ref.h, remove_migration_ptes()); B follows
+ * mm/migrate.c __migration_entry_wait() and mm/filemap.c
+ * put_and_wait_on_page_locked() of v5.0 (9a1ea439b16b).
+ *
  * Outcomes from the model's state: the freeze succeeded although the
  * page's known owners (counted at reset) held fewer references than it
  * froze, so it froze B's; B's put on a frozen, zero refcount (the seed's
@@ -132,10 +138,24 @@ static const struct race_outcome rf_outcomes[] = {
 	[RF_FREED_IN_USE] = { .name = "freed-in-use", .bad = true,
 		.help = "the old page was freed while its filesystem still held it" },
 	[RF_MIGRATED] = { .name = "migrated", .help = "the freeze succeeded" },
-	[RF_FREEZE_FAILED] = { .name = "freeze-failed", .racy = true,
-		.help = "B's reference made the freeze fail, as it must" },
+	/*
+	 * Without the surplus put, a failed freeze is B's reference met by
+	 * A's freeze: the window.  With it, the freeze fails exactly when B
+	 * held nothing at that instant: not the window, so not racy.
+	 */
+	[RF_FREEZE_FAILED] = { .name = "freeze-failed",
+		.racy = !IS_ENABLED(CONFIG_FB_SURPLUS_PUT_ON),
+		.help = "B's reference made the freeze fail, as it must (with surplus_put: B held none at the freeze)" },
 	[RF_DEADLINE_MISS] = { .name = "deadline-miss",
 		.help = "B's wait for the page lock reached its deadline" },
+};
+
+/*
+ * Without a surplus put, the freeze and get_page_unless_zero() are RMWs on
+ * one word: whichever comes second sees the other, on every architecture.
+ */
+static const struct race_arch_expect rf_expect[] = {
+	{ NULL, EXPECT_FORBIDDEN },
 };
 
 static const struct race_scenario refcount_freeze = {
@@ -152,5 +172,6 @@ static const struct race_scenario refcount_freeze = {
 	.check = rf_check,
 	.outcomes = rf_outcomes,
 	.nr_outcomes = ARRAY_SIZE(rf_outcomes),
+	.expect = rf_expect,
 };
 DEFINE_RACE_SCENARIO(refcount_freeze);

@@ -26,6 +26,11 @@
  * page through whose mapping word is not a movable_operations, and the
  * kernel would have called through it.
  *
+ * Roles: A follows mm/migrate.c isolate_movable_page() of v6.1 (with the
+ * v6.2 checks of 8b8817630ae8 under movable_check=slab-movable-slab); B
+ * and C follow mm/slub.c alloc_slab_page() and __free_slab() of v6.1 with
+ * the struct slab layout of v6.2 (65505d1f2338, below).
+ *
  * Three roles need three CPUs; with two, B allocates and frees as one
  * role (the reply's interleaving needs alloc and free both inside A's
  * checks, which one thread doing both in turn can produce).
@@ -47,7 +52,13 @@ struct slab_movable {
 
 enum { SM_TAKEN_AS_MOVABLE, SM_BUSY, SM_ISOLATED, SM_FREE_SKIPPED };
 
-/* SLUB after struct slab: slab_list.prev sits in the mapping word. */
+/*
+ * The word at folio->mapping of a SLUB page: in v6.1 it is slab_cache, an
+ * aligned pointer that never looks movable; v6.2's rearrangement of struct
+ * slab (65505d1f2338, which came with the fix 8b8817630ae8) put
+ * slab_list.prev there, and LIST_POISON2 has PAGE_MAPPING_MOVABLE's bit.
+ * The race is the v6.2 layout's, before the fix.
+ */
 static struct kmem_cache sm_cache = {
 	.name = "kmalloc-cg-64",
 	.mapping_word = LIST_POISON2,
@@ -120,6 +131,11 @@ static const struct race_outcome sm_outcomes[] = {
 		.help = "C waited for B's allocation past its bound and did not free" },
 };
 
+/* v6.1: no slab test before the page lock, no barriers: everywhere. */
+static const struct race_arch_expect sm_expect[] = {
+	{ NULL, EXPECT_REPRODUCE },
+};
+
 static const struct race_scenario slab_movable = {
 	.name = "slab-movable",
 	.seed = "004",
@@ -137,5 +153,6 @@ static const struct race_scenario slab_movable = {
 	.check = sm_check,
 	.outcomes = sm_outcomes,
 	.nr_outcomes = ARRAY_SIZE(sm_outcomes),
+	.expect = sm_expect,
 };
 DEFINE_RACE_SCENARIO(slab_movable);

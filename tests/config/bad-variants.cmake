@@ -43,12 +43,12 @@ case(twice "description: x\nknob isolated_bitops = atomic\nknob isolated_bitops 
 	"twice.variant:3: knob 'isolated_bitops' set to 'atomic' and again to 'nonatomic'")
 case(contradiction "description: x\nknob slab_barriers = wmb-rmb\n"
 	"contradiction.variant: knob 'slab_barriers' = wmb-rmb contradicts 'movable_check' = movable")
-case(cleanup-nothing "description: x\nknob migration_entry = cleanup\nknob dangling_entry = off\n"
-	"cleanup-nothing.variant: knob 'migration_entry' = cleanup contradicts 'dangling_entry' = off")
 case(bad-expect "description: x\nexpect lost-waiters = maybe\n"
 	"bad-expect.variant:2: expectation 'maybe' for 'lost-waiters'")
 case(two-expect "description: x\nexpect lost-waiters = forbidden\nexpect lost-waiters = reproduce\n"
 	"two-expect.variant:3: 'lost-waiters' expected both 'forbidden' and 'reproduce'")
+case(no-scenario "description: x\nexpect lost-waiter = forbidden\n"
+	"no-scenario.variant:2: no scenario 'lost-waiter' in bench/races/")
 case(bad-arch "description: x\nexpect SB@sparc = reproduce\n"
 	"bad-arch.variant:2: unknown architecture 'sparc'")
 case(no-description "knob isolated_bitops = atomic\n"

@@ -12,6 +12,12 @@
 struct compact_control {
 	unsigned long nr_migratepages;	/* isolated by this scan */
 	unsigned long nr_racy_skipped;	/* turned away by the racy check */
+	/*
+	 * Not the kernel's: LRU pages that were slab pages by the end of the
+	 * racy check, i.e. freed and reallocated since PageLRU said yes -
+	 * what seed 000's check meets, whether or not it asserts.
+	 */
+	unsigned long nr_racy_slab;
 	unsigned long nr_movable;	/* non-LRU movable pages isolated */
 };
 

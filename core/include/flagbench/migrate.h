@@ -5,7 +5,8 @@
  * Models mm/migrate.c of v6.1 (isolate_movable_page), v5.17 (putback and
  * move_to_new_page's PG_isolated handling), v5.0 (migrate_page_move_mapping,
  * __migration_entry_wait) and v2.6.34 with seed 003's patch
- * (unmap_and_move, remove_migration_ptes, dangling entries).
+ * (unmap_and_move, try_to_unmap and remove_migration_ptes by rmap walk,
+ * dangling entries) and a8bef8ff6ea1 (skip exec's temporary stack).
  */
 #ifndef FLAGBENCH_MIGRATE_H
 #define FLAGBENCH_MIGRATE_H
@@ -69,10 +70,12 @@ int expected_page_refs(struct page *page);
 /* Replace every pte mapping @page by a migration entry (TTU_MIGRATION). */
 int try_to_unmap(struct page *page);
 /* Turn @ptep's entry for @old back into a pte of @new, under the ptl. */
+/* 1 if it restored the pte, 0 if @ptep held no migration entry for @old. */
 int remove_migration_pte(struct page *new, struct mm_struct *mm, pte_t *ptep,
 			 struct page *old);
-void remove_migration_ptes(struct anon_vma *anon_vma, struct page *old,
-			   struct page *new);
+/* The number of ptes restored (the kernel's walk does not count them). */
+int remove_migration_ptes(struct anon_vma *anon_vma, struct page *old,
+			  struct page *new);
 
 /*
  * Migrate the locked-by-us @page to the free @newpage: lock, unmap into
@@ -91,5 +94,7 @@ int __migration_entry_wait(struct mm_struct *mm, pte_t *ptep);
 
 /* How many dangling entries this thread removed (the cleanup knob). */
 extern __thread unsigned long migration_dangling_removed;
+/* How many temporary exec stacks this thread's try_to_unmap skipped. */
+extern __thread unsigned long migration_temporary_stack_skipped;
 
 #endif /* FLAGBENCH_MIGRATE_H */

@@ -7,6 +7,7 @@
 #ifndef FLAGBENCH_SWAPOPS_H
 #define FLAGBENCH_SWAPOPS_H
 
+#include <errno.h>
 #include <flagbench/mm.h>
 #include <flagbench/spinlock.h>
 
@@ -127,19 +128,98 @@ static __always_inline struct page *migration_entry_to_page(swp_entry_t entry,
 
 /*
  * The reverse map of an anonymous page: page->mapping points here (with
- * PAGE_MAPPING_ANON), and lists the ptes that map the page.
+ * PAGE_MAPPING_ANON).  Either it lists the ptes that map the page (ptes[],
+ * enough where no address matters), or it names the vma the page lives in
+ * and the walk computes the pte's address from the vma, as v2.6.34's
+ * rmap_walk_anon() does with vma_address() - the form seed 003's race
+ * needs, since exec moves a vma under it.
  */
 #define ANON_VMA_MAX_PTES 4
+/* The model's address space: MM_NR_PTES pages from address 0. */
+#define MM_NR_PTES 8
 
 struct mm_struct {
 	spinlock_t page_table_lock;	/* the ptl of every pte of this mm */
+	pte_t pgtable[MM_NR_PTES];	/* the pte of address a: [a >> PAGE_SHIFT] */
+};
+
+/* include/linux/mm.h, v2.6.34 (and a8bef8ff6ea1 for the exec stack). */
+#define VM_SEQ_READ 0x00008000UL
+#define VM_RAND_READ 0x00010000UL
+#define VM_GROWSDOWN 0x00000100UL
+/* An otherwise impossible combination marks exec's temporary stack. */
+#define VM_STACK_INCOMPLETE_SETUP (VM_RAND_READ | VM_SEQ_READ)
+
+struct vm_area_struct {
+	struct mm_struct *vm_mm;
+	unsigned long vm_start, vm_end;	/* [vm_start, vm_end) */
+	unsigned long vm_pgoff;		/* page offset of vm_start */
+	unsigned long vm_flags;
+	struct anon_vma *anon_vma;
 };
 
 struct anon_vma {
 	struct mm_struct *mm;
+	spinlock_t lock;		/* vma_adjust() against rmap walks */
+	struct vm_area_struct *vma;	/* set: walk by vma_address() */
 	int nr_ptes;
 	pte_t *ptes[ANON_VMA_MAX_PTES];
 };
+
+/* The pte of @address in @mm, or NULL outside the model's page table. */
+static __always_inline pte_t *pte_offset_map(struct mm_struct *mm,
+					     unsigned long address)
+{
+	unsigned long i = address >> PAGE_SHIFT;
+
+	return i < MM_NR_PTES ? &mm->pgtable[i] : NULL;
+}
+
+/*
+ * mm/rmap.c vma_address(), v2.6.34: where @page should be mapped in @vma,
+ * from the vma as it is now; -EFAULT when outside it.
+ */
+static __always_inline unsigned long vma_address(struct page *page,
+						 struct vm_area_struct *vma)
+{
+	unsigned long pgoff = page->index;
+	unsigned long address;
+
+	address = READ_ONCE(vma->vm_start) +
+		  ((pgoff - READ_ONCE(vma->vm_pgoff)) << PAGE_SHIFT);
+	if (address < READ_ONCE(vma->vm_start) ||
+	    address >= READ_ONCE(vma->vm_end))
+		return (unsigned long)-EFAULT;
+	return address;
+}
+
+/* include/linux/mm.h, a8bef8ff6ea1 (May 2010). */
+static __always_inline bool is_vma_temporary_stack(struct vm_area_struct *vma)
+{
+	int maybe_stack = READ_ONCE(vma->vm_flags) & VM_GROWSDOWN;
+
+	if (!maybe_stack)
+		return false;
+	return (READ_ONCE(vma->vm_flags) & VM_STACK_INCOMPLETE_SETUP) ==
+	       VM_STACK_INCOMPLETE_SETUP;
+}
+
+/*
+ * fs/exec.c shift_arg_pages(), v2.6.34: move exec's temporary stack vma
+ * down by @shift bytes - vma_adjust() to cover old and new range (under
+ * the anon_vma lock), move_page_tables() (under the page table lock
+ * only), vma_adjust() to the new range.  Between the first two, the rmap
+ * computes the new address while the ptes are still at the old one.
+ */
+int shift_arg_pages(struct vm_area_struct *vma, unsigned long shift);
+/* mm/mmap.c vma_adjust(), v2.6.34, for a vma alone in its anon_vma. */
+void vma_adjust(struct vm_area_struct *vma, unsigned long start,
+		unsigned long end, unsigned long pgoff);
+/* mm/mremap.c move_page_tables(), v2.6.34, within one mm. */
+unsigned long move_page_tables(struct vm_area_struct *vma,
+			       unsigned long old_addr,
+			       struct vm_area_struct *new_vma,
+			       unsigned long new_addr, unsigned long len);
 
 static __always_inline struct anon_vma *page_anon_vma(struct page *page)
 {
