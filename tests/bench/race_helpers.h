@@ -19,8 +19,9 @@ static inline bool race_test_emulated(void)
  * Run @name once on one CPU pair; the result object (a new reference),
  * or NULL with the engine's message printed.
  */
-static inline json_t *race_test_run(const char *name, double seconds,
-				    unsigned long trials, int jitter)
+static inline json_t *race_test_run_order(const char *name, double seconds,
+					  unsigned long trials, int jitter,
+					  int order)
 {
 	const struct race_scenario *s = race_scenario_find(name);
 	struct race_params p;
@@ -35,6 +36,7 @@ static inline json_t *race_test_run(const char *name, double seconds,
 	p.seconds = seconds;
 	p.trials = trials;
 	p.jitter = jitter;
+	p.order = order;
 	p.quiet = true;
 	results = json_array();
 	if (race_run(&s, 1, &p, results, err, sizeof(err))) {
@@ -45,6 +47,13 @@ static inline json_t *race_test_run(const char *name, double seconds,
 	r = json_incref(json_array_get(results, 0));
 	json_decref(results);
 	return r;
+}
+
+static inline json_t *race_test_run(const char *name, double seconds,
+				    unsigned long trials, int jitter)
+{
+	return race_test_run_order(name, seconds, trials, jitter,
+				   RACE_INTERLEAVED);
 }
 
 static inline unsigned long race_test_trials(json_t *r)

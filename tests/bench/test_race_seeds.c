@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The five seed scenarios against this build's variant: where the variant
- * file says `reproduce`, the race shows within a bounded run; where it says
- * `forbidden`, a run of at least 10^6 trials records none.  Under qemu only
- * function is checked (smaller runs; forbidden still means zero).
+ * Every registered scenario against this build's variant.  Serialised, in
+ * both orders, no scenario or shape may show a bad outcome: the bad outcome
+ * needs the roles to meet.  Interleaved, every seed scenario meets its
+ * expectation: `reproduce`, the race shows within a bounded run; `forbidden`,
+ * a run of at least 10^6 trials records none.  Under qemu only function is
+ * checked (smaller runs; forbidden and serialised still mean zero).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +17,7 @@
 #define REPRODUCE_ATTEMPTS 3		/* of one second each */
 #define FORBIDDEN_TRIALS 1000000UL
 #define EMULATED_TRIALS 2000UL
+#define SERIALISED_TRIALS 20000UL
 
 static void check_scenario(const char *name)
 {
@@ -69,17 +72,50 @@ static void check_scenario(const char *name)
 	json_decref(r);
 }
 
-static void test_lost_waiters(void **state)
+/* Serialised, forward and reverse: zero bad outcomes, every scenario. */
+static void test_serialised_never_bad(void **state)
 {
-	check_scenario("lost-waiters");
+	const struct race_scenario *const *s;
+	int order;
+
+	for (s = race_scenarios_begin(); s < race_scenarios_end(); s++) {
+		for (order = RACE_SERIALISED; order <= RACE_SERIALISED_REVERSE;
+		     order++) {
+			unsigned long n = race_test_emulated() ? EMULATED_TRIALS :
+								 SERIALISED_TRIALS;
+			json_t *r = race_test_run_order((*s)->name, 0, n, 0, order);
+
+			assert_non_null(r);
+			race_test_print(r);
+			assert_string_equal(json_string_value(json_object_get(r, "order")),
+					    race_order_name(order));
+			assert_int_equal(race_test_trials(r), n);
+			assert_int_equal(race_test_bad(r), 0);
+			json_decref(r);
+		}
+	}
 }
 
-static void test_compaction_mapcount(void **state)
+/* Interleaved: every seed scenario meets this variant's expectation. */
+static void test_seed_expectations(void **state)
+{
+	const struct race_scenario *const *s;
+	int n = 0;
+
+	for (s = race_scenarios_begin(); s < race_scenarios_end(); s++) {
+		if (!(*s)->seed)
+			continue;	/* shapes: test_race_shapes */
+		check_scenario((*s)->name);
+		n++;
+	}
+	assert_true(n > 0);
+}
+
+/* Hugh Dickins's objection: only the open-coded check rejects them. */
+static void test_compaction_good_rejected(void **state)
 {
 	json_t *r;
 
-	check_scenario("compaction-mapcount");
-	/* Hugh Dickins's objection: only the open-coded check rejects them. */
 	r = race_test_run("compaction-mapcount", 0, race_test_emulated() ? 500 : 20000, 16);
 	assert_non_null(r);
 	if (!strcmp(this_variant.name, "compaction-open-coded"))
@@ -90,38 +126,12 @@ static void test_compaction_mapcount(void **state)
 	json_decref(r);
 }
 
-static void test_refcount_freeze(void **state)
-{
-	check_scenario("refcount-freeze");
-}
-
-static void test_migration_entry(void **state)
-{
-	json_t *r;
-
-	check_scenario("migration-entry");
-	/* Mel Gorman's patch removes the dangling entries it meets. */
-	if (strcmp(this_variant.name, "migration-cleanup") || race_test_emulated())
-		return;
-	r = race_test_run("migration-entry", 1, 0, -1);
-	assert_non_null(r);
-	assert_true(race_test_count(r, "dangling-cleaned") > 0);
-	json_decref(r);
-}
-
-static void test_slab_movable(void **state)
-{
-	check_scenario("slab-movable");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lost_waiters),
-		cmocka_unit_test(test_compaction_mapcount),
-		cmocka_unit_test(test_refcount_freeze),
-		cmocka_unit_test(test_migration_entry),
-		cmocka_unit_test(test_slab_movable),
+		cmocka_unit_test(test_serialised_never_bad),
+		cmocka_unit_test(test_seed_expectations),
+		cmocka_unit_test(test_compaction_good_rejected),
 	};
 
 	printf("variant %s on %s%s\n", this_variant.name, this_variant.arch,
