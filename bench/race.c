@@ -324,7 +324,8 @@ struct race_run {
 	unsigned long reached;	/* trials with a racy or bad outcome checked */
 	unsigned long counts[RACE_MAX_OUTCOMES];
 	unsigned long batch_counts[RACE_MAX_OUTCOMES];
-	struct vm_bug_site *asites[RACE_MAX_OUTCOMES][8];
+	/* Every inlined copy of the site: an inline function has one per caller. */
+	struct vm_bug_site *asites[RACE_MAX_OUTCOMES][64];
 	unsigned long asite_last[RACE_MAX_OUTCOMES];
 	unsigned long late, slots;
 	double seconds;
@@ -768,7 +769,7 @@ static void resolve_sites(struct race_run *r)
 		for (site = vm_bug_sites_begin(); site < vm_bug_sites_end(); site++)
 			if (!strcmp(site->cond, o->assert_cond) &&
 			    (!o->assert_func || !strcmp(site->func, o->assert_func)) &&
-			    n < 7)
+			    n < 63)
 				r->asites[i][n++] = site;
 		r->asites[i][n] = NULL;
 		r->asite_last[i] = site_hits(r->asites[i]);

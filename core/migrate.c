@@ -9,6 +9,8 @@
 
 __thread unsigned long migration_dangling_removed;
 __thread unsigned long migration_temporary_stack_skipped;
+__thread unsigned long migration_entry_wait_got;
+__thread unsigned long migration_entry_wait_frozen;
 
 /* mm/balloon_compaction.c, v6.1: a driver that always lets go. */
 static bool balloon_page_isolate(struct page *page, int mode)
@@ -492,8 +494,11 @@ recheck:
 	 * is zero; but we must not call put_and_wait_on_page_locked() without
 	 * a ref. Use get_page_unless_zero(), and just fault again if it fails.
 	 */
-	if (!get_page_unless_zero(page))
+	if (!get_page_unless_zero(page)) {
+		migration_entry_wait_frozen++;
 		goto out;
+	}
+	migration_entry_wait_got++;
 
 	/* Seed 003's patch: if unlocked, this is a dangling migration pte. */
 	if (!lock_required && !PageLocked(page)) {

@@ -78,7 +78,7 @@ enum {
 	ME_DEADLINE_MISS,
 };
 
-static struct vm_bug_site *me_sites[4];
+static struct vm_bug_site *me_sites[64];	/* one per inlined copy */
 static pthread_once_t me_once = PTHREAD_ONCE_INIT;
 
 static void me_find_sites(void)

@@ -30,12 +30,21 @@
  * mm/migrate.c __migration_entry_wait() and mm/filemap.c
  * put_and_wait_on_page_locked() of v5.0 (9a1ea439b16b).
  *
- * Outcomes from the model's state: the freeze succeeded although the
- * page's known owners (counted at reset) held fewer references than it
- * froze, so it froze B's; B's put on a frozen, zero refcount (the seed's
- * VM_BUG_ON_PAGE, counted); and the old page freed while the filesystem
- * still thinks it holds it.
+ * Outcomes from what the roles saw, trial by trial: A's freeze succeeded
+ * (A's record) while B held a reference - B took one (its
+ * get_page_unless_zero succeeded) and its own put_page found the count
+ * frozen at zero (the seed's VM_BUG_ON_PAGE, which B's role watches);
+ * the put on zero as the assertion counts it; and the old page freed
+ * while its filesystem still holds it.  That both RMWs succeed is the
+ * ordering question Hugh Dickins set aside ("a barrier missing somewhere"
+ * on arm64 and power): on one word they cannot both win unless a
+ * reference was given back that was never taken, so without surplus_put
+ * frozen-under-reader is forbidden on every architecture and would show a
+ * broken get_page_unless_zero/page_ref_freeze pair.  "reader-met-freeze"
+ * (B's get failed on the frozen count) and, without the surplus put,
+ * "freeze-failed" (B's reference stopped the freeze) mark the window.
  */
+#include <pthread.h>
 #include <string.h>
 #include <flagbench/migrate.h>
 #include "race.h"
@@ -45,20 +54,31 @@ struct refcount_freeze {
 	struct address_space mapping;
 	struct anon_vma rmap;	/* the pte list remove_migration_ptes walks */
 	pte_t pte;
-	int owner_refs;		/* references of the page's known owners */
-	int expected;		/* expected_page_refs() at reset */
 	int a_rc;		/* move_to_new_page() */
 	int b_ret __aligned(64);	/* __migration_entry_wait() */
+	bool b_got;		/* its get_page_unless_zero succeeded */
+	bool b_met_frozen;	/* its get_page_unless_zero met a frozen count */
+	bool b_put_on_zero;	/* its put_page found the count at zero */
 };
 
 enum {
 	RF_FROZEN_UNDER_READER,
 	RF_PUT_ON_ZERO,
 	RF_FREED_IN_USE,
+	RF_READER_MET_FREEZE,
 	RF_MIGRATED,
 	RF_FREEZE_FAILED,
 	RF_DEADLINE_MISS,
 };
+
+static struct vm_bug_site *rf_sites[64];	/* one per inlined copy */
+static pthread_once_t rf_once = PTHREAD_ONCE_INIT;
+
+static void rf_find_sites(void)
+{
+	race_find_sites("put_page_testzero", "page_ref_count(page) == 0",
+			rf_sites, ARRAY_SIZE(rf_sites));
+}
 
 static void rf_migrate(struct race_trial *t)
 {
@@ -75,8 +95,14 @@ static void rf_migrate(struct race_trial *t)
 static void rf_fault(struct race_trial *t)
 {
 	struct refcount_freeze *d = t->data;
+	unsigned long got = migration_entry_wait_got;
+	unsigned long frozen = migration_entry_wait_frozen;
+	unsigned long zero = race_sites_hits(rf_sites);
 
 	d->b_ret = __migration_entry_wait(&d->mm, &d->pte);
+	d->b_got = migration_entry_wait_got != got;
+	d->b_met_frozen = migration_entry_wait_frozen != frozen;
+	d->b_put_on_zero = race_sites_hits(rf_sites) != zero;
 }
 
 static void rf_reset(struct race_trial *t)
@@ -84,6 +110,7 @@ static void rf_reset(struct race_trial *t)
 	struct refcount_freeze *d = t->data;
 	struct page *page = &t->pages[0], *newpage = &t->pages[1];
 
+	pthread_once(&rf_once, rf_find_sites);
 	memset(d, 0, sizeof(*d));
 	spin_lock_init(&d->mm.page_table_lock);
 	spin_lock_init(&d->mapping.i_pages_lock);
@@ -102,8 +129,6 @@ static void rf_reset(struct race_trial *t)
 	trylock_page(page);		/* unmap_and_move() */
 	/* try_to_unmap(): the pte is a migration entry, its reference gone. */
 	d->pte = swp_entry_to_pte(make_migration_entry(page, 0));
-	d->owner_refs = page_count(page);
-	d->expected = expected_page_refs(page);
 
 	init_free_page(newpage);
 	prep_new_page(newpage);
@@ -116,13 +141,15 @@ static void rf_check(struct race_trial *t, unsigned long *counts)
 
 	if (d->b_ret)
 		counts[RF_DEADLINE_MISS]++;
+	if (d->b_met_frozen)
+		counts[RF_READER_MET_FREEZE]++;
 	if (d->a_rc) {
 		counts[RF_FREEZE_FAILED]++;
 		return;
 	}
 	counts[RF_MIGRATED]++;
-	/* It froze at d->expected: the owners had fewer, B had the rest. */
-	if (d->owner_refs < d->expected)
+	/* B's reference, taken and still held when its put met the freeze. */
+	if (d->b_got && d->b_put_on_zero)
 		counts[RF_FROZEN_UNDER_READER]++;
 	if (PageBuddy(&t->pages[0]))
 		counts[RF_FREED_IN_USE]++;
@@ -130,13 +157,15 @@ static void rf_check(struct race_trial *t, unsigned long *counts)
 
 static const struct race_outcome rf_outcomes[] = {
 	[RF_FROZEN_UNDER_READER] = { .name = "frozen-under-reader", .bad = true,
-		.help = "page_ref_freeze succeeded while B held a reference" },
+		.help = "page_ref_freeze succeeded while B held a reference: B's get_page_unless_zero succeeded and its put_page met the frozen count" },
 	[RF_PUT_ON_ZERO] = { .name = "put-on-zero", .bad = true,
 		.assert_func = "put_page_testzero",
 		.assert_cond = "page_ref_count(page) == 0",
 		.help = "put_page on a zero (frozen) refcount: VM_BUG_ON_PAGE(page_ref_count(page) == 0)" },
 	[RF_FREED_IN_USE] = { .name = "freed-in-use", .bad = true,
 		.help = "the old page was freed while its filesystem still held it" },
+	[RF_READER_MET_FREEZE] = { .name = "reader-met-freeze", .racy = true,
+		.help = "B's get_page_unless_zero met the frozen count and failed: the fault came inside the freeze" },
 	[RF_MIGRATED] = { .name = "migrated", .help = "the freeze succeeded" },
 	/*
 	 * Without the surplus put, a failed freeze is B's reference met by

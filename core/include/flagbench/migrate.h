@@ -94,6 +94,13 @@ int __migration_entry_wait(struct mm_struct *mm, pte_t *ptep);
 
 /* How many dangling entries this thread removed (the cleanup knob). */
 extern __thread unsigned long migration_dangling_removed;
+/*
+ * What this thread's __migration_entry_wait() calls met: a reference
+ * taken (got) or a frozen, zero count (frozen) - the model's record of
+ * what the fault held, for seed 002.
+ */
+extern __thread unsigned long migration_entry_wait_got;
+extern __thread unsigned long migration_entry_wait_frozen;
 /* How many temporary exec stacks this thread's try_to_unmap skipped. */
 extern __thread unsigned long migration_temporary_stack_skipped;
 
