@@ -5,6 +5,7 @@
  * move_page_tables(), v2.6.34, reduced to one vma alone in its anon_vma
  * and one mm whose page table is a flat array (swapops.h).
  */
+#include <string.h>
 #include <flagbench/migrate.h>
 
 void vma_adjust(struct vm_area_struct *vma, unsigned long start,
@@ -33,6 +34,17 @@ unsigned long move_page_tables(struct vm_area_struct *vma,
 	unsigned long done;
 
 	(void)new_vma;
+	/*
+	 * alloc_new_pmd(): exec's new stack address is usually under no pmd
+	 * yet, so a page table page is allocated and zeroed (__pte_alloc)
+	 * before any pte moves - with the vma already moved.
+	 */
+	if (mm->new_pmd_needed) {
+		memset(mm->pte_page, 0, sizeof(mm->pte_page));
+		spin_lock(&mm->page_table_lock);	/* pmd_populate */
+		mm->new_pmd_needed = false;
+		spin_unlock(&mm->page_table_lock);
+	}
 	/* move_ptes(): the old and the new pte under the (one) ptl. */
 	spin_lock(&mm->page_table_lock);
 	for (done = 0; done < len; done += 1UL << PAGE_SHIFT) {

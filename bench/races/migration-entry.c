@@ -38,8 +38,8 @@
  * exec_stack=skip-temporary is a8bef8ff6ea1: try_to_unmap leaves the
  * temporary stack alone.
  *
- * The page is one anonymous stack page, mapped at 4 pages and moved down
- * by 2, isolated for migration.  Serialised, the rmap always finds the
+ * The page is the top page of a four-page anonymous stack at 8 pages,
+ * moved down by 6, isolated for migration.  Serialised, the rmap always finds the
  * pte: nothing dangles.
  */
 #include <pthread.h>
@@ -48,8 +48,16 @@
 #include "race.h"
 
 #define ME_MAX_REFAULTS 4
-#define ME_STACK (4UL << PAGE_SHIFT)
-#define ME_SHIFT (2UL << PAGE_SHIFT)
+/*
+ * The temporary stack: ME_STACK_PAGES pages from ME_STACK, moved down by
+ * ME_SHIFT.  The migrating page is the top one, the last that
+ * move_page_tables() moves; the others are mapped by pages nobody
+ * migrates, so that the move has the work of a real argument stack.
+ */
+#define ME_STACK_PAGES 4
+#define ME_STACK (8UL << PAGE_SHIFT)
+#define ME_SHIFT (6UL << PAGE_SHIFT)
+#define ME_TOP (ME_STACK + ((ME_STACK_PAGES - 1UL) << PAGE_SHIFT))
 
 struct migration_entry {
 	struct mm_struct mm;
@@ -64,6 +72,9 @@ struct migration_entry {
 	bool b_bug;		/* the BUG_ON fired in B's fault */
 	bool b_present;		/* the pte mapped a page in the end */
 	unsigned long b_cleaned;	/* dangling entries B removed */
+	/* The two pages' contents, for migrate_page_copy(). */
+	char old_data[4096] __aligned(64);
+	char new_data[4096] __aligned(64);
 };
 
 enum {
@@ -106,6 +117,13 @@ static void me_migrate(struct race_trial *t)
 	d->a_unmapped = !page_mapped(page);
 	d->a_skipped = migration_temporary_stack_skipped != skipped;
 	rc = page_mapped(page) ? -EAGAIN : move_to_new_page(newpage, page);
+	/*
+	 * v2.6.34 migrate_page(): after the mapping, migrate_page_copy()
+	 * copies the contents (copy_highpage) - the bulk of the time the
+	 * entries are installed, which the model's move_to_new_page() lacks.
+	 */
+	if (!rc)
+		memcpy(d->new_data, d->old_data, sizeof(d->new_data));
 	d->a_restored = remove_migration_ptes(&d->anon_vma, page,
 					      rc ? page : newpage);
 	unlock_page(newpage);
@@ -121,7 +139,7 @@ static void me_exec(struct race_trial *t)
 	struct migration_entry *d = t->data;
 	unsigned long bugs = race_sites_hits(me_sites);
 	unsigned long cleaned = migration_dangling_removed;
-	pte_t *ptep = pte_offset_map(&d->mm, ME_STACK - ME_SHIFT);
+	pte_t *ptep = pte_offset_map(&d->mm, ME_TOP - ME_SHIFT);
 	pte_t pte;
 
 	shift_arg_pages(&d->vma, ME_SHIFT);
@@ -149,27 +167,40 @@ static void me_reset(struct race_trial *t)
 {
 	struct migration_entry *d = t->data;
 	struct page *page = &t->pages[0], *newpage = &t->pages[1];
+	unsigned int i;
 
 	pthread_once(&me_once, me_find_sites);
-	memset(d, 0, sizeof(*d));
+	memset(d, 0, offsetof(struct migration_entry, old_data));
 	spin_lock_init(&d->mm.page_table_lock);
 	spin_lock_init(&d->anon_vma.lock);
 	/* __bprm_mm_init(): the temporary stack vma, one page here. */
 	d->vma.vm_mm = &d->mm;
 	d->vma.vm_start = ME_STACK;
-	d->vma.vm_end = ME_STACK + (1UL << PAGE_SHIFT);
+	d->vma.vm_end = ME_STACK + ((unsigned long)ME_STACK_PAGES << PAGE_SHIFT);
 	d->vma.vm_pgoff = ME_STACK >> PAGE_SHIFT;
 	d->vma.vm_flags = VM_GROWSDOWN | VM_STACK_INCOMPLETE_SETUP;
+	d->mm.new_pmd_needed = true;	/* the new stack is in a new pmd */
 	d->vma.anon_vma = &d->anon_vma;
 	d->anon_vma.mm = &d->mm;
 	d->anon_vma.vma = &d->vma;
 
 	init_free_page(page);
 	prep_new_page(page);		/* becomes the pte's */
-	page->index = ME_STACK >> PAGE_SHIFT;	/* linear_page_index() */
+	page->index = ME_TOP >> PAGE_SHIFT;	/* linear_page_index() */
 	page_add_new_anon_rmap(page, &d->anon_vma,
-			       pte_offset_map(&d->mm, ME_STACK));
+			       pte_offset_map(&d->mm, ME_TOP));
 	get_page(page);			/* isolate_lru_page()'s */
+
+	/* The rest of the stack: arguments and environment, not migrating. */
+	for (i = 0; i + 1 < ME_STACK_PAGES; i++) {
+		struct page *p = &t->pages[2 + i];
+
+		init_free_page(p);
+		prep_new_page(p);
+		p->index = (ME_STACK >> PAGE_SHIFT) + i;
+		WRITE_ONCE(*pte_offset_map(&d->mm, ME_STACK + (i << PAGE_SHIFT)),
+			   mk_pte(p));
+	}
 
 	init_free_page(newpage);
 	prep_new_page(newpage);
@@ -234,7 +265,7 @@ static const struct race_scenario migration_entry = {
 		   { "shift_arg_pages+do_swap_page", me_exec } },
 	.nr_roles = 2,
 	.trial_size = sizeof(struct migration_entry),
-	.pages_per_trial = 2,
+	.pages_per_trial = 2 + ME_STACK_PAGES - 1,
 	.sleeps = true,
 	.reset = me_reset,
 	.check = me_check,

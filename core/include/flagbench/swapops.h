@@ -136,11 +136,19 @@ static __always_inline struct page *migration_entry_to_page(swp_entry_t entry,
  */
 #define ANON_VMA_MAX_PTES 4
 /* The model's address space: MM_NR_PTES pages from address 0. */
-#define MM_NR_PTES 8
+#define MM_NR_PTES 16
 
 struct mm_struct {
 	spinlock_t page_table_lock;	/* the ptl of every pte of this mm */
 	pte_t pgtable[MM_NR_PTES];	/* the pte of address a: [a >> PAGE_SHIFT] */
+	/*
+	 * A page table page move_page_tables() must allocate for a
+	 * destination no pmd covers yet (alloc_new_pmd): set, it zeroes
+	 * pte_page first, as pte_alloc_one()'s __GFP_ZERO does.  The model's
+	 * ptes stay in pgtable[]; this is the work, not the storage.
+	 */
+	bool new_pmd_needed;
+	unsigned long pte_page[512] __aligned(64);
 };
 
 /* include/linux/mm.h, v2.6.34 (and a8bef8ff6ea1 for the exec stack). */
