@@ -2,9 +2,11 @@
 /*
  * The page lock's sleeping side: hashed wait queues and PG_waiters.
  * Models mm/filemap.c, v5.17 (wait_on_page_bit_common, wake_up_page_bit,
- * unlock_page) and v5.0 (put_and_wait_on_page_locked's DROP behaviour);
- * with the v2.6.34 layout, which has no PG_waiters, unlock_page wakes
- * whenever the hashed queue is non-empty, as 2.6.34 did.
+ * unlock_page, wake_page_function) and v5.0 (put_and_wait_on_page_locked's
+ * DROP behaviour); with the v2.6.34 layout, which has no PG_waiters, a
+ * waiter queues itself before it tests the bit (kernel/wait.c
+ * __wait_on_bit_lock) and unlock_page wakes whenever the hashed queue is
+ * non-empty, as 2.6.34 did.
  *
  * Each waiter sleeps on its own futex word, set by the waker that removes
  * it from the queue (the kernel's WQ_FLAG_WOKEN), so waiters of other pages

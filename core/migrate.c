@@ -10,6 +10,7 @@
 __thread unsigned long migration_dangling_removed;
 __thread unsigned long migration_temporary_stack_skipped;
 __thread unsigned long migration_entry_wait_got;
+__thread unsigned long isolate_movable_page_got;
 __thread unsigned long migration_entry_wait_frozen;
 
 /* mm/balloon_compaction.c, v6.1: a driver that always lets go. */
@@ -129,6 +130,7 @@ int isolate_movable_page(struct page *page, isolate_mode_t mode)
 	 */
 	if (unlikely(!get_page_unless_zero(page)))
 		goto out;
+	isolate_movable_page_got++;
 
 	/*
 	 * Check movable flag before taking the page lock because

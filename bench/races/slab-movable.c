@@ -46,11 +46,18 @@
 
 struct slab_movable {
 	int a_ret;			/* isolate_movable_page() */
+	bool a_got;			/* its folio_try_get() succeeded */
 	int allocated __aligned(64);	/* B is done: C may free */
 	bool c_gave_up;
 };
 
-enum { SM_TAKEN_AS_MOVABLE, SM_BUSY, SM_ISOLATED, SM_FREE_SKIPPED };
+enum {
+	SM_TAKEN_AS_MOVABLE,
+	SM_MET_SLAB_LIFE,
+	SM_BUSY,
+	SM_ISOLATED,
+	SM_FREE_SKIPPED,
+};
 
 /*
  * The word at folio->mapping of a SLUB page: in v6.1 it is slab_cache, an
@@ -68,7 +75,10 @@ static void sm_isolate(struct race_trial *t)
 {
 	struct slab_movable *d = t->data;
 
+	unsigned long got = isolate_movable_page_got;
+
 	d->a_ret = isolate_movable_page(&t->pages[0], 0);
+	d->a_got = isolate_movable_page_got != got;
 }
 
 static void sm_alloc(struct race_trial *t)
@@ -112,6 +122,8 @@ static void sm_check(struct race_trial *t, unsigned long *counts)
 
 	if (d->c_gave_up)
 		counts[SM_FREE_SKIPPED]++;
+	if (d->a_got)
+		counts[SM_MET_SLAB_LIFE]++;
 	if (d->a_ret == -EFAULT)
 		counts[SM_TAKEN_AS_MOVABLE]++;
 	else if (d->a_ret)
@@ -123,6 +135,8 @@ static void sm_check(struct race_trial *t, unsigned long *counts)
 static const struct race_outcome sm_outcomes[] = {
 	[SM_TAKEN_AS_MOVABLE] = { .name = "taken-as-movable", .bad = true,
 		.help = "isolate_movable_page() passed a slab page to its movable_operations (-EFAULT)" },
+	[SM_MET_SLAB_LIFE] = { .name = "met-slab-life", .racy = true,
+		.help = "isolate_movable_page()'s folio_try_get() took a reference: its checks ran while the page was allocated (the slab's life), the window" },
 	[SM_BUSY] = { .name = "busy",
 		.help = "isolate_movable_page() turned the page away (-EBUSY)" },
 	[SM_ISOLATED] = { .name = "isolated",

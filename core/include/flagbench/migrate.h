@@ -100,6 +100,8 @@ extern __thread unsigned long migration_dangling_removed;
  * what the fault held, for seed 002.
  */
 extern __thread unsigned long migration_entry_wait_got;
+/* isolate_movable_page() calls of this thread that got a reference. */
+extern __thread unsigned long isolate_movable_page_got;
 extern __thread unsigned long migration_entry_wait_frozen;
 /* How many temporary exec stacks this thread's try_to_unmap skipped. */
 extern __thread unsigned long migration_temporary_stack_skipped;
