@@ -243,7 +243,11 @@ static const struct race_outcome me_outcomes[] = {
 		.help = "the fault met the entry while migration held the page lock, waited, and found the page mapped" },
 	[ME_UNMAP_MISSED] = { .name = "unmap-missed", .racy = true,
 		.help = "try_to_unmap's rmap walk came between exec's vma_adjust and move_page_tables and found no pte: migration gave up (-EAGAIN)" },
-	[ME_STACK_SKIPPED] = { .name = "stack-skipped", .racy = true,
+	/*
+	 * Not racy: migration skips the stack whenever exec has not finished
+	 * with it, even when the roles run one after the other.
+	 */
+	[ME_STACK_SKIPPED] = { .name = "stack-skipped",
 		.help = "try_to_unmap met exec's temporary stack and left it alone (a8bef8ff6ea1)" },
 	[ME_NO_ENTRY] = { .name = "no-entry",
 		.help = "the process's first touch found its stack page mapped" },
