@@ -185,8 +185,8 @@ static void controls_line(FILE *f, const struct variant_data *v,
 			"no code identity recorded");
 		return;
 	}
-	fprintf(f, ": %d gated, %d identical-code controls, largest control move %.1f%%%s",
-		c->nr_gated, c->nr_controls, c->floor * 100,
+	fprintf(f, ": %d gated, %d identical-code controls, median |move| %.1f%%, largest significant move %.1f%%%s",
+		c->nr_gated, c->nr_controls, c->spread * 100, c->floor * 100,
 		c->noisy ? " — <b>too noisy</b>: a control moved past the threshold" : "");
 	fputs(" <small>(", f);
 	for (int k = 0; k < c->nr; k++) {

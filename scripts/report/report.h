@@ -184,7 +184,8 @@ struct tp_comparison {
 	int nr;
 	struct tp_row *rows;
 	int nr_gated, nr_controls;
-	double floor;		/* largest |ratio - 1| of the controls */
+	double floor;		/* largest |ratio - 1| of significant controls */
+	double spread;		/* median |ratio - 1| of the controls */
 	int min_rounds;		/* fewest pairs of any row */
 	bool identity_known;	/* both variants carry code.json */
 	bool ignore_identity;

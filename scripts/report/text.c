@@ -86,8 +86,9 @@ static void throughput_lines(struct bundle *b, FILE *f,
 		fprintf(f, "  (%d benchmark%s within noise or threshold)\n", same,
 			same == 1 ? "" : "s");
 		if (c.identity_known && !c.ignore_identity)
-			fprintf(f, "  controls: %d identical-code, moved <= %.1f%%%s\n",
-				c.nr_controls, c.floor * 100,
+			fprintf(f, "  controls: %d identical-code, median |move| %.1f%%,\n"
+				   "  largest significant %.1f%%%s\n",
+				c.nr_controls, c.spread * 100, c.floor * 100,
 				c.noisy ? " (too noisy: one moved past the threshold)" : "");
 		tp_comparison_free(&c);
 	}
