@@ -33,7 +33,7 @@ struct gate_state {
 	enum verdict verdict;
 	char reason[512];	/* of the worst finding so far */
 	char undecidable[512];
-	json_t *tp, *races, *notes, *controls;
+	json_t *tp, *races, *notes, *controls, *findings;
 };
 
 struct side {
@@ -206,16 +206,22 @@ void tp_comparison_free(struct tp_comparison *cmp)
 static void finding(struct gate_state *g, enum verdict v, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Every finding is printed; the first of the worst is the verdict's reason. */
 static void finding(struct gate_state *g, enum verdict v, const char *fmt, ...)
 {
+	char msg[sizeof(g->reason)];
 	va_list ap;
 
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	printf("  %s: %s\n", verdict_name(v), msg);
+	json_array_append_new(g->findings, json_pack("{s:s, s:s}", "verdict",
+						     verdict_name(v), "reason", msg));
 	if (v <= g->verdict && g->reason[0])
 		return;
 	g->verdict = v;
-	va_start(ap, fmt);
-	vsnprintf(g->reason, sizeof(g->reason), fmt, ap);
-	va_end(ap);
+	snprintf(g->reason, sizeof(g->reason), "%s", msg);
 }
 
 static int undecidable(struct gate_state *g, const char *fmt, ...)
@@ -646,6 +652,7 @@ int cmd_gate(int argc, char **argv)
 		return EXIT_ERROR;
 	g.tp = json_array();
 	g.controls = json_array();
+	g.findings = json_array();
 	g.races = json_array();
 	g.notes = json_array();
 	if (parse_side(pos[0], &bs, err, sizeof(err)) ||
@@ -670,7 +677,7 @@ int cmd_gate(int argc, char **argv)
 		printf("\n%s: %s\n", verdict_name(g.verdict), g.reason);
 	}
 	if (o.json) {
-		out = json_pack("{s:s, s:i, s:o, s:o, s:{s:f, s:f, s:i, s:s, s:s, s:b}, s:s, s:s, s:o, s:o, s:o, s:o}",
+		out = json_pack("{s:s, s:i, s:o, s:o, s:{s:f, s:f, s:i, s:s, s:s, s:b}, s:s, s:s, s:o, s:o, s:o, s:o, s:o}",
 			"format", "flagbench-gate", "version", 2, "baseline",
 			side_json(&bs), "candidate", side_json(&cs), "thresholds",
 			"threshold_pct", o.threshold * 100, "alpha", o.alpha,
@@ -680,6 +687,7 @@ int cmd_gate(int argc, char **argv)
 			o.ignore_identity, "verdict",
 			ret == EXIT_ERROR ? "UNDECIDABLE" : verdict_name(g.verdict),
 			"reason", ret == EXIT_ERROR ? g.undecidable : g.reason,
+			"findings", g.findings,
 			"throughput", g.tp, "controls", g.controls, "races", g.races,
 			"notes", g.notes);
 		if (write_json_atomic(out, o.json))
@@ -687,7 +695,7 @@ int cmd_gate(int argc, char **argv)
 		json_decref(out);
 	} else {
 		json_decref(g.tp), json_decref(g.races), json_decref(g.notes);
-		json_decref(g.controls);
+		json_decref(g.controls), json_decref(g.findings);
 	}
 	bundle_free(bs.b);
 	bundle_free(cs.b);
