@@ -37,6 +37,7 @@
 #include <flagbench/sched.h>
 #include "machine.h"
 #include "race.h"
+#include "results.h"
 #include "topology.h"
 
 /* ---- registry ---------------------------------------------------------- */
@@ -268,6 +269,7 @@ struct race_thread {
 	pthread_t tid;
 	unsigned long counts[RACE_MAX_OUTCOMES];
 	unsigned long reached;	/* trials of its stripe that reached the window */
+	unsigned long bad_trials;	/* checked trials with a bad outcome */
 	unsigned long late;
 	uint32_t *busy;		/* ticks from slot to the role's return, per trial */
 	uint64_t busy_median;
@@ -322,6 +324,7 @@ struct race_run {
 	double measure_ns;	/* 0: bounded by trials only */
 	unsigned long trials;
 	unsigned long reached;	/* trials with a racy or bad outcome checked */
+	unsigned long bad_trials;	/* THE bad count (results.h) */
 	unsigned long counts[RACE_MAX_OUTCOMES];
 	unsigned long batch_counts[RACE_MAX_OUTCOMES];
 	/* Every inlined copy of the site: an inline function has one per caller. */
@@ -549,13 +552,34 @@ static bool trial_reached(const struct race_scenario *s,
 	return false;
 }
 
+/* Bad outcomes the checker counts (not an assertion site's hits). */
+static unsigned long checked_bad(const struct race_scenario *s,
+				 const unsigned long *counts)
+{
+	unsigned long n = 0;
+	unsigned int i;
+
+	for (i = 0; i < s->nr_outcomes; i++)
+		if (s->outcomes[i].bad && !s->outcomes[i].assert_cond)
+			n += counts[i];
+	return n;
+}
+
 static void check_stripe(struct race_run *r, struct race_thread *th)
 {
-	unsigned long i, before[RACE_MAX_OUTCOMES];
+	unsigned long i, before[RACE_MAX_OUTCOMES], bad_before;
 
 	for (i = th->role; i < r->nr_in_batch; i += r->nr_roles) {
 		memcpy(before, th->counts, sizeof(before));
+		/*
+		 * A trial is bad once, however many bad classes it shows
+		 * (litmus7 counts Positive that way): classes may nest or
+		 * overlap, so neither their sum nor their largest is it.
+		 */
+		bad_before = checked_bad(r->s, th->counts);
 		r->s->check(&r->inst[i], th->counts);
+		if (checked_bad(r->s, th->counts) != bad_before)
+			th->bad_trials++;
 		if (trial_reached(r->s, before, th->counts))
 			th->reached++;
 		r->s->reset(&r->inst[i]);
@@ -592,7 +616,7 @@ static void start_measuring(struct race_run *r)
 	r->phase = 1;
 	r->measure_start_ns = ktime_get_ns();
 	memset(r->counts, 0, sizeof(r->counts));
-	r->trials = r->reached = r->late = r->slots = 0;
+	r->trials = r->reached = r->bad_trials = r->late = r->slots = 0;
 	for (site = vm_bug_sites_begin(); site < vm_bug_sites_end(); site++)
 		r->site_base[n++] = __atomic_load_n(&site->hits, __ATOMIC_RELAXED);
 }
@@ -602,7 +626,7 @@ static void leader_decide(struct race_run *r)
 {
 	const struct race_scenario *s = r->s;
 	unsigned long n = r->nr_in_batch, bad = 0, racy = 0, late = 0;
-	unsigned long reached = 0;
+	unsigned long reached = 0, bad_trials = 0;
 	uint64_t busy = 0;
 	unsigned int i, k;
 
@@ -614,6 +638,8 @@ static void leader_decide(struct race_run *r)
 			r->batch_counts[i] += r->th[k].counts[i];
 			r->th[k].counts[i] = 0;
 		}
+		bad_trials += r->th[k].bad_trials;
+		r->th[k].bad_trials = 0;
 		if (r->th[k].late > late)
 			late = r->th[k].late;
 		if (r->th[k].busy_median > busy)
@@ -625,6 +651,13 @@ static void leader_decide(struct race_run *r)
 
 			r->batch_counts[i] = h - r->asite_last[i];
 			r->asite_last[i] = h;
+			/*
+			 * A site's hits cannot be tied to a trial (every
+			 * role ran the whole batch): each hit is a trial
+			 * that went bad, so they bound bad_trials below.
+			 */
+			if (s->outcomes[i].bad && r->batch_counts[i] > bad_trials)
+				bad_trials = r->batch_counts[i];
 		}
 		if (s->outcomes[i].bad)
 			bad += r->batch_counts[i];
@@ -668,6 +701,7 @@ static void leader_decide(struct race_run *r)
 	} else {
 		for (i = 0; i < s->nr_outcomes; i++)
 			r->counts[i] += r->batch_counts[i];
+		r->bad_trials += bad_trials < n ? bad_trials : n;
 		r->trials += n;
 		r->reached += reached;
 		r->late += late;
@@ -778,21 +812,15 @@ static void resolve_sites(struct race_run *r)
 
 /* ---- results ----------------------------------------------------------- */
 
-static const char *verdict_of(enum expectation e, unsigned long bad)
-{
-	if (e == EXPECT_FORBIDDEN && bad)
-		return "FAIL";
-	if (e == EXPECT_REPRODUCE && !bad)
-		return "WARN";
-	return "PASS";
-}
-
 static json_t *outcome_json(const struct race_outcome *o, unsigned long count,
 			    unsigned long trials, double seconds)
 {
 	double lo, hi, scale = trials ? 1e6 / trials : 0;
 
-	poisson_ci95(count, &lo, &hi);
+	/* The one interval (results.h), in trials: k of n. */
+	res_binom_ci(count < trials ? count : trials, trials, RES_ALPHA, &lo, &hi);
+	lo *= trials;
+	hi *= trials;
 	return json_pack("{s:s, s:b, s:I, s:f, s:f, s:[f,f], s:b, s:s}",
 			 "name", o->name, "bad", o->bad, "count",
 			 (json_int_t)count, "per_million", count * scale,
@@ -829,7 +857,7 @@ static void format_message(char *buf, size_t len, struct race_run *r,
 			   unsigned long bad)
 {
 	const struct race_scenario *s = r->s;
-	double lo, hi, scale = r->trials ? 1e6 / r->trials : 0;
+	double lo, hi, rlo, rhi, scale = r->trials ? 1e6 / r->trials : 0;
 	double rscale = r->reached ? 1e6 / r->reached : 0;
 	char names[128] = "";
 	unsigned int i;
@@ -838,23 +866,28 @@ static void format_message(char *buf, size_t len, struct race_run *r,
 		if (s->outcomes[i].bad)
 			snprintf(names + strlen(names), sizeof(names) - strlen(names),
 				 "%s%s", names[0] ? "+" : "", s->outcomes[i].name);
-	poisson_ci95(bad, &lo, &hi);
 	/*
 	 * Two bounds: over every trial, and over the trials that reached the
 	 * window (a racy or bad outcome), where "0 lost in 1,426 sleeps" is
 	 * the evidence a forbidden verdict really has.
 	 */
+	res_binom_ci(bad, r->trials, RES_ALPHA, &lo, &hi);
+	res_binom_ci(bad, r->reached, RES_ALPHA, &rlo, &rhi);
+	lo *= r->trials;
+	hi *= r->trials;
+	rlo *= r->reached;
+	rhi *= r->reached;
 	if (bad)
 		snprintf(buf, len,
 			 "%s: %s %lu in %lu trials (%.4g per million, 95%% CI %.4g-%.4g); %lu in %lu trials that reached the window (%.4g per million, 95%% CI %.4g-%.4g), expected %s: %s",
 			 s->name, names, bad, r->trials, bad * scale, lo * scale,
 			 hi * scale, bad, r->reached, bad * rscale,
-			 lo * rscale, hi * rscale, expectation_name(e), verdict);
+			 rlo * rscale, rhi * rscale, expectation_name(e), verdict);
 	else if (r->reached)
 		snprintf(buf, len,
 			 "%s: %s 0 in %lu trials (< %.4g per million, 95%%); 0 in %lu trials that reached the window (< %.4g per million, 95%%), expected %s: %s",
 			 s->name, names, r->trials, hi * scale, r->reached,
-			 hi * rscale, expectation_name(e), verdict);
+			 rhi * rscale, expectation_name(e), verdict);
 	else
 		snprintf(buf, len,
 			 "%s: %s 0 in %lu trials (< %.4g per million, 95%%); no trial reached the window, expected %s: %s",
@@ -885,10 +918,8 @@ static json_t *result_json(struct race_run *r, enum fb_pair_class pc,
 		json_array_append_new(outcomes, outcome_json(&s->outcomes[i],
 							     r->counts[i],
 							     r->trials, r->seconds));
-		/* Bad classes may nest (a subset of another): the largest. */
-		if (s->outcomes[i].bad && r->counts[i] > bad)
-			bad = r->counts[i];
 	}
+	bad = r->bad_trials;
 	for (i = 0; r->p->jitter < 0 && !r->p->order && i < NR_CANDIDATES; i++)
 		json_array_append_new(cands, json_pack(
 			"{s:i, s:I, s:I, s:f}", "max_spins", r->cands[i].jitter,
@@ -896,7 +927,8 @@ static json_t *result_json(struct race_run *r, enum fb_pair_class pc,
 			(json_int_t)r->cands[i].score, "score_per_second",
 			r->cands[i].seconds > 0 ?
 				r->cands[i].score / r->cands[i].seconds : 0.0));
-	verdict = verdict_of(e, bad);
+	verdict = res_verdict_name(res_race_verdict(
+		res_expect_parse(expectation_name(e)), bad));
 	format_message(msg, sizeof(msg), r, e, verdict, bad);
 	res = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:o, s:o, s:I, s:f}",
 			"scenario", s->name, "variant", this_variant.name, "arch",
@@ -907,6 +939,9 @@ static json_t *result_json(struct race_run *r, enum fb_pair_class pc,
 			    json_string(race_order_name(r->p->order)));
 	json_object_set_new(res, "reached_trials",
 			    json_integer((json_int_t)r->reached));
+	json_object_set_new(res, "bad_trials", json_integer((json_int_t)bad));
+	json_object_set_new(res, "observation",
+			    json_string(res_observation(bad, r->trials)));
 	json_object_set_new(res, "jitter", json_pack(
 		"{s:i, s:b, s:s, s:s, s:o}", "max_spins", r->jitter,
 		"calibrated", r->p->jitter < 0 && !r->p->order, "spin",

@@ -15,6 +15,7 @@
 #include "command.h"
 #include "machine.h"
 #include "race.h"
+#include "results.h"
 #include "topology.h"
 
 static const char race_usage[] =
@@ -189,8 +190,8 @@ static void print_observations(json_t *results)
 	for (s = race_scenarios_begin(); s < race_scenarios_end(); s++) {
 		unsigned long long bad = 0, trials = 0;
 		bool seen = false;
-		json_t *r, *o;
-		size_t i, k;
+		json_t *r;
+		size_t i;
 
 		json_array_foreach(results, i, r) {
 			if (strcmp(json_string_value(json_object_get(r, "scenario")),
@@ -198,27 +199,13 @@ static void print_observations(json_t *results)
 				continue;
 			seen = true;
 			trials += json_integer_value(json_object_get(r, "trials"));
-			/* A trial is positive if any bad outcome was counted;
-			 * the counts of separate bad classes may overlap, so
-			 * the largest stands for them. */
-			{
-				unsigned long long worst = 0;
-
-				json_array_foreach(json_object_get(r, "outcomes"), k, o)
-					if (json_is_true(json_object_get(o, "bad")) &&
-					    (unsigned long long)json_integer_value(
-						    json_object_get(o, "count")) > worst)
-						worst = json_integer_value(
-							json_object_get(o, "count"));
-				bad += worst;
-			}
+			/* The engine's per-trial count (results.h). */
+			bad += json_integer_value(json_object_get(r, "bad_trials"));
 		}
 		if (!seen)
 			continue;
-		if (bad > trials)
-			bad = trials;
 		printf("Observation %s %s %llu %llu\n", (*s)->name,
-		       bad ? "Sometimes" : "Never", bad, trials - bad);
+		       res_observation(bad, trials), bad, trials - bad);
 	}
 }
 

@@ -17,7 +17,9 @@
 #include <time.h>
 #include "report.h"
 
-static const char *const part_kinds[] = { "describe", "race", "throughput" };
+static const char *const part_kinds[] = { "describe", "race", "throughput",
+					   "code" };
+#define NR_PART_KINDS 4
 
 static int seterr(char *err, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -99,6 +101,7 @@ static int tp_add_entry(struct tp_run *r, json_t *e, int *cap, char *err,
 	const char *type = jstr(e, "run_type", "iteration");
 	struct tp_bench *b;
 	double ns;
+	int round;
 
 	if (!name)
 		return seterr(err, errlen, "benchmark entry without a name");
@@ -107,6 +110,7 @@ static int tp_add_entry(struct tp_run *r, json_t *e, int *cap, char *err,
 	b = tp_get(r, name, cap);
 	if (!b->threads)
 		b->threads = (int)jnum(e, "threads", 1);
+	round = (int)jnum(e, "flagbench_round", -1);
 	if (!strcmp(type, "aggregate")) {
 		const char *agg = jstr(e, "aggregate_name", "");
 		double v = jnum(e, "ns_per_op", NAN);
@@ -129,6 +133,10 @@ static int tp_add_entry(struct tp_run *r, json_t *e, int *cap, char *err,
 	if (!isfinite(ns) || ns < 0)
 		return seterr(err, errlen, "%s: no ns_per_op or real_time", name);
 	push(&b->ns, b->nreps, ns);
+	b->round = realloc(b->round, (b->nreps + 1) * sizeof(*b->round));
+	if (!b->round)
+		abort();
+	b->round[b->nreps] = round;
 	push(&b->ops, b->nreps, jnum(e, "ops_per_s", ns > 0 ? 1e9 * b->threads / ns : NAN));
 	b->nreps++;
 	counter_mean(&b->cycles, e, "cycles_per_op", b->nreps);
@@ -189,6 +197,32 @@ struct tp_bench *tp_find(struct tp_run *r, const char *name)
 
 /* --------------------------------------------------------------------- races */
 
+/* window.bins: [{lo, hi, trials, bad, ...}], edges from one global table. */
+static int parse_bins(json_t *bins, struct race_result *rr, char *err,
+		      size_t errlen)
+{
+	json_t *e;
+	size_t i;
+
+	if (!json_is_array(bins))
+		return 0;
+	rr->nr_bins = json_array_size(bins);
+	rr->bins = xcalloc(rr->nr_bins ? rr->nr_bins : 1, sizeof(*rr->bins));
+	json_array_foreach(bins, i, e) {
+		struct res_bin *b = &rr->bins[i];
+
+		b->lo = jnum(e, "lo", NAN);
+		b->hi = jnum(e, "hi", NAN);
+		b->trials = jnum(e, "trials", NAN);
+		b->bad = jnum(e, "bad", NAN);
+		if (isnan(b->lo) || isnan(b->hi) || !(b->trials >= 0) ||
+		    !(b->bad >= 0) || b->bad > b->trials)
+			return seterr(err, errlen, "%s: window.bins[%zu] malformed",
+				      rr->scenario, i);
+	}
+	return 0;
+}
+
 static int race_parse_result(json_t *res, struct race_result *rr, char *err,
 			     size_t errlen)
 {
@@ -218,19 +252,37 @@ static int race_parse_result(json_t *res, struct race_result *rr, char *err,
 		if (!(ro->count >= 0) || ro->count > rr->trials)
 			return seterr(err, errlen, "%s/%s: bad count",
 				      rr->scenario, ro->name);
-		binom_ci(ro->count, rr->trials, 0.05, &ro->lo, &ro->hi);
+		res_binom_ci(ro->count, rr->trials, RES_ALPHA, &ro->lo, &ro->hi);
 		ro->per_million = ro->count / rr->trials * 1e6;
 		ro->lo *= 1e6;
 		ro->hi *= 1e6;
 		ro->upper_bound = ro->count == 0;
-		if (ro->bad)
-			rr->bad_count += ro->count;
 	}
-	if (rr->bad_count > rr->trials)
-		rr->bad_count = rr->trials;
-	binom_ci(rr->bad_count, rr->trials, 0.05, &rr->bad_lo, &rr->bad_hi);
+	/*
+	 * The bad count is the engine's, counted per trial: never summed
+	 * or maximised over classes here (results.h).
+	 */
+	rr->bad_count = jnum(res, "bad_trials", NAN);
+	if (!(rr->bad_count >= 0) || rr->bad_count > rr->trials)
+		return seterr(err, errlen,
+			      "%s: bad_trials missing or out of range (written by an older engine?)",
+			      rr->scenario);
+	if (res_expect_parse(rr->expectation) == RES_EXPECT_BAD)
+		return seterr(err, errlen, "%s: unknown expectation '%s'",
+			      rr->scenario, rr->expectation);
+	rr->observation = jstr(res, "observation", "");
+	if (strcmp(rr->observation, res_observation(rr->bad_count, rr->trials)))
+		return seterr(err, errlen, "%s: observation '%s' disagrees with bad_trials %.0f of %.0f",
+			      rr->scenario, rr->observation, rr->bad_count,
+			      rr->trials);
+	rr->observation = res_observation(rr->bad_count, rr->trials);
+	res_binom_ci(rr->bad_count, rr->trials, RES_ALPHA, &rr->bad_lo,
+		     &rr->bad_hi);
 	rr->bad_lo *= 1e6;
 	rr->bad_hi *= 1e6;
+	if (parse_bins(json_object_get(json_object_get(res, "window"), "bins"),
+		       rr, err, errlen))
+		return -1;
 	rr->assertions = json_object_get(res, "assertions");
 	rr->nr_assertions = json_is_array(rr->assertions) ?
 			    json_array_size(rr->assertions) : 0;
@@ -260,16 +312,18 @@ static int races_parse(json_t *j, struct variant_data *v, char *err,
 	return 0;
 }
 
-/* Verdict of one result from its counts: never trust a copied label. */
+/* Verdict of one result: the rule of results.h on the engine's count. */
 static enum verdict race_verdict(const struct race_result *r)
 {
-	bool seen = r->bad_count > 0;
-
-	if (!strcmp(r->expectation, "forbidden") && seen)
+	switch (res_race_verdict(res_expect_parse(r->expectation),
+				 r->bad_count)) {
+	case RES_FAIL:
 		return V_FAIL;
-	if (!strcmp(r->expectation, "reproduce") && !seen)
+	case RES_WARN:
 		return V_WARN;
-	return V_PASS;
+	default:
+		return V_PASS;
+	}
 }
 
 /* -------------------------------------------------------------------- bundle */
@@ -302,6 +356,18 @@ static int load_part(struct bundle *b, struct variant_data *v,
 	why[0] = 0;
 	if (!strcmp(kind, "describe")) {
 		v->describe = j;
+		return 0;
+	}
+	if (!strcmp(kind, "code")) {
+		/* scripts/code-identity: family -> hash of its machine code. */
+		if (strcmp(jstr(j, "format", ""), "flagbench-code") ||
+		    !json_is_object(json_object_get(j, "benchmarks"))) {
+			json_decref(j);
+			return seterr(err, errlen, "%s/%s: not a flagbench-code file",
+				      b->dir, file);
+		}
+		v->code = json_incref(json_object_get(j, "benchmarks"));
+		json_decref(j);
 		return 0;
 	}
 	if (!strcmp(kind, "race")) {
@@ -412,8 +478,10 @@ void bundle_free(struct bundle *b)
 	if (!b)
 		return;
 	/* Per-benchmark arrays live until exit: the tool is short-lived. */
-	for (int i = 0; i < b->nr_variants; i++)
+	for (int i = 0; i < b->nr_variants; i++) {
 		json_decref(b->v[i].describe);
+		json_decref(b->v[i].code);
+	}
 	json_decref(b->j);
 	free(b->dir);
 	free(b->id);
@@ -603,7 +671,11 @@ static int bundle_usage(void)
 	      "       flagbench-report bundle part DIR VARIANT KIND ok|failed|missing\n"
 	      "           [--file F] [--error MSG]\n"
 	      "       flagbench-report bundle finish DIR [--interrupted REASON]\n"
-	      "       flagbench-report bundle check DIR\n", stderr);
+	      "       flagbench-report bundle check DIR\n"
+	      "       flagbench-report bundle rounds OUT ROUND1.json ROUND2.json ...\n"
+	      "           (one Google Benchmark JSON of every sample, each tagged\n"
+	      "           \"flagbench_round\": its round, the context of round 1)\n",
+	      stderr);
 	return EXIT_ERROR;
 }
 
@@ -714,11 +786,11 @@ static int bundle_part(int argc, char **argv)
 	if (argc < 4)
 		return bundle_usage();
 	status = argv[3];
-	for (i = 0; i < 3 && strcmp(argv[2], part_kinds[i]); i++)
+	for (i = 0; i < NR_PART_KINDS && strcmp(argv[2], part_kinds[i]); i++)
 		;
-	if (i == 3 || (strcmp(status, "ok") && strcmp(status, "failed") &&
+	if (i == NR_PART_KINDS || (strcmp(status, "ok") && strcmp(status, "failed") &&
 		       strcmp(status, "missing"))) {
-		fb_err("bundle part: kind must be describe|race|throughput, status ok|failed|missing");
+		fb_err("bundle part: kind must be describe|race|throughput|code, status ok|failed|missing");
 		return EXIT_ERROR;
 	}
 	j = load_json(dir, "bundle.json", err, sizeof(err));
@@ -849,6 +921,45 @@ static int bundle_check(const char *dir)
 	return EXIT_PASS;
 }
 
+/*
+ * run-bench runs each variant's throughput once per round, in a fresh
+ * process; the rounds are the replication unit, so every sample keeps its
+ * round number for the gate to pair.
+ */
+static int bundle_rounds(int argc, char **argv)
+{
+	json_t *out = NULL, *all = json_array(), *j, *e;
+	char err[1024];
+	size_t k;
+	int i, ret;
+
+	for (i = 1; i < argc; i++) {
+		j = load_json(".", argv[i], err, sizeof(err));
+		if (!j && argv[i][0] == '/')
+			j = json_load_file(argv[i], 0, NULL);
+		if (!j || !json_is_array(json_object_get(j, "benchmarks"))) {
+			fb_err("bundle rounds: %s: not Google Benchmark JSON", argv[i]);
+			json_decref(j);
+			json_decref(all);
+			json_decref(out);
+			return EXIT_ERROR;
+		}
+		json_array_foreach(json_object_get(j, "benchmarks"), k, e) {
+			json_object_set_new(e, "flagbench_round", json_integer(i));
+			json_array_append(all, e);
+		}
+		if (!out)
+			out = json_incref(j);
+		json_decref(j);
+	}
+	json_object_set_new(out, "benchmarks", all);
+	json_object_set_new(json_object_get(out, "context"), "flagbench_rounds",
+			    json_integer(argc - 1));
+	ret = write_json_atomic(out, argv[0]) ? EXIT_ERROR : EXIT_PASS;
+	json_decref(out);
+	return ret;
+}
+
 int cmd_bundle(int argc, char **argv)
 {
 	if (argc < 3)
@@ -861,5 +972,7 @@ int cmd_bundle(int argc, char **argv)
 		return bundle_finish(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "check"))
 		return bundle_check(argv[2]);
+	if (!strcmp(argv[1], "rounds") && argc >= 4)
+		return bundle_rounds(argc - 2, argv + 2);
 	return bundle_usage();
 }

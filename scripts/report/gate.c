@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The gate: candidate against baseline, two variants of one bundle or the
- * same variants of two bundles.  A slowdown fails only when it is both
- * significant (Mann-Whitney U over the repetitions, as Google Benchmark's
- * compare.py) and larger than the minimum effect; a forbidden race observed
- * fails; a reproduce expectation not met warns.  Anything that keeps the
- * question from being answered is exit 2 with the reason in one line.
+ * same variants of two bundles.  Compute first, then print (as compare.py's
+ * get_difference_report, then print_difference_report): the throughput
+ * comparison (tp_comparison_build) pairs samples by run-bench round, tests
+ * each benchmark with the exact Wilcoxon signed-rank test on the per-round
+ * log ratios, adjusts with Holm, and fails a slowdown only when it is
+ * significant, past the threshold and past what the identical-code
+ * controls moved; a control that moves makes the run too noisy (exit 2).
+ * Races: the engine's bad_trials, exact conditional rate comparisons, and
+ * the expectation's verdict (results.h).  Anything that keeps the question
+ * from being answered is exit 2 with the reason in one line.
  */
 #include <errno.h>
 #include <limits.h>
@@ -19,8 +24,8 @@
 struct gate_opts {
 	double threshold;	/* fraction: 0.05 */
 	double alpha;
-	int min_reps;
 	bool races, throughput;
+	bool ignore_identity;
 	const char *json;
 };
 
@@ -28,7 +33,7 @@ struct gate_state {
 	enum verdict verdict;
 	char reason[512];	/* of the worst finding so far */
 	char undecidable[512];
-	json_t *tp, *races, *notes;
+	json_t *tp, *races, *notes, *controls, *findings;
 };
 
 struct side {
@@ -37,33 +42,186 @@ struct side {
 	char spec[4096];
 };
 
-void tp_compare(const struct tp_bench *base, const struct tp_bench *cand,
-		double alpha, struct tp_cmp *c)
+int tp_min_rounds(double alpha)
 {
-	memset(c, 0, sizeof(*c));
-	c->change = base->median > 0 ? cand->median / base->median - 1 : NAN;
-	c->base_cv = base->mean > 0 ? base->stddev / base->mean : NAN;
-	c->cand_cv = cand->mean > 0 ? cand->stddev / cand->mean : NAN;
-	c->p = NAN;
-	if (base->nreps >= 2 && cand->nreps >= 2)
-		c->p = mann_whitney_u(base->ns, base->nreps, cand->ns,
-				      cand->nreps, NULL, &c->exact);
-	c->significant = !isnan(c->p) && c->p < alpha;
+	int n = 1;
+
+	while (n < 60 && !(res_wilcoxon_min_p(n) < alpha))
+		n++;
+	return n;
 }
 
+/* "identical" when both builds' code.json give the family one hash. */
+static const char *code_identity(struct variant_data *base,
+				 struct variant_data *cand,
+				 const struct tp_bench *b)
+{
+	const char *hb, *hc;
+
+	if (!base->code || !cand->code)
+		return "unknown";
+	hb = json_string_value(json_object_get(base->code, b->family));
+	hc = json_string_value(json_object_get(cand->code, b->family));
+	if (!hb || !hc)
+		return "unknown";
+	return strcmp(hb, hc) ? "differs" : "identical";
+}
+
+/* One sample per round: the round's median if it has several. */
+static int round_samples(const struct tp_bench *b, int round, double *out)
+{
+	double v[64];
+	int i, n = 0;
+
+	for (i = 0; i < b->nreps && n < 64; i++)
+		if (b->round[i] == round)
+			v[n++] = b->ns[i];
+	if (!n)
+		return 0;
+	*out = stat_median(v, n);
+	return 1;
+}
+
+static void pair_row(struct tp_row *r, bool by_round)
+{
+	const struct tp_bench *bb = r->base, *cb = r->cand;
+	int n = bb->nreps > cb->nreps ? bb->nreps : cb->nreps, i, m = 0;
+	double *x = xcalloc(n + 1, sizeof(*x)), *y = xcalloc(n + 1, sizeof(*y));
+
+	if (by_round) {
+		int maxr = 0;
+
+		for (i = 0; i < bb->nreps; i++)
+			if (bb->round[i] > maxr)
+				maxr = bb->round[i];
+		free(x), free(y);
+		x = xcalloc(maxr + 1, sizeof(*x));
+		y = xcalloc(maxr + 1, sizeof(*y));
+		for (i = 0; i <= maxr; i++)
+			if (round_samples(bb, i, &x[m]) &&
+			    round_samples(cb, i, &y[m]))
+				m++;
+	} else {
+		/* Two runs: no common rounds; pair the samples in order. */
+		m = bb->nreps < cb->nreps ? bb->nreps : cb->nreps;
+		memcpy(x, bb->ns, m * sizeof(*x));
+		memcpy(y, cb->ns, m * sizeof(*y));
+	}
+	res_paired_compare(x, y, m, &r->c);
+	free(x), free(y);
+}
+
+static bool has_rounds(const struct tp_bench *b)
+{
+	return b->nreps > 0 && b->round[0] >= 0;
+}
+
+void tp_comparison_build(struct variant_data *base, struct variant_data *cand,
+			 bool same_bundle, double alpha, double threshold,
+			 bool ignore_identity, struct tp_comparison *cmp)
+{
+	double *pg, *pc, *ag, *ac, *spread;
+	int i, ng = 0, nc = 0, nspread = 0;
+
+	memset(cmp, 0, sizeof(*cmp));
+	cmp->alpha = alpha;
+	cmp->threshold = threshold;
+	cmp->ignore_identity = ignore_identity;
+	cmp->identity_known = base->code && cand->code;
+	cmp->paired_by_round = same_bundle;
+	cmp->min_rounds = INT_MAX;
+	if (!base->tp || !cand->tp)
+		return;
+	cmp->rows = xcalloc(base->tp->nr + 1, sizeof(*cmp->rows));
+	for (i = 0; i < base->tp->nr; i++) {
+		struct tp_bench *bb = &base->tp->b[i];
+		struct tp_bench *cb = tp_find(cand->tp, bb->name);
+		struct tp_row *r;
+
+		if (!cb || bb->aggregate_only || cb->aggregate_only)
+			continue;
+		if (!has_rounds(bb) || !has_rounds(cb))
+			cmp->paired_by_round = false;
+		r = &cmp->rows[cmp->nr++];
+		r->base = bb;
+		r->cand = cb;
+		r->identity = code_identity(base, cand, bb);
+		r->control = !ignore_identity && !strcmp(r->identity, "identical");
+		r->base_cv = bb->mean > 0 ? bb->stddev / bb->mean : NAN;
+		r->cand_cv = cb->mean > 0 ? cb->stddev / cb->mean : NAN;
+	}
+	pg = xcalloc(cmp->nr + 1, sizeof(*pg));
+	pc = xcalloc(cmp->nr + 1, sizeof(*pc));
+	ag = xcalloc(cmp->nr + 1, sizeof(*ag));
+	ac = xcalloc(cmp->nr + 1, sizeof(*ac));
+	spread = xcalloc(cmp->nr + 1, sizeof(*spread));
+	for (i = 0; i < cmp->nr; i++) {
+		struct tp_row *r = &cmp->rows[i];
+
+		pair_row(r, cmp->paired_by_round);
+		if (r->c.rounds < cmp->min_rounds)
+			cmp->min_rounds = r->c.rounds;
+		if (r->control)
+			pc[nc++] = r->c.p;
+		else
+			pg[ng++] = r->c.p;
+	}
+	/* Two families, each corrected over itself with Holm (results.h). */
+	res_holm(pg, ng, ag);
+	res_holm(pc, nc, ac);
+	cmp->nr_gated = ng;
+	cmp->nr_controls = nc;
+	for (i = 0, ng = nc = 0; i < cmp->nr; i++) {
+		struct tp_row *r = &cmp->rows[i];
+
+		r->c.p_adj = r->control ? ac[nc++] : ag[ng++];
+		if (!r->control)
+			continue;
+		res_paired_decide(&r->c, alpha, threshold, 0);
+		/*
+		 * The floor is what identical code moved *consistently*
+		 * (significant after Holm): a move the test already calls
+		 * noise must not lift the bar for every gated benchmark.
+		 */
+		if (r->c.significant && fabs(r->c.ratio - 1) > cmp->floor)
+			cmp->floor = fabs(r->c.ratio - 1);
+		spread[nspread++] = fabs(r->c.ratio - 1);
+		if (r->c.status != RES_TP_SAME && !cmp->noisy)
+			cmp->noisy = r;
+	}
+	/* A change counts only when it stands out from the controls. */
+	for (i = 0; i < cmp->nr; i++)
+		if (!cmp->rows[i].control)
+			res_paired_decide(&cmp->rows[i].c, alpha, threshold,
+					  cmp->floor);
+	cmp->spread = nspread ? stat_median(spread, nspread) : NAN;
+	free(pg), free(pc), free(ag), free(ac), free(spread);
+}
+
+void tp_comparison_free(struct tp_comparison *cmp)
+{
+	free(cmp->rows);
+	memset(cmp, 0, sizeof(*cmp));
+}
 static void finding(struct gate_state *g, enum verdict v, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Every finding is printed; the first of the worst is the verdict's reason. */
 static void finding(struct gate_state *g, enum verdict v, const char *fmt, ...)
 {
+	char msg[sizeof(g->reason)];
 	va_list ap;
 
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	printf("  %s: %s\n", verdict_name(v), msg);
+	json_array_append_new(g->findings, json_pack("{s:s, s:s}", "verdict",
+						     verdict_name(v), "reason", msg));
 	if (v <= g->verdict && g->reason[0])
 		return;
 	g->verdict = v;
-	va_start(ap, fmt);
-	vsnprintf(g->reason, sizeof(g->reason), fmt, ap);
-	va_end(ap);
+	snprintf(g->reason, sizeof(g->reason), "%s", msg);
 }
 
 static int undecidable(struct gate_state *g, const char *fmt, ...)
@@ -111,46 +269,44 @@ static void fmt_pct(char *buf, size_t len, double v)
 		snprintf(buf, len, "%+.1f%%", v * 100);
 }
 
-/* One benchmark, LKP's columns: base ±%stddev  %change  cand ±%stddev. */
-static void gate_bench(struct gate_state *g, const struct gate_opts *o,
-		       const char *pair, struct tp_bench *bb,
-		       struct tp_bench *cb)
+/* One row, LKP's columns: base ±%stddev  %change  cand ±%stddev. */
+static void print_row(const struct tp_row *r, const char *pair)
 {
-	struct tp_cmp c;
-	const char *status = "same";
-	char pct[32];
+	char pct[32], padj[32];
 
-	tp_compare(bb, cb, o->alpha, &c);
-	if (c.significant && c.change > o->threshold)
-		status = "slower";
-	else if (c.significant && c.change < -o->threshold)
-		status = "faster";
-	fmt_pct(pct, sizeof(pct), c.change);
-	printf("%10.3g ±%3.0f%% %8s %-13s %10.3g ±%3.0f%%  %s%s\n", bb->median,
-	       c.base_cv * 100, pct,
-	       c.significant ? "*significant*" : "", cb->median,
-	       c.cand_cv * 100, pair, bb->name);
-	json_array_append_new(g->tp, json_pack(
-		"{s:s, s:s, s:f, s:f, s:f, s:f, s:f, s:o, s:b, s:b, s:i, s:i, s:s}",
-		"variant", pair, "benchmark", bb->name, "base_median_ns",
-		bb->median, "cand_median_ns", cb->median, "change",
-		isnan(c.change) ? 0 : c.change, "base_cv",
-		isnan(c.base_cv) ? 0 : c.base_cv, "cand_cv",
-		isnan(c.cand_cv) ? 0 : c.cand_cv, "p",
-		isnan(c.p) ? json_null() : json_real(c.p), "exact", c.exact,
-		"significant", c.significant, "base_repetitions", bb->nreps,
-		"cand_repetitions", cb->nreps, "status", status));
-	if (!strcmp(status, "slower"))
-		finding(g, V_FAIL, "%s%s %s slower (p=%.3g, threshold %.0f%%)",
-			pair, bb->name, pct, c.p, o->threshold * 100);
+	fmt_pct(pct, sizeof(pct), r->c.ratio - 1);
+	snprintf(padj, sizeof(padj), isnan(r->c.p_adj) ? "n/a" : "%.2g",
+		 r->c.p_adj);
+	printf("%10.3g ±%3.0f%% %8s %-13s %10.3g ±%3.0f%%  p_adj %-7s %-7s %s%s\n",
+	       r->base->median, r->base_cv * 100, pct,
+	       r->c.significant ? "*significant*" : "", r->cand->median,
+	       r->cand_cv * 100, padj, r->control ? "control" : "gated", pair,
+	       r->base->name);
 }
+
+static json_t *row_json(const struct tp_row *r, const char *pair)
+{
+	return json_pack("{s:s, s:s, s:f, s:f, s:o, s:o, s:o, s:i, s:b, s:s, s:s, s:b}",
+		"variant", pair, "benchmark", r->base->name, "base_median_ns",
+		r->base->median, "cand_median_ns", r->cand->median, "ratio",
+		isnan(r->c.ratio) ? json_null() : json_real(r->c.ratio), "p",
+		isnan(r->c.p) ? json_null() : json_real(r->c.p), "p_adj",
+		isnan(r->c.p_adj) ? json_null() : json_real(r->c.p_adj),
+		"rounds", r->c.rounds, "significant", r->c.significant,
+		"status", res_tp_status_name(r->c.status), "code", r->identity,
+		"control", r->control);
+}
+
+static bool same_bundle(struct bundle *a, struct bundle *b);
 
 static int gate_throughput(struct gate_state *g, const struct gate_opts *o,
 			   struct bundle *b1, struct variant_data *base,
 			   struct bundle *b2, struct variant_data *cand,
 			   const char *pair)
 {
-	int i, n = 0;
+	struct tp_comparison cmp;
+	int i, need = tp_min_rounds(o->alpha), ret = 0;
+	const struct tp_row *worst = NULL;
 
 	if (!base->tp || !cand->tp)
 		return undecidable(g, "%s has no throughput results (part failed or missing)",
@@ -161,24 +317,59 @@ static int gate_throughput(struct gate_state *g, const struct gate_opts *o,
 		printf("%s: emulated (qemu): throughput not gated\n", pair);
 		return 0;
 	}
-	for (i = 0; i < base->tp->nr; i++) {
-		struct tp_bench *bb = &base->tp->b[i];
-		struct tp_bench *cb = tp_find(cand->tp, bb->name);
-
-		if (!cb)
-			continue;
-		if (bb->nreps < o->min_reps || cb->nreps < o->min_reps)
-			return undecidable(g,
-				"too few repetitions for %s (%d and %d, need %d for p < %g): rerun with --repetitions %d",
-				bb->name, bb->nreps, cb->nreps, o->min_reps,
-				o->alpha, o->min_reps);
-		gate_bench(g, o, pair, bb, cb);
-		n++;
-	}
-	if (!n)
+	tp_comparison_build(base, cand, same_bundle(b1, b2), o->alpha,
+			    o->threshold,
+			    o->ignore_identity, &cmp);
+	if (!cmp.nr) {
+		tp_comparison_free(&cmp);
 		return undecidable(g, "no benchmark in common between %s and %s",
 				   base->name, cand->name);
-	return 0;
+	}
+	if (cmp.min_rounds < need) {
+		ret = undecidable(g,
+			"too few rounds (%d paired samples; the exact test needs %d to reach p < %g): rerun with --rounds %d",
+			cmp.min_rounds, need, o->alpha, need + 6);
+		goto out;
+	}
+	printf("%s: %d benchmarks gated, %d identical-code controls%s; %s\n",
+	       cand->name, cmp.nr_gated, cmp.nr_controls,
+	       cmp.ignore_identity ? " (--ignore-code-identity)" :
+	       cmp.identity_known ? "" : " (no code identity in the bundle)",
+	       cmp.paired_by_round ? "paired by round" :
+	       "two runs: samples paired in order");
+	for (i = 0; i < cmp.nr; i++) {
+		const struct tp_row *r = &cmp.rows[i];
+
+		print_row(r, pair);
+		json_array_append_new(g->tp, row_json(r, pair));
+		if (r->c.status == RES_TP_SLOWER &&
+		    (!worst || r->c.p_adj < worst->c.p_adj ||
+		     (r->c.p_adj == worst->c.p_adj && r->c.ratio > worst->c.ratio)))
+			worst = r;
+	}
+	if (cmp.nr_controls)
+		printf("controls: %d identical-code benchmarks, median |move| %.1f%%, largest significant move %.1f%% (the noise floor)\n",
+		       cmp.nr_controls, cmp.spread * 100, cmp.floor * 100);
+	json_array_append_new(g->controls, json_pack("{s:s, s:i, s:i, s:f, s:o, s:b}",
+		"variant", cand->name, "controls", cmp.nr_controls, "gated",
+		cmp.nr_gated, "floor", cmp.floor, "median_abs_move",
+		isnan(cmp.spread) ? json_null() : json_real(cmp.spread),
+		"paired_by_round", cmp.paired_by_round));
+	if (cmp.noisy) {
+		ret = undecidable(g,
+			"too noisy: %s has identical code in both builds and moved %+.1f%% (p_adj=%.2g > threshold %.0f%%)",
+			cmp.noisy->base->name, (cmp.noisy->c.ratio - 1) * 100,
+			cmp.noisy->c.p_adj, o->threshold * 100);
+		goto out;
+	}
+	if (worst)
+		finding(g, V_FAIL, "%s%s %+.1f%% slower (p_adj=%.2g, Holm over %d; threshold %.0f%%, controls moved <= %.1f%%)",
+			pair, worst->base->name, (worst->c.ratio - 1) * 100,
+			worst->c.p_adj, cmp.nr_gated, o->threshold * 100,
+			cmp.floor * 100);
+out:
+	tp_comparison_free(&cmp);
+	return ret;
 }
 
 static struct race_result *race_match(struct variant_data *v,
@@ -191,14 +382,11 @@ static struct race_result *race_match(struct variant_data *v,
 	return NULL;
 }
 
-/* litmus7's Observation line: NAME Never|Sometimes|Always POS NEG. */
+/* litmus7's Observation line, as the engine worded it. */
 static void observation(const char *who, const struct race_result *r)
 {
-	const char *word = r->bad_count == 0 ? "Never" :
-			   r->bad_count >= r->trials ? "Always" : "Sometimes";
-
-	printf("Observation %s %s %.0f %.0f\n", r->scenario, word, r->bad_count,
-	       r->trials - r->bad_count);
+	printf("Observation %s %s %.0f %.0f\n", r->scenario, r->observation,
+	       r->bad_count, r->trials - r->bad_count);
 	if (r->bad_count)
 		printf("  %s, %s: %.3g/M, 95%% %.3g..%.3g\n", who, r->pair_class,
 		       r->bad_count / r->trials * 1e6, r->bad_lo, r->bad_hi);
@@ -207,42 +395,57 @@ static void observation(const char *who, const struct race_result *r)
 		       r->bad_hi);
 }
 
+static json_t *num_or_null(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
 static void gate_race(struct gate_state *g, const char *pair,
 		      struct race_result *br, struct race_result *cr)
 {
 	enum verdict v = result_verdict(cr);
-	double ratio = NAN, lo = NAN, hi = NAN;
-	const char *change = "same";
+	struct res_rate_cmp c = { .change = RES_NO_EVENTS, .ratio = NAN,
+				  .lo = NAN, .hi = NAN, .p = NAN };
+	double expected = NAN, needed = 0;
 
 	observation("candidate", cr);
 	if (br) {
-		rate_ratio_ci(cr->bad_count, cr->trials, br->bad_count,
-			      br->trials, 0.05, &ratio, &lo, &hi);
-		if (br->bad_count > 0 && cr->bad_count == 0) {
-			change = "closed";
-			printf("  closed: baseline %.0f in %.0f, candidate none; rate ratio 0 (95%% <= %.3g)\n",
-			       br->bad_count, br->trials, hi);
-		} else if (br->bad_count == 0 && cr->bad_count > 0) {
-			change = "opened";
-		} else if (br->bad_count > 0) {
-			printf("  rate ratio candidate/baseline %.3g (95%% %.3g..%.3g)\n",
-			       ratio, lo, hi);
-		}
+		res_rate_compare(br->bad_count, br->trials, br->bins, br->nr_bins,
+				 cr->bad_count, cr->trials, cr->bins,
+				 cr->nr_bins, RES_ALPHA, &c);
+		if (cr->bad_count == 0 && br->bad_count > 0)
+			printf("  0 in %.0f, candidate/baseline ratio <= %.3g (95%%)%s; baseline %.0f in %.0f, p=%.2g: %s\n",
+			       cr->trials, c.hi,
+			       c.standardised ? ", standardised to the candidate's window bins" : "",
+			       br->bad_count, br->trials, c.p,
+			       res_change_name(c.change));
+		else if (c.change != RES_NO_EVENTS)
+			printf("  rate ratio candidate/baseline %.3g (95%% %.3g..%.3g)%s, p=%.2g: %s\n",
+			       c.ratio, c.lo, c.hi,
+			       c.standardised ? ", standardised" : "", c.p,
+			       res_change_name(c.change));
+		needed = res_trials_needed(br->bad_count, br->trials, cr->trials,
+					   &expected);
 	}
 	json_array_append_new(g->races, json_pack(
-		"{s:s, s:s, s:s, s:s, s:f, s:f, s:o, s:o, s:s, s:o, s:o, s:o, s:s}",
+		"{s:s, s:s, s:s, s:s, s:s, s:f, s:f, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:b, s:s}",
 		"variant", pair, "scenario", cr->scenario, "pair_class",
-		cr->pair_class, "expectation", cr->expectation, "cand_bad",
-		cr->bad_count, "cand_trials", cr->trials, "base_bad",
+		cr->pair_class, "expectation", cr->expectation, "observation",
+		cr->observation, "cand_bad_trials", cr->bad_count, "cand_trials",
+		cr->trials, "base_bad_trials",
 		br ? json_real(br->bad_count) : json_null(), "base_trials",
-		br ? json_real(br->trials) : json_null(), "change", change,
-		"rate_ratio", isfinite(ratio) ? json_real(ratio) : json_null(),
-		"rate_ratio_lo", isfinite(lo) ? json_real(lo) : json_null(),
-		"rate_ratio_hi", isfinite(hi) ? json_real(hi) : json_null(),
-		"verdict", verdict_name(v)));
+		br ? json_real(br->trials) : json_null(), "change",
+		res_change_name(c.change), "rate_ratio", num_or_null(c.ratio),
+		"rate_ratio_lo", num_or_null(c.lo), "rate_ratio_hi",
+		num_or_null(c.hi), "p", num_or_null(c.p), "standardised",
+		c.standardised, "verdict", verdict_name(v)));
 	if (v == V_FAIL)
-		finding(g, V_FAIL, "%s%s: forbidden outcome observed %.0f times in %.0f trials",
+		finding(g, V_FAIL, "%s%s: forbidden outcome observed in %.0f of %.0f trials",
 			pair, cr->scenario, cr->bad_count, cr->trials);
+	else if (v == V_WARN && needed > cr->trials)
+		finding(g, V_WARN, "%s%s: expected to reproduce; 0 in %.0f trials, but at the baseline's rate (%.0f in %.0f) only %.2g were expected: too short, a 95%% chance needs >= %.0f trials",
+			pair, cr->scenario, cr->trials, br->bad_count, br->trials,
+			expected, needed);
 	else if (v == V_WARN)
 		finding(g, V_WARN, "%s%s: expected to reproduce, not observed in %.0f trials",
 			pair, cr->scenario, cr->trials);
@@ -345,16 +548,26 @@ static int run_gate(struct gate_state *g, const struct gate_opts *o,
 static int gate_usage(FILE *f)
 {
 	fputs("usage: flagbench-report gate BASELINE CANDIDATE [--threshold PCT]\n"
-	      "           [--alpha A] [--min-repetitions N] [--only throughput|races]\n"
-	      "           [--json FILE]\n"
+	      "           [--alpha A] [--only throughput|races]\n"
+	      "           [--ignore-code-identity] [--json FILE]\n"
 	      "  BASELINE, CANDIDATE: a bundle directory, or BUNDLE:VARIANT\n"
-	      "  --threshold PCT      smallest slowdown of the median ns/op that fails (5)\n"
-	      "  --alpha A            significance level of Mann-Whitney U (0.05)\n"
-	      "  --min-repetitions N  fewer repetitions is undecidable (default: the\n"
-	      "                       fewest for which the exact test can reach alpha)\n"
+	      "  --threshold PCT      smallest slowdown that fails (5): the\n"
+	      "                       Hodges-Lehmann ratio of the per-round ns/op\n"
+	      "  --alpha A            family-wise error over one comparison's\n"
+	      "                       benchmarks: exact Wilcoxon signed-rank on the\n"
+	      "                       per-round log ratios, Holm-adjusted (0.05)\n"
+	      "  --ignore-code-identity\n"
+	      "                       judge every benchmark by its measurements\n"
+	      "                       alone; by default a benchmark whose machine\n"
+	      "                       code is identical in both builds (code.json)\n"
+	      "                       is a control: never gated, and if one moves\n"
+	      "                       past the threshold the run is too noisy (2)\n"
 	      "  --only KIND          gate throughput or races only\n"
 	      "  --json FILE          write the findings as JSON (format flagbench-gate)\n"
-	      "Exit: 0 pass (PASS or WARN), 1 fail, 2 undecidable or error.\n", f);
+	      "Races: exact conditional binomial rate comparison (standardised to\n"
+	      "the candidate's window bins when both carry them); the verdict is\n"
+	      "the expectation's, on the engine's bad_trials.\n"
+	      "Exit: 0 pass (PASS or WARN), 1 fail, 2 undecidable, too noisy or error.\n", f);
 	return f == stdout ? EXIT_PASS : EXIT_ERROR;
 }
 
@@ -378,6 +591,10 @@ static int gate_parse(int argc, char **argv, struct gate_opts *o,
 
 		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			exit(gate_usage(stdout));
+		if (!strcmp(a, "--ignore-code-identity")) {
+			o->ignore_identity = true;
+			continue;
+		}
 		if (a[0] != '-' || !a[1]) {
 			if (npos == 2) {
 				fb_err("gate: unexpected argument '%s'", a);
@@ -395,9 +612,6 @@ static int gate_parse(int argc, char **argv, struct gate_opts *o,
 			o->threshold = v / 100;
 		} else if (!strcmp(a, "--alpha") && !parse_num(val, 1e-9, 0.5, &v)) {
 			o->alpha = v;
-		} else if (!strcmp(a, "--min-repetitions") &&
-			   !parse_num(val, 2, 1e6, &v)) {
-			o->min_reps = (int)v;
 		} else if (!strcmp(a, "--json")) {
 			o->json = val;
 		} else if (!strcmp(a, "--only") && (!strcmp(val, "throughput") ||
@@ -431,17 +645,14 @@ int cmd_gate(int argc, char **argv)
 	struct side bs = { 0 }, cs = { 0 };
 	const char *pos[2];
 	char err[1024];
-	int ret, n;
+	int ret;
 	json_t *out;
 
 	if (gate_parse(argc, argv, &o, pos))
 		return EXIT_ERROR;
-	if (!o.min_reps) {
-		for (n = 2; n < 1000 && !(mwu_min_p(n) < o.alpha); n++)
-			;
-		o.min_reps = n;
-	}
 	g.tp = json_array();
+	g.controls = json_array();
+	g.findings = json_array();
 	g.races = json_array();
 	g.notes = json_array();
 	if (parse_side(pos[0], &bs, err, sizeof(err)) ||
@@ -449,8 +660,10 @@ int cmd_gate(int argc, char **argv)
 		undecidable(&g, "%s", err);
 	else
 		printf("gate: baseline %s, candidate %s\n"
-		       "throughput: median ns/op, Mann-Whitney U alpha %g, threshold %.1f%%, >= %d repetitions\n",
-		       pos[0], pos[1], o.alpha, o.threshold * 100, o.min_reps);
+		       "throughput: per-round ns/op ratios, exact Wilcoxon signed-rank, Holm alpha %g, threshold %.1f%%, >= %d rounds%s\n",
+		       pos[0], pos[1], o.alpha, o.threshold * 100,
+		       tp_min_rounds(o.alpha),
+		       o.ignore_identity ? ", code identity ignored" : "");
 	if (!g.undecidable[0])
 		run_gate(&g, &o, &bs, &cs);
 	if (g.undecidable[0]) {
@@ -464,19 +677,25 @@ int cmd_gate(int argc, char **argv)
 		printf("\n%s: %s\n", verdict_name(g.verdict), g.reason);
 	}
 	if (o.json) {
-		out = json_pack("{s:s, s:i, s:o, s:o, s:{s:f, s:f, s:i}, s:s, s:s, s:o, s:o, s:o}",
-			"format", "flagbench-gate", "version", 1, "baseline",
+		out = json_pack("{s:s, s:i, s:o, s:o, s:{s:f, s:f, s:i, s:s, s:s, s:b}, s:s, s:s, s:o, s:o, s:o, s:o, s:o}",
+			"format", "flagbench-gate", "version", 2, "baseline",
 			side_json(&bs), "candidate", side_json(&cs), "thresholds",
 			"threshold_pct", o.threshold * 100, "alpha", o.alpha,
-			"min_repetitions", o.min_reps, "verdict",
+			"min_rounds", tp_min_rounds(o.alpha), "test",
+			"exact Wilcoxon signed-rank on per-round log ratios",
+			"multiplicity", "holm", "ignore_code_identity",
+			o.ignore_identity, "verdict",
 			ret == EXIT_ERROR ? "UNDECIDABLE" : verdict_name(g.verdict),
 			"reason", ret == EXIT_ERROR ? g.undecidable : g.reason,
-			"throughput", g.tp, "races", g.races, "notes", g.notes);
+			"findings", g.findings,
+			"throughput", g.tp, "controls", g.controls, "races", g.races,
+			"notes", g.notes);
 		if (write_json_atomic(out, o.json))
 			ret = EXIT_ERROR;
 		json_decref(out);
 	} else {
 		json_decref(g.tp), json_decref(g.races), json_decref(g.notes);
+		json_decref(g.controls), json_decref(g.findings);
 	}
 	bundle_free(bs.b);
 	bundle_free(cs.b);

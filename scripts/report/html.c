@@ -144,9 +144,7 @@ static void verdict_section(struct bundle *b, FILE *f)
 			fputs("</td><td>", f);
 			E(r->expectation);
 			fprintf(f, "</td><td>%s</td><td class=\"num\">%.0f / %.0f</td>",
-				r->bad_count == 0 ? "Never" :
-				r->bad_count >= r->trials ? "Always" : "Sometimes",
-				r->bad_count, r->trials);
+				r->observation, r->bad_count, r->trials);
 			if (r->bad_count)
 				fprintf(f, "<td class=\"num\">%.3g [%.3g, %.3g]</td>",
 					r->bad_count / r->trials * 1e6, r->bad_lo,
@@ -174,23 +172,65 @@ static void verdict_section(struct bundle *b, FILE *f)
 	fputs("</section>\n", f);
 }
 
+static void controls_line(FILE *f, const struct variant_data *v,
+			  const struct tp_comparison *c)
+{
+	bool first = true;
+
+	fputs("<li>", f);
+	E(v->name);
+	if (c->ignore_identity || !c->identity_known) {
+		fprintf(f, ": %s; every benchmark judged by its measurements</li>\n",
+			c->ignore_identity ? "code identity ignored" :
+			"no code identity recorded");
+		return;
+	}
+	fprintf(f, ": %d gated, %d identical-code controls, median |move| %.1f%%, largest significant move %.1f%%%s",
+		c->nr_gated, c->nr_controls, c->spread * 100, c->floor * 100,
+		c->noisy ? " — <b>too noisy</b>: a control moved past the threshold" : "");
+	fputs(" <small>(", f);
+	for (int k = 0; k < c->nr; k++) {
+		if (!c->rows[k].control)
+			continue;
+		fprintf(f, "%s", first ? "" : ", ");
+		E(c->rows[k].base->name);
+		fprintf(f, " %+.1f%%", (c->rows[k].c.ratio - 1) * 100);
+		first = false;
+	}
+	fputs(")</small></li>\n", f);
+}
+
 static void throughput_section(struct bundle *b, FILE *f,
 			       const struct report_opts *ro)
 {
 	const char *bn = report_baseline(b, ro);
 	struct variant_data *base = bundle_variant(b, bn);
+	struct tp_comparison *cmp;
 	int i, k;
 
 	fputs("<section id=\"throughput\"><h2>Throughput against ", f);
 	E(bn);
 	fprintf(f, "</h2>\n<p>Median ns/op ±%%stddev (coefficient of variation) of "
-		   "the baseline; for each variant the %%change of the median. "
-		   "<b>*significant*</b>: Mann-Whitney U p &lt; %g and |change| &gt; "
-		   "%.0f%%.</p>\n", ro->alpha, ro->threshold * 100);
+		   "the baseline; for each variant the change as the Hodges-Lehmann "
+		   "ratio of the ns/op paired by round (each round runs every variant "
+		   "once, in a random order, in fresh processes). "
+		   "<b>*significant*</b>: exact Wilcoxon signed-rank test on the "
+		   "per-round log ratios, Holm-adjusted p &lt; %g over the gated "
+		   "benchmarks, and |change| past %.0f%% and past what the "
+		   "identical-code controls moved. <i>control</i>: the machine code "
+		   "is identical in both builds; never gated.</p>\n",
+		   ro->alpha, ro->threshold * 100);
 	if (!base || !base->tp) {
 		fputs("<p>No throughput results for the baseline.</p></section>\n", f);
 		return;
 	}
+	/* Compute every comparison first, then render. */
+	cmp = xcalloc(b->nr_variants, sizeof(*cmp));
+	for (i = 0; i < b->nr_variants; i++)
+		if (&b->v[i] != base && b->v[i].tp)
+			tp_comparison_build(base, &b->v[i], true, ro->alpha,
+					    ro->threshold, ro->ignore_identity,
+					    &cmp[i]);
 	fputs("<div class=\"scroll\"><table class=\"data\"><thead><tr><th>benchmark</th><th>", f);
 	E(bn);
 	fputs("</th>", f);
@@ -206,27 +246,35 @@ static void throughput_section(struct bundle *b, FILE *f,
 		fprintf(f, "</td><td class=\"num\">%.4g ±%.0f%%</td>", bb->median,
 			bb->mean > 0 ? bb->stddev / bb->mean * 100 : 0);
 		for (i = 0; i < b->nr_variants; i++) {
-			struct tp_bench *cb;
-			struct tp_cmp c;
-			bool sig;
+			const struct tp_row *r = NULL;
 
 			if (&b->v[i] == base)
 				continue;
-			cb = tp_find(b->v[i].tp, bb->name);
-			if (!cb) {
+			for (int j = 0; j < cmp[i].nr; j++)
+				if (cmp[i].rows[j].base == bb)
+					r = &cmp[i].rows[j];
+			if (!r) {
 				fputs("<td>–</td>", f);
 				continue;
 			}
-			tp_compare(bb, cb, ro->alpha, &c);
-			sig = c.significant && fabs(c.change) > ro->threshold;
-			fprintf(f, "<td class=\"num%s\" title=\"%.4g ns/op, p=%.3g\">%+.1f%%%s</td>",
-				!sig ? "" : c.change > 0 ? " slower" : " faster",
-				cb->median, c.p, c.change * 100,
-				sig ? " <b>*significant*</b>" : "");
+			fprintf(f, "<td class=\"num%s\" title=\"%.4g ns/op, %d rounds, p=%.3g, Holm p=%.3g, code %s\">%+.1f%%%s%s</td>",
+				r->c.status == RES_TP_SLOWER ? " slower" :
+				r->c.status == RES_TP_FASTER ? " faster" : "",
+				r->cand->median, r->c.rounds, r->c.p, r->c.p_adj,
+				r->identity, (r->c.ratio - 1) * 100,
+				r->c.status != RES_TP_SAME ? " <b>*significant*</b>" : "",
+				r->control ? " <i>control</i>" : "");
 		}
 		fputs("</tr>\n", f);
 	}
-	fputs("</tbody></table></div></section>\n", f);
+	fputs("</tbody></table></div>\n<h3>Identical-code controls (the noise floor)</h3><ul>\n", f);
+	for (i = 0; i < b->nr_variants; i++)
+		if (&b->v[i] != base && b->v[i].tp)
+			controls_line(f, &b->v[i], &cmp[i]);
+	fputs("</ul></section>\n", f);
+	for (i = 0; i < b->nr_variants; i++)
+		tp_comparison_free(&cmp[i]);
+	free(cmp);
 }
 
 static void charts_section(FILE *f, json_t *charts, const char *id,

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <jansson.h>
+#include "results.h"
 
 enum {
 	EXIT_PASS = 0,
@@ -47,20 +48,6 @@ double mann_whitney_u_method(const double *x, int nx, const double *y, int ny,
 			     bool *exact_out);
 /* Smallest two-sided p-value the exact test can give for n against n. */
 double mwu_min_p(int n);
-/* Regularized incomplete beta I_x(a, b). */
-double betai(double a, double b, double x);
-/*
- * Clopper-Pearson interval for k successes in n trials at level 1-alpha.
- * k == 0: lo = 0; k == n: hi = 1.
- */
-void binom_ci(double k, double n, double alpha, double *lo, double *hi);
-/*
- * Ratio of two Poisson rates (k1/t1) / (k2/t2) with its exact conditional
- * interval (binomial on k1 given k1 + k2).  hi is INFINITY when k2 == 0.
- */
-void rate_ratio_ci(double k1, double t1, double k2, double t2, double alpha,
-		   double *ratio, double *lo, double *hi);
-
 /* ---- bundle.c ---- */
 struct tp_bench {
 	char *name;		/* run_name: "bitops/clear_bit", ".../threads:2" */
@@ -68,6 +55,7 @@ struct tp_bench {
 	int threads;
 	int nreps;		/* iteration samples (repetitions) */
 	double *ns;		/* ns_per_op per repetition */
+	int *round;		/* run-bench round of each sample; -1: none */
 	double *ops;		/* ops_per_s per repetition (total) */
 	double mean, median, stddev;	/* of ns */
 	double ops_median;
@@ -93,8 +81,11 @@ struct race_outcome {
 struct race_result {
 	char *scenario, *pair_class, *expectation, *verdict, *message;
 	double trials, seconds;
-	double bad_count;		/* sum over bad outcomes */
-	double bad_lo, bad_hi;		/* 95% per million, recomputed */
+	double bad_count;		/* the engine's bad_trials, as read */
+	const char *observation;	/* the engine's word, as read */
+	double bad_lo, bad_hi;		/* 95% per million (res_binom_ci) */
+	int nr_bins;			/* window.bins, if the engine wrote them */
+	struct res_bin *bins;
 	int nr_outcomes;
 	struct race_outcome *o;
 	int nr_assertions;
@@ -104,6 +95,7 @@ struct race_result {
 struct variant_data {
 	char *name;
 	json_t *describe;		/* NULL if missing */
+	json_t *code;			/* code.json "benchmarks": family -> hash */
 	struct tp_run *tp;		/* NULL if missing/failed */
 	int nr_races;
 	struct race_result *races;	/* per scenario x pair class */
@@ -157,6 +149,7 @@ struct report_opts {
 	const char *baseline;		/* variant compared against; NULL: first */
 	const char *css_path;		/* reports/style.css */
 	double alpha, threshold;
+	bool ignore_identity;
 };
 int html_bundle(struct bundle *b, const char *outdir,
 		const struct report_opts *ro, json_t *charts);
@@ -170,15 +163,43 @@ const char *report_baseline(struct bundle *b, const struct report_opts *ro);
 int cmd_report(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 
-/* Comparison of one benchmark, shared by the gate, the page and the text. */
-struct tp_cmp {
-	double change;		/* relative change of the median ns/op */
-	double base_cv, cand_cv;	/* stddev / mean */
-	double p;		/* NAN if not testable */
-	bool exact, significant;
+/*
+ * The throughput comparison of two variants, computed once (gate.c) and
+ * rendered by the gate's table, gate.json, summary.txt and index.html.
+ * Samples are paired by run-bench round; each pair gives a log ratio; the
+ * exact Wilcoxon signed-rank test and Holm's adjustment (results.h) decide
+ * significance, the Hodges-Lehmann ratio the effect.  Benchmarks whose
+ * machine code is identical in both builds are controls: never gated,
+ * they set the noise floor; one that moves makes the run too noisy.
+ */
+struct tp_row {
+	struct tp_bench *base, *cand;
+	struct res_paired c;
+	bool control;		/* identical code: measured, never gated */
+	const char *identity;	/* "identical", "differs", "unknown" */
+	double base_cv, cand_cv;
 };
-void tp_compare(const struct tp_bench *base, const struct tp_bench *cand,
-		double alpha, struct tp_cmp *c);
+
+struct tp_comparison {
+	int nr;
+	struct tp_row *rows;
+	int nr_gated, nr_controls;
+	double floor;		/* largest |ratio - 1| of significant controls */
+	double spread;		/* median |ratio - 1| of the controls */
+	int min_rounds;		/* fewest pairs of any row */
+	bool identity_known;	/* both variants carry code.json */
+	bool ignore_identity;
+	bool paired_by_round;	/* same bundle, round numbers matched */
+	struct tp_row *noisy;	/* a control that moved: too noisy */
+	double alpha, threshold;
+};
+
+/* Rounds the exact test needs to reach @alpha at all: 2 / 2^n < alpha. */
+int tp_min_rounds(double alpha);
+void tp_comparison_build(struct variant_data *base, struct variant_data *cand,
+			 bool same_bundle, double alpha, double threshold,
+			 bool ignore_identity, struct tp_comparison *cmp);
+void tp_comparison_free(struct tp_comparison *cmp);
 
 /* ---- util.c ---- */
 void fb_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The statistics behind the gate and the reports: medians, the Mann-Whitney
- * U test Google Benchmark's compare.py uses, and exact binomial/Poisson
- * intervals for race counts.  No libm beyond the C99 functions.
+ * U test Google Benchmark's compare.py uses (the `mwu` subcommand).  The
+ * rules that decide results live in bench/results.c.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -181,95 +181,4 @@ double mwu_min_p(int n)
 	for (k = 1; k <= n; k++)
 		c = c * (n + k) / k;
 	return 2 / c;
-}
-
-/* Continued fraction for the incomplete beta (modified Lentz). */
-static double betacf(double a, double b, double x)
-{
-	const double tiny = 1e-300, eps = 1e-15;
-	double qab = a + b, qap = a + 1, qam = a - 1, c = 1, d, h;
-	int m;
-
-	d = 1 - qab * x / qap;
-	if (fabs(d) < tiny)
-		d = tiny;
-	d = 1 / d;
-	h = d;
-	for (m = 1; m <= 10000; m++) {
-		int m2 = 2 * m;
-		double aa = m * (b - m) * x / ((qam + m2) * (a + m2)), del;
-
-		d = 1 + aa * d;
-		d = fabs(d) < tiny ? tiny : d;
-		c = 1 + aa / c;
-		c = fabs(c) < tiny ? tiny : c;
-		d = 1 / d;
-		h *= d * c;
-		aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-		d = 1 + aa * d;
-		d = fabs(d) < tiny ? tiny : d;
-		c = 1 + aa / c;
-		c = fabs(c) < tiny ? tiny : c;
-		d = 1 / d;
-		del = d * c;
-		h *= del;
-		if (fabs(del - 1) < eps)
-			break;
-	}
-	return h;
-}
-
-double betai(double a, double b, double x)
-{
-	double bt;
-
-	if (x <= 0)
-		return 0;
-	if (x >= 1)
-		return 1;
-	bt = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) +
-		 b * log1p(-x));
-	if (x < (a + 1) / (a + b + 2))
-		return bt * betacf(a, b, x) / a;
-	return 1 - bt * betacf(b, a, 1 - x) / b;
-}
-
-/* x with I_x(a, b) = q, by bisection: monotone and robust at the tails. */
-static double betai_inv(double a, double b, double q)
-{
-	double lo = 0, hi = 1;
-	int i;
-
-	for (i = 0; i < 200; i++) {
-		double mid = (lo + hi) / 2;
-
-		if (betai(a, b, mid) < q)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return (lo + hi) / 2;
-}
-
-void binom_ci(double k, double n, double alpha, double *lo, double *hi)
-{
-	*lo = k <= 0 ? 0 : betai_inv(k, n - k + 1, alpha / 2);
-	*hi = k >= n ? 1 : betai_inv(k + 1, n - k, 1 - alpha / 2);
-}
-
-void rate_ratio_ci(double k1, double t1, double k2, double t2, double alpha,
-		   double *ratio, double *lo, double *hi)
-{
-	double plo, phi, scale = t2 / t1;
-
-	*ratio = k2 > 0 ? (k1 / t1) / (k2 / t2) : INFINITY;
-	if (k1 + k2 <= 0) {
-		*lo = 0;
-		*hi = INFINITY;
-		return;
-	}
-	/* Given k1 + k2 events, k1 is binomial with p = r1 t1 / (r1 t1 + r2 t2). */
-	binom_ci(k1, k1 + k2, alpha, &plo, &phi);
-	*lo = plo / (1 - plo) * scale;
-	*hi = phi >= 1 ? INFINITY : phi / (1 - phi) * scale;
 }

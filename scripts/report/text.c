@@ -51,12 +51,14 @@ static void throughput_lines(struct bundle *b, FILE *f,
 			base_name);
 		return;
 	}
-	fprintf(f, "\nThroughput: ns/op, median of the repetitions; change vs %s,\n"
-		   "*significant*: Mann-Whitney U p < %g and beyond %.0f%%\n",
+	fprintf(f, "\nThroughput: ns/op; change vs %s, Hodges-Lehmann ratio of\n"
+		   "samples paired by round; *significant*: exact Wilcoxon\n"
+		   "signed-rank, Holm p < %g, beyond %.0f%% and the controls\n",
 		base_name, ro->alpha, ro->threshold * 100);
 	for (i = 0; i < b->nr_variants; i++) {
 		struct variant_data *v = &b->v[i];
-		int same = 0, untested = 0, shown = 0;
+		struct tp_comparison c;
+		int same = 0;
 
 		if (v == base)
 			continue;
@@ -64,34 +66,31 @@ static void throughput_lines(struct bundle *b, FILE *f,
 			fprintf(f, "\n%s: no throughput results\n", v->name);
 			continue;
 		}
+		tp_comparison_build(base, v, true, ro->alpha, ro->threshold,
+				    ro->ignore_identity, &c);
 		fprintf(f, "\n%14s ±%%stddev   %%change %14s ±%%stddev\n",
 			base_name, v->name);
-		for (k = 0; k < base->tp->nr; k++) {
-			struct tp_bench *bb = &base->tp->b[k];
-			struct tp_bench *cb = tp_find(v->tp, bb->name);
-			struct tp_cmp c;
-			bool sig;
+		for (k = 0; k < c.nr; k++) {
+			const struct tp_row *r = &c.rows[k];
 
-			if (!cb)
-				continue;
-			tp_compare(bb, cb, ro->alpha, &c);
-			sig = c.significant && fabs(c.change) > ro->threshold;
-			if (isnan(c.p))
-				untested++;
-			if (!sig) {
+			if (r->c.status == RES_TP_SAME) {
 				same++;
 				continue;
 			}
-			fprintf(f, "  %.68s\n", bb->name);
+			fprintf(f, "  %.68s\n", r->base->name);
 			fprintf(f, "%14.4g ±%3.0f%%   %+7.1f%% %14.4g ±%3.0f%%  *significant*\n",
-				bb->median, c.base_cv * 100, c.change * 100,
-				cb->median, c.cand_cv * 100);
-			shown++;
+				r->base->median, r->base_cv * 100,
+				(r->c.ratio - 1) * 100, r->cand->median,
+				r->cand_cv * 100);
 		}
-		fprintf(f, "  (%d benchmark%s within noise or threshold%s)\n",
-			same, same == 1 ? "" : "s",
-			untested ? ", some untestable: < 2 repetitions" : "");
-		(void)shown;
+		fprintf(f, "  (%d benchmark%s within noise or threshold)\n", same,
+			same == 1 ? "" : "s");
+		if (c.identity_known && !c.ignore_identity)
+			fprintf(f, "  controls: %d identical-code, median |move| %.1f%%,\n"
+				   "  largest significant %.1f%%%s\n",
+				c.nr_controls, c.spread * 100, c.floor * 100,
+				c.noisy ? " (too noisy: one moved past the threshold)" : "");
+		tp_comparison_free(&c);
 	}
 }
 
@@ -99,7 +98,7 @@ static void race_lines(struct bundle *b, FILE *f)
 {
 	int i, k, n = 0;
 
-	fputs("\nRaces: bad outcomes, Observation SCENARIO Never|Sometimes BAD GOOD\n"
+	fputs("\nRaces: bad trials, Observation SCENARIO Never|Sometimes BAD GOOD\n"
 	      "(rate per million trials, 95% Clopper-Pearson interval)\n", f);
 	for (i = 0; i < b->nr_variants; i++) {
 		struct variant_data *v = &b->v[i];
@@ -110,11 +109,10 @@ static void race_lines(struct bundle *b, FILE *f)
 		}
 		for (k = 0; k < v->nr_races; k++) {
 			struct race_result *r = &v->races[k];
-			const char *word = r->bad_count == 0 ? "Never" :
-				r->bad_count >= r->trials ? "Always" : "Sometimes";
 
 			fprintf(f, "Observation %.24s %s %.0f %.0f\n", r->scenario,
-				word, r->bad_count, r->trials - r->bad_count);
+				r->observation, r->bad_count,
+				r->trials - r->bad_count);
 			if (r->bad_count)
 				fprintf(f, "  %.21s/%s: %.3g/M [%.3g, %.3g], %s: %s\n",
 					v->name, r->pair_class,

@@ -15,6 +15,7 @@
 #include <flagbench/pagemap.h>
 #include "command.h"
 #include "race_helpers.h"
+#include "results.h"
 #include "topology.h"
 
 /* A role waits for a page lock that nobody will ever release. */
@@ -231,6 +232,13 @@ static void test_cli_json(void **state)
 	o = json_array_get(json_object_get(r, "outcomes"), 0);
 	assert_non_null(json_object_get(o, "per_million"));
 	assert_int_equal(json_array_size(json_object_get(o, "ci95_per_million")), 2);
+	/* LU has one bad class, counted once per trial: bad_trials is it. */
+	assert_true(json_is_true(json_object_get(o, "bad")));
+	assert_int_equal(json_integer_value(json_object_get(r, "bad_trials")),
+			 json_integer_value(json_object_get(o, "count")));
+	assert_string_equal(json_string_value(json_object_get(r, "observation")),
+			    res_observation(json_integer_value(json_object_get(r, "bad_trials")),
+					    race_test_trials(r)));
 	assert_non_null(json_object_get(r, "verdict"));
 	assert_non_null(json_object_get(r, "expectation"));
 	assert_non_null(json_object_get(doc, "verdict"));

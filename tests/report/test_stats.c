@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The statistics against published values: scipy.stats.mannwhitneyu's
- * documented example (which compare.py's U test is), hand-computed ties,
- * and textbook Clopper-Pearson intervals.
+ * documented example (which compare.py's U test is) and hand-computed ties.
+ * The result rules (bench/results.c) are tested in test_results.c.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -85,42 +85,6 @@ static void test_mwu_large(void **state)
 	assert_false(exact);
 }
 
-static void test_clopper_pearson(void **state)
-{
-	double lo, hi;
-
-	binom_ci(0, 10, 0.05, &lo, &hi);
-	near(lo, 0, 0);
-	near(hi, 1 - pow(0.025, 0.1), 1e-9);		/* 0.3084971 */
-	binom_ci(5, 10, 0.05, &lo, &hi);
-	near(lo, 0.187086, 1e-6);
-	near(hi, 0.812914, 1e-6);
-	binom_ci(0, 1e6, 0.05, &lo, &hi);
-	near(hi * 1e6, 3.68879, 1e-4);			/* -ln(0.025) */
-	binom_ci(10, 10, 0.05, &lo, &hi);
-	near(hi, 1, 0);
-	near(lo, pow(0.025, 0.1), 1e-9);
-}
-
-static void test_rate_ratio(void **state)
-{
-	double r, lo, hi;
-
-	/* Equal rates, equal exposure: ratio 1, symmetric on the log scale. */
-	rate_ratio_ci(50, 1e6, 50, 1e6, 0.05, &r, &lo, &hi);
-	near(r, 1, 1e-12);
-	near(lo * hi, 1, 1e-9);
-	assert_true(lo < 1 && hi > 1);
-	/* None in the candidate: ratio 0, an upper bound only. */
-	rate_ratio_ci(0, 1e6, 20, 1e6, 0.05, &r, &lo, &hi);
-	near(r, 0, 0);
-	near(lo, 0, 0);
-	near(hi, (1 - pow(0.025, 1.0 / 20)) / pow(0.025, 1.0 / 20), 1e-9);
-	/* None in the baseline: unbounded above. */
-	rate_ratio_ci(5, 1e6, 0, 1e6, 0.05, &r, &lo, &hi);
-	assert_true(isinf(hi));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -129,8 +93,6 @@ int main(void)
 		cmocka_unit_test(test_mwu_identical),
 		cmocka_unit_test(test_mwu_ties),
 		cmocka_unit_test(test_mwu_large),
-		cmocka_unit_test(test_clopper_pearson),
-		cmocka_unit_test(test_rate_ratio),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The result rules (results.h): the one place where a bad count becomes a
+ * verdict, a word, an interval, a comparison and a decision.  The engine
+ * writes what these return into races.json; the report and the gate read
+ * it back or call the same functions, never a copy of them.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "results.h"
+
+const char *res_verdict_name(enum res_verdict v)
+{
+	switch (v) {
+	case RES_PASS:
+		return "PASS";
+	case RES_WARN:
+		return "WARN";
+	case RES_FAIL:
+		return "FAIL";
+	}
+	return "?";
+}
+
+enum res_expect res_expect_parse(const char *s)
+{
+	if (!s)
+		return RES_EXPECT_BAD;
+	if (!strcmp(s, "allowed"))
+		return RES_ALLOWED;
+	if (!strcmp(s, "reproduce"))
+		return RES_REPRODUCE;
+	if (!strcmp(s, "forbidden"))
+		return RES_FORBIDDEN;
+	return RES_EXPECT_BAD;
+}
+
+enum res_verdict res_race_verdict(enum res_expect e, double bad_trials)
+{
+	if (e == RES_FORBIDDEN && bad_trials > 0)
+		return RES_FAIL;
+	if (e == RES_REPRODUCE && !(bad_trials > 0))
+		return RES_WARN;
+	return RES_PASS;
+}
+
+const char *res_observation(double bad_trials, double trials)
+{
+	if (!(bad_trials > 0))
+		return "Never";
+	return bad_trials >= trials ? "Always" : "Sometimes";
+}
+
+/* ---- the exact binomial machinery -------------------------------------- */
+
+/* Continued fraction for the incomplete beta (modified Lentz). */
+static double betacf(double a, double b, double x)
+{
+	const double tiny = 1e-300, eps = 1e-15;
+	double qab = a + b, qap = a + 1, qam = a - 1, c = 1, d, h;
+	int m;
+
+	d = 1 - qab * x / qap;
+	if (fabs(d) < tiny)
+		d = tiny;
+	d = 1 / d;
+	h = d;
+	for (m = 1; m <= 100000; m++) {
+		int m2 = 2 * m;
+		double aa = m * (b - m) * x / ((qam + m2) * (a + m2)), del;
+
+		d = 1 + aa * d;
+		d = fabs(d) < tiny ? tiny : d;
+		c = 1 + aa / c;
+		c = fabs(c) < tiny ? tiny : c;
+		d = 1 / d;
+		h *= d * c;
+		aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+		d = 1 + aa * d;
+		d = fabs(d) < tiny ? tiny : d;
+		c = 1 + aa / c;
+		c = fabs(c) < tiny ? tiny : c;
+		d = 1 / d;
+		del = d * c;
+		h *= del;
+		if (fabs(del - 1) < eps)
+			break;
+	}
+	return h;
+}
+
+double res_betai(double a, double b, double x)
+{
+	double bt;
+
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+	bt = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) +
+		 b * log1p(-x));
+	if (x < (a + 1) / (a + b + 2))
+		return bt * betacf(a, b, x) / a;
+	return 1 - bt * betacf(b, a, 1 - x) / b;
+}
+
+/* x with I_x(a, b) = q, by bisection: monotone and robust at the tails. */
+static double betai_inv(double a, double b, double q)
+{
+	double lo = 0, hi = 1;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		double mid = (lo + hi) / 2;
+
+		if (res_betai(a, b, mid) < q)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+
+void res_binom_ci(double k, double n, double alpha, double *lo, double *hi)
+{
+	if (!(n > 0)) {
+		*lo = 0;
+		*hi = 1;
+		return;
+	}
+	if (k > n)
+		k = n;
+	*lo = k <= 0 ? 0 : betai_inv(k, n - k + 1, alpha / 2);
+	*hi = k >= n ? 1 : betai_inv(k + 1, n - k, 1 - alpha / 2);
+}
+
+double res_binom_upper(double k, double n, double p)
+{
+	if (k <= 0)
+		return 1;
+	if (k > n)
+		return 0;
+	return res_betai(k, n - k + 1, p);
+}
+
+double res_binom_lower(double k, double n, double p)
+{
+	if (k >= n)
+		return 1;
+	if (k < 0)
+		return 0;
+	return res_betai(n - k, k + 1, 1 - p);
+}
+
+/* ---- race rates -------------------------------------------------------- */
+
+const char *res_change_name(enum res_change c)
+{
+	static const char *const names[] = {
+		[RES_NO_EVENTS] = "none", [RES_SAME] = "same",
+		[RES_LOWER] = "lower", [RES_CLOSED] = "closed",
+		[RES_HIGHER] = "higher", [RES_OPENED] = "opened",
+	};
+
+	return names[c];
+}
+
+/* Both results binned on the same edges, every candidate bin covered. */
+static bool bins_expected(const struct res_bin *bb, int nb,
+			  const struct res_bin *cb, int nc, double *expected)
+{
+	double e = 0;
+	int i;
+
+	if (!bb || !cb || nb != nc || nb <= 0)
+		return false;
+	for (i = 0; i < nb; i++) {
+		if (bb[i].lo != cb[i].lo || bb[i].hi != cb[i].hi)
+			return false;
+		if (cb[i].trials > 0 && !(bb[i].trials > 0))
+			return false;
+		if (cb[i].trials > 0)
+			e += cb[i].trials * bb[i].bad / bb[i].trials;
+	}
+	*expected = e;
+	return true;
+}
+
+void res_rate_compare(double base_bad, double base_trials,
+		      const struct res_bin *base_bins, int nr_base_bins,
+		      double cand_bad, double cand_trials,
+		      const struct res_bin *cand_bins, int nr_cand_bins,
+		      double alpha, struct res_rate_cmp *c)
+{
+	double k = base_bad + cand_bad, w, pi0, plo, phi, lower, upper;
+	bool low;
+
+	memset(c, 0, sizeof(*c));
+	c->base_bad = base_bad;
+	c->base_trials = base_trials;
+	c->cand_bad = cand_bad;
+	c->cand_trials = cand_trials;
+	c->expected = base_trials > 0 ? cand_trials * base_bad / base_trials : NAN;
+	w = base_trials > 0 ? cand_trials / base_trials : NAN;
+	/*
+	 * Standardise to the candidate's bins: a run that spent its trials
+	 * where the window is must not look worse than one that sampled
+	 * uniformly.  With no baseline events the bins carry no rate.
+	 */
+	if (base_bad > 0 &&
+	    bins_expected(base_bins, nr_base_bins, cand_bins, nr_cand_bins,
+			  &c->expected) && c->expected > 0) {
+		c->standardised = true;
+		w = c->expected / base_bad;
+	}
+	c->ratio = base_bad > 0 ? cand_bad / c->expected : NAN;
+	c->lo = 0;
+	c->hi = INFINITY;
+	c->p = 1;
+	if (!(k > 0) || !(w > 0)) {
+		c->change = RES_NO_EVENTS;
+		return;
+	}
+	pi0 = w / (1 + w);
+	lower = res_binom_lower(cand_bad, k, pi0);
+	upper = res_binom_upper(cand_bad, k, pi0);
+	c->p = 2 * (lower < upper ? lower : upper);
+	if (c->p > 1)
+		c->p = 1;
+	low = lower < upper;
+	res_binom_ci(cand_bad, k, alpha, &plo, &phi);
+	c->lo = plo / (1 - plo) / w;
+	c->hi = phi >= 1 ? INFINITY : phi / (1 - phi) / w;
+	if (!(c->p < alpha))
+		c->change = RES_SAME;
+	else if (low)
+		c->change = cand_bad == 0 ? RES_CLOSED : RES_LOWER;
+	else
+		c->change = base_bad == 0 ? RES_OPENED : RES_HIGHER;
+}
+
+double res_trials_needed(double ref_bad, double ref_trials, double trials,
+			 double *expected)
+{
+	double rate = ref_trials > 0 ? ref_bad / ref_trials : 0;
+
+	*expected = rate * trials;
+	if (!(rate > 0))
+		return 0;
+	/* P(no hit in n trials) = (1 - rate)^n <= 5%. */
+	if (rate >= 1)
+		return 1;
+	return ceil(log(RES_ALPHA) / log1p(-rate));
+}
+
+/* ---- multiplicity ------------------------------------------------------ */
+
+static const double *sort_base;
+
+static int cmp_index(const void *a, const void *b)
+{
+	double x = sort_base[*(const int *)a], y = sort_base[*(const int *)b];
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Holm, not Benjamini-Hochberg: the gate fails on any one finding, so what
+ * must stay below alpha is the chance of any false FAIL (the family-wise
+ * error), which Holm bounds under every configuration of true and false
+ * nulls; BH bounds the expected share of false findings, which lets a run
+ * with real changes elsewhere carry a false one.
+ */
+void res_holm(const double *p, int n, double *adj)
+{
+	int *idx = malloc((n > 0 ? n : 1) * sizeof(*idx)), m = 0, i;
+	double run = 0;
+
+	if (!idx)
+		abort();
+	for (i = 0; i < n; i++) {
+		adj[i] = NAN;
+		if (!isnan(p[i]))
+			idx[m++] = i;
+	}
+	sort_base = p;
+	qsort(idx, m, sizeof(*idx), cmp_index);
+	for (i = 0; i < m; i++) {
+		double a = (m - i) * p[idx[i]];
+
+		if (a > 1)
+			a = 1;
+		if (a > run)
+			run = a;
+		adj[idx[i]] = run;
+	}
+	free(idx);
+}
+
+/* ---- paired rounds ----------------------------------------------------- */
+
+struct absrank {
+	double a;
+	int pos;
+};
+
+static int cmp_absrank(const void *x, const void *y)
+{
+	double a = ((const struct absrank *)x)->a;
+	double b = ((const struct absrank *)y)->a;
+
+	return a < b ? -1 : a > b;
+}
+
+double res_wilcoxon(const double *d, int n, int *n_used)
+{
+	struct absrank *r = malloc((n > 0 ? n : 1) * sizeof(*r));
+	int *r2 = malloc((n > 0 ? n : 1) * sizeof(*r2)), m = 0, i, j;
+	double w2 = 0, p, lower = 0, upper = 0, total = 0;
+
+	if (!r || !r2)
+		abort();
+	for (i = 0; i < n; i++)
+		if (d[i] != 0 && !isnan(d[i]))
+			r[m++] = (struct absrank){ fabs(d[i]), d[i] > 0 };
+	if (n_used)
+		*n_used = m;
+	if (!m) {
+		free(r), free(r2);
+		return 1;
+	}
+	qsort(r, m, sizeof(*r), cmp_absrank);
+	/* Doubled midranks: integers, so the exact sum is a small DP. */
+	for (i = 0; i < m; i = j) {
+		for (j = i + 1; j < m && r[j].a == r[i].a; j++)
+			;
+		for (int k = i; k < j; k++) {
+			r2[k] = i + 1 + j;	/* 2 * (i+1 + j) / 2 */
+			if (r[k].pos)
+				w2 += r2[k];
+		}
+	}
+	if (m <= RES_WILCOXON_EXACT_MAX) {
+		int max = 0, s;
+		double *c;
+
+		for (i = 0; i < m; i++)
+			max += r2[i];
+		c = calloc(max + 1, sizeof(*c));
+		if (!c)
+			abort();
+		c[0] = 1;
+		for (i = 0, s = 0; i < m; i++) {
+			s += r2[i];
+			for (j = s; j >= r2[i]; j--)
+				c[j] += c[j - r2[i]];
+		}
+		for (j = 0; j <= max; j++) {
+			total += c[j];
+			if (j <= w2)
+				lower += c[j];
+			if (j >= w2)
+				upper += c[j];
+		}
+		free(c);
+		p = 2 * (lower < upper ? lower : upper) / total;
+	} else {
+		double mean = 0, var = 0, z;
+
+		for (i = 0; i < m; i++) {
+			mean += r2[i] / 4.0;
+			var += r2[i] * (double)r2[i] / 16.0;
+		}
+		z = fabs(w2 / 2 - mean) - 0.5;
+		p = z <= 0 ? 1 : erfc(z / sqrt(var) / sqrt(2));
+	}
+	free(r), free(r2);
+	return p > 1 ? 1 : p;
+}
+
+double res_wilcoxon_min_p(int n)
+{
+	return n < 1 ? 1 : 2 / ldexp(1, n);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+double res_hodges_lehmann(const double *d, int n)
+{
+	int nw = n * (n + 1) / 2, k = 0, i, j;
+	double *w, m;
+
+	if (n <= 0)
+		return NAN;
+	w = malloc(nw * sizeof(*w));
+	if (!w)
+		abort();
+	for (i = 0; i < n; i++)
+		for (j = i; j < n; j++)
+			w[k++] = (d[i] + d[j]) / 2;
+	qsort(w, nw, sizeof(*w), cmp_double);
+	m = nw % 2 ? w[nw / 2] : (w[nw / 2 - 1] + w[nw / 2]) / 2;
+	free(w);
+	return m;
+}
+
+const char *res_tp_status_name(enum res_tp_status s)
+{
+	return s == RES_TP_SLOWER ? "slower" : s == RES_TP_FASTER ? "faster" :
+	       "same";
+}
+
+void res_paired_compare(const double *base_ns, const double *cand_ns, int n,
+			struct res_paired *c)
+{
+	double *d = malloc((n > 0 ? n : 1) * sizeof(*d));
+	int i, m = 0;
+
+	if (!d)
+		abort();
+	memset(c, 0, sizeof(*c));
+	/* Log ratios: a 10% change counts alike at 1 ns and at 100 ns. */
+	for (i = 0; i < n; i++)
+		if (base_ns[i] > 0 && cand_ns[i] > 0 && isfinite(base_ns[i]) &&
+		    isfinite(cand_ns[i]))
+			d[m++] = log(cand_ns[i] / base_ns[i]);
+	c->rounds = m;
+	c->ratio = m ? exp(res_hodges_lehmann(d, m)) : NAN;
+	c->p = m ? res_wilcoxon(d, m, NULL) : NAN;
+	c->p_adj = c->p;
+	c->status = RES_TP_SAME;
+	free(d);
+}
+
+void res_paired_decide(struct res_paired *c, double alpha, double threshold,
+		       double floor)
+{
+	double t = threshold > floor ? threshold : floor;
+
+	c->significant = !isnan(c->p_adj) && c->p_adj < alpha;
+	c->status = RES_TP_SAME;
+	if (c->significant && c->ratio > 1 + t)
+		c->status = RES_TP_SLOWER;
+	else if (c->significant && c->ratio < 1 - t)
+		c->status = RES_TP_FASTER;
+}

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The result rules, once: linked into every flagbench-<variant> (the race
+ * engine decides with them) and into flagbench-report (the gate, the page
+ * and the summary render what they decide).  Pure C and libm; no jansson,
+ * no core/ headers, so that both sides can link it as it is.
+ *
+ * Rules kept here and nowhere else:
+ *  - a scenario's bad count is bad_trials, trials with at least one bad
+ *    outcome, counted per trial by the engine (litmus7's Positive);
+ *  - the verdict from the expectation and bad_trials;
+ *  - litmus7's Observation word;
+ *  - one interval method: exact Clopper-Pearson on k of n trials;
+ *  - two race rates compared by the exact conditional binomial test,
+ *    standardised to the candidate's window bins when both have them;
+ *  - Holm's step-down adjustment over one comparison's benchmarks;
+ *  - the paired per-round throughput test (exact Wilcoxon signed-rank on
+ *    the per-round log ratios) and the significance-and-effect decision.
+ */
+#ifndef FLAGBENCH_RESULTS_H
+#define FLAGBENCH_RESULTS_H
+
+#include <stdbool.h>
+
+#define RES_ALPHA 0.05
+
+/* Ordered so that the worst is the largest. */
+enum res_verdict { RES_PASS, RES_WARN, RES_FAIL };
+
+enum res_expect { RES_ALLOWED, RES_REPRODUCE, RES_FORBIDDEN, RES_EXPECT_BAD };
+
+const char *res_verdict_name(enum res_verdict v);
+/* "allowed" | "reproduce" | "forbidden"; RES_EXPECT_BAD otherwise. */
+enum res_expect res_expect_parse(const char *s);
+
+/* forbidden and seen: FAIL; reproduce and not seen: WARN; else PASS. */
+enum res_verdict res_race_verdict(enum res_expect e, double bad_trials);
+/* litmus7's word for @bad of @trials: "Never", "Sometimes", "Always". */
+const char *res_observation(double bad_trials, double trials);
+
+/*
+ * The one interval: exact (Clopper-Pearson) two-sided 1-alpha interval of
+ * a proportion, @k of @n trials.  k == 0: lo = 0; k == n: hi = 1.
+ */
+void res_binom_ci(double k, double n, double alpha, double *lo, double *hi);
+/* Regularized incomplete beta I_x(a, b). */
+double res_betai(double a, double b, double x);
+/* P(X >= k) and P(X <= k) for X ~ Binomial(n, p), exact to double. */
+double res_binom_upper(double k, double n, double p);
+double res_binom_lower(double k, double n, double p);
+
+/* One window bin of a race result (window.bins of races.json). */
+struct res_bin {
+	double lo, hi;		/* ns offsets, from the one global table */
+	double trials, bad;
+};
+
+enum res_change {
+	RES_NO_EVENTS,		/* 0 and 0: nothing to compare */
+	RES_SAME,		/* not significantly different */
+	RES_LOWER,
+	RES_CLOSED,		/* candidate 0, significantly lower */
+	RES_HIGHER,
+	RES_OPENED,		/* baseline 0, significantly higher */
+};
+const char *res_change_name(enum res_change c);
+
+struct res_rate_cmp {
+	double base_bad, base_trials, cand_bad, cand_trials;
+	/*
+	 * Candidate bad trials expected at the baseline's rate: over the
+	 * candidate's bins when both results carry bins with the same edges
+	 * (sum over b of n_cand,b * k_base,b / n_base,b), else
+	 * cand_trials * base_bad / base_trials.
+	 */
+	double expected;
+	bool standardised;
+	double ratio, lo, hi;	/* candidate/baseline rate ratio, exact 95% */
+	double p;		/* two-sided exact conditional binomial */
+	enum res_change change;
+};
+
+/*
+ * Compare candidate with baseline.  Given k = base_bad + cand_bad, the
+ * candidate's count is Binomial(k, w theta / (1 + w theta)), theta the
+ * rate ratio and w the candidate's exposure relative to the baseline's
+ * (cand_trials / base_trials, or expected / base_bad when standardised).
+ * Bins may be NULL / 0.
+ */
+void res_rate_compare(double base_bad, double base_trials,
+		      const struct res_bin *base_bins, int nr_base_bins,
+		      double cand_bad, double cand_trials,
+		      const struct res_bin *cand_bins, int nr_cand_bins,
+		      double alpha, struct res_rate_cmp *c);
+
+/*
+ * A reproduce expectation unmet: was the run long enough to expect a hit
+ * at the reference rate (@ref_bad of @ref_trials)?  Returns the trials a
+ * run needs for a 95% chance of at least one hit (0 if @ref_bad is 0);
+ * *expected gets the hits expected in @trials.
+ */
+double res_trials_needed(double ref_bad, double ref_trials, double trials,
+			 double *expected);
+
+/* Holm's step-down adjusted p-values; NaN entries stay NaN, not counted. */
+void res_holm(const double *p, int n, double *adj);
+
+/*
+ * Two-sided Wilcoxon signed-rank test of @d (zeros dropped, as Wilcoxon
+ * did), exact over the 2^n sign patterns given the (mid)ranks for up to
+ * RES_WILCOXON_EXACT_MAX differences, normal approximation with tie
+ * correction above.  *n_used gets the nonzero differences.
+ */
+#define RES_WILCOXON_EXACT_MAX 60
+double res_wilcoxon(const double *d, int n, int *n_used);
+/* Smallest p the exact test can give with @n differences: 2 / 2^n. */
+double res_wilcoxon_min_p(int n);
+/* Hodges-Lehmann estimate: median of the Walsh averages of @d. */
+double res_hodges_lehmann(const double *d, int n);
+
+enum res_tp_status { RES_TP_SAME, RES_TP_SLOWER, RES_TP_FASTER };
+const char *res_tp_status_name(enum res_tp_status s);
+
+/* One benchmark, baseline against candidate, paired by round. */
+struct res_paired {
+	int rounds;		/* pairs with both samples */
+	double ratio;		/* exp(Hodges-Lehmann of log(cand/base)) */
+	double p;		/* Wilcoxon signed-rank, two-sided */
+	double p_adj;		/* Holm over the family (res_holm) */
+	bool significant;	/* p_adj < alpha */
+	enum res_tp_status status;
+};
+
+/* Ratio and p of one benchmark from per-round ns/op; p_adj = p. */
+void res_paired_compare(const double *base_ns, const double *cand_ns, int n,
+			struct res_paired *c);
+/*
+ * The decision, after p_adj is set: slower (faster) when significant and
+ * the ratio is beyond 1 + max(threshold, floor) (1 - ...), floor being
+ * the largest |ratio - 1| of the identical-code controls (0: none).
+ */
+void res_paired_decide(struct res_paired *c, double alpha, double threshold,
+		       double floor);
+
+#endif /* FLAGBENCH_RESULTS_H */

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The result rules (bench/results.c) against values computed independently:
+ * unless a comment says otherwise, with python3's fractions and math.comb
+ * by direct summation of binomial probabilities, Clopper-Pearson bounds by
+ * bisection on those exact sums, and Wilcoxon p-values by enumerating all
+ * 2^n sign patterns with midranks (the script is in each comment's words;
+ * none of it uses the incomplete beta or the DP the library uses).
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include "results.h"
+
+#define near(a, b, eps) assert_true(fabs((a) - (b)) <= (eps))
+
+static void test_verdict_and_word(void **state)
+{
+	assert_int_equal(res_race_verdict(RES_FORBIDDEN, 1), RES_FAIL);
+	assert_int_equal(res_race_verdict(RES_FORBIDDEN, 0), RES_PASS);
+	assert_int_equal(res_race_verdict(RES_REPRODUCE, 0), RES_WARN);
+	assert_int_equal(res_race_verdict(RES_REPRODUCE, 3), RES_PASS);
+	assert_int_equal(res_race_verdict(RES_ALLOWED, 3), RES_PASS);
+	assert_int_equal(res_expect_parse("forbidden"), RES_FORBIDDEN);
+	assert_int_equal(res_expect_parse("sometimes"), RES_EXPECT_BAD);
+	assert_string_equal(res_observation(0, 10), "Never");
+	assert_string_equal(res_observation(3, 10), "Sometimes");
+	assert_string_equal(res_observation(10, 10), "Always");
+	assert_string_equal(res_verdict_name(RES_WARN), "WARN");
+}
+
+/* R's binom.test(k, n)$conf.int gives the same digits. */
+static void test_clopper_pearson(void **state)
+{
+	double lo, hi;
+
+	res_binom_ci(0, 10, 0.05, &lo, &hi);
+	near(lo, 0, 0);
+	near(hi, 0.3084971078187607, 1e-9);	/* 1 - 0.025^(1/10) */
+	res_binom_ci(5, 10, 0.05, &lo, &hi);
+	near(lo, 0.18708602844739852, 1e-9);
+	near(hi, 0.8129139715526015, 1e-9);
+	res_binom_ci(3, 20, 0.05, &lo, &hi);
+	near(lo, 0.03207093718546371, 1e-9);
+	near(hi, 0.37892682654531396, 1e-9);
+	res_binom_ci(0, 1e6, 0.05, &lo, &hi);
+	near(hi * 1e6, 3.68879, 1e-4);		/* -ln(0.025) */
+	res_binom_ci(10, 10, 0.05, &lo, &hi);
+	near(hi, 1, 0);
+	near(lo, pow(0.025, 0.1), 1e-9);
+}
+
+static void test_binomial_tails(void **state)
+{
+	/* sum_{i>=3} C(10,i) .2^i .8^(10-i), and sum_{i<=3}. */
+	near(res_binom_upper(3, 10, 0.2), 0.3222004736, 1e-10);
+	near(res_binom_lower(3, 10, 0.2), 0.8791261184, 1e-10);
+	near(res_binom_upper(0, 10, 0.2), 1, 0);
+	near(res_binom_lower(10, 10, 0.2), 1, 0);
+}
+
+static void test_rate_compare(void **state)
+{
+	struct res_rate_cmp c;
+	struct res_bin bb[] = { { 0, 10, 1000, 10 }, { 10, 20, 1000, 0 } };
+	struct res_bin cb[] = { { 0, 10, 100, 0 }, { 10, 20, 1900, 1 } };
+	struct res_bin other[] = { { 0, 5, 100, 0 }, { 5, 20, 1900, 1 } };
+
+	/* 20 against 5 in equal trials: 2 P(X <= 5 | 25, 1/2). */
+	res_rate_compare(20, 1e6, NULL, 0, 5, 1e6, NULL, 0, 0.05, &c);
+	near(c.p, 0.004077315330505371, 1e-12);
+	near(c.ratio, 0.25, 1e-12);
+	near(c.lo, 0.0733200649936937, 1e-8);
+	near(c.hi, 0.6864470953754613, 1e-8);
+	assert_int_equal(c.change, RES_LOWER);
+	assert_false(c.standardised);
+	/* The previous round's lost-waiters: 142 in 1.66M, then 0 in 2.13M. */
+	res_rate_compare(142, 1.66e6, NULL, 0, 0, 2.13e6, NULL, 0, 0.05, &c);
+	assert_int_equal(c.change, RES_CLOSED);
+	near(c.hi, 0.020511048989936484, 1e-8);
+	near(c.p / 2.452509407129872e-51, 1, 1e-6);
+	/*
+	 * Window bins: the baseline's hits all sit in the first bin, the
+	 * candidate spent its trials in the second, so at the baseline's
+	 * rates it expected 100 * 10/1000 = 1 hit; it had 1: the same.
+	 * Unbinned, 1 against 10 in equal trials looks lower (p = 3/256).
+	 */
+	res_rate_compare(10, 2000, bb, 2, 1, 2000, cb, 2, 0.05, &c);
+	assert_true(c.standardised);
+	near(c.expected, 1, 1e-12);
+	near(c.ratio, 1, 1e-12);
+	near(c.p, 1, 1e-12);
+	near(c.lo, 0.02304269665748958, 1e-8);
+	near(c.hi, 7.02939032451682, 1e-6);
+	assert_int_equal(c.change, RES_SAME);
+	res_rate_compare(10, 2000, bb, 2, 1, 2000, other, 2, 0.05, &c);
+	assert_false(c.standardised);		/* edges differ */
+	near(c.p, 0.01171875, 1e-12);
+	near(c.hi, 0.702939032451682, 1e-8);
+	assert_int_equal(c.change, RES_LOWER);
+	/* Nothing anywhere: nothing to say. */
+	res_rate_compare(0, 1e6, NULL, 0, 0, 1e6, NULL, 0, 0.05, &c);
+	assert_int_equal(c.change, RES_NO_EVENTS);
+	/* Opened: none before, 12 after. 2 * 0.5^12. */
+	res_rate_compare(0, 1e6, NULL, 0, 12, 1e6, NULL, 0, 0.05, &c);
+	assert_int_equal(c.change, RES_OPENED);
+	near(c.p, 2 * pow(0.5, 12), 1e-15);
+}
+
+static void test_trials_needed(void **state)
+{
+	double e;
+
+	/* ceil(log(0.05) / log(1 - 1e-4)) */
+	near(res_trials_needed(100, 1e6, 1000, &e), 29956, 0);
+	near(e, 0.1, 1e-12);
+	near(res_trials_needed(0, 1e6, 1000, &e), 0, 0);
+}
+
+/* R: p.adjust(c(.01, .04, .03, .005), "holm") = .03 .06 .06 .02 */
+static void test_holm(void **state)
+{
+	double p[] = { 0.01, 0.04, NAN, 0.03, 0.005 }, adj[5];
+
+	res_holm(p, 5, adj);
+	near(adj[0], 0.03, 1e-15);
+	near(adj[1], 0.06, 1e-15);
+	assert_true(isnan(adj[2]));
+	near(adj[3], 0.06, 1e-15);
+	near(adj[4], 0.02, 1e-15);
+}
+
+static void test_wilcoxon(void **state)
+{
+	double a[] = { 0.1, -0.05, 0.2, 0.15, 0.3, -0.02, 0.25, 0.12 };
+	double ties[] = { 1, 2, 2, -3, 4, 4, 5, 0 };
+	double all[12];
+	int i, n;
+
+	near(res_wilcoxon(a, 8, &n), 5.0 / 128, 1e-15);
+	assert_int_equal(n, 8);
+	near(res_wilcoxon(ties, 8, &n), 7.0 / 64, 1e-15);
+	assert_int_equal(n, 7);			/* the zero is dropped */
+	for (i = 0; i < 12; i++)
+		all[i] = i + 1;
+	near(res_wilcoxon(all, 12, NULL), 1.0 / 2048, 1e-15);
+	near(res_wilcoxon_min_p(12), 1.0 / 2048, 1e-15);
+	for (i = 0; i < 12; i++)
+		all[i] = -all[i];
+	near(res_wilcoxon(all, 12, NULL), 1.0 / 2048, 1e-15);
+}
+
+static void test_paired(void **state)
+{
+	double base[12], cand[12], w[] = { 1, 2, 9 };
+	struct res_paired c;
+	int i;
+
+	/* Walsh averages of 1 2 9: 1 1.5 2 5 5.5 9, median 3.5. */
+	near(res_hodges_lehmann(w, 3), 3.5, 1e-15);
+	for (i = 0; i < 12; i++) {
+		base[i] = 10 + (i % 3);
+		cand[i] = base[i] * 1.10;
+	}
+	res_paired_compare(base, cand, 12, &c);
+	near(c.ratio, 1.10, 1e-12);
+	/* Twelve equal log ratios: ranks tie, all positive: 2 / 2^12. */
+	near(c.p, 2.0 / 4096, 1e-15);
+	res_paired_decide(&c, 0.05, 0.05, 0);
+	assert_int_equal(c.status, RES_TP_SLOWER);
+	/* Not beyond what the identical-code controls moved. */
+	res_paired_decide(&c, 0.05, 0.05, 0.12);
+	assert_int_equal(c.status, RES_TP_SAME);
+	/* Not significant after the family's adjustment. */
+	c.p_adj = 0.2;
+	res_paired_decide(&c, 0.05, 0.05, 0);
+	assert_int_equal(c.status, RES_TP_SAME);
+	assert_false(c.significant);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_verdict_and_word),
+		cmocka_unit_test(test_clopper_pearson),
+		cmocka_unit_test(test_binomial_tails),
+		cmocka_unit_test(test_rate_compare),
+		cmocka_unit_test(test_trials_needed),
+		cmocka_unit_test(test_holm),
+		cmocka_unit_test(test_wilcoxon),
+		cmocka_unit_test(test_paired),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
