@@ -119,12 +119,16 @@ double chi2_quantile(double p, double df);
 struct race_params {
 	double seconds;		/* per scenario and CPU pair; 0: no limit */
 	unsigned long trials;	/* per scenario and CPU pair; 0: no limit */
-	unsigned int pair_mask;	/* 1 << fb_pair_class; 0: closest+farthest */
+	unsigned int pair_mask;	/* 1 << fb_pair_class; 0: closest+farthest;
+				 * RACE_PAIRS_PRESENT: every class present */
 	int jitter;		/* max short spins; -1: calibrate */
 	uint64_t deadline_ns;	/* every sleep of a role ends by then */
 	unsigned int batch;	/* trials per batch */
 	bool quiet;		/* no terminal table */
 };
+
+/* --pairs all: every class this machine has, however many that is. */
+#define RACE_PAIRS_PRESENT (1u << 31)
 
 void race_params_default(struct race_params *p);
 
