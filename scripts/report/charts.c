@@ -6,6 +6,7 @@
  * decides what goes in which column.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -87,18 +88,30 @@ static int gnuplot(const struct chart_opts *o, const char *outdir,
 		return -1;
 	}
 	if (!pid) {
+		int fd, saved;
+
 		if (chdir(dir)) {
 			fb_err("cannot enter %s: %s", dir, strerror(errno));
 			_exit(126);
 		}
+		/* Its warnings ("empty x range" on one point) go to a log. */
+		saved = fcntl(2, F_DUPFD_CLOEXEC, 3);
+		fd = open("data/gnuplot.log", O_WRONLY | O_CREAT | O_APPEND, 0644);
+		if (fd >= 0) {
+			dup2(fd, 2);
+			close(fd);
+		}
 		execvp("gnuplot", argv);
+		if (saved >= 0)
+			dup2(saved, 2);
 		fb_err("cannot run gnuplot: %s (scripts/install-deps --report)",
 		       strerror(errno));
 		_exit(127);
 	}
 	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
 		if (!WIFEXITED(st) || WEXITSTATUS(st) < 126)
-			fb_err("gnuplot %s failed on chart %s", script, name);
+			fb_err("gnuplot %s failed on chart %s (see %s/data/gnuplot.log)",
+			       script, name, dir);
 		return -1;
 	}
 	return 0;
