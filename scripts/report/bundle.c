@@ -445,6 +445,12 @@ struct bundle *bundle_load(const char *dir, char *err, size_t errlen)
 
 		if (!v || strcmp(jstr(p, "status", ""), "ok"))
 			continue;
+		if (!bundle_path_inside(jstr(p, "file", ""))) {
+			seterr(err, errlen, "%s: parts[%zu]: file must be a relative path inside the bundle",
+			       dir, i);
+			bundle_free(b);
+			return NULL;
+		}
 		if (!jstr(p, "file", NULL) ||
 		    load_part(b, v, jstr(p, "kind", ""), jstr(p, "file", ""),
 			      err, errlen)) {

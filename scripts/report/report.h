@@ -138,6 +138,8 @@ enum verdict result_verdict(const struct race_result *r);
 int part_validate(const struct variant_data *v, const char *kind, char *err,
 		  size_t len);
 int bundle_validate(const struct bundle *b, char *err, size_t len);
+/* A part's file name: relative, no "..": never read outside the bundle. */
+bool bundle_path_inside(const char *file);
 /* `flagbench-report bundle ...`: init, part, finish. */
 int cmd_bundle(int argc, char **argv);
 

@@ -46,7 +46,7 @@ static bool printable_name(const char *s)
 }
 
 /* A part's file: relative, inside the bundle. */
-static bool inside_path(const char *f)
+bool bundle_path_inside(const char *f)
 {
 	const char *p = f;
 
@@ -158,7 +158,7 @@ int bundle_validate(const struct bundle *b, char *err, size_t len)
 			return fail(err, len, "%s: parts[%zu] has unknown kind", d, i);
 		if (strcmp(st, "ok") && strcmp(st, "failed") && strcmp(st, "missing"))
 			return fail(err, len, "%s: parts[%zu] has unknown status", d, i);
-		if (!strcmp(st, "ok") && !inside_path(jstr(p, "file", "")))
+		if (!strcmp(st, "ok") && !bundle_path_inside(jstr(p, "file", "")))
 			return fail(err, len, "%s: parts[%zu]: file must be a relative path inside the bundle",
 				    d, i);
 		if (strcmp(st, "ok") && b->complete)
