@@ -801,6 +801,11 @@ int fb_throughput_main(int argc, char **argv)
 			 o.filter ? " " : "", o.filter ? o.filter : "");
 		goto out;
 	}
+	if (!gbench_output_ok() || fflush(stdout) || ferror(stdout)) {
+		fb_error("throughput: cannot write standard output: the results "
+			 "shown there are lost");
+		goto out;
+	}
 	ctx = context_json(record);
 	record = NULL;
 	if (o.out && (!o.out_format || !strcmp(o.out_format, "json")) &&
