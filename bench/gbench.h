@@ -86,6 +86,8 @@ void gbench_add_context(const char *key, const char *value);
  * run.  --benchmark_out's file is Google Benchmark's own business.
  */
 size_t gbench_run(const char *format);
+/* Did the display reach standard output?  (Results lost otherwise.) */
+bool gbench_output_ok(void);
 
 /* The run loop: while (gbench_keep_running_batch(st, n)) { n ops }. */
 bool gbench_keep_running_batch(struct gbench_state *st, int64_t n);

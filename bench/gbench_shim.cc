@@ -6,6 +6,7 @@
 #include <benchmark/benchmark.h>
 #include <cstdio>
 #include <cstring>
+#include <iostream>
 #include <memory>
 #include <unistd.h>
 #include <string>
@@ -174,6 +175,13 @@ size_t gbench_run(const char *format)
 	return benchmark::RunSpecifiedBenchmarks(display.get());
 }
 #pragma GCC diagnostic pop
+
+bool gbench_output_ok(void)
+{
+	/* The display reporters write to std::cout; a full disk sets failbit. */
+	std::cout.flush();
+	return !std::cout.fail();
+}
 
 bool gbench_keep_running_batch(struct gbench_state *st, int64_t n)
 {

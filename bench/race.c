@@ -1108,6 +1108,10 @@ static int classes_for(struct fb_topology *t, unsigned int want,
 		*out = 0;
 		return 0;
 	}
+	if (want & RACE_PAIRS_PRESENT) {
+		*out = present;
+		return 0;
+	}
 	if (!want) {
 		/* The closest and the farthest pair present. */
 		*out = (present & -present) |

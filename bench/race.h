@@ -127,7 +127,8 @@ double chi2_quantile(double p, double df);
 struct race_params {
 	double seconds;		/* per scenario and CPU pair; 0: no limit */
 	unsigned long trials;	/* per scenario and CPU pair; 0: no limit */
-	unsigned int pair_mask;	/* 1 << fb_pair_class; 0: closest+farthest */
+	unsigned int pair_mask;	/* 1 << fb_pair_class; 0: closest+farthest;
+				 * RACE_PAIRS_PRESENT: every class present */
 	int jitter;		/* max short spins; -1: calibrate */
 	uint64_t deadline_ns;	/* every sleep of a role ends by then */
 	unsigned int batch;	/* trials per batch */
@@ -148,6 +149,9 @@ enum race_order {
 
 /* "interleaved", "serialised", "serialised-reverse" (the JSON "order"). */
 const char *race_order_name(int order);
+
+/* --pairs all: every class this machine has, however many that is. */
+#define RACE_PAIRS_PRESENT (1u << 31)
 
 void race_params_default(struct race_params *p);
 

@@ -11,9 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <flagbench/variant.h>
 #include "command.h"
 #include "machine.h"
+#include "options.h"
 #include "race.h"
 #include "results.h"
 #include "topology.h"
@@ -21,79 +23,37 @@
 static const char race_usage[] =
 	"SCENARIO...|all [--seconds S] [--trials N] [--pairs CLASS,...|all]\n"
 	"        [--jitter MAX|auto] [--deadline-us US] [--batch N]\n"
-	"        [--serialise forward|reverse] [--json FILE] [--quiet]";
+	"        [--serialise forward|reverse] [--json FILE] [--quiet] [--dry-run]";
 
-static void race_help(void)
+static int opt_serialise(const struct fb_option *opt, const char *s)
 {
-	const struct race_scenario *const *s;
+	int *order = opt->value;
 
-	printf("usage: flagbench-%s race %s\n\n", this_variant.name, race_usage);
-	printf(
-"Run each scenario's roles on pinned CPUs, trial after trial, and count\n"
-"each outcome class; check the bad ones against this variant's expectation\n"
-"(forbidden and observed: FAIL; reproduce and not observed: WARN).\n\n"
-"  --seconds S      bound per scenario and CPU pair (default 1; 0: none),\n"
-"                   15%% of it calibrates the jitter when --jitter auto\n"
-"  --trials N       stop measuring after N trials (default: no bound)\n"
-"  --pairs LIST     CPU pair classes to run on: smt,l2,l3,package,none or\n"
-"                   all (default: the closest and the farthest present)\n"
-"  --jitter MAX|auto  per-trial random offset of -MAX..+MAX short spins\n"
-"                   (an empty loop iteration, about a cycle) between the\n"
-"                   roles; auto (default) tries 0,2,4,...,256 and keeps the\n"
-"                   range with the most hits per second\n"
-"  --deadline-us US every sleep of a role ends after US microseconds at the\n"
-"                   latest (default 200); a missed deadline is an outcome\n"
-"  --batch N        trial instances per batch (default 1024)\n"
-"  --serialise forward|reverse  run each trial's roles strictly one after\n"
-"                   the other, in role order or its reverse (no slots, no\n"
-"                   jitter): the roles never meet, so no bad outcome may\n"
-"                   show (\"order\" in the JSON; default: interleaved)\n"
-"  --json FILE      write the results as JSON (format flagbench-race v1)\n"
-"  --quiet          no table on the terminal\n\n"
-"Exit status: 0 pass (or warn), 1 a forbidden outcome was observed,\n"
-"2 error.\n\nscenarios:\n");
-	for (s = race_scenarios_begin(); s < race_scenarios_end(); s++)
-		printf("  %-20s %s%s%s\n", (*s)->name,
-		       (*s)->seed ? "seed " : "calibration",
-		       (*s)->seed ? (*s)->seed : "", "");
-}
-
-static int parse_double(const char *opt, const char *s, double *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtod(s, &end);
-	if (errno || end == s || *end || *v < 0) {
-		fb_error("%s: not a non-negative number: '%s'", opt, s);
+	if (!strcmp(s, "forward"))
+		*order = RACE_SERIALISED;
+	else if (!strcmp(s, "reverse"))
+		*order = RACE_SERIALISED_REVERSE;
+	else {
+		fb_error("--serialise: '%s' is not forward or reverse", s);
 		return -1;
 	}
 	return 0;
 }
 
-static int parse_ulong(const char *opt, const char *s, unsigned long *v)
+static int opt_pairs(const struct fb_option *opt, const char *s)
 {
-	double d;
-
-	/* 1e6 is accepted: trial counts are written that way. */
-	if (parse_double(opt, s, &d))
-		return -1;
-	if (d != (double)(unsigned long)d) {
-		fb_error("%s: not a whole number: '%s'", opt, s);
-		return -1;
-	}
-	*v = (unsigned long)d;
-	return 0;
-}
-
-static int parse_pairs(const char *s, unsigned int *mask)
-{
+	unsigned int *mask = opt->value;
 	char buf[128], *tok, *save;
 
 	*mask = 0;
+	/* "all" is every class this machine has, not all five. */
 	if (!strcmp(s, "all")) {
-		*mask = (1u << FB_NR_PAIR_CLASSES) - 1;
+		*mask = RACE_PAIRS_PRESENT;
 		return 0;
+	}
+	if (strlen(s) >= sizeof(buf)) {
+		fb_error("--pairs: list too long");
+		return -1;
 	}
 	snprintf(buf, sizeof(buf), "%s", s);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -113,14 +73,33 @@ static int parse_pairs(const char *s, unsigned int *mask)
 	return 0;
 }
 
+static int opt_jitter(const struct fb_option *opt, const char *s)
+{
+	unsigned long ul;
+
+	if (!strcmp(s, "auto")) {
+		*(int *)opt->value = -1;
+		return 0;
+	}
+	if (fb_parse_ulong("--jitter", s, 0, 100000, &ul))
+		return -1;
+	*(int *)opt->value = (int)ul;
+	return 0;
+}
+
 /* Fail early, before minutes of racing, if the result cannot be written. */
 static int check_writable(const char *path)
 {
 	char tmp[PATH_MAX];
+	struct stat st;
 	int fd;
 
 	if (!strcmp(path, "-"))
 		return 0;
+	if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
+		fb_error("--json: %s is a directory", path);
+		return -1;
+	}
 	snprintf(tmp, sizeof(tmp), "%s.probe.%d", path, (int)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
 	if (fd < 0) {
@@ -209,97 +188,134 @@ static void print_observations(json_t *results)
 	}
 }
 
+static void race_help(const struct fb_option *opts)
+{
+	const struct race_scenario *const *s;
+
+	printf("usage: flagbench-%s race %s\n\n", this_variant.name, race_usage);
+	printf(
+"Run each scenario's roles on pinned CPUs, trial after trial, and count\n"
+"each outcome class; check the bad ones against this variant's expectation\n"
+"(forbidden and observed: FAIL; reproduce and not observed: WARN).\n\n");
+	fb_options_help(stdout, opts);
+	printf("\nA scenario that needs more CPUs than are allowed is skipped, with\n"
+	       "one line on standard error and an entry in the JSON's \"skipped\".\n"
+	       "Exit status: 0 pass (or warn), 1 a forbidden outcome was observed,\n"
+	       "2 error (also when no scenario can run).\n\nscenarios:\n");
+	for (s = race_scenarios_begin(); s < race_scenarios_end(); s++)
+		printf("  %-20s %s%s%s\n", (*s)->name,
+		       (*s)->seed ? "seed " : "calibration",
+		       (*s)->seed ? (*s)->seed : "", "");
+}
+
+/*
+ * Keep the scenarios this machine can run; say once, on stderr and in
+ * @skipped, why each other one is left out.  The number kept.
+ */
+static int drop_unrunnable(const struct race_scenario **list, int n,
+			   json_t *skipped)
+{
+	char e[128];
+	struct fb_topology *t = fb_topology_get(e, sizeof(e));
+	int i, kept = 0, cpus;
+
+	if (!t)
+		return n;	/* race_run() reports it */
+	cpus = fb_topology_nr_cpus(t);
+	for (i = 0; i < n; i++) {
+		const struct race_scenario *s = list[i];
+		unsigned int need = s->nr_folded_roles &&
+				    s->nr_folded_roles < s->nr_roles ?
+				    s->nr_folded_roles : s->nr_roles;
+		char why[160];
+
+		if ((int)need <= cpus) {
+			list[kept++] = s;
+			continue;
+		}
+		snprintf(why, sizeof(why), "needs %u CPUs, %d allowed", need,
+			 cpus);
+		fb_error("race: skipping scenario %s: %s", s->name, why);
+		json_array_append_new(skipped, json_pack("{s:s, s:s}",
+			"scenario", s->name, "reason", why));
+	}
+	return kept;
+}
+
 static int race_main(int argc, char **argv)
 {
-	const struct race_scenario **list;
+	const struct race_scenario **list = NULL;
 	struct race_params p;
-	const char *json_path = NULL;
-	json_t *results, *doc;
+	const char *json_path = NULL, **pos = NULL;
+	json_t *results, *doc, *skipped;
+	double deadline_us;
 	char err[512];
-	int i, n = 0, ret;
-	bool all = false;
+	int i, n = 0, npos, ret;
+	bool all = false, dry_run = false;
 
 	race_params_default(&p);
-	list = calloc((size_t)argc + (race_scenarios_end() - race_scenarios_begin()),
-		      sizeof(*list));
-	if (!list)
-		return EXIT_ERROR;
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		unsigned long ul;
-		double d;
+	deadline_us = p.deadline_ns / 1000.0;
+	/* Every bound is here; the engine trusts what it is given. */
+	const struct fb_option opts[] = {
+		OPT_DOUBLE("seconds", &p.seconds, "S", 0, 86400,
+			   "bound per scenario and CPU pair (default 1, at most\n"
+			   "86400; 0: none, then --trials bounds it); 15% of it\n"
+			   "calibrates the jitter when --jitter auto"),
+		OPT_ULONG("trials", &p.trials, "N", 0, 1e15,
+			  "stop measuring after N trials (default: no bound)"),
+		OPT_CALLBACK("pairs", &p.pair_mask, "LIST", opt_pairs,
+			     "CPU pair classes to run on: smt,l2,l3,package,none,\n"
+			     "or all: every class present (default: the closest\n"
+			     "and the farthest present)"),
+		OPT_CALLBACK("jitter", &p.jitter, "MAX|auto", opt_jitter,
+			     "per-trial random offset of -MAX..+MAX short spins\n"
+			     "(0..100000; an empty loop iteration, about a cycle)\n"
+			     "between the roles; auto (default) tries 0,2,...,256\n"
+			     "and keeps the range with the most hits per second"),
+		OPT_DOUBLE("deadline-us", &deadline_us, "US", 1, 1e7,
+			   "every sleep of a role ends after US microseconds at\n"
+			   "the latest (default 200, 1..10000000); a missed\n"
+			   "deadline is an outcome"),
+		OPT_UINTEGER("batch", &p.batch, "N", 1, 65536,
+			     "trial instances per batch (default 1024, 1..65536)"),
+		OPT_CALLBACK("serialise", &p.order, "forward|reverse",
+			     opt_serialise,
+			     "run each trial's roles strictly one after the other,\n"
+			     "in role order or its reverse (no slots, no jitter):\n"
+			     "the roles never meet, so no bad outcome may show\n"
+			     "(\"order\" in the JSON; default: interleaved)"),
+		OPT_STRING("json", &json_path, "FILE",
+			   "write the results as JSON (format flagbench-race v1)"),
+		OPT_BOOLEAN("quiet", &p.quiet, "no table on the terminal"),
+		OPT_BOOLEAN("dry-run", &dry_run,
+			    "check the arguments, the output file and the CPUs,\n"
+			    "and stop before measuring (exit 0 or 2)"),
+		OPT_END()
+	};
 
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			race_help();
-			free(list);
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			race_help(opts);
 			return EXIT_PASS;
 		}
-		if (!strcmp(a, "--quiet")) {
-			p.quiet = true;
-			continue;
-		}
-		if (a[0] == '-' && a[1] == '-') {
-			if (!v) {
-				fb_error("%s needs a value", a);
-				goto bad;
-			}
-			i++;
-			if (!strcmp(a, "--seconds")) {
-				if (parse_double(a, v, &p.seconds))
-					goto bad;
-			} else if (!strcmp(a, "--trials")) {
-				if (parse_ulong(a, v, &p.trials))
-					goto bad;
-			} else if (!strcmp(a, "--pairs")) {
-				if (parse_pairs(v, &p.pair_mask))
-					goto bad;
-			} else if (!strcmp(a, "--jitter")) {
-				if (!strcmp(v, "auto"))
-					p.jitter = -1;
-				else if (parse_ulong(a, v, &ul) || ul > 100000) {
-					if (ul > 100000)
-						fb_error("--jitter: at most 100000 spins");
-					goto bad;
-				} else
-					p.jitter = (int)ul;
-			} else if (!strcmp(a, "--deadline-us")) {
-				if (parse_double(a, v, &d) || d <= 0 || d > 1e7) {
-					if (d <= 0 || d > 1e7)
-						fb_error("--deadline-us: between 0 and 10000000");
-					goto bad;
-				}
-				p.deadline_ns = (uint64_t)(d * 1000);
-			} else if (!strcmp(a, "--batch")) {
-				if (parse_ulong(a, v, &ul) || !ul || ul > 65536) {
-					if (!ul || ul > 65536)
-						fb_error("--batch: between 1 and 65536");
-					goto bad;
-				}
-				p.batch = (unsigned int)ul;
-			} else if (!strcmp(a, "--serialise")) {
-				if (!strcmp(v, "forward")) {
-					p.order = RACE_SERIALISED;
-				} else if (!strcmp(v, "reverse")) {
-					p.order = RACE_SERIALISED_REVERSE;
-				} else {
-					fb_error("--serialise: '%s' is not forward or reverse", v);
-					goto bad;
-				}
-			} else if (!strcmp(a, "--json")) {
-				json_path = v;
-			} else {
-				fb_error("race: unknown option '%s' (try race --help)", a);
-				goto bad;
-			}
-			continue;
-		}
-		if (!strcmp(a, "all")) {
+	pos = calloc((size_t)argc, sizeof(*pos));
+	list = calloc((size_t)argc + (race_scenarios_end() - race_scenarios_begin()),
+		      sizeof(*list));
+	if (!list || !pos)
+		goto bad;
+	if (fb_parse_options(argc, argv, opts, "race", race_usage, pos, argc,
+			     &npos))
+		goto bad;
+	p.deadline_ns = (uint64_t)(deadline_us * 1000);	/* <= 1e10: exact */
+	for (i = 0; i < npos; i++) {
+		if (!strcmp(pos[i], "all")) {
 			all = true;
 			continue;
 		}
-		list[n] = race_scenario_find(a);
+		list[n] = race_scenario_find(pos[i]);
 		if (!list[n]) {
-			fb_error("race: unknown scenario '%s' (try race --help)", a);
+			fb_error("race: unknown scenario '%s' (try race --help)",
+				 pos[i]);
 			goto bad;
 		}
 		n++;
@@ -321,11 +337,25 @@ static int race_main(int argc, char **argv)
 	}
 	if (json_path && check_writable(json_path))
 		goto bad;
+	skipped = json_array();
+	n = drop_unrunnable(list, n, skipped);
+	if (!n) {
+		fb_error("race: no scenario can run on the allowed CPUs");
+		json_decref(skipped);
+		goto bad;
+	}
+	if (dry_run) {
+		json_decref(skipped);
+		free(list);
+		free(pos);
+		return EXIT_PASS;
+	}
 
 	results = json_array();
 	if (race_run(list, n, &p, results, err, sizeof(err))) {
 		fb_error("%s", err);
 		json_decref(results);
+		json_decref(skipped);
 		goto bad;
 	}
 	if (!p.quiet) {
@@ -343,23 +373,33 @@ static int race_main(int argc, char **argv)
 		const char *how;
 		bool emu = fb_emulated(&how);
 
-		doc = json_pack("{s:s, s:i, s:s, s:s, s:b, s:s, s:o, s:o, s:s}",
+		doc = json_pack("{s:s, s:i, s:s, s:s, s:b, s:s, s:o, s:o, s:o, s:s}",
 				"format", "flagbench-race", "version", 1,
 				"variant", this_variant.name, "arch",
 				this_variant.arch, "emulated", emu,
 				"emulated_how", how, "topology",
 				t ? fb_topology_json(t) : json_null(), "results",
-				json_incref(results), "verdict",
+				json_incref(results), "skipped",
+				json_incref(skipped), "verdict",
 				race_worst_verdict(results));
 		if (fb_write_json(doc, json_path))
 			ret = EXIT_ERROR;
 		json_decref(doc);
 	}
 	json_decref(results);
+	json_decref(skipped);
+	/* Results that never reached standard output are lost results. */
+	if (fflush(stdout) || ferror(stdout)) {
+		fb_error("race: cannot write standard output: %s",
+			 strerror(errno));
+		ret = EXIT_ERROR;
+	}
 	free(list);
+	free(pos);
 	return ret;
 bad:
 	free(list);
+	free(pos);
 	return EXIT_ERROR;
 }
 

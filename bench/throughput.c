@@ -21,6 +21,7 @@
 #include <flagbench/variant.h>
 #include "command.h"
 #include "machine.h"
+#include "options.h"
 #include "perf.h"
 #include "perf-record.h"
 #include "throughput.h"
@@ -270,34 +271,12 @@ struct tp_opts {
 	char **gb_argv;
 };
 
-static void usage(FILE *f)
+/* After the option table that --help prints. */
+static void usage_tail(void)
 {
-	fprintf(f,
-		"usage: flagbench-%s throughput [--placement compact|scatter] "
-		"[--threads LIST]\n"
-		"         [--perf-record DIR] [Google Benchmark flags...]\n\n"
-		"Run this build's throughput benchmarks through Google "
-		"Benchmark.\n"
-		"  --placement P     pin thread i of an N-thread run to the "
-		"i-th CPU of P's\n"
-		"                    order: compact (SMT siblings, shared "
-		"caches first, default)\n"
-		"                    or scatter (cores, packages, NUMA nodes "
-		"first)\n"
-		"  --threads LIST    thread counts for the scaling benchmarks, "
-		"e.g. 1,2,4 or 1-4\n"
-		"                    (default: 1 .. allowed CPUs)\n"
-		"  --perf-record DIR also run the contended benchmarks (or "
-		"--benchmark_filter's)\n"
-		"                    under `perf stat` and `perf c2c` where it "
-		"works; outputs in DIR\n"
-		"Google Benchmark's flags pass through: --benchmark_filter=RE, "
-		"--benchmark_repetitions=N,\n"
-		"--benchmark_min_time=SECONDS, --benchmark_out=FILE, "
-		"--benchmark_out_format=json, ...\n"
-		"The JSON output (--benchmark_out) is Google Benchmark's, with "
-		"context.flagbench added.\n",
-		this_variant.name);
+	printf("\nRun this build's throughput benchmarks through Google Benchmark.\n"
+	       "The JSON output (--benchmark_out) is Google Benchmark's, with\n"
+	       "context.flagbench added.\n");
 }
 
 /* "1,2,4" or "1-4" or "1-3,8": thread counts, each 1 .. TP_MAX_THREADS. */
@@ -342,88 +321,156 @@ static const char *flag_value(const char *arg, const char *name)
 	return arg + len + 1;
 }
 
+/*
+ * Google Benchmark 1.7 reads its numeric flags with strtol/strtod and no
+ * range: --benchmark_repetitions=-1 aborts in std::length_error, =0 runs
+ * nothing and exits 0, a negative or huge --benchmark_min_time is taken as
+ * it is.  The flags we rely on are checked here, by the one option parser's
+ * conversions, before Google Benchmark sees them.
+ */
+static int check_gbench_flag(const char *a)
+{
+	unsigned long ul;
+	const char *v;
+	double d;
+
+	if ((v = flag_value(a, "--benchmark_repetitions"))) {
+		/* Digits only: what we check must be what strtol reads. */
+		if (!*v || strspn(v, "0123456789") != strlen(v)) {
+			fb_error("--benchmark_repetitions: not a whole number: '%s'", v);
+			return -1;
+		}
+		return fb_parse_ulong("--benchmark_repetitions", v, 1, 100000, &ul);
+	}
+	if ((v = flag_value(a, "--benchmark_min_time")))
+		return fb_parse_double("--benchmark_min_time", v, 1e-6, 86400, &d);
+	if ((v = flag_value(a, "--benchmark_min_warmup_time")))
+		return fb_parse_double("--benchmark_min_warmup_time", v, 0, 86400, &d);
+	if (!strcmp(a, "--benchmark_repetitions") ||
+	    !strcmp(a, "--benchmark_min_time") ||
+	    !strcmp(a, "--benchmark_min_warmup_time")) {
+		fb_error("throughput: Google Benchmark flags take their value "
+			 "after '=': %s=...", a);
+		return -1;
+	}
+	return 0;
+}
+
 static bool valid_format(const char *f)
 {
 	return !strcmp(f, "console") || !strcmp(f, "json") || !strcmp(f, "csv");
 }
 
+static const char tp_usage[] =
+	"[--placement compact|scatter] [--threads LIST] [--perf-record DIR]\n"
+	"        [--benchmark_FLAG=VALUE...]";
+
+static int opt_placement(const struct fb_option *opt, const char *v)
+{
+	int p = fb_placement_parse(v);
+
+	if (p < 0) {
+		fb_error("throughput: --placement needs compact or scatter");
+		return -1;
+	}
+	*(enum fb_placement *)opt->value = p;
+	return 0;
+}
+
+static int opt_threads(const struct fb_option *opt, const char *v)
+{
+	if (parse_threads(v, opt->value)) {
+		fb_error("throughput: --threads needs a list of counts such as "
+			 "1,2,4 or 1-4 (1..%d)", TP_MAX_THREADS);
+		return -1;
+	}
+	return 0;
+}
+
 /*
- * Our own options, and Google Benchmark's collected for gbench_init().
- * Google Benchmark exits 0 with its usage on a bad format name, and 1 on
- * an unwritable output file: those are checked here, as errors.
+ * Our own options from the one table, and Google Benchmark's collected for
+ * gbench_init().  Google Benchmark exits 0 with its usage on a bad format
+ * name, and 1 on an unwritable output file: those are checked here, as
+ * errors, with the numeric flags we rely on.
  */
 static int parse_opts(int argc, char **argv, struct tp_opts *o)
 {
-	const char *v;
-	int i;
+	const struct fb_option opts[] = {
+		OPT_CALLBACK("placement", &o->placement, "P", opt_placement,
+			     "pin thread i of an N-thread run to the i-th CPU of\n"
+			     "P's order: compact (SMT siblings, shared caches\n"
+			     "first, default) or scatter (cores, packages, NUMA\n"
+			     "nodes first)"),
+		OPT_CALLBACK("threads", o, "LIST", opt_threads,
+			     "thread counts for the scaling benchmarks, e.g.\n"
+			     "1,2,4 or 1-4 (default: 1 .. allowed CPUs)"),
+		OPT_STRING("perf-record", &o->perf_record, "DIR",
+			   "also run the contended benchmarks (or\n"
+			   "--benchmark_filter's) under `perf stat` and\n"
+			   "`perf c2c` where it works; outputs in DIR"),
+		OPT_PASS("benchmark_",
+			 "Google Benchmark's flags, FLAG=VALUE: _filter=RE,\n"
+			 "_repetitions=N (1..100000), _min_time=S (> 0),\n"
+			 "_out=FILE, _out_format=json, ..."),
+		OPT_PASS("v=", "Google Benchmark's verbosity"),
+		OPT_END()
+	};
+	const char *v, **pass;
+	int i, npass;
 
 	o->placement = FB_PLACE_COMPACT;
 	o->gb_argv[o->gb_argc++] = argv[0];
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *val = NULL;
+	pass = calloc((size_t)argc, sizeof(*pass));
+	if (!pass)
+		return -1;
+	i = fb_parse_options(argc, argv, opts, "throughput", tp_usage, pass,
+			     argc, &npass);
+	if (i == FB_OPT_HELP) {
+		free(pass);
+		return i;
+	}
+	if (i)
+		goto fail;
+	for (i = 0; i < npass; i++) {
+		const char *a = pass[i];
 
-		if (!strncmp(a, "--placement", 11) &&
-		    (a[11] == '=' || !a[11])) {
-			val = a[11] ? a + 12 : (i + 1 < argc ? argv[++i] : NULL);
-			if (!val || fb_placement_parse(val) < 0) {
-				fb_error("throughput: --placement needs compact "
-					 "or scatter");
-				return -1;
-			}
-			o->placement = fb_placement_parse(val);
-		} else if (!strncmp(a, "--threads", 9) &&
-			   (a[9] == '=' || !a[9])) {
-			val = a[9] ? a + 10 : (i + 1 < argc ? argv[++i] : NULL);
-			if (!val || parse_threads(val, o)) {
-				fb_error("throughput: --threads needs a list of "
-					 "counts such as 1,2,4 or 1-4 (1..%d)",
-					 TP_MAX_THREADS);
-				return -1;
-			}
-		} else if (!strncmp(a, "--perf-record", 13) &&
-			   (a[13] == '=' || !a[13])) {
-			val = a[13] ? a + 14 : (i + 1 < argc ? argv[++i] : NULL);
-			if (!val || !*val) {
-				fb_error("throughput: --perf-record needs a "
-					 "directory");
-				return -1;
-			}
-			o->perf_record = val;
-		} else if (!strncmp(a, "--benchmark_", 12) ||
-			   !strncmp(a, "--v=", 4)) {
-			if ((v = flag_value(a, "--benchmark_out")))
-				o->out = v;
-			if ((v = flag_value(a, "--benchmark_out_format")))
-				o->out_format = v;
-			if ((v = flag_value(a, "--benchmark_filter")))
-				o->filter = v;
-			if ((v = flag_value(a, "--benchmark_format")))
-				o->format = v;
-			if ((v = flag_value(a, "--benchmark_out_format")) ||
-			    (v = flag_value(a, "--benchmark_format"))) {
-				if (!valid_format(v)) {
-					fb_error("throughput: %.*s must be "
-						 "console, json or csv",
-						 (int)(strchr(a, '=') - a), a);
-					return -1;
-				}
-			}
-			if (!strcmp(a, "--benchmark_out") ||
-			    !strcmp(a, "--benchmark_filter")) {
-				fb_error("throughput: Google Benchmark flags "
-					 "take their value after '=': %s=...", a);
-				return -1;
-			}
-			o->gb_argv[o->gb_argc++] = argv[i];
-		} else {
+		if (strncmp(a, "--", 2)) {
 			fb_error("throughput: unknown option '%s' (try --help)",
 				 a);
-			return -1;
+			goto fail;
 		}
+		if ((v = flag_value(a, "--benchmark_out")))
+			o->out = v;
+		if ((v = flag_value(a, "--benchmark_out_format")))
+			o->out_format = v;
+		if ((v = flag_value(a, "--benchmark_filter")))
+			o->filter = v;
+		if ((v = flag_value(a, "--benchmark_format")))
+			o->format = v;
+		if ((v = flag_value(a, "--benchmark_out_format")) ||
+		    (v = flag_value(a, "--benchmark_format"))) {
+			if (!valid_format(v)) {
+				fb_error("throughput: %.*s must be console, json or csv",
+					 (int)(strchr(a, '=') - a), a);
+				goto fail;
+			}
+		}
+		if (check_gbench_flag(a))
+			goto fail;
+		if (!strcmp(a, "--benchmark_out") ||
+		    !strcmp(a, "--benchmark_filter")) {
+			fb_error("throughput: Google Benchmark flags take their "
+				 "value after '=': %s=...", a);
+			goto fail;
+		}
+		o->gb_argv[o->gb_argc++] = (char *)a;
 	}
 	o->gb_argv[o->gb_argc] = NULL;
+	free(pass);
 	return 0;
+fail:
+	free(pass);
+	return -1;
 }
 
 /* Can the output file be written?  Without leaving an empty one behind. */
@@ -707,14 +754,15 @@ int fb_throughput_main(int argc, char **argv)
 	int ret = EXIT_ERROR, i;
 	size_t ran;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			usage(stdout);
-			return EXIT_PASS;
-		}
-	}
 	o.gb_argv = calloc(argc + 1, sizeof(char *));
-	if (!o.gb_argv || parse_opts(argc, argv, &o))
+	if (!o.gb_argv)
+		goto out_free;
+	i = parse_opts(argc, argv, &o);
+	if (i == FB_OPT_HELP) {
+		usage_tail();
+		ret = EXIT_PASS;
+	}
+	if (i)
 		goto out_free;
 	if (o.out && check_out(o.out))
 		goto out_free;
@@ -753,6 +801,11 @@ int fb_throughput_main(int argc, char **argv)
 			 o.filter ? " " : "", o.filter ? o.filter : "");
 		goto out;
 	}
+	if (!gbench_output_ok() || fflush(stdout) || ferror(stdout)) {
+		fb_error("throughput: cannot write standard output: the results "
+			 "shown there are lost");
+		goto out;
+	}
 	ctx = context_json(record);
 	record = NULL;
 	if (o.out && (!o.out_format || !strcmp(o.out_format, "json")) &&
@@ -778,9 +831,7 @@ static int cmd_throughput(int argc, char **argv)
 {
 	return fb_throughput_main(argc, argv);
 }
-DEFINE_FB_COMMAND("throughput", cmd_throughput,
-		  "[--placement compact|scatter] [--threads LIST] "
-		  "[--perf-record DIR] [--benchmark_*...]",
+DEFINE_FB_COMMAND("throughput", cmd_throughput, tp_usage,
 		  "flag, refcount and lock operation costs through Google "
 		  "Benchmark, pinned, with perf counters");
 

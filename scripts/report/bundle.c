@@ -145,6 +145,23 @@ static int tp_add_entry(struct tp_run *r, json_t *e, int *cap, char *err,
 	return 0;
 }
 
+static void tp_free(struct tp_run *r)
+{
+	if (!r)
+		return;
+	for (int k = 0; k < r->nr; k++) {
+		free(r->b[k].name);
+		free(r->b[k].family);
+		free(r->b[k].ns);
+		free(r->b[k].ops);
+		free(r->b[k].round);
+	}
+	free(r->b);
+	free(r->placement);
+	free(r->perf_reason);
+	free(r);
+}
+
 static struct tp_run *tp_parse(json_t *j, char *err, size_t errlen)
 {
 	json_t *list = json_object_get(j, "benchmarks"), *e;
@@ -166,7 +183,8 @@ static struct tp_run *tp_parse(json_t *j, char *err, size_t errlen)
 		    tp_add_entry(r, e, &cap, err, errlen) < 0) {
 			if (!json_is_object(e))
 				seterr(err, errlen, "benchmarks[%zu] is not an object", i);
-			return NULL;	/* leaks on a path that ends the process */
+			tp_free(r);
+			return NULL;
 		}
 	}
 	/* Our own statistics from the repetitions, GB's aggregates otherwise. */
@@ -222,6 +240,8 @@ static int parse_bins(json_t *bins, struct race_result *rr, char *err,
 	}
 	return 0;
 }
+
+static const char *json_text(json_t *v, char *buf, size_t len);
 
 static int race_parse_result(json_t *res, struct race_result *rr, char *err,
 			     size_t errlen)
@@ -283,7 +303,7 @@ static int race_parse_result(json_t *res, struct race_result *rr, char *err,
 	if (parse_bins(json_object_get(json_object_get(res, "window"), "bins"),
 		       rr, err, errlen))
 		return -1;
-	rr->assertions = json_object_get(res, "assertions");
+	rr->assertions = json_incref(json_object_get(res, "assertions"));
 	rr->nr_assertions = json_is_array(rr->assertions) ?
 			    json_array_size(rr->assertions) : 0;
 	return 0;
@@ -297,9 +317,14 @@ static int races_parse(json_t *j, struct variant_data *v, char *err,
 
 	if (strcmp(jstr(j, "format", ""), "flagbench-race"))
 		return seterr(err, errlen, "not a flagbench-race file");
-	if (jnum(j, "version", 0) != 1)
-		return seterr(err, errlen, "flagbench-race version %g not supported",
-			      jnum(j, "version", 0));
+	if (!json_is_integer(json_object_get(j, "version")) ||
+	    json_integer_value(json_object_get(j, "version")) != 1) {
+		char ver[64];
+
+		return seterr(err, errlen, "flagbench-race version %s not supported (this tool reads 1)",
+			      json_text(json_object_get(j, "version"), ver,
+					sizeof(ver)));
+	}
 	if (!json_is_array(results))
 		return seterr(err, errlen, "no \"results\" array");
 	v->nr_races = json_array_size(results);
@@ -328,6 +353,16 @@ static enum verdict race_verdict(const struct race_result *r)
 
 /* -------------------------------------------------------------------- bundle */
 
+/* A JSON value as its text, for messages: "1" stays "1", not 0. */
+static const char *json_text(json_t *v, char *buf, size_t len)
+{
+	char *s = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+
+	snprintf(buf, len, "%s", s ? s : "(none)");
+	free(s);
+	return buf;
+}
+
 static json_t *load_json(const char *dir, const char *file, char *err,
 			 size_t errlen)
 {
@@ -354,6 +389,13 @@ static int load_part(struct bundle *b, struct variant_data *v,
 	if (!j)
 		return -1;
 	why[0] = 0;
+	if ((!strcmp(kind, "describe") && v->describe) ||
+	    (!strcmp(kind, "race") && v->races) ||
+	    (!strcmp(kind, "throughput") && v->tp)) {
+		json_decref(j);
+		return seterr(err, errlen, "%s: the %s part of %s is listed twice",
+			      b->dir, kind, v->name);
+	}
 	if (!strcmp(kind, "describe")) {
 		v->describe = j;
 		return 0;
@@ -372,11 +414,16 @@ static int load_part(struct bundle *b, struct variant_data *v,
 	}
 	if (!strcmp(kind, "race")) {
 		ret = races_parse(j, v, why, sizeof(why));
+		json_decref(j);
 	} else if (!strcmp(kind, "throughput")) {
 		v->tp = tp_parse(j, why, sizeof(why));
 		ret = v->tp ? 0 : -1;
 		json_decref(j);
+	} else {
+		json_decref(j);
 	}
+	if (!ret)
+		ret = part_validate(v, kind, why, sizeof(why));
 	if (ret)
 		seterr(err, errlen, "%s/%s: %s", b->dir, file, why);
 	return ret;
@@ -412,9 +459,13 @@ static struct bundle *bundle_open(const char *dir, char *err, size_t errlen)
 		seterr(err, errlen, "%s/bundle.json: not a flagbench bundle", dir);
 		goto bad;
 	}
-	if (jnum(b->j, "version", 0) != BUNDLE_VERSION) {
-		seterr(err, errlen, "%s: bundle format version %g, this tool reads %d",
-		       dir, jnum(b->j, "version", 0), BUNDLE_VERSION);
+	if (!json_is_integer(json_object_get(b->j, "version")) ||
+	    json_integer_value(json_object_get(b->j, "version")) != BUNDLE_VERSION) {
+		char ver[64];
+
+		seterr(err, errlen, "%s: bundle format version %s, this tool reads %d",
+		       dir, json_text(json_object_get(b->j, "version"), ver,
+				      sizeof(ver)), BUNDLE_VERSION);
 		goto bad;
 	}
 	m = json_object_get(b->j, "machine");
@@ -461,6 +512,12 @@ struct bundle *bundle_load(const char *dir, char *err, size_t errlen)
 
 		if (!v || strcmp(jstr(p, "status", ""), "ok"))
 			continue;
+		if (!bundle_path_inside(jstr(p, "file", ""))) {
+			seterr(err, errlen, "%s: parts[%zu]: file must be a relative path inside the bundle",
+			       dir, i);
+			bundle_free(b);
+			return NULL;
+		}
 		if (!jstr(p, "file", NULL) ||
 		    load_part(b, v, jstr(p, "kind", ""), jstr(p, "file", ""),
 			      err, errlen)) {
@@ -470,18 +527,45 @@ struct bundle *bundle_load(const char *dir, char *err, size_t errlen)
 			return NULL;
 		}
 	}
+	if (bundle_validate(b, err, errlen)) {
+		bundle_free(b);
+		return NULL;
+	}
 	return b;
 }
 
+static void race_result_free(struct race_result *r)
+{
+	free(r->scenario);
+	free(r->pair_class);
+	free(r->expectation);
+	free(r->verdict);
+	free(r->message);
+	for (int k = 0; r->o && k < r->nr_outcomes; k++)
+		free(r->o[k].name);
+	free(r->o);
+	free(r->bins);
+	json_decref(r->assertions);
+}
+
+/* Everything, also of a half-loaded bundle: LeakSanitizer checks it. */
 void bundle_free(struct bundle *b)
 {
 	if (!b)
 		return;
-	/* Per-benchmark arrays live until exit: the tool is short-lived. */
-	for (int i = 0; i < b->nr_variants; i++) {
-		json_decref(b->v[i].describe);
-		json_decref(b->v[i].code);
+	for (int i = 0; b->v && i < b->nr_variants; i++) {
+		struct variant_data *v = &b->v[i];
+
+		json_decref(v->describe);
+		json_decref(v->code);
+		tp_free(v->tp);
+		for (int k = 0; v->races && k < v->nr_races; k++)
+			race_result_free(&v->races[k]);
+		free(v->races);
+		free(v->race_verdict);
+		free(v->name);
 	}
+	free(b->v);
 	json_decref(b->j);
 	free(b->dir);
 	free(b->id);

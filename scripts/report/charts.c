@@ -6,14 +6,14 @@
  * decides what goes in which column.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
-#include <spawn.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include "report.h"
-
-extern char **environ;
 
 #define MAX_COLS 64
 
@@ -30,42 +30,117 @@ static void put_num(FILE *f, double v)
 		fputs("\t?", f);
 }
 
-/* gnuplot -e 'k=v;...' SCRIPT; the values are quoted gnuplot strings. */
-static int gnuplot(const struct chart_opts *o, const char *script,
-		   const char *vars)
+/*
+ * gnuplot is fed data, never code.  Bundles travel between machines, so a
+ * variant name, an architecture or a bundle directory is untrusted text: none
+ * of it is ever pasted into `-e` or into a script.  gnuplot runs with its
+ * working directory set to OUTDIR/charts; the one string it is given is the
+ * chart's name, a slug checked here ([A-Za-z0-9._-], also the file names
+ * data/NAME.dat, data/NAME.meta, NAME.png, NAME.svg), the rest of `-e` is
+ * numbers printed by us, and the scripts read titles, labels and legends
+ * from the data files with strcol()/columnheader(), which never evaluate.
+ */
+static bool safe_name(const char *s)
 {
-	char path[4096];
-	char *argv[] = { "gnuplot", "-e", (char *)vars, path, NULL };
+	if (!*s || *s == '.' || *s == '-')
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-' ||
+		      *s == '.'))
+			return false;
+	return true;
+}
+
+/* A data-file field: tabs and newlines would split it, '"' would quote it. */
+static void put_field(FILE *f, const char *s)
+{
+	for (; s && *s; s++)
+		fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' :
+		      *s == '"' ? '\'' : *s, f);
+}
+
+static int gnuplot(const struct chart_opts *o, const char *outdir,
+		   const char *script, const char *name, const char *nums)
+{
+	char vars[512], dir[4200], gp[4200], real[PATH_MAX];
+	char *argv[] = { "gnuplot", "-e", vars, gp, NULL };
 	pid_t pid;
-	int st, err;
+	int st;
 
 	if (o->no_plot)
 		return 0;
-	snprintf(path, sizeof(path), "%s/%s", o->gnuplot_dir, script);
-	err = posix_spawnp(&pid, "gnuplot", NULL, NULL, argv, environ);
-	if (err) {
-		fb_err("cannot run gnuplot: %s (scripts/install-deps --report)",
-		       strerror(err));
+	if (!safe_name(name)) {
+		fb_err("chart name '%s' is not a plain file name", name);
 		return -1;
 	}
+	if (!realpath(o->gnuplot_dir, real)) {
+		fb_err("gnuplot scripts %s: %s", o->gnuplot_dir, strerror(errno));
+		return -1;
+	}
+	snprintf(gp, sizeof(gp), "%s/%s", real, script);
+	snprintf(dir, sizeof(dir), "%s/charts", outdir);
+	snprintf(vars, sizeof(vars), "name='%s'; %s", name, nums);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		fb_err("cannot run gnuplot: %s", strerror(errno));
+		return -1;
+	}
+	if (!pid) {
+		int fd, saved;
+
+		if (chdir(dir)) {
+			fb_err("cannot enter %s: %s", dir, strerror(errno));
+			_exit(126);
+		}
+		/* Its warnings ("empty x range" on one point) go to a log. */
+		saved = fcntl(2, F_DUPFD_CLOEXEC, 3);
+		fd = open("data/gnuplot.log", O_WRONLY | O_CREAT | O_APPEND, 0644);
+		if (fd >= 0) {
+			dup2(fd, 2);
+			close(fd);
+		}
+		execvp("gnuplot", argv);
+		if (saved >= 0)
+			dup2(saved, 2);
+		fb_err("cannot run gnuplot: %s (scripts/install-deps --report)",
+		       strerror(errno));
+		_exit(127);
+	}
 	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
-		fb_err("gnuplot %s failed for %s", script, vars);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) < 126)
+			fb_err("gnuplot %s failed on chart %s (see %s/data/gnuplot.log)",
+			       script, name, dir);
 		return -1;
 	}
 	return 0;
 }
 
-/* Escape for a single-quoted gnuplot string: '' is a quote. */
-static void gq(char *out, size_t len, const char *s)
+/* data/NAME.meta: one line, title<TAB>xlabel<TAB>ylabel, read as data. */
+static int meta_file(const char *outdir, const char *name, const char *title,
+		     const char *xlabel, const char *ylabel)
 {
-	size_t i = 0;
+	char path[4200];
+	FILE *f;
 
-	for (; *s && i + 2 < len; s++) {
-		if (*s == '\'')
-			out[i++] = '\'';
-		out[i++] = *s;
+	snprintf(path, sizeof(path), "%s/charts/data/%s.meta", outdir, name);
+	f = fopen(path, "w");
+	if (!f) {
+		fb_err("cannot write %s: %s", path, strerror(errno));
+		return -1;
 	}
-	out[i] = 0;
+	put_field(f, title);
+	fputc('\t', f);
+	put_field(f, xlabel);
+	fputc('\t', f);
+	put_field(f, ylabel);
+	fputc('\n', f);
+	if (fclose(f)) {
+		fb_err("cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static int chart_done(json_t *made, const char *outdir, const char *name,
@@ -99,33 +174,28 @@ static FILE *data_file(const char *outdir, const char *name, char *path,
 }
 
 static int histogram(const struct chart_opts *o, const char *outdir,
-		     const char *name, const char *dat, int ncols,
-		     const char *ylabel, const char *title, bool logy)
+		     const char *name, int ncols, const char *ylabel,
+		     const char *title, bool logy)
 {
-	char vars[8192], t[512], y[256];
+	char nums[128];
 
-	gq(t, sizeof(t), title);
-	gq(y, sizeof(y), ylabel);
-	snprintf(vars, sizeof(vars),
-		 "datafile='%s'; outbase='%s/charts/%s'; ncols=%d; ylab='%s'; ttl='%s'; logy=%d",
-		 dat, outdir, name, ncols, y, t, logy);
-	return gnuplot(o, "histogram.gp", vars);
+	if (meta_file(outdir, name, title, "", ylabel))
+		return -1;
+	snprintf(nums, sizeof(nums), "ncols=%d; logy=%d", ncols, logy);
+	return gnuplot(o, outdir, "histogram.gp", name, nums);
 }
 
 static int lines(const struct chart_opts *o, const char *outdir,
-		 const char *name, const char *dat, int ncols,
-		 const char *xlabel, const char *ylabel, const char *title,
-		 bool xtic, bool logy)
+		 const char *name, int ncols, const char *xlabel,
+		 const char *ylabel, const char *title, bool xtic, bool logy)
 {
-	char vars[8192], t[512], y[256], x[256];
+	char nums[128];
 
-	gq(t, sizeof(t), title);
-	gq(y, sizeof(y), ylabel);
-	gq(x, sizeof(x), xlabel);
-	snprintf(vars, sizeof(vars),
-		 "datafile='%s'; outbase='%s/charts/%s'; ncols=%d; xlab='%s'; ylab='%s'; ttl='%s'; xtic=%d; logy=%d",
-		 dat, outdir, name, ncols, x, y, t, xtic, logy);
-	return gnuplot(o, "lines.gp", vars);
+	if (meta_file(outdir, name, title, xlabel, ylabel))
+		return -1;
+	snprintf(nums, sizeof(nums), "ncols=%d; xtic=%d; logy=%d", ncols,
+		 xtic, logy);
+	return gnuplot(o, outdir, "lines.gp", name, nums);
 }
 
 /* ns/op (or a perf counter) per uncontended benchmark, a bar per variant. */
@@ -161,15 +231,17 @@ static int chart_per_op(struct bundle *b, const char *outdir,
 	if (!f)
 		return -1;
 	fputs("benchmark", f);
-	for (i = 0; i < b->nr_variants && cols < MAX_COLS; i++, cols++)
-		fprintf(f, "\t%s\t%s-sd", b->v[i].name, b->v[i].name);
+	for (i = 0; i < b->nr_variants && cols < MAX_COLS; i++, cols++) {
+		fputc('\t', f), put_field(f, b->v[i].name);
+		fputc('\t', f), put_field(f, b->v[i].name), fputs("-sd", f);
+	}
 	fputc('\n', f);
 	for (k = 0; k < first->nr; k++) {
 		bool any = false;
 
 		if (!uncontended(&first->b[k]))
 			continue;
-		fputs(first->b[k].name, f);
+		put_field(f, first->b[k].name);
 		for (i = 0; i < cols; i++) {
 			struct tp_bench *tb = tp_find(b->v[i].tp, first->b[k].name);
 			double sd = NAN, v = tb ? metric(tb, m, &sd) : NAN;
@@ -186,7 +258,7 @@ static int chart_per_op(struct bundle *b, const char *outdir,
 		remove(path);
 		return 0;
 	}
-	if (histogram(o, outdir, name, path, cols, ylabel, title, true))
+	if (histogram(o, outdir, name, cols, ylabel, title, true))
 		return -1;
 	return chart_done(made, outdir, name, title, "throughput");
 }
@@ -217,9 +289,12 @@ static int chart_scaling(struct bundle *b, const char *outdir,
 		if (!f)
 			return -1;
 		fputs("threads", f);
-		for (i = 0; i < b->nr_variants && cols < MAX_COLS; i++, cols++)
-			fprintf(f, "\t%s (%s)", b->v[i].name,
-				b->v[i].tp ? b->v[i].tp->placement : "-");
+		for (i = 0; i < b->nr_variants && cols < MAX_COLS; i++, cols++) {
+			fputc('\t', f), put_field(f, b->v[i].name);
+			fputs(" (", f);
+			put_field(f, b->v[i].tp ? b->v[i].tp->placement : "-");
+			fputc(')', f);
+		}
 		fputc('\n', f);
 		for (threads = 1; threads <= 4096; threads++) {
 			bool any = false;
@@ -246,7 +321,7 @@ static int chart_scaling(struct bundle *b, const char *outdir,
 		}
 		fclose(f);
 		snprintf(title, sizeof(title), "%s: ops/s against threads", fam);
-		if (lines(o, outdir, name, path, cols, "threads",
+		if (lines(o, outdir, name, cols, "threads",
 			  "ops/s (median, all threads)", title, false, false))
 			return -1;
 		chart_done(made, outdir, name, title, "scaling");
@@ -264,10 +339,10 @@ static int chart_races(struct bundle *b, const char *outdir,
 		       const struct chart_opts *o, json_t *made)
 {
 	json_t *scen = json_array(), *s;
-	char path[4096], vars[32768], xt[8192], names[4096], t[8192];
-	size_t n = 0, nn = 0, si;
+	char path[4096], nums[128];
+	size_t si;
 	int i, k, rows = 0;
-	FILE *f;
+	FILE *f, *xt;
 
 	for (i = 0; i < b->nr_variants; i++)
 		for (k = 0; k < b->v[i].nr_races; k++) {
@@ -284,17 +359,34 @@ static int chart_races(struct bundle *b, const char *outdir,
 		json_decref(scen);
 		return 0;
 	}
-	f = data_file(outdir, "races", path, sizeof(path));
+	/* The legend: one header line of variant names, one empty row. */
+	f = data_file(outdir, "races-names", path, sizeof(path));
 	if (!f)
-		return -1;
+		goto fail;
+	for (i = 0; i < b->nr_variants; i++)
+		fputs(i ? "\t" : "", f), put_field(f, b->v[i].name);
+	fputc('\n', f);
+	for (i = 0; i < b->nr_variants; i++)
+		fputs(i ? "\t?" : "?", f);
+	fputc('\n', f);
+	fclose(f);
+	/* The scenarios' tics: x<TAB>name. */
+	xt = data_file(outdir, "races-xtics", path, sizeof(path));
+	if (!xt)
+		goto fail;
+	f = data_file(outdir, "races", path, sizeof(path));
+	if (!f) {
+		fclose(xt);
+		goto fail;
+	}
 	fputs("x\trate\tlo\thi\tbound\tvariant\tscenario\n", f);
-	xt[0] = 0;
 	json_array_foreach(scen, si, s) {
 		const char *sc = json_string_value(s);
 		double x0 = si * (b->nr_variants + 1.0);
 
-		n += snprintf(xt + n, sizeof(xt) - n, "%s\"%s\" %g", si ? ", " : "",
-			      sc, x0 + (b->nr_variants - 1) / 2.0);
+		fprintf(xt, "%g\t", x0 + (b->nr_variants - 1) / 2.0);
+		put_field(xt, sc);
+		fputc('\n', xt);
 		for (i = 0; i < b->nr_variants; i++)
 			for (k = 0; k < b->v[i].nr_races; k++) {
 				struct race_result *r = &b->v[i].races[k];
@@ -302,27 +394,29 @@ static int chart_races(struct bundle *b, const char *outdir,
 
 				if (strcmp(r->scenario, sc))
 					continue;
-				fprintf(f, "%g\t%.6g\t%.6g\t%.6g\t%d\t%d\t%s\n",
+				fprintf(f, "%g\t%.6g\t%.6g\t%.6g\t%d\t%d\t",
 					x0 + i, rate > 0 ? rate : r->bad_hi,
-					r->bad_lo, r->bad_hi, rate == 0, i + 1, sc);
+					r->bad_lo, r->bad_hi, rate == 0, i + 1);
+				put_field(f, sc);
+				fputc('\n', f);
 				rows++;
 			}
 	}
+	fclose(xt);
 	fclose(f);
-	for (i = 0; i < b->nr_variants; i++)
-		nn += snprintf(names + nn, sizeof(names) - nn, "%s%s",
-			       i ? " " : "", b->v[i].name);
-	gq(t, sizeof(t), xt);
-	snprintf(vars, sizeof(vars),
-		 "datafile='%s'; outbase='%s/charts/races'; names='%s'; xt='(%s)'; xmax=%g",
-		 path, outdir, names, t,
+	snprintf(nums, sizeof(nums), "nv=%d; xmax=%g", b->nr_variants,
 		 json_array_size(scen) * (b->nr_variants + 1.0) - 1);
 	json_decref(scen);
-	if (!rows || gnuplot(o, "races.gp", vars))
-		return rows ? -1 : 0;
+	if (!rows)
+		return 0;
+	if (gnuplot(o, outdir, "races.gp", "races", nums))
+		return -1;
 	return chart_done(made, outdir, "races",
 			  "bad outcomes per million trials, 95% interval (triangle: upper bound, none seen)",
 			  "races");
+fail:
+	json_decref(scen);
+	return -1;
 }
 
 int charts_bundle(struct bundle *b, const char *outdir,
@@ -355,7 +449,7 @@ int charts_cross(struct bundle **bs, int n, const char *outdir,
 	for (vi = 0; vi < b0->nr_variants; vi++) {
 		const char *vn = b0->v[vi].name;
 		struct tp_run *first = b0->v[vi].tp;
-		char name[300], path[4096], title[400];
+		char name[300], slug[200], path[4096], title[400];
 		int rows = 0;
 		FILE *f;
 
@@ -369,19 +463,20 @@ int charts_cross(struct bundle **bs, int n, const char *outdir,
 		/* Side by side needs at least two sides. */
 		if (!first || have < 2)
 			continue;
-		snprintf(name, sizeof(name), "cross-ns-per-op-%s", vn);
+		slugify(vn, slug, sizeof(slug));
+		snprintf(name, sizeof(name), "cross-ns-per-op-%s", slug);
 		f = data_file(outdir, name, path, sizeof(path));
 		if (!f)
 			return -1;
 		fputs("benchmark", f);
 		for (i = 0; i < n; i++)
-			fprintf(f, "\t%s%s\tsd", bs[i]->arch,
-				bs[i]->emulated ? " emulated (qemu)" : "");
+			fputc('\t', f), put_field(f, bs[i]->arch),
+			fprintf(f, "%s\tsd", bs[i]->emulated ? " emulated (qemu)" : "");
 		fputc('\n', f);
 		for (k = 0; k < first->nr; k++) {
 			if (!uncontended(&first->b[k]))
 				continue;
-			fputs(first->b[k].name, f);
+			put_field(f, first->b[k].name);
 			for (i = 0; i < n; i++) {
 				struct variant_data *v = bundle_variant(bs[i], vn);
 				struct tp_bench *tb = v ? tp_find(v->tp, first->b[k].name) : NULL;
@@ -397,7 +492,7 @@ int charts_cross(struct bundle **bs, int n, const char *outdir,
 			continue;
 		snprintf(title, sizeof(title),
 			 "%s: ns/op by architecture (emulated: functional, not hardware)", vn);
-		if (histogram(o, outdir, name, path, n, "ns/op (median; bar: stddev)",
+		if (histogram(o, outdir, name, n, "ns/op (median; bar: stddev)",
 			      title, true))
 			return -1;
 		chart_done(made, outdir, name, title, "cross");
@@ -445,7 +540,7 @@ int charts_history(struct bundle **bs, int n, const char *outdir,
 		fputs("run", f);
 		for (k = 0; k < ref->nr && cols < 8; k++)
 			if (uncontended(&ref->b[k]))
-				fprintf(f, "\t%s", ref->b[k].name), cols++;
+				fputc('\t', f), put_field(f, ref->b[k].name), cols++;
 		fputc('\n', f);
 		for (i = 0; i < n; i++) {
 			struct variant_data *v;
@@ -454,7 +549,8 @@ int charts_history(struct bundle **bs, int n, const char *outdir,
 			if (strcmp(bundle_arch_label(bs[i], label, sizeof(label)), arch))
 				continue;
 			v = bundle_variant(bs[i], vn);
-			fprintf(f, "%.16s", bs[i]->started);
+			snprintf(label, 17, "%s", bs[i]->started);
+			put_field(f, label);
 			for (k = 0; k < ref->nr && c < cols; k++) {
 				struct tp_bench *tb;
 
@@ -470,7 +566,7 @@ int charts_history(struct bundle **bs, int n, const char *outdir,
 		fclose(f);
 		snprintf(title, sizeof(title), "%s, variant %s: median ns/op over runs",
 			 arch, vn);
-		if (lines(o, outdir, name, path, cols, "run", "ns/op (median)",
+		if (lines(o, outdir, name, cols, "run", "ns/op (median)",
 			  title, true, true))
 			return -1;
 		chart_done(made, outdir, name, title, "history");

@@ -16,6 +16,28 @@
 
 #define E(s) html_escape(f, s)
 
+/*
+ * A link to a file of ours, relative to the page: "./" and every byte
+ * outside RFC 3986's unreserved set and '/' percent-encoded, so that a
+ * bundle directory named "javascript:alert(1)" is a path, never a scheme,
+ * and no name can close the attribute.  Absolute paths are not links.
+ */
+static void href_rel(FILE *f, const char *path, const char *suffix)
+{
+	const unsigned char *s = (const unsigned char *)path;
+
+	fputs("./", f);
+	for (; *s; s++) {
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '-' || *s == '.' ||
+		    *s == '_' || *s == '~' || (*s == '/' && s != (const unsigned char *)path))
+			fputc(*s, f);
+		else
+			fprintf(f, "%%%02X", *s);
+	}
+	fputs(suffix, f);
+}
+
 static void page_head(FILE *f, const char *title, const struct report_opts *ro)
 {
 	char *css = ro->css_path ? read_file(ro->css_path, NULL) : NULL;
@@ -288,15 +310,15 @@ static void charts_section(FILE *f, json_t *charts, const char *id,
 		fputs("<p>No charts: no data to draw.</p>\n", f);
 	json_array_foreach(charts, i, c) {
 		fputs("<figure class=\"chart\"><a href=\"", f);
-		E(jstr(c, "svg", ""));
+		href_rel(f, jstr(c, "svg", ""), "");
 		fputs("\"><img src=\"", f);
-		E(jstr(c, "png", ""));
+		href_rel(f, jstr(c, "png", ""), "");
 		fputs("\" alt=\"", f);
 		E(jstr(c, "title", ""));
 		fputs("\"></a><figcaption>", f);
 		E(jstr(c, "title", ""));
 		fputs(" (<a href=\"", f);
-		E(jstr(c, "svg", ""));
+		href_rel(f, jstr(c, "svg", ""), "");
 		fputs("\">SVG</a>)</figcaption></figure>\n", f);
 	}
 	fputs("</section>\n", f);
@@ -546,8 +568,8 @@ int html_cross(struct bundle **bs, int n, const char *outdir,
 	fputs("<section id=\"pages\"><h2>Per-bundle pages</h2><ul>\n", f);
 	for (i = 0; i < n; i++) {
 		fputs("<li><a href=\"", f);
-		E(bs[i]->id);
-		fputs("/index.html\">", f);
+		href_rel(f, bs[i]->id, "/index.html");
+		fputs("\">", f);
 		E(bundle_arch_label(bs[i], label, sizeof(label)));
 		fputs("</a></li>\n", f);
 	}
@@ -576,8 +598,8 @@ int html_index(struct bundle **bs, int n, const char *outdir,
 	      "</tr></thead><tbody>\n", f);
 	for (i = n - 1; i >= 0; i--) {
 		fputs("<tr><td><a href=\"", f);
-		E(bs[i]->id);
-		fputs("/index.html\">", f);
+		href_rel(f, bs[i]->id, "/index.html");
+		fputs("\">", f);
 		E(bs[i]->started);
 		fputs("</a></td><td>", f);
 		E(bundle_arch_label(bs[i], label, sizeof(label)));

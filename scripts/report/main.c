@@ -2,6 +2,7 @@
 /* flagbench-report: bundle bookkeeping, reports and the gate. */
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -60,6 +61,37 @@ struct report_args {
 	int npos;
 };
 
+/* A finite number in [min, max], or one line naming the option. */
+static int parse_num(const char *cmd, const char *o, const char *v, double min,
+		     double max, double *out)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(v, &end);
+	if (end == v || *end || errno || !isfinite(d) || d < min || d > max) {
+		fb_err("%s: %s: '%s' is not a number in [%g, %g]", cmd, o, v,
+		       min, max);
+		return -1;
+	}
+	*out = d;
+	return 0;
+}
+
+static bool takes_value(const char *o)
+{
+	static const char *const with_value[] = {
+		"--out", "--baseline", "--gnuplot-dir", "--css", "--threshold",
+		"--alpha",
+	};
+
+	for (size_t i = 0; i < sizeof(with_value) / sizeof(*with_value); i++)
+		if (!strcmp(o, with_value[i]))
+			return true;
+	return false;
+}
+
 static int parse_report_args(int argc, char **argv, struct report_args *a)
 {
 	static char gp[4096], css[4096];
@@ -86,7 +118,12 @@ static int parse_report_args(int argc, char **argv, struct report_args *a)
 			a->pos[a->npos++] = o;
 			continue;
 		}
-		if (!v) {
+		/* Unknown first: "--typo" is not "needs a value". */
+		if (!takes_value(o)) {
+			fb_err("%s: unknown option %s", argv[0], o);
+			return -1;
+		}
+		if (!v || !*v) {
 			fb_err("%s: %s needs a value", argv[0], o);
 			return -1;
 		}
@@ -99,23 +136,31 @@ static int parse_report_args(int argc, char **argv, struct report_args *a)
 			a->co.gnuplot_dir = v;
 		else if (!strcmp(o, "--css"))
 			a->ro.css_path = v;
-		else if (!strcmp(o, "--threshold"))
-			a->ro.threshold = atof(v) / 100;
-		else if (!strcmp(o, "--alpha"))
-			a->ro.alpha = atof(v);
-		else {
-			fb_err("%s: unknown option %s", argv[0], o);
-			return -1;
+		else if (!strcmp(o, "--threshold")) {
+			if (parse_num(argv[0], o, v, 0, 1000, &a->ro.threshold))
+				return -1;
+			a->ro.threshold /= 100;
+		} else if (!strcmp(o, "--alpha")) {
+			if (parse_num(argv[0], o, v, 1e-12, 0.5, &a->ro.alpha))
+				return -1;
 		}
 	}
 	if (!a->npos) {
 		fb_err("%s: no bundle given", argv[0]);
 		return -1;
 	}
-	if (a->ro.alpha <= 0 || a->ro.alpha >= 1 || a->ro.threshold < 0) {
-		fb_err("%s: --alpha must be in (0, 1), --threshold >= 0", argv[0]);
-		return -1;
-	}
+	return 0;
+}
+
+/* --baseline names a variant every bundle has; a typo is no comparison. */
+static int check_baseline(struct bundle **bs, int n, const char *baseline)
+{
+	for (int i = 0; baseline && i < n; i++)
+		if (!bundle_variant(bs[i], baseline)) {
+			fb_err("--baseline %s: no such variant in %s", baseline,
+			       bs[i]->dir);
+			return -1;
+		}
 	return 0;
 }
 
@@ -247,6 +292,8 @@ int cmd_report(int argc, char **argv)
 		}
 		n++;
 	}
+	if (check_baseline(bs, n, a.ro.baseline))
+		goto out;
 	if (n == 1)
 		ret = report_one(bs[0], a.out ? a.out : bs[0]->dir, &a) ?
 		      EXIT_ERROR : EXIT_PASS;
@@ -274,6 +321,10 @@ int cmd_summary(int argc, char **argv)
 	b = bundle_load(a.pos[0], err, sizeof(err));
 	if (!b) {
 		fb_err("%s", err);
+		return EXIT_ERROR;
+	}
+	if (check_baseline(&b, 1, a.ro.baseline)) {
+		bundle_free(b);
 		return EXIT_ERROR;
 	}
 	ret = text_summary(b, stdout, &a.ro) ? EXIT_ERROR : EXIT_PASS;

@@ -125,6 +125,13 @@ const char *bundle_arch_label(const struct bundle *b, char *buf, size_t len);
 enum verdict bundle_compute_verdict(struct bundle *b);
 /* Verdict of one race result, recomputed from its counts and expectation. */
 enum verdict result_verdict(const struct race_result *r);
+/* ---- validate.c ---- */
+/* The invariants of a loaded part / bundle: 0, or -1 with one line in @err. */
+int part_validate(const struct variant_data *v, const char *kind, char *err,
+		  size_t len);
+int bundle_validate(const struct bundle *b, char *err, size_t len);
+/* A part's file name: relative, no "..": never read outside the bundle. */
+bool bundle_path_inside(const char *file);
 /* `flagbench-report bundle ...`: init, part, finish. */
 int cmd_bundle(int argc, char **argv);
 

@@ -122,7 +122,17 @@ static void test_bad_gb_flags(void **state)
 		     "unrecognized command-line flag");
 	expect_error((const char *[]){ "throughput",
 				       "--benchmark_min_time=soon", NULL },
-		     "rejected its flags");
+		     "--benchmark_min_time: not a finite number");
+	/* Google Benchmark 1.7 aborts on -1 and runs nothing on 0. */
+	expect_error((const char *[]){ "throughput",
+				       "--benchmark_repetitions=-1", NULL },
+		     "--benchmark_repetitions: not a whole number");
+	expect_error((const char *[]){ "throughput",
+				       "--benchmark_repetitions=0", NULL },
+		     "out of range");
+	expect_error((const char *[]){ "throughput",
+				       "--benchmark_min_time=-1", NULL },
+		     "out of range");
 	expect_error((const char *[]){ "throughput",
 				       "--benchmark_out_format=xml", NULL },
 		     "must be console, json or csv");

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The invariants of a bundle (reports/FORMAT.md), checked once when it is
+ * loaded, so that the report, the summary and the gate never render a
+ * verdict from a bundle that contradicts itself.  Bundles travel between
+ * machines: one that is empty, inconsistent or crafted must end in one line
+ * naming the broken invariant, never in PASS.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+#include "report.h"
+
+/* Counts are integers a double holds exactly. */
+#define MAX_COUNT 9007199254740992.0	/* 2^53 */
+
+static int fail(char *err, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static bool is_count(double v)
+{
+	return isfinite(v) && v >= 0 && v <= MAX_COUNT && v == floor(v);
+}
+
+/* A name a page can show and a file can be named after, once slugified. */
+static bool printable_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n > 128)
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+/* A part's file: relative, inside the bundle. */
+bool bundle_path_inside(const char *f)
+{
+	const char *p = f;
+
+	if (!*f || *f == '/')
+		return false;
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && !strncmp(p, "..", 2))
+			return false;
+		p += n;
+		p += *p == '/';
+	}
+	return true;
+}
+
+int part_validate(const struct variant_data *v, const char *kind, char *err,
+		  size_t len)
+{
+	int i, k;
+
+	if (!strcmp(kind, "throughput")) {
+		if (!v->tp || !v->tp->nr)
+			return fail(err, len, "throughput part with no benchmark");
+		for (k = 0; k < v->tp->nr; k++)
+			if (v->tp->b[k].threads < 0 || v->tp->b[k].threads > 1 << 20)
+				return fail(err, len, "%s: threads %d out of range",
+					    v->tp->b[k].name, v->tp->b[k].threads);
+		return 0;
+	}
+	if (strcmp(kind, "race"))
+		return 0;
+	if (!v->nr_races)
+		return fail(err, len, "race part with no result");
+	for (i = 0; i < v->nr_races; i++) {
+		const struct race_result *r = &v->races[i];
+
+		if (!is_count(r->trials) || !r->trials)
+			return fail(err, len, "%s: trials %g is not a whole number in [1, 2^53]",
+				    r->scenario, r->trials);
+		if (!r->nr_outcomes)
+			return fail(err, len, "%s: no outcome classes", r->scenario);
+		for (k = 0; k < r->nr_outcomes; k++)
+			if (!is_count(r->o[k].count) || r->o[k].count > r->trials)
+				return fail(err, len,
+					    "%s/%s: count %g is not a whole number in [0, trials %g]",
+					    r->scenario, r->o[k].name, r->o[k].count,
+					    r->trials);
+		if (!strcmp(r->expectation, "forbidden") ||
+		    !strcmp(r->expectation, "reproduce") ||
+		    !strcmp(r->expectation, "allowed"))
+			continue;
+		return fail(err, len, "%s: unknown expectation '%.40s'",
+			    r->scenario, r->expectation);
+	}
+	return 0;
+}
+
+static const char *const kinds[] = { "describe", "race", "throughput" };
+
+static bool known_kind(const char *k)
+{
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(k, kinds[i]))
+			return true;
+	return false;
+}
+
+static json_t *part_of(json_t *parts, const char *variant, const char *kind)
+{
+	json_t *p;
+	size_t i;
+
+	json_array_foreach(parts, i, p)
+		if (!strcmp(jstr(p, "variant", ""), variant) &&
+		    !strcmp(jstr(p, "kind", ""), kind))
+			return p;
+	return NULL;
+}
+
+int bundle_validate(const struct bundle *b, char *err, size_t len)
+{
+	json_t *parts = json_object_get(b->j, "parts"), *p, *asked, *k;
+	const char *d = b->dir;
+	size_t i, j;
+	int vi;
+
+	if (!b->nr_variants)
+		return fail(err, len, "%s: no variants", d);
+	for (vi = 0; vi < b->nr_variants; vi++) {
+		if (!printable_name(b->v[vi].name))
+			return fail(err, len, "%s: variants[%d] is empty, too long or has control characters",
+				    d, vi);
+		for (int wi = 0; wi < vi; wi++)
+			if (!strcmp(b->v[wi].name, b->v[vi].name))
+				return fail(err, len, "%s: variant %s listed twice",
+					    d, b->v[vi].name);
+	}
+	if (!json_array_size(parts))
+		return fail(err, len, "%s: no parts", d);
+	json_array_foreach(parts, i, p) {
+		const char *st = jstr(p, "status", "");
+
+		if (!json_is_object(p) || !jstr(p, "variant", NULL) ||
+		    !bundle_variant((struct bundle *)b, jstr(p, "variant", "")))
+			return fail(err, len, "%s: parts[%zu] names no listed variant",
+				    d, i);
+		if (!known_kind(jstr(p, "kind", "")))
+			return fail(err, len, "%s: parts[%zu] has unknown kind", d, i);
+		if (strcmp(st, "ok") && strcmp(st, "failed") && strcmp(st, "missing"))
+			return fail(err, len, "%s: parts[%zu] has unknown status", d, i);
+		if (!strcmp(st, "ok") && !bundle_path_inside(jstr(p, "file", "")))
+			return fail(err, len, "%s: parts[%zu]: file must be a relative path inside the bundle",
+				    d, i);
+		if (strcmp(st, "ok") && b->complete)
+			return fail(err, len, "%s: \"complete\" is true but the %s part of %s is %s",
+				    d, jstr(p, "kind", ""), jstr(p, "variant", ""), st);
+	}
+	/* Complete: every part asked for is there. */
+	asked = json_object_get(b->j, "kinds");
+	if (b->complete && json_is_array(asked))
+		for (vi = 0; vi < b->nr_variants; vi++)
+			json_array_foreach(asked, j, k)
+				if (!json_is_string(k) ||
+				    !part_of(parts, b->v[vi].name,
+					     json_string_value(k)))
+					return fail(err, len, "%s: \"complete\" is true but the %s part of %s is absent",
+						    d, json_is_string(k) ?
+						    json_string_value(k) : "?",
+						    b->v[vi].name);
+	return 0;
+}
