@@ -115,6 +115,15 @@ void poisson_ci95(unsigned long k, double *lo, double *hi);
 /* Quantile of the chi-square distribution with @df degrees of freedom. */
 double chi2_quantile(double p, double df);
 
+/*
+ * pair_mask bit for `--pairs each`: one run per ordered pair of allowed
+ * CPUs (an evenly spread sample of at most RACE_EACH_MAX_PAIRS on a big
+ * machine, see fb_topology_each_pair()), seconds and trials split between
+ * them; each result carries "pair": {"cpus": [a, b], "class": ...}.
+ */
+#define RACE_PAIRS_EACH (1u << 31)
+#define RACE_EACH_MAX_PAIRS 240
+
 /* How a run is bounded and placed. */
 struct race_params {
 	double seconds;		/* per scenario and CPU pair; 0: no limit */
@@ -136,6 +145,14 @@ void race_params_default(struct race_params *p);
 int race_run(const struct race_scenario *const *scenarios, int nr,
 	     const struct race_params *p, json_t *results, char *err,
 	     size_t errlen);
+
+/*
+ * What race_run() would run for @s with @p, without running it: an array
+ * of {"pair_class", "cpus", "roles", "seconds", "trials"} (and "pair" with
+ * RACE_PAIRS_EACH).  NULL with a message in @err.
+ */
+json_t *race_plan(const struct race_scenario *s, const struct race_params *p,
+		  char *err, size_t errlen);
 
 /* Worst verdict of @results: "PASS", "WARN" or "FAIL". */
 const char *race_worst_verdict(json_t *results);

@@ -18,7 +18,7 @@
 #include "topology.h"
 
 static const char race_usage[] =
-	"SCENARIO...|all [--seconds S] [--trials N] [--pairs CLASS,...|all]\n"
+	"SCENARIO...|all [--seconds S] [--trials N] [--pairs CLASS,...|all|each]\n"
 	"        [--jitter MAX|auto] [--deadline-us US] [--batch N] [--json FILE] [--quiet]";
 
 static void race_help(void)
@@ -34,7 +34,10 @@ static void race_help(void)
 "                   15%% of it calibrates the jitter when --jitter auto\n"
 "  --trials N       stop measuring after N trials (default: no bound)\n"
 "  --pairs LIST     CPU pair classes to run on: smt,l2,l3,package,none or\n"
-"                   all (default: the closest and the farthest present)\n"
+"                   all (default: the closest and the farthest present);\n"
+"                   each: every ordered pair of allowed CPUs (at most %d,\n"
+"                   evenly spread, plus one of each class missed), the\n"
+"                   --seconds and --trials of a scenario split between them\n"
 "  --jitter MAX|auto  per-trial random offset of -MAX..+MAX short spins\n"
 "                   (an empty loop iteration, about a cycle) between the\n"
 "                   roles; auto (default) tries 0,2,4,...,256 and keeps the\n"
@@ -45,7 +48,7 @@ static void race_help(void)
 "  --json FILE      write the results as JSON (format flagbench-race v1)\n"
 "  --quiet          no table on the terminal\n\n"
 "Exit status: 0 pass (or warn), 1 a forbidden outcome was observed,\n"
-"2 error.\n\nscenarios:\n");
+"2 error.\n\nscenarios:\n", RACE_EACH_MAX_PAIRS);
 	for (s = race_scenarios_begin(); s < race_scenarios_end(); s++)
 		printf("  %-20s %s%s%s\n", (*s)->name,
 		       (*s)->seed ? "seed " : "calibration",
@@ -89,12 +92,16 @@ static int parse_pairs(const char *s, unsigned int *mask)
 		*mask = (1u << FB_NR_PAIR_CLASSES) - 1;
 		return 0;
 	}
+	if (!strcmp(s, "each")) {
+		*mask = RACE_PAIRS_EACH;
+		return 0;
+	}
 	snprintf(buf, sizeof(buf), "%s", s);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		int c = fb_pair_class_parse(tok);
 
 		if (c < 0) {
-			fb_error("--pairs: unknown class '%s' (smt, l2, l3, package, none, all)",
+			fb_error("--pairs: unknown class '%s' (smt, l2, l3, package, none, all, each)",
 				 tok);
 			return -1;
 		}
