@@ -318,4 +318,5 @@ void pairmap_html(struct bundle *b, FILE *f)
 				bad / trials * 1e6, lo * 1e6, hi * 1e6);
 		}
 	fputs("</tbody></table></div></section>\n", f);
+	free_maps(maps, n);
 }
