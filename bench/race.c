@@ -963,6 +963,11 @@ static int classes_for(struct fb_topology *t, unsigned int want,
 		       (1u << (31 - __builtin_clz(present)));
 		return 0;
 	}
+	if (want == (1u << FB_NR_PAIR_CLASSES) - 1) {
+		/* --pairs all: every class present, as the help says. */
+		*out = present;
+		return 0;
+	}
 	for (c = 0; c < FB_NR_PAIR_CLASSES; c++)
 		if ((want & (1u << c)) && !(present & (1u << c))) {
 			char names[64] = "";
