@@ -24,6 +24,7 @@ static const struct {
 	[FB_PERF_CPU_MIGRATIONS] = { "cpu_migrations",
 				     PERF_COUNT_SW_CPU_MIGRATIONS },
 	[FB_PERF_TASK_CLOCK] = { "task_clock_ns", PERF_COUNT_SW_TASK_CLOCK },
+	[FB_PERF_PAGE_FAULTS] = { "page_faults", PERF_COUNT_SW_PAGE_FAULTS },
 };
 
 const char *fb_perf_hw_name(enum fb_perf_hw e)
@@ -36,6 +37,14 @@ const char *fb_perf_sw_name(enum fb_perf_sw e)
 	return sw_events[e].name;
 }
 
+/*
+ * Software events count in the kernel (a context switch happens there): a
+ * user-only software group counts no context switch at all.  Counted with
+ * the kernel where perf_event_paranoid allows it, else user only, and the
+ * software probe's reason says so.
+ */
+static bool sw_user_only;
+
 static int perf_open(uint32_t type, uint64_t config, int group_fd)
 {
 	struct perf_event_attr attr;
@@ -46,7 +55,7 @@ static int perf_open(uint32_t type, uint64_t config, int group_fd)
 	attr.config = config;
 	attr.disabled = group_fd < 0;	/* the leader switches the group */
 	/* User space only: what perf_event_paranoid=2 still allows. */
-	attr.exclude_kernel = 1;
+	attr.exclude_kernel = type != PERF_TYPE_SOFTWARE || sw_user_only;
 	attr.exclude_hv = 1;
 	attr.read_format = PERF_FORMAT_GROUP | PERF_FORMAT_TOTAL_TIME_ENABLED |
 			   PERF_FORMAT_TOTAL_TIME_RUNNING;
@@ -108,6 +117,14 @@ static void probe(void)
 		explain(hw_reason, sizeof(hw_reason), "cycles", errno);
 	}
 	fd = perf_open(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK, -1);
+	if (fd < 0 && (errno == EACCES || errno == EPERM)) {
+		sw_user_only = true;
+		fd = perf_open(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK, -1);
+		if (fd >= 0)
+			snprintf(sw_reason, sizeof(sw_reason),
+				 "user space only (kernel.perf_event_paranoid=%d): context switches not counted",
+				 read_paranoid());
+	}
 	if (fd >= 0) {
 		sw_ok = true;
 		close(fd);

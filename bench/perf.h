@@ -7,7 +7,9 @@
  * read with time enabled/running so that multiplexing is scaled out; where
  * the machine has no PMU (virtual machines: ENOENT) or forbids it (EACCES),
  * the probe says why once and the software group (context switches, CPU
- * migrations, task clock) and the ticks carry on.
+ * migrations, task clock, page faults) and the ticks carry on.  Both groups
+ * go through the same open/enable/read/scale code, so a machine without a
+ * PMU (CI's virtual machines) still runs and tests all of it.
  */
 #ifndef FLAGBENCH_BENCH_PERF_H
 #define FLAGBENCH_BENCH_PERF_H
@@ -26,6 +28,7 @@ enum fb_perf_sw {
 	FB_PERF_CONTEXT_SWITCHES,
 	FB_PERF_CPU_MIGRATIONS,
 	FB_PERF_TASK_CLOCK,
+	FB_PERF_PAGE_FAULTS,
 	FB_PERF_NR_SW
 };
 
@@ -44,7 +47,8 @@ struct fb_perf_thread {
 
 /*
  * Once per process: can this machine count cycles for this thread?
- * @reason: why not (or "" when it can); static storage.
+ * @reason: why not (or "" when it can); static storage.  The software
+ * group may be supported with a reason: counted in user space only.
  */
 bool fb_perf_hw_supported(const char **reason);
 bool fb_perf_sw_supported(const char **reason);

@@ -984,18 +984,16 @@ static int pick_cpus(struct fb_topology *t, enum fb_pair_class c, int n,
 }
 
 static int run_one(const struct race_scenario *s, const struct race_params *p,
-		   struct fb_topology *t, enum fb_pair_class pc,
+		   struct fb_topology *t, enum fb_pair_class pc, const int *cpus,
 		   const struct race_role *roles, unsigned int nr_roles,
 		   json_t *results, char *err, size_t errlen)
 {
 	struct race_run *r;
-	int cpus[RACE_MAX_ROLES], ret = -1;
+	int ret = -1;
 	size_t nr_sites = vm_bug_sites_end() - vm_bug_sites_begin();
 	unsigned int i;
 	double budget;
 
-	if (pick_cpus(t, pc, nr_roles, cpus, err, errlen))
-		return -1;
 	r = aligned_alloc(64, (sizeof(*r) + 63) & ~(size_t)63);
 	if (!r) {
 		snprintf(err, errlen, "out of memory");
@@ -1104,18 +1102,20 @@ static int classes_for(struct fb_topology *t, unsigned int want,
 {
 	unsigned int present = fb_topology_classes_present(t), c;
 
+	want &= ~RACE_PAIRS_EACH;
 	if (!present) {
 		*out = 0;
-		return 0;
-	}
-	if (want & RACE_PAIRS_PRESENT) {
-		*out = present;
 		return 0;
 	}
 	if (!want) {
 		/* The closest and the farthest pair present. */
 		*out = (present & -present) |
 		       (1u << (31 - __builtin_clz(present)));
+		return 0;
+	}
+	if (want == (1u << FB_NR_PAIR_CLASSES) - 1) {
+		/* --pairs all: every class present, as the help says. */
+		*out = present;
 		return 0;
 	}
 	for (c = 0; c < FB_NR_PAIR_CLASSES; c++)
@@ -1164,16 +1164,152 @@ static const struct race_role *roles_for(const struct race_scenario *s,
 	return NULL;
 }
 
+/* One run of a scenario: the class of its first pair, and its CPUs. */
+struct race_slot {
+	enum fb_pair_class pc;
+	int cpus[RACE_MAX_ROLES];
+};
+
+#define RACE_MAX_SLOTS (RACE_EACH_MAX_PAIRS + 2 * FB_NR_PAIR_CLASSES)
+
+/*
+ * The runs of a scenario with @nr_roles roles: one per class in @classes
+ * (the first CPUs found of that class), or with RACE_PAIRS_EACH one per
+ * ordered pair, the other roles on the first other allowed CPUs.  The
+ * number of slots, or -1 with a message.
+ */
+static int plan_slots(struct fb_topology *t, unsigned int classes,
+		      unsigned int nr_roles, struct race_slot *slots,
+		      char *err, size_t errlen)
+{
+	int (*pairs)[2], all[256], nr_all, np, n = 0, i, j, k;
+
+	if (!(classes & RACE_PAIRS_EACH)) {
+		for (i = 0; i < FB_NR_PAIR_CLASSES; i++) {
+			if (!(classes & (1u << i)))
+				continue;
+			slots[n].pc = i;
+			if (pick_cpus(t, i, nr_roles, slots[n].cpus, err, errlen))
+				return -1;
+			n++;
+		}
+		return n;
+	}
+	if (fb_topology_nr_cpus(t) < 2 || nr_roles < 2) {
+		snprintf(err, errlen, "--pairs each: needs two roles on two allowed CPUs");
+		return -1;
+	}
+	pairs = calloc(RACE_MAX_SLOTS, sizeof(*pairs));
+	if (!pairs) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	np = fb_topology_each_pair(t, RACE_EACH_MAX_PAIRS, pairs, RACE_MAX_SLOTS);
+	nr_all = fb_topology_cpus(t, all, 256);
+	for (i = 0; i < np; i++) {
+		struct race_slot *sl = &slots[n];
+
+		sl->pc = fb_cpu_pair_class(t, pairs[i][0], pairs[i][1]);
+		sl->cpus[0] = pairs[i][0];
+		sl->cpus[1] = pairs[i][1];
+		for (k = 2, j = 0; j < nr_all && k < (int)nr_roles; j++)
+			if (all[j] != sl->cpus[0] && all[j] != sl->cpus[1])
+				sl->cpus[k++] = all[j];
+		if (k < (int)nr_roles)
+			continue;	/* not enough CPUs for the third role */
+		n++;
+	}
+	free(pairs);
+	if (!n) {
+		snprintf(err, errlen, "--pairs each: no pair with room for %u roles",
+			 nr_roles);
+		return -1;
+	}
+	return n;
+}
+
+/* --pairs each: the budget is the scenario's, split between the pairs. */
+static void split_budget(const struct race_params *p, int nslots,
+			 struct race_params *q)
+{
+	*q = *p;
+	if (!(p->pair_mask & RACE_PAIRS_EACH) || nslots < 1)
+		return;
+	q->seconds = p->seconds / nslots;
+	q->trials = p->trials ? (p->trials + nslots - 1) / nslots : 0;
+}
+
+static json_t *pair_json(const struct race_slot *sl)
+{
+	return json_pack("{s:[i,i], s:s}", "cpus", sl->cpus[0], sl->cpus[1],
+			 "class", fb_pair_class_name(sl->pc));
+}
+
+json_t *race_plan(const struct race_scenario *s, const struct race_params *p,
+		  char *err, size_t errlen)
+{
+	struct fb_topology *t = fb_topology_get(err, errlen);
+	const struct race_role *roles;
+	struct race_slot *slots;
+	struct race_params q;
+	unsigned int classes, nr_roles, r;
+	json_t *plan;
+	int n, i;
+
+	if (!t)
+		return NULL;
+	roles = roles_for(s, fb_topology_nr_cpus(t), &nr_roles, t, err, errlen);
+	if (!roles || classes_for(t, p->pair_mask, &classes, err, errlen))
+		return NULL;
+	classes |= p->pair_mask & RACE_PAIRS_EACH;
+	slots = calloc(RACE_MAX_SLOTS, sizeof(*slots));
+	if (!slots) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	n = plan_slots(t, classes, nr_roles, slots, err, errlen);
+	if (n < 0) {
+		free(slots);
+		return NULL;
+	}
+	split_budget(p, n, &q);
+	plan = json_array();
+	for (i = 0; i < n; i++) {
+		json_t *cpus = json_array(), *jroles = json_array(), *e;
+
+		for (r = 0; r < nr_roles; r++) {
+			json_array_append_new(cpus, json_integer(slots[i].cpus[r]));
+			json_array_append_new(jroles, json_string(roles[r].name));
+		}
+		e = json_pack("{s:s, s:o, s:o, s:f, s:I}", "pair_class",
+			      fb_pair_class_name(slots[i].pc), "cpus", cpus,
+			      "roles", jroles, "seconds", q.seconds, "trials",
+			      (json_int_t)q.trials);
+		if (p->pair_mask & RACE_PAIRS_EACH)
+			json_object_set_new(e, "pair", pair_json(&slots[i]));
+		json_array_append_new(plan, e);
+	}
+	free(slots);
+	return plan;
+}
+
 int race_run(const struct race_scenario *const *scenarios, int nr,
 	     const struct race_params *p, json_t *results, char *err,
 	     size_t errlen)
 {
 	struct fb_topology *t = fb_topology_get(err, errlen);
 	unsigned int classes, nr_roles;
-	int i, c;
+	struct race_slot *slots;
+	struct race_params q;
+	int i, k, n;
 
 	if (!t)
 		return -1;
+	if (fb_topology_described(t)) {
+		snprintf(err, errlen,
+			 "FB_TOPOLOGY describes another machine: plan with `topology --dry-run`, race on the machine itself");
+		return -1;
+	}
 	calibrate_ticks();
 	/* Check everything before running anything. */
 	for (i = 0; i < nr; i++)
@@ -1182,20 +1318,37 @@ int race_run(const struct race_scenario *const *scenarios, int nr,
 			return -1;
 	if (classes_for(t, p->pair_mask, &classes, err, errlen))
 		return -1;
+	classes |= p->pair_mask & RACE_PAIRS_EACH;
+	slots = calloc(RACE_MAX_SLOTS, sizeof(*slots));
+	if (!slots) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	for (i = 0; i < nr; i++) {
 		const struct race_role *roles =
 			roles_for(scenarios[i], fb_topology_nr_cpus(t),
 				  &nr_roles, t, err, errlen);
 
-		for (c = 0; c < FB_NR_PAIR_CLASSES; c++) {
-			if (!(classes & (1u << c)))
-				continue;
-			if (run_one(scenarios[i], p, t, c, roles, nr_roles,
-				    results, err, errlen))
-				return -1;
+		n = plan_slots(t, classes, nr_roles, slots, err, errlen);
+		if (n < 0)
+			goto fail;
+		split_budget(p, n, &q);
+		for (k = 0; k < n; k++) {
+			if (run_one(scenarios[i], &q, t, slots[k].pc,
+				    slots[k].cpus, roles, nr_roles, results, err,
+				    errlen))
+				goto fail;
+			if (p->pair_mask & RACE_PAIRS_EACH)
+				json_object_set_new(json_array_get(results,
+					json_array_size(results) - 1), "pair",
+					pair_json(&slots[k]));
 		}
 	}
+	free(slots);
 	return 0;
+fail:
+	free(slots);
+	return -1;
 }
 
 const char *race_worst_verdict(json_t *results)

@@ -123,12 +123,21 @@ void poisson_ci95(unsigned long k, double *lo, double *hi);
 /* Quantile of the chi-square distribution with @df degrees of freedom. */
 double chi2_quantile(double p, double df);
 
+/*
+ * pair_mask bit for `--pairs each`: one run per ordered pair of allowed
+ * CPUs (an evenly spread sample of at most RACE_EACH_MAX_PAIRS on a big
+ * machine, see fb_topology_each_pair()), seconds and trials split between
+ * them; each result carries "pair": {"cpus": [a, b], "class": ...}.
+ */
+#define RACE_PAIRS_EACH (1u << 31)
+#define RACE_EACH_MAX_PAIRS 240	/* race --help says so */
+
 /* How a run is bounded and placed. */
 struct race_params {
 	double seconds;		/* per scenario and CPU pair; 0: no limit */
 	unsigned long trials;	/* per scenario and CPU pair; 0: no limit */
 	unsigned int pair_mask;	/* 1 << fb_pair_class; 0: closest+farthest;
-				 * RACE_PAIRS_PRESENT: every class present */
+				 * all five bits: every class present */
 	int jitter;		/* max short spins; -1: calibrate */
 	uint64_t deadline_ns;	/* every sleep of a role ends by then */
 	unsigned int batch;	/* trials per batch */
@@ -150,9 +159,6 @@ enum race_order {
 /* "interleaved", "serialised", "serialised-reverse" (the JSON "order"). */
 const char *race_order_name(int order);
 
-/* --pairs all: every class this machine has, however many that is. */
-#define RACE_PAIRS_PRESENT (1u << 31)
-
 void race_params_default(struct race_params *p);
 
 /*
@@ -163,6 +169,14 @@ void race_params_default(struct race_params *p);
 int race_run(const struct race_scenario *const *scenarios, int nr,
 	     const struct race_params *p, json_t *results, char *err,
 	     size_t errlen);
+
+/*
+ * What race_run() would run for @s with @p, without running it: an array
+ * of {"pair_class", "cpus", "roles", "seconds", "trials"} (and "pair" with
+ * RACE_PAIRS_EACH).  NULL with a message in @err.
+ */
+json_t *race_plan(const struct race_scenario *s, const struct race_params *p,
+		  char *err, size_t errlen);
 
 /* Worst verdict of @results: "PASS", "WARN" or "FAIL". */
 const char *race_worst_verdict(json_t *results);

@@ -21,7 +21,7 @@
 #include "topology.h"
 
 static const char race_usage[] =
-	"SCENARIO...|all [--seconds S] [--trials N] [--pairs CLASS,...|all]\n"
+	"SCENARIO...|all [--seconds S] [--trials N] [--pairs CLASS,...|all|each]\n"
 	"        [--jitter MAX|auto] [--deadline-us US] [--batch N]\n"
 	"        [--serialise forward|reverse] [--json FILE] [--quiet] [--dry-run]";
 
@@ -48,19 +48,23 @@ static int opt_pairs(const struct fb_option *opt, const char *s)
 	*mask = 0;
 	/* "all" is every class this machine has, not all five. */
 	if (!strcmp(s, "all")) {
-		*mask = RACE_PAIRS_PRESENT;
+		*mask = (1u << FB_NR_PAIR_CLASSES) - 1;
 		return 0;
 	}
 	if (strlen(s) >= sizeof(buf)) {
 		fb_error("--pairs: list too long");
 		return -1;
 	}
+	if (!strcmp(s, "each")) {
+		*mask = RACE_PAIRS_EACH;
+		return 0;
+	}
 	snprintf(buf, sizeof(buf), "%s", s);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		int c = fb_pair_class_parse(tok);
 
 		if (c < 0) {
-			fb_error("--pairs: unknown class '%s' (smt, l2, l3, package, none, all)",
+			fb_error("--pairs: unknown class '%s' (smt, l2, l3, package, none, all, each)",
 				 tok);
 			return -1;
 		}
@@ -266,7 +270,10 @@ static int race_main(int argc, char **argv)
 		OPT_CALLBACK("pairs", &p.pair_mask, "LIST", opt_pairs,
 			     "CPU pair classes to run on: smt,l2,l3,package,none,\n"
 			     "or all: every class present (default: the closest\n"
-			     "and the farthest present)"),
+			     "and the farthest present); each: every ordered pair\n"
+			     "of allowed CPUs (at most 240, evenly spread, plus\n"
+			     "one of each class missed), the --seconds and --trials\n"
+			     "of a scenario split between them"),
 		OPT_CALLBACK("jitter", &p.jitter, "MAX|auto", opt_jitter,
 			     "per-trial random offset of -MAX..+MAX short spins\n"
 			     "(0..100000; an empty loop iteration, about a cycle)\n"

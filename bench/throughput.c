@@ -223,6 +223,7 @@ static void tp_stop(struct gbench_state *st, void *data)
 			       v.sw[FB_PERF_CONTEXT_SWITCHES], 0);
 		gbench_counter(st, "cpu_migrations", v.sw[FB_PERF_CPU_MIGRATIONS],
 			       0);
+		gbench_counter(st, "page_faults", v.sw[FB_PERF_PAGE_FAULTS], 0);
 	}
 }
 

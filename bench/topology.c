@@ -7,6 +7,14 @@
  * The hwloc topology is loaded once; the allowed set is re-read at every
  * fb_topology_get(), so a process that narrows its own affinity (a test
  * does) is taken at its word.
+ *
+ * FB_TOPOLOGY=FILE.xml (an lstopo --of xml export) or
+ * FB_TOPOLOGY=synthetic:DESCRIPTION (hwloc's synthetic syntax, e.g.
+ * "package:2 l3:1 core:8 pu:2") describes another machine instead: the
+ * machines users have (multi-socket SMT x86, POWER SMT4/SMT8, many-core
+ * arm64) can then be planned for here, with FB_CPUSET=LIST standing for
+ * their taskset or cgroup.  Such a topology is for planning only: nothing
+ * is ever pinned on it (fb_pin_self() refuses).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -27,6 +35,7 @@ struct fb_topology {
 	int nr_cpus;
 	int cpus[FB_MAX_CPUS];		/* allowed OS indexes, ascending */
 	int nr_numa;
+	bool described;			/* FB_TOPOLOGY: not this machine */
 };
 
 static struct fb_topology fb_topo;
@@ -70,8 +79,34 @@ int fb_placement_parse(const char *s)
 	return -1;
 }
 
+/* FB_TOPOLOGY: an XML file or "synthetic:DESCRIPTION". */
+static int topology_set_source(struct fb_topology *t, const char *src,
+			       char *err, size_t errlen)
+{
+	static const char synth[] = "synthetic:";
+
+	t->described = true;
+	if (!strncmp(src, synth, sizeof(synth) - 1)) {
+		if (hwloc_topology_set_synthetic(t->topo, src + sizeof(synth) - 1)) {
+			snprintf(err, errlen,
+				 "FB_TOPOLOGY: not a valid hwloc synthetic description: '%s'",
+				 src + sizeof(synth) - 1);
+			return -1;
+		}
+		return 0;
+	}
+	if (hwloc_topology_set_xml(t->topo, src)) {
+		snprintf(err, errlen, "FB_TOPOLOGY: cannot read hwloc XML %s: %s",
+			 src, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int topology_load(struct fb_topology *t, char *err, size_t errlen)
 {
+	const char *src = getenv("FB_TOPOLOGY");
+
 	if (hwloc_topology_init(&t->topo)) {
 		snprintf(err, errlen, "hwloc: cannot initialise: %s",
 			 strerror(errno));
@@ -79,14 +114,61 @@ static int topology_load(struct fb_topology *t, char *err, size_t errlen)
 	}
 	/* Caches and NUMA only: I/O objects are not needed. */
 	hwloc_topology_set_io_types_filter(t->topo, HWLOC_TYPE_FILTER_KEEP_NONE);
+	t->described = false;
+	if (src && *src && topology_set_source(t, src, err, errlen)) {
+		hwloc_topology_destroy(t->topo);
+		return -1;
+	}
 	if (hwloc_topology_load(t->topo)) {
-		snprintf(err, errlen, "hwloc: cannot load the topology: %s",
+		snprintf(err, errlen, "hwloc: cannot load the topology%s%s: %s",
+			 t->described ? " " : "", t->described ? src : "",
 			 strerror(errno));
 		hwloc_topology_destroy(t->topo);
 		return -1;
 	}
 	t->allowed = hwloc_bitmap_alloc();
 	t->nr_numa = hwloc_get_nbobjs_by_type(t->topo, HWLOC_OBJ_NUMANODE);
+	return 0;
+}
+
+/* A described machine: FB_CPUSET (a list such as "0-3,8"), or every PU. */
+static int described_allowed(struct fb_topology *t, char *err, size_t errlen)
+{
+	hwloc_const_bitmap_t known = hwloc_topology_get_allowed_cpuset(t->topo);
+	const char *list = getenv("FB_CPUSET");
+	hwloc_bitmap_t want = hwloc_bitmap_alloc();
+	int cpu, n = 0;
+
+	if (!want) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (list && *list) {
+		if (hwloc_bitmap_list_sscanf(want, list) ||
+		    hwloc_bitmap_iszero(want)) {
+			snprintf(err, errlen, "FB_CPUSET: not a CPU list: '%s'",
+				 list);
+			hwloc_bitmap_free(want);
+			return -1;
+		}
+	} else {
+		hwloc_bitmap_copy(want, known);
+	}
+	hwloc_bitmap_zero(t->allowed);
+	hwloc_bitmap_foreach_begin(cpu, want) {
+		if (cpu >= FB_MAX_CPUS || !hwloc_bitmap_isset(known, cpu) ||
+		    !hwloc_get_pu_obj_by_os_index(t->topo, cpu))
+			continue;
+		hwloc_bitmap_set(t->allowed, cpu);
+		t->cpus[n++] = cpu;
+	} hwloc_bitmap_foreach_end();
+	hwloc_bitmap_free(want);
+	t->nr_cpus = n;
+	if (!n) {
+		snprintf(err, errlen, "FB_CPUSET %s: no CPU of the described topology",
+			 list);
+		return -1;
+	}
 	return 0;
 }
 
@@ -99,6 +181,8 @@ static int topology_refresh_allowed(struct fb_topology *t, char *err,
 	size_t size;
 	int cpu, n = 0;
 
+	if (t->described)
+		return described_allowed(t, err, errlen);
 	mask = CPU_ALLOC(FB_MAX_CPUS);
 	size = CPU_ALLOC_SIZE(FB_MAX_CPUS);
 	if (!mask || sched_getaffinity(0, size, mask)) {
@@ -141,6 +225,23 @@ struct fb_topology *fb_topology_get(char *err, size_t errlen)
 fail:
 	pthread_mutex_unlock(&fb_topo_lock);
 	return NULL;
+}
+
+void fb_topology_reset(void)
+{
+	pthread_mutex_lock(&fb_topo_lock);
+	if (fb_topo_loaded) {
+		hwloc_bitmap_free(fb_topo.allowed);
+		hwloc_topology_destroy(fb_topo.topo);
+		memset(&fb_topo, 0, sizeof(fb_topo));
+		fb_topo_loaded = 0;
+	}
+	pthread_mutex_unlock(&fb_topo_lock);
+}
+
+bool fb_topology_described(const struct fb_topology *t)
+{
+	return t->described;
 }
 
 int fb_topology_nr_cpus(const struct fb_topology *t)
@@ -205,6 +306,54 @@ unsigned fb_topology_classes_present(const struct fb_topology *t)
 				return mask;
 		}
 	return mask;
+}
+
+static int add_pair(int (*pairs)[2], int n, int cap, int a, int b)
+{
+	if (n < cap) {
+		pairs[n][0] = a;
+		pairs[n][1] = b;
+		n++;
+	}
+	return n;
+}
+
+int fb_topology_each_pair(const struct fb_topology *t, int max,
+			  int (*pairs)[2], int cap)
+{
+	int n = t->nr_cpus, m = n, i, j, k, np = 0, *sample;
+	unsigned present, seen = 0;
+
+	if (n < 2)
+		return 0;
+	while (m > 2 && m * (m - 1) > max)
+		m--;
+	sample = calloc(m, sizeof(*sample));
+	if (!sample)
+		return 0;
+	/* Evenly spread: the i-th of m is the (i * n / m)-th allowed CPU. */
+	for (i = 0; i < m; i++)
+		sample[i] = t->cpus[(long)i * n / m];
+	for (i = 0; i < m; i++)
+		for (j = 0; j < m; j++) {
+			if (i == j)
+				continue;
+			seen |= 1u << fb_cpu_pair_class(t, sample[i], sample[j]);
+			np = add_pair(pairs, np, cap, sample[i], sample[j]);
+		}
+	free(sample);
+	present = fb_topology_classes_present(t);
+	for (k = 0; k < FB_NR_PAIR_CLASSES; k++) {
+		int two[2];
+		char err[16];
+
+		if (!(present & ~seen & (1u << k)) ||
+		    fb_topology_pick(t, k, 2, two, err, sizeof(err)))
+			continue;
+		np = add_pair(pairs, np, cap, two[0], two[1]);
+		np = add_pair(pairs, np, cap, two[1], two[0]);
+	}
+	return np;
 }
 
 /* Depth-first: extend cpus[0..k) with allowed CPUs after index @from. */
@@ -355,6 +504,8 @@ int fb_pin_self(const struct fb_topology *t, int cpu)
 
 	if (!hwloc_bitmap_isset(t->allowed, cpu))
 		return -EINVAL;	/* never outside the allowed set */
+	if (t->described)
+		return -EOPNOTSUPP;	/* a plan, not this machine */
 	set = hwloc_bitmap_alloc();
 	if (!set)
 		return -ENOMEM;

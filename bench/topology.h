@@ -8,6 +8,7 @@
 #ifndef FLAGBENCH_BENCH_TOPOLOGY_H
 #define FLAGBENCH_BENCH_TOPOLOGY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <jansson.h>
 
@@ -28,8 +29,17 @@ enum fb_placement {
 
 struct fb_topology;
 
-/* Loaded once per process; NULL and a message in @err on failure. */
+/*
+ * Loaded once per process; NULL and a message in @err on failure.
+ * FB_TOPOLOGY=FILE.xml|synthetic:DESCRIPTION loads a described machine
+ * instead of this one, FB_CPUSET=LIST its allowed CPUs (default: all); a
+ * described machine is for planning only (fb_pin_self() refuses).
+ */
 struct fb_topology *fb_topology_get(char *err, size_t errlen);
+/* Forget the loaded topology: the next get loads FB_TOPOLOGY afresh. */
+void fb_topology_reset(void);
+/* Loaded from FB_TOPOLOGY rather than from this machine. */
+bool fb_topology_described(const struct fb_topology *t);
 /* Allowed PUs. */
 int fb_topology_nr_cpus(const struct fb_topology *t);
 /* The allowed CPUs' OS indexes, ascending, into @cpus (up to @max). */
@@ -50,6 +60,15 @@ int fb_topology_pick(const struct fb_topology *t, enum fb_pair_class c, int n,
 		     int *cpus, char *err, size_t errlen);
 /* Classes present among allowed CPU pairs: bitmask of 1 << class. */
 unsigned fb_topology_classes_present(const struct fb_topology *t);
+/*
+ * Ordered pairs of allowed CPUs for a per-pair map, into @pairs (up to
+ * @cap): all of them when there are at most @max, else all ordered pairs
+ * among m CPUs spread evenly over the allowed ones (m(m-1) <= @max), and
+ * both orders of the first pair of each class present that the sample
+ * missed, so that every class is on the map.  Returns the count.
+ */
+int fb_topology_each_pair(const struct fb_topology *t, int max,
+			  int (*pairs)[2], int cap);
 /* @n CPUs in placement order; -1 and a message if @n > allowed CPUs. */
 int fb_topology_place(const struct fb_topology *t, enum fb_placement p, int n,
 		      int *cpus, char *err, size_t errlen);

@@ -489,6 +489,7 @@ int html_bundle(struct bundle *b, const char *outdir,
 	throughput_section(b, f, ro);
 	machine_section(b, f, topo);
 	charts_section(f, charts, "charts", "Charts");
+	pairmap_html(b, f);
 	tables_section(b, f);
 	fputs("</main>\n", f);
 	page_tail(f);

@@ -150,6 +150,10 @@ int charts_cross(struct bundle **bs, int n, const char *outdir,
 		 const struct chart_opts *o, json_t *made);
 int charts_history(struct bundle **bs, int n, const char *outdir,
 		   const struct chart_opts *o, json_t *made);
+/* pairmap.c: per-pair race maps of `race --pairs each` results. */
+int pairmap_charts(struct bundle *b, const char *outdir,
+		   const struct chart_opts *o, json_t *made);
+void pairmap_html(struct bundle *b, FILE *f);
 
 /* ---- html.c / text.c ---- */
 struct report_opts {

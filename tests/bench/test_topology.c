@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /* bench/topology: the allowed set, pair classes, picks and placements. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <string.h>
+#include <stdlib.h>
 #include <cmocka.h>
+#include "race.h"
 #include "topology.h"
 
 static void test_names(void **state)
@@ -102,6 +105,247 @@ static void test_alloc_and_json(void **state)
 	json_decref(j);
 }
 
+/*
+ * The machines users have, described to hwloc (synthetic syntax): the
+ * unordered pairs of each class, counted by hand from the shape, the first
+ * pair of each class, and the first four CPUs of each placement.
+ */
+struct described {
+	const char *name, *synthetic;
+	int pus;
+	long pairs[FB_NR_PAIR_CLASSES];	/* smt, l2, l3, package, none */
+	int first[FB_NR_PAIR_CLASSES][2];
+	int compact[4], scatter[4];
+};
+
+static const struct described machines[] = {
+	{
+		/*
+		 * 2-socket x86, SMT2, sub-NUMA clustering: two NUMA nodes per
+		 * package, each with its L3 slice, 10 cores with private L2.
+		 * smt 40 cores; l3 4 x (C(20,2) - 10); package 2 x 20 x 20;
+		 * none 40 x 40.
+		 */
+		"x86 2S SMT2 SNC2",
+		"package:2 numa:2 l3:1 l2:10 l1d:1 core:1 pu:2", 80,
+		{ 40, 0, 720, 800, 1600 },
+		{ { 0, 1 }, { -1 }, { 0, 2 }, { 0, 20 }, { 0, 40 } },
+		{ 0, 1, 2, 3 }, { 0, 40, 2, 42 },
+	},
+	{
+		/*
+		 * POWER9 SMT4, 2 sockets: pairs of SMT4 cores share an L2 and
+		 * an L3 (a fused SMT8 core), 12 pairs a socket.  smt 48 x 6;
+		 * l2 24 x (28 - 12); package 2 x (C(96,2) - 12 x 28); none
+		 * 96 x 96.
+		 */
+		"POWER9 SMT4 2S",
+		"package:2 l3:12 l2:1 core:2 pu:4", 192,
+		{ 288, 384, 0, 8448, 9216 },
+		{ { 0, 1 }, { 0, 4 }, { -1 }, { 0, 8 }, { 0, 96 } },
+		{ 0, 1, 2, 3 }, { 0, 96, 4, 100 },
+	},
+	{
+		/* POWER10 SMT8, one socket of 15 cores, L2 and L3 per core. */
+		"POWER10 SMT8",
+		"package:1 l3:15 l2:1 core:1 pu:8", 120,
+		{ 420, 0, 0, 6720, 0 },
+		{ { 0, 1 }, { -1 }, { -1 }, { 0, 8 }, { -1 } },
+		{ 0, 1, 2, 3 }, { 0, 8, 16, 24 },
+	},
+	{
+		/*
+		 * Ampere Altra Q80: 80 Neoverse N1 cores, no SMT, a private
+		 * L2 each, the system-level cache not an L3 to hwloc.
+		 */
+		"Ampere Altra 80",
+		"package:1 l2:80 l1d:1 core:1 pu:1", 80,
+		{ 0, 0, 0, 3160, 0 },
+		{ { -1 }, { -1 }, { -1 }, { 0, 1 }, { -1 } },
+		{ 0, 1, 2, 3 }, { 0, 1, 2, 3 },
+	},
+	{
+		/* Graviton3: 64 Neoverse V1 cores, private L2, one shared L3. */
+		"Graviton3",
+		"package:1 l3:1 l2:64 l1d:1 core:1 pu:1", 64,
+		{ 0, 0, 2016, 0, 0 },
+		{ { -1 }, { -1 }, { 0, 1 }, { -1 }, { -1 } },
+		{ 0, 1, 2, 3 }, { 0, 1, 2, 3 },
+	},
+};
+
+static struct fb_topology *describe(const char *synthetic, const char *cpuset)
+{
+	char src[256], err[256];
+	struct fb_topology *t;
+
+	snprintf(src, sizeof(src), "synthetic:%s", synthetic);
+	setenv("FB_TOPOLOGY", src, 1);
+	if (cpuset)
+		setenv("FB_CPUSET", cpuset, 1);
+	else
+		unsetenv("FB_CPUSET");
+	fb_topology_reset();
+	t = fb_topology_get(err, sizeof(err));
+	if (!t)
+		fail_msg("%s: %s", synthetic, err);
+	return t;
+}
+
+static void back_to_this_machine(void)
+{
+	unsetenv("FB_TOPOLOGY");
+	unsetenv("FB_CPUSET");
+	fb_topology_reset();
+}
+
+static void test_described_machines(void **state)
+{
+	char err[256];
+	size_t m;
+
+	for (m = 0; m < sizeof(machines) / sizeof(machines[0]); m++) {
+		const struct described *d = &machines[m];
+		struct fb_topology *t = describe(d->synthetic, NULL);
+		long pairs[FB_NR_PAIR_CLASSES] = { 0 };
+		int cpus[256], n, i, j, c;
+
+		assert_true(fb_topology_described(t));
+		n = fb_topology_nr_cpus(t);
+		assert_int_equal(n, d->pus);
+		fb_topology_cpus(t, cpus, 256);
+		for (i = 0; i < n; i++)
+			for (j = i + 1; j < n; j++)
+				pairs[fb_cpu_pair_class(t, cpus[i], cpus[j])]++;
+		for (c = 0; c < FB_NR_PAIR_CLASSES; c++) {
+			int two[2];
+
+			print_message("%-18s %-8s %5ld pairs\n", d->name,
+				      fb_pair_class_name(c), pairs[c]);
+			assert_int_equal(pairs[c], d->pairs[c]);
+			assert_int_equal(!!(fb_topology_classes_present(t) & (1u << c)),
+					 d->pairs[c] > 0);
+			if (d->first[c][0] < 0) {
+				assert_int_equal(fb_topology_pick(t, c, 2, two, err,
+								  sizeof(err)), -1);
+				assert_non_null(strstr(err, fb_pair_class_name(c)));
+				continue;
+			}
+			assert_int_equal(fb_topology_pick(t, c, 2, two, err,
+							  sizeof(err)), 0);
+			assert_int_equal(two[0], d->first[c][0]);
+			assert_int_equal(two[1], d->first[c][1]);
+		}
+		assert_int_equal(fb_topology_place(t, FB_PLACE_COMPACT, 4, cpus,
+						   err, sizeof(err)), 0);
+		assert_memory_equal(cpus, d->compact, sizeof(d->compact));
+		assert_int_equal(fb_topology_place(t, FB_PLACE_SCATTER, 4, cpus,
+						   err, sizeof(err)), 0);
+		assert_memory_equal(cpus, d->scatter, sizeof(d->scatter));
+		/* A plan, not this machine: nothing is pinned on it. */
+		assert_int_equal(fb_pin_self(t, 0), -EOPNOTSUPP);
+	}
+	back_to_this_machine();
+}
+
+/* taskset -c 0-2,40 on the 2-socket x86: its classes, picks, placement. */
+static void test_described_cpuset(void **state)
+{
+	struct fb_topology *t = describe(machines[0].synthetic, "0-2,40");
+	char err[256];
+	int cpus[4];
+
+	assert_int_equal(fb_topology_nr_cpus(t), 4);
+	assert_int_equal(fb_topology_classes_present(t),
+			 (1u << FB_PAIR_SMT) | (1u << FB_PAIR_L3) |
+			 (1u << FB_PAIR_NONE));
+	assert_int_equal(fb_topology_pick(t, FB_PAIR_PACKAGE, 2, cpus, err,
+					  sizeof(err)), -1);
+	assert_non_null(strstr(err, "allowed: 0-2,40"));
+	assert_int_equal(fb_topology_pick(t, FB_PAIR_NONE, 2, cpus, err,
+					  sizeof(err)), 0);
+	assert_int_equal(cpus[0], 0);
+	assert_int_equal(cpus[1], 40);
+	assert_int_equal(fb_topology_place(t, FB_PLACE_SCATTER, 2, cpus, err,
+					   sizeof(err)), 0);
+	assert_int_equal(cpus[0], 0);
+	assert_int_equal(cpus[1], 40);
+	assert_int_equal(fb_topology_place(t, FB_PLACE_COMPACT, 5, cpus, err,
+					   sizeof(err)), -1);
+	/* Never outside the set, even on paper. */
+	assert_int_equal(fb_pin_self(t, 3), -EINVAL);
+	back_to_this_machine();
+
+	setenv("FB_TOPOLOGY", "synthetic:package:1 core:2 pu:1", 1);
+	setenv("FB_CPUSET", "7", 1);
+	fb_topology_reset();
+	assert_null(fb_topology_get(err, sizeof(err)));
+	assert_non_null(strstr(err, "FB_CPUSET"));
+	setenv("FB_TOPOLOGY", "synthetic:package:1 bogus:2", 1);
+	fb_topology_reset();
+	assert_null(fb_topology_get(err, sizeof(err)));
+	assert_non_null(strstr(err, "synthetic"));
+	back_to_this_machine();
+}
+
+/*
+ * --pairs each on the 80-PU x86: 16 CPUs spread evenly (240 ordered
+ * pairs, none of them SMT siblings) and both orders of the first SMT pair.
+ */
+static void test_each_pair_sample(void **state)
+{
+	struct fb_topology *t = describe(machines[0].synthetic, NULL);
+	static int pairs[300][2];
+	const struct race_scenario *lu = race_scenario_find("LU");
+	unsigned int seen = 0;
+	struct race_params p;
+	char err[256];
+	json_t *plan, *e;
+	int n, i;
+
+	n = fb_topology_each_pair(t, RACE_EACH_MAX_PAIRS, pairs, 300);
+	assert_int_equal(n, 242);
+	for (i = 0; i < n; i++) {
+		assert_int_not_equal(pairs[i][0], pairs[i][1]);
+		seen |= 1u << fb_cpu_pair_class(t, pairs[i][0], pairs[i][1]);
+	}
+	assert_int_equal(seen, fb_topology_classes_present(t));
+	assert_int_equal(pairs[0][0], 0);
+	assert_int_equal(pairs[0][1], 5);
+	assert_int_equal(pairs[240][0], 0);
+	assert_int_equal(pairs[240][1], 1);
+	assert_int_equal(pairs[241][0], 1);
+	assert_int_equal(pairs[241][1], 0);
+
+	/* The race plan: one run per pair, the budget split between them. */
+	assert_non_null(lu);
+	race_params_default(&p);
+	p.pair_mask = RACE_PAIRS_EACH;
+	p.seconds = 24.2;
+	plan = race_plan(lu, &p, err, sizeof(err));
+	assert_non_null(plan);
+	assert_int_equal(json_array_size(plan), 242);
+	e = json_array_get(plan, 241);
+	assert_string_equal(json_string_value(json_object_get(e, "pair_class")), "smt");
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(
+		json_object_get(e, "pair"), "cpus"), 0)), 1);
+	assert_true(json_real_value(json_object_get(e, "seconds")) > 0.0999 &&
+		    json_real_value(json_object_get(e, "seconds")) < 0.1001);
+	json_decref(plan);
+	/* Racing on a described machine is refused, planning is not. */
+	{
+		json_t *results = json_array();
+
+		assert_int_equal(race_run(&lu, 1, &p, results, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "FB_TOPOLOGY"));
+		json_decref(results);
+	}
+	/* Small machines: every ordered pair, nothing more. */
+	t = describe(machines[0].synthetic, "0,1,40");
+	assert_int_equal(fb_topology_each_pair(t, RACE_EACH_MAX_PAIRS, pairs, 300), 6);
+	back_to_this_machine();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -109,6 +353,9 @@ int main(void)
 		cmocka_unit_test(test_allowed_and_classes),
 		cmocka_unit_test(test_one_cpu),
 		cmocka_unit_test(test_alloc_and_json),
+		cmocka_unit_test(test_described_machines),
+		cmocka_unit_test(test_described_cpuset),
+		cmocka_unit_test(test_each_pair_sample),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `flagbench-<variant> topology [--dry-run]`: the machine as the harness
+ * sees it (this one, or one described by --topology / FB_TOPOLOGY), its CPU
+ * pairs by class, and with --dry-run the CPUs every race scenario and every
+ * benchmark would use, without running anything.  A lab plans a run on its
+ * 2-socket SMT2 x86 or its POWER10 from an lstopo XML here; the tests check
+ * pair classes and placements on such described machines.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <flagbench/variant.h>
+#include "command.h"
+#include "race.h"
+#include "throughput.h"
+#include "topology.h"
+
+static const char topology_usage[] =
+	"[--topology FILE.xml|synthetic:DESC] [--cpuset LIST] [--dry-run]\n"
+	"        [--pairs CLASS,...|all|each] [--placement compact|scatter] [--json FILE]";
+
+static void topology_help(void)
+{
+	printf("usage: flagbench-%s topology %s\n\n", this_variant.name,
+	       topology_usage);
+	printf(
+"The machine as hwloc shows it, restricted to the allowed CPUs, and its\n"
+"ordered CPU pairs by what they share (smt, l2, l3, package, none).\n\n"
+"  --topology SRC   plan for another machine: an lstopo --of xml file, or\n"
+"                   synthetic:DESC in hwloc's synthetic syntax (e.g.\n"
+"                   \"package:2 l3:1 core:8 pu:2\"); same as FB_TOPOLOGY=SRC\n"
+"  --cpuset LIST    its allowed CPUs, e.g. 0-7,16 (same as FB_CPUSET; this\n"
+"                   machine's are taken from taskset/cgroups)\n"
+"  --dry-run        also print the CPUs each race scenario (with --pairs, as\n"
+"                   `race` would) and each benchmark (with --placement, at\n"
+"                   every thread count) would use; nothing is run\n"
+"  --json FILE      write all of it as JSON (- for stdout)\n");
+}
+
+static int parse_pairs(const char *s, unsigned int *mask)
+{
+	char buf[128], *tok, *save;
+
+	*mask = 0;
+	if (!strcmp(s, "each")) {
+		*mask = RACE_PAIRS_EACH;
+		return 0;
+	}
+	if (!strcmp(s, "all")) {
+		*mask = (1u << FB_NR_PAIR_CLASSES) - 1;
+		return 0;
+	}
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int c = fb_pair_class_parse(tok);
+
+		if (c < 0) {
+			fb_error("--pairs: unknown class '%s' (smt, l2, l3, package, none, all, each)",
+				 tok);
+			return -1;
+		}
+		*mask |= 1u << c;
+	}
+	return 0;
+}
+
+/* Every ordered pair of allowed CPUs, counted by class, and the first. */
+static json_t *pair_table(struct fb_topology *t)
+{
+	int n = fb_topology_nr_cpus(t), *cpus, i, j;
+	long count[FB_NR_PAIR_CLASSES] = { 0 };
+	int first[FB_NR_PAIR_CLASSES][2];
+	json_t *a = json_array();
+
+	cpus = calloc(n, sizeof(*cpus));
+	if (!cpus)
+		return a;
+	fb_topology_cpus(t, cpus, n);
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++) {
+			enum fb_pair_class c;
+
+			if (i == j)
+				continue;
+			c = fb_cpu_pair_class(t, cpus[i], cpus[j]);
+			if (!count[c]++) {
+				first[c][0] = cpus[i];
+				first[c][1] = cpus[j];
+			}
+		}
+	free(cpus);
+	for (i = 0; i < FB_NR_PAIR_CLASSES; i++)
+		json_array_append_new(a, count[i] ?
+			json_pack("{s:s, s:I, s:[i,i]}", "class",
+				  fb_pair_class_name(i), "ordered_pairs",
+				  (json_int_t)count[i], "first", first[i][0],
+				  first[i][1]) :
+			json_pack("{s:s, s:I, s:n}", "class",
+				  fb_pair_class_name(i), "ordered_pairs",
+				  (json_int_t)0, "first"));
+	return a;
+}
+
+static void print_cpus(const char *prefix, json_t *cpus)
+{
+	json_t *c;
+	size_t i;
+
+	printf("%s", prefix);
+	json_array_foreach(cpus, i, c)
+		printf("%s%lld", i ? "," : "", (long long)json_integer_value(c));
+}
+
+static json_t *race_plans(unsigned int pair_mask, char *err, size_t errlen)
+{
+	const struct race_scenario *const *s;
+	struct race_params p;
+	json_t *all = json_object();
+
+	race_params_default(&p);
+	p.pair_mask = pair_mask;
+	for (s = race_scenarios_begin(); s < race_scenarios_end(); s++) {
+		json_t *plan = race_plan(*s, &p, err, errlen);
+
+		if (!plan) {
+			json_decref(all);
+			return NULL;
+		}
+		json_object_set_new(all, (*s)->name, plan);
+	}
+	return all;
+}
+
+/* Scaling benchmarks at every thread count, the others on one CPU. */
+static json_t *bench_plans(struct fb_topology *t, enum fb_placement pl,
+			   char *err, size_t errlen)
+{
+	const struct fb_benchmark *b;
+	int n = fb_topology_nr_cpus(t), k, i, *cpus;
+	json_t *all = json_object(), *by_threads = json_object();
+	char key[16];
+
+	cpus = calloc(n, sizeof(*cpus));
+	if (!cpus)
+		goto fail;
+	for (k = 1; k <= n; k++) {
+		json_t *a = json_array();
+
+		if (fb_topology_place(t, pl, k, cpus, err, errlen)) {
+			json_decref(a);
+			goto fail;
+		}
+		for (i = 0; i < k; i++)
+			json_array_append_new(a, json_integer(cpus[i]));
+		snprintf(key, sizeof(key), "%d", k);
+		json_object_set_new(by_threads, key, a);
+	}
+	free(cpus);
+	for (b = fb_benchmarks_begin(); b < fb_benchmarks_end(); b++)
+		json_object_set_new(all, b->name, json_pack("{s:b, s:O}",
+			"scaling", !!(b->flags & FB_BENCH_SCALING), "cpus",
+			(b->flags & FB_BENCH_SCALING) ? by_threads :
+				json_object_get(by_threads, "1")));
+	json_decref(by_threads);
+	return json_pack("{s:s, s:o}", "placement", fb_placement_name(pl),
+			 "benchmarks", all);
+fail:
+	free(cpus);
+	json_decref(all);
+	json_decref(by_threads);
+	return NULL;
+}
+
+static void print_text(json_t *doc)
+{
+	json_t *m = json_object_get(doc, "topology"), *e, *plans, *v;
+	const char *name;
+	size_t i;
+
+	printf("%s%s: %lld PUs, %lld cores, %lld packages, %lld NUMA nodes, SMT %s\n",
+	       json_string_value(json_object_get(doc, "source")),
+	       "", (long long)json_integer_value(json_object_get(m, "pus")),
+	       (long long)json_integer_value(json_object_get(m, "cores")),
+	       (long long)json_integer_value(json_object_get(m, "packages")),
+	       (long long)json_integer_value(json_object_get(m, "numa_nodes")),
+	       json_is_true(json_object_get(m, "smt")) ? "yes" : "no");
+	print_cpus("allowed CPUs: ", json_object_get(m, "allowed_cpus"));
+	printf("\n\n%-8s %14s  %s\n", "class", "ordered pairs", "first");
+	json_array_foreach(json_object_get(doc, "pairs"), i, e) {
+		json_t *f = json_object_get(e, "first");
+
+		printf("%-8s %14lld  ", json_string_value(json_object_get(e, "class")),
+		       (long long)json_integer_value(json_object_get(e, "ordered_pairs")));
+		if (json_is_array(f))
+			printf("%lld,%lld\n", (long long)json_integer_value(json_array_get(f, 0)),
+			       (long long)json_integer_value(json_array_get(f, 1)));
+		else
+			printf("-\n");
+	}
+	plans = json_object_get(doc, "races");
+	if (plans) {
+		printf("\nraces (%s):\n", json_string_value(json_object_get(doc, "pairs_asked")));
+		json_object_foreach(plans, name, v)
+			json_array_foreach(v, i, e) {
+				printf("  %-20s %-8s", name,
+				       json_string_value(json_object_get(e, "pair_class")));
+				print_cpus(" cpus ", json_object_get(e, "cpus"));
+				printf("  %.3g s\n", json_real_value(json_object_get(e, "seconds")));
+			}
+	}
+	plans = json_object_get(doc, "throughput");
+	if (plans) {
+		json_t *bs = json_object_get(plans, "benchmarks");
+
+		printf("\nbenchmarks (placement %s):\n",
+		       json_string_value(json_object_get(plans, "placement")));
+		json_object_foreach(bs, name, v) {
+			json_t *c = json_object_get(v, "cpus");
+			const char *k;
+			json_t *a;
+
+			if (!json_is_true(json_object_get(v, "scaling"))) {
+				printf("  %-40s", name);
+				print_cpus(" cpu ", c);
+				printf("\n");
+				continue;
+			}
+			printf("  %-40s", name);
+			json_object_foreach(c, k, a) {
+				printf(" %s:", k);
+				print_cpus("", a);
+			}
+			printf("\n");
+		}
+	}
+}
+
+static int topology_main(int argc, char **argv)
+{
+	const char *json_path = NULL, *pairs = NULL;
+	unsigned int pair_mask = 0;
+	int placement = FB_PLACE_COMPACT, i, ret = EXIT_ERROR;
+	bool dry_run = false;
+	struct fb_topology *t;
+	char err[512];
+	json_t *doc, *plan;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			topology_help();
+			return EXIT_PASS;
+		}
+		if (!strcmp(a, "--dry-run")) {
+			dry_run = true;
+			continue;
+		}
+		if (!v) {
+			fb_error("topology: %s needs a value (try topology --help)", a);
+			return EXIT_ERROR;
+		}
+		i++;
+		if (!strcmp(a, "--topology")) {
+			setenv("FB_TOPOLOGY", v, 1);
+		} else if (!strcmp(a, "--cpuset")) {
+			setenv("FB_CPUSET", v, 1);
+		} else if (!strcmp(a, "--pairs")) {
+			if (parse_pairs(v, &pair_mask))
+				return EXIT_ERROR;
+			pairs = v;
+		} else if (!strcmp(a, "--placement")) {
+			placement = fb_placement_parse(v);
+			if (placement < 0) {
+				fb_error("--placement: compact or scatter, not '%s'", v);
+				return EXIT_ERROR;
+			}
+		} else if (!strcmp(a, "--json")) {
+			json_path = v;
+		} else {
+			fb_error("topology: unknown option '%s' (try topology --help)", a);
+			return EXIT_ERROR;
+		}
+	}
+	if (getenv("FB_CPUSET") && !getenv("FB_TOPOLOGY")) {
+		fb_error("topology: --cpuset/FB_CPUSET is for a described machine; use taskset here");
+		return EXIT_ERROR;
+	}
+	fb_topology_reset();	/* the options above may name another machine */
+	t = fb_topology_get(err, sizeof(err));
+	if (!t) {
+		fb_error("topology: %s", err);
+		return EXIT_ERROR;
+	}
+	doc = json_pack("{s:s, s:o, s:o}", "source",
+			fb_topology_described(t) ? getenv("FB_TOPOLOGY") : "this machine",
+			"topology", fb_topology_json(t), "pairs", pair_table(t));
+	if (dry_run) {
+		json_object_set_new(doc, "pairs_asked",
+				    json_string(pairs ? pairs : "closest and farthest"));
+		plan = race_plans(pair_mask, err, sizeof(err));
+		if (!plan) {
+			fb_error("topology: races: %s", err);
+			goto out;
+		}
+		json_object_set_new(doc, "races", plan);
+		plan = bench_plans(t, placement, err, sizeof(err));
+		if (!plan) {
+			fb_error("topology: benchmarks: %s", err);
+			goto out;
+		}
+		json_object_set_new(doc, "throughput", plan);
+	}
+	if (json_path)
+		ret = fb_write_json(doc, json_path) ? EXIT_ERROR : EXIT_PASS;
+	else
+		ret = EXIT_PASS;
+	if (!json_path || strcmp(json_path, "-"))
+		print_text(doc);
+out:
+	json_decref(doc);
+	return ret;
+}
+
+DEFINE_FB_COMMAND("topology", topology_main, topology_usage,
+		  "the machine's CPU pairs by class; --dry-run: the CPUs every scenario and benchmark would use");

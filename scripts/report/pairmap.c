@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The per-pair race map: for a scenario run with `race --pairs each`, its
+ * bad-outcome rate on every ordered CPU pair (A's CPU down, B's across), a
+ * heatmap drawn by scripts/gnuplot/pairmap.gp, and per pair class the pooled
+ * rate in a table on the page: the race-rate counterpart of core-to-core
+ * latency maps.
+ *
+ * The rates are the bundle loader's (race_result: bad_count, trials, the
+ * interval), so the map and every other view show one number; only the
+ * "pair" key of each result is read here, from the races JSON, by index.
+ *
+ * gnuplot is fed data, never code: it runs with its working directory set
+ * to the charts directory, on fixed file names (pairmap.dat in,
+ * pairmap.png/.svg out, renamed afterwards); titles, CPU numbers and class
+ * letters travel in the data file only.
+ */
+#define _GNU_SOURCE	/* posix_spawn_file_actions_addchdir_np, glibc 2.29 */
+#include <errno.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "report.h"
+
+extern char **environ;
+
+static const char *const class_names[] = { "smt", "l2", "l3", "package", "none" };
+#define NR_CLASSES 5
+
+/* One ordered pair's result, and its variant and scenario. */
+struct pm_cell {
+	int a, b, cls;
+	const struct race_result *r;
+};
+
+struct pm_map {
+	const char *variant, *scenario;
+	int nr;
+	struct pm_cell *c;
+};
+
+static int class_index(const char *s)
+{
+	for (int i = 0; i < NR_CLASSES; i++)
+		if (!strcmp(s, class_names[i]))
+			return i;
+	return -1;
+}
+
+/* The races JSON of @v, as bundle.json's parts name it. */
+static json_t *races_json(struct bundle *b, const char *variant)
+{
+	json_t *p;
+	size_t i;
+	char path[4200];
+
+	json_array_foreach(json_object_get(b->j, "parts"), i, p) {
+		const char *file = jstr(p, "file", NULL);
+
+		if (!file || strcmp(jstr(p, "kind", ""), "race") ||
+		    strcmp(jstr(p, "variant", ""), variant) ||
+		    strcmp(jstr(p, "status", ""), "ok"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", b->dir, file);
+		return json_load_file(path, 0, NULL);
+	}
+	return NULL;
+}
+
+/* Maps of one bundle: one per variant and scenario with "pair" results. */
+static int collect(struct bundle *b, struct pm_map **out)
+{
+	struct pm_map *maps = NULL;
+	int nmaps = 0;
+
+	for (int i = 0; i < b->nr_variants; i++) {
+		struct variant_data *v = &b->v[i];
+		json_t *j = v->races_present ? races_json(b, v->name) : NULL;
+		json_t *results = json_object_get(j, "results");
+
+		if (!json_is_array(results) ||
+		    json_array_size(results) != (size_t)v->nr_races) {
+			json_decref(j);
+			continue;
+		}
+		for (int k = 0; k < v->nr_races; k++) {
+			json_t *res = json_array_get(results, k);
+			json_t *pair = json_object_get(res, "pair");
+			json_t *cpus = json_object_get(pair, "cpus");
+			struct pm_map *m = NULL;
+			int cls = class_index(jstr(pair, "class", ""));
+
+			if (!json_is_array(cpus) || json_array_size(cpus) < 2 ||
+			    cls < 0 || strcmp(jstr(res, "scenario", ""),
+					      v->races[k].scenario))
+				continue;
+			for (int n = 0; n < nmaps; n++)
+				if (maps[n].variant == v->name &&
+				    !strcmp(maps[n].scenario, v->races[k].scenario))
+					m = &maps[n];
+			if (!m) {
+				maps = realloc(maps, (nmaps + 1) * sizeof(*maps));
+				if (!maps)
+					abort();
+				m = &maps[nmaps++];
+				memset(m, 0, sizeof(*m));
+				m->variant = v->name;
+				m->scenario = v->races[k].scenario;
+			}
+			m->c = realloc(m->c, (m->nr + 1) * sizeof(*m->c));
+			if (!m->c)
+				abort();
+			m->c[m->nr++] = (struct pm_cell){
+				.a = (int)json_integer_value(json_array_get(cpus, 0)),
+				.b = (int)json_integer_value(json_array_get(cpus, 1)),
+				.cls = cls,
+				.r = &v->races[k],
+			};
+		}
+		json_decref(j);
+	}
+	*out = maps;
+	return nmaps;
+}
+
+static void free_maps(struct pm_map *maps, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(maps[i].c);
+	free(maps);
+}
+
+static int cmp_int(const void *x, const void *y)
+{
+	return *(const int *)x - *(const int *)y;
+}
+
+/* The CPUs of a map, ascending and unique, into @cpus; their count. */
+static int map_cpus(const struct pm_map *m, int *cpus)
+{
+	int n = 0, u = 0;
+
+	for (int i = 0; i < m->nr; i++) {
+		cpus[n++] = m->c[i].a;
+		cpus[n++] = m->c[i].b;
+	}
+	qsort(cpus, n, sizeof(*cpus), cmp_int);
+	for (int i = 0; i < n; i++)
+		if (!u || cpus[u - 1] != cpus[i])
+			cpus[u++] = cpus[i];
+	return u;
+}
+
+static int index_of(const int *cpus, int n, int cpu)
+{
+	for (int i = 0; i < n; i++)
+		if (cpus[i] == cpu)
+			return i;
+	return -1;
+}
+
+/* gnuplot SCRIPT in @dir: argv has no data, the cwd is the charts dir. */
+static int run_gnuplot(const struct chart_opts *o, const char *dir)
+{
+	char script[4200];
+	char *argv[] = { "gnuplot", script, NULL };
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int st, err;
+
+	if (o->no_plot)
+		return 0;
+	snprintf(script, sizeof(script), "%s/pairmap.gp", o->gnuplot_dir);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addchdir_np(&fa, dir);
+	err = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (err) {
+		fb_err("cannot run gnuplot: %s (scripts/install-deps --report)",
+		       strerror(err));
+		return -1;
+	}
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
+		fb_err("gnuplot pairmap.gp failed in %s", dir);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * pairmap.dat: a header line whose third column is the title, then per
+ * ordered pair: x (B's CPU index) y (A's) rate per million (-1: none seen)
+ * class letter, A's CPU, B's CPU.
+ */
+static int write_map(const struct pm_map *m, const char *path)
+{
+	static const char letter[NR_CLASSES] = { 'S', '2', '3', 'P', 'N' };
+	int *cpus = calloc(2 * m->nr, sizeof(int)), n;
+	FILE *f;
+
+	if (!cpus)
+		return -1;
+	n = map_cpus(m, cpus);
+	f = fopen(path, "w");
+	if (!f) {
+		fb_err("cannot write %s: %s", path, strerror(errno));
+		free(cpus);
+		return -1;
+	}
+	fprintf(f, "x\ty\t%s: %s, bad per million trials (letters: S smt, 2 l2, 3 l3, P package, N none; grey: none seen)\tclass\tcpu_a\tcpu_b\n",
+		m->variant, m->scenario);
+	for (int i = 0; i < m->nr; i++) {
+		const struct race_result *r = m->c[i].r;
+		double rate = r->bad_count > 0 ? r->bad_count / r->trials * 1e6 : -1;
+
+		fprintf(f, "%d\t%d\t%.6g\t%c\t%d\t%d\n",
+			index_of(cpus, n, m->c[i].b), index_of(cpus, n, m->c[i].a),
+			rate, letter[m->c[i].cls], m->c[i].a, m->c[i].b);
+	}
+	free(cpus);
+	return fclose(f) ? -1 : 0;
+}
+
+int pairmap_charts(struct bundle *b, const char *outdir,
+		   const struct chart_opts *o, json_t *made)
+{
+	struct pm_map *maps;
+	char dir[4200], from[4300], to[4400], title[512], name[64];
+	int n = collect(b, &maps), ret = 0;
+
+	if (!n)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s/charts", outdir);
+	snprintf(from, sizeof(from), "%s/data", dir);
+	if (mkdir_p(from)) {
+		fb_err("cannot create %s: %s", from, strerror(errno));
+		free_maps(maps, n);
+		return -1;
+	}
+	for (int i = 0; i < n && !ret; i++) {
+		static const char *const ext[] = { "png", "svg" };
+
+		snprintf(from, sizeof(from), "%s/pairmap.dat", dir);
+		if (write_map(&maps[i], from) || run_gnuplot(o, dir)) {
+			ret = -1;
+			break;
+		}
+		snprintf(name, sizeof(name), "pairmap-%d", i + 1);
+		snprintf(to, sizeof(to), "%s/data/%s.dat", dir, name);
+		rename(from, to);
+		for (int e = 0; e < 2 && !o->no_plot; e++) {
+			snprintf(from, sizeof(from), "%s/pairmap.%s", dir, ext[e]);
+			snprintf(to, sizeof(to), "%s/%s.%s", dir, name, ext[e]);
+			if (rename(from, to)) {
+				fb_err("gnuplot drew no %s: %s", from, strerror(errno));
+				ret = -1;
+			}
+		}
+		if (o->no_plot)
+			continue;
+		snprintf(title, sizeof(title),
+			 "%s, %s: bad outcomes per million trials per CPU pair (A's CPU down, B's across)",
+			 maps[i].variant, maps[i].scenario);
+		{
+			char png[96], svg[96];
+
+			snprintf(png, sizeof(png), "charts/%s.png", name);
+			snprintf(svg, sizeof(svg), "charts/%s.svg", name);
+			json_array_append_new(made, json_pack(
+				"{s:s, s:s, s:s, s:s, s:s}", "name", name,
+				"title", title, "group", "pairmap", "png", png,
+				"svg", svg));
+		}
+	}
+	free_maps(maps, n);
+	return ret;
+}
+
+void pairmap_html(struct bundle *b, FILE *f)
+{
+	struct pm_map *maps;
+	int n = collect(b, &maps);
+
+	if (!n)
+		return;
+	fputs("<section id=\"pairmap\"><h2>Race rate per CPU pair</h2>\n"
+	      "<p>Scenarios run with <code>race --pairs each</code>: the maps are "
+	      "among the charts; here each pair class pooled (bad trials over "
+	      "trials of its pairs, exact 95% interval).</p>\n"
+	      "<div class=\"scroll\"><table><thead><tr><th>variant</th><th>scenario</th>"
+	      "<th>class</th><th>pairs</th><th>trials</th><th>bad</th>"
+	      "<th>per million</th><th>95% CI per million</th></tr></thead><tbody>\n", f);
+	for (int i = 0; i < n; i++)
+		for (int c = 0; c < NR_CLASSES; c++) {
+			double trials = 0, bad = 0, lo, hi;
+			int pairs = 0;
+
+			for (int k = 0; k < maps[i].nr; k++)
+				if (maps[i].c[k].cls == c) {
+					pairs++;
+					trials += maps[i].c[k].r->trials;
+					bad += maps[i].c[k].r->bad_count;
+				}
+			if (!pairs)
+				continue;
+			binom_ci(bad, trials, 0.05, &lo, &hi);
+			fputs("<tr><td>", f);
+			html_escape(f, maps[i].variant);
+			fputs("</td><td>", f);
+			html_escape(f, maps[i].scenario);
+			fprintf(f, "</td><td>%s</td><td>%d</td><td>%.0f</td><td>%.0f</td>"
+				"<td>%.4g</td><td>%.4g – %.4g</td></tr>\n",
+				class_names[c], pairs, trials, bad,
+				bad / trials * 1e6, lo * 1e6, hi * 1e6);
+		}
+	fputs("</tbody></table></div></section>\n", f);
+	free_maps(maps, n);
+}
