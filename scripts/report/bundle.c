@@ -200,6 +200,8 @@ static int race_parse_result(json_t *res, struct race_result *rr, char *err,
 	rr->expectation = xstrdup(jstr(res, "expectation", "allowed"));
 	rr->verdict = xstrdup(jstr(res, "verdict", ""));
 	rr->message = xstrdup(jstr(res, "message", ""));
+	rr->lkmm_verdict = xstrdup(jstr(json_object_get(res, "lkmm"), "verdict", ""));
+	rr->lkmm_twin = xstrdup(jstr(json_object_get(res, "lkmm"), "twin", ""));
 	rr->trials = jnum(res, "trials", NAN);
 	rr->seconds = jnum(res, "seconds", NAN);
 	if (!*rr->scenario || !json_is_array(outs))

@@ -92,6 +92,7 @@ struct race_outcome {
 
 struct race_result {
 	char *scenario, *pair_class, *expectation, *verdict, *message;
+	char *lkmm_verdict, *lkmm_twin;	/* the LKMM twin's; "" if none */
 	double trials, seconds;
 	double bad_count;		/* sum over bad outcomes */
 	double bad_lo, bad_hi;		/* 95% per million, recomputed */
