@@ -103,7 +103,10 @@ static int cmd_describe(int argc, char **argv)
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		printf("usage: flagbench-%s describe\n"
 		       "Print this build's variant, knobs, expectations, flag "
-		       "layout and assertion sites as JSON.\n", this_variant.name);
+		       "layout and assertion sites,\nand its LKMM twins with "
+		       "herd7's verdict and the expectation on each\n"
+		       "architecture, as JSON.\n",
+		       this_variant.name);
 		return EXIT_PASS;
 	}
 	if (argc > 1) {
