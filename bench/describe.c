@@ -6,6 +6,7 @@
 #include <flagbench/page-flags-layout.h>
 #include <flagbench/variant.h>
 #include "command.h"
+#include "lkmm.h"
 
 static json_t *knobs_json(const struct variant *v, bool detail)
 {
@@ -83,14 +84,15 @@ json_t *variant_describe_json(void)
 {
 	const struct variant *v = &this_variant;
 
-	return json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:o, s:o, s:o, s:o, s:o}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:o, s:o, s:o, s:o, s:o, s:o}",
 			 "variant", v->name, "description", v->description,
 			 "file", v->file, "arch", v->arch, "primitives",
 			 "bitops", v->bitops_impl, "atomics", v->atomics_impl,
 			 "knobs", knobs_json(v, false), "knobs_detail",
 			 knobs_json(v, true), "expectations",
 			 expectations_json(v), "page_flags", flag_layout_json(),
-			 "assertion_sites", assertion_sites_json());
+			 "assertion_sites", assertion_sites_json(),
+			 "lkmm", lkmm_describe_json());
 }
 
 static int cmd_describe(int argc, char **argv)
@@ -101,7 +103,10 @@ static int cmd_describe(int argc, char **argv)
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		printf("usage: flagbench-%s describe\n"
 		       "Print this build's variant, knobs, expectations, flag "
-		       "layout and assertion sites as JSON.\n", this_variant.name);
+		       "layout and assertion sites,\nand its LKMM twins with "
+		       "herd7's verdict and the expectation on each\n"
+		       "architecture, as JSON.\n",
+		       this_variant.name);
 		return EXIT_PASS;
 	}
 	if (argc > 1) {

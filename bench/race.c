@@ -36,6 +36,7 @@
 #include <flagbench/mmdebug.h>
 #include <flagbench/sched.h>
 #include "machine.h"
+#include "lkmm.h"
 #include "race.h"
 #include "results.h"
 #include "topology.h"
@@ -903,6 +904,7 @@ static json_t *result_json(struct race_run *r, enum fb_pair_class pc,
 	/* Serialised, the roles never meet: a bad outcome is never allowed. */
 	enum expectation e = r->p->order != RACE_INTERLEAVED ?
 		EXPECT_FORBIDDEN : race_expectation(s, arch);
+	const struct lkmm_twin *twin;
 	json_t *res, *outcomes = json_array(), *cands = json_array();
 	json_t *jcpus = json_array(), *roles = json_array();
 	unsigned long bad = 0;
@@ -961,6 +963,9 @@ static json_t *result_json(struct race_run *r, enum fb_pair_class pc,
 	json_object_set_new(res, "expectation", json_string(expectation_name(e)));
 	json_object_set_new(res, "verdict", json_string(verdict));
 	json_object_set_new(res, "message", json_string(msg));
+	twin = lkmm_twin_for(s->name);
+	if (twin)	/* the model's verdict, shown beside the count */
+		json_object_set_new(res, "lkmm", lkmm_result_json(twin));
 	return res;
 }
 

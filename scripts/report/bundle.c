@@ -254,6 +254,8 @@ static int race_parse_result(json_t *res, struct race_result *rr, char *err,
 	rr->expectation = xstrdup(jstr(res, "expectation", "allowed"));
 	rr->verdict = xstrdup(jstr(res, "verdict", ""));
 	rr->message = xstrdup(jstr(res, "message", ""));
+	rr->lkmm_verdict = xstrdup(jstr(json_object_get(res, "lkmm"), "verdict", ""));
+	rr->lkmm_twin = xstrdup(jstr(json_object_get(res, "lkmm"), "twin", ""));
 	rr->trials = jnum(res, "trials", NAN);
 	rr->seconds = jnum(res, "seconds", NAN);
 	if (!*rr->scenario || !json_is_array(outs))
@@ -541,6 +543,8 @@ static void race_result_free(struct race_result *r)
 	free(r->expectation);
 	free(r->verdict);
 	free(r->message);
+	free(r->lkmm_verdict);
+	free(r->lkmm_twin);
 	for (int k = 0; r->o && k < r->nr_outcomes; k++)
 		free(r->o[k].name);
 	free(r->o);

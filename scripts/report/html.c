@@ -151,7 +151,7 @@ static void verdict_section(struct bundle *b, FILE *f)
 	fputs("<section id=\"verdicts\"><h2>Verdicts</h2>\n"
 	      "<table class=\"data\"><thead><tr><th>scenario</th><th>variant</th>"
 	      "<th>pair</th><th>expectation</th><th>observation</th>"
-	      "<th>bad / trials</th><th>per million (95%)</th><th>verdict</th>"
+	      "<th>LKMM</th><th>bad / trials</th><th>per million (95%)</th><th>verdict</th>"
 	      "</tr></thead><tbody>\n", f);
 	for (i = 0; i < b->nr_variants; i++)
 		for (k = 0; k < b->v[i].nr_races; k++) {
@@ -165,8 +165,12 @@ static void verdict_section(struct bundle *b, FILE *f)
 			E(r->pair_class);
 			fputs("</td><td>", f);
 			E(r->expectation);
-			fprintf(f, "</td><td>%s</td><td class=\"num\">%.0f / %.0f</td>",
-				r->observation, r->bad_count, r->trials);
+			fprintf(f, "</td><td>%s</td><td title=\"", r->observation);
+			E(r->lkmm_twin);	/* herd7's verdict on the twin */
+			fputs("\">", f);
+			E(*r->lkmm_verdict ? r->lkmm_verdict : "-");
+			fprintf(f, "</td><td class=\"num\">%.0f / %.0f</td>",
+				r->bad_count, r->trials);
 			if (r->bad_count)
 				fprintf(f, "<td class=\"num\">%.3g [%.3g, %.3g]</td>",
 					r->bad_count / r->trials * 1e6, r->bad_lo,

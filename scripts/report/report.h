@@ -80,6 +80,7 @@ struct race_outcome {
 
 struct race_result {
 	char *scenario, *pair_class, *expectation, *verdict, *message;
+	char *lkmm_verdict, *lkmm_twin;	/* the LKMM twin's; "" if none */
 	double trials, seconds;
 	double bad_count;		/* the engine's bad_trials, as read */
 	const char *observation;	/* the engine's word, as read */

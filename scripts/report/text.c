@@ -113,6 +113,9 @@ static void race_lines(struct bundle *b, FILE *f)
 			fprintf(f, "Observation %.24s %s %.0f %.0f\n", r->scenario,
 				r->observation, r->bad_count,
 				r->trials - r->bad_count);
+			if (*r->lkmm_verdict)	/* the model's word beside it */
+				fprintf(f, "  LKMM %s (%.60s)\n", r->lkmm_verdict,
+					r->lkmm_twin);
 			if (r->bad_count)
 				fprintf(f, "  %.21s/%s: %.3g/M [%.3g, %.3g], %s: %s\n",
 					v->name, r->pair_class,
