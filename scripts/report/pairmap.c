@@ -307,7 +307,7 @@ void pairmap_html(struct bundle *b, FILE *f)
 				}
 			if (!pairs)
 				continue;
-			binom_ci(bad, trials, 0.05, &lo, &hi);
+			res_binom_ci(bad, trials, RES_ALPHA, &lo, &hi);
 			fputs("<tr><td>", f);
 			html_escape(f, maps[i].variant);
 			fputs("</td><td>", f);
