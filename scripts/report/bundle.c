@@ -66,8 +66,10 @@ static struct tp_bench *tp_get(struct tp_run *r, const char *name, int *cap)
 	b->family = xstrdup(name);
 	t = strstr(name, "/threads:");
 	if (t) {
+		long n = strtol(t + 9, NULL, 10);	/* clamps: atoi may not */
+
 		b->family[t - name] = 0;
-		b->threads = atoi(t + 9);
+		b->threads = n >= 0 && n <= FB_MAX_THREADS ? (int)n : -1;
 	}
 	b->cycles = b->instructions = b->cache_misses = NAN;
 	b->mean = b->median = b->stddev = b->ops_median = NAN;
@@ -105,8 +107,12 @@ static int tp_add_entry(struct tp_run *r, json_t *e, int *cap, char *err,
 	if (json_is_true(json_object_get(e, "error_occurred")))
 		return 0;	/* skipped: reported by GB's own output */
 	b = tp_get(r, name, cap);
-	if (!b->threads)
-		b->threads = (int)jnum(e, "threads", 1);
+	if (!b->threads) {
+		double t = jnum(e, "threads", 1);
+
+		/* Range first: a cast of 1e300 to int is undefined. */
+		b->threads = t >= 0 && t <= FB_MAX_THREADS ? (int)t : -1;
+	}
 	if (!strcmp(type, "aggregate")) {
 		const char *agg = jstr(e, "aggregate_name", "");
 		double v = jnum(e, "ns_per_op", NAN);

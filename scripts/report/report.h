@@ -62,6 +62,9 @@ void rate_ratio_ci(double k1, double t1, double k2, double t2, double alpha,
 		   double *ratio, double *lo, double *hi);
 
 /* ---- bundle.c ---- */
+/* More threads than any machine runs: a bundle claiming so is refused. */
+#define FB_MAX_THREADS (1 << 20)
+
 struct tp_bench {
 	char *name;		/* run_name: "bitops/clear_bit", ".../threads:2" */
 	char *family;		/* name without "/threads:N" */
