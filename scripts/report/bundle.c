@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <glob.h>
 #include <libgen.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -68,8 +69,10 @@ static struct tp_bench *tp_get(struct tp_run *r, const char *name, int *cap)
 	b->family = xstrdup(name);
 	t = strstr(name, "/threads:");
 	if (t) {
+		long n = strtol(t + 9, NULL, 10);	/* clamps: atoi may not */
+
 		b->family[t - name] = 0;
-		b->threads = atoi(t + 9);
+		b->threads = n >= 0 && n <= FB_MAX_THREADS ? (int)n : -1;
 	}
 	b->cycles = b->instructions = b->cache_misses = NAN;
 	b->mean = b->median = b->stddev = b->ops_median = NAN;
@@ -100,7 +103,7 @@ static int tp_add_entry(struct tp_run *r, json_t *e, int *cap, char *err,
 	const char *name = jstr(e, "run_name", jstr(e, "name", NULL));
 	const char *type = jstr(e, "run_type", "iteration");
 	struct tp_bench *b;
-	double ns;
+	double ns, round_d;
 	int round;
 
 	if (!name)
@@ -108,9 +111,15 @@ static int tp_add_entry(struct tp_run *r, json_t *e, int *cap, char *err,
 	if (json_is_true(json_object_get(e, "error_occurred")))
 		return 0;	/* skipped: reported by GB's own output */
 	b = tp_get(r, name, cap);
-	if (!b->threads)
-		b->threads = (int)jnum(e, "threads", 1);
-	round = (int)jnum(e, "flagbench_round", -1);
+	if (!b->threads) {
+		double t = jnum(e, "threads", 1);
+
+		/* Range first: a cast of 1e300 to int is undefined. */
+		b->threads = t >= 0 && t <= FB_MAX_THREADS ? (int)t : -1;
+	}
+	round_d = jnum(e, "flagbench_round", -1);
+	/* Range first, as for threads: rounds are small whole numbers. */
+	round = round_d >= 0 && round_d <= INT_MAX ? (int)round_d : -1;
 	if (!strcmp(type, "aggregate")) {
 		const char *agg = jstr(e, "aggregate_name", "");
 		double v = jnum(e, "ns_per_op", NAN);

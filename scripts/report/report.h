@@ -49,6 +49,9 @@ double mann_whitney_u_method(const double *x, int nx, const double *y, int ny,
 /* Smallest two-sided p-value the exact test can give for n against n. */
 double mwu_min_p(int n);
 /* ---- bundle.c ---- */
+/* More threads than any machine runs: a bundle claiming so is refused. */
+#define FB_MAX_THREADS (1 << 20)
+
 struct tp_bench {
 	char *name;		/* run_name: "bitops/clear_bit", ".../threads:2" */
 	char *family;		/* name without "/threads:N" */

@@ -72,9 +72,9 @@ int part_validate(const struct variant_data *v, const char *kind, char *err,
 		if (!v->tp || !v->tp->nr)
 			return fail(err, len, "throughput part with no benchmark");
 		for (k = 0; k < v->tp->nr; k++)
-			if (v->tp->b[k].threads < 0 || v->tp->b[k].threads > 1 << 20)
-				return fail(err, len, "%s: threads %d out of range",
-					    v->tp->b[k].name, v->tp->b[k].threads);
+			if (v->tp->b[k].threads < 0)
+				return fail(err, len, "%s: threads not in [0, %d]",
+					    v->tp->b[k].name, FB_MAX_THREADS);
 		return 0;
 	}
 	if (strcmp(kind, "race"))
