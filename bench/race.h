@@ -120,8 +120,11 @@ struct race_params {
 	double seconds;		/* per scenario and CPU pair; 0: no limit */
 	unsigned long trials;	/* per scenario and CPU pair; 0: no limit */
 	unsigned int pair_mask;	/* 1 << fb_pair_class; 0: closest+farthest */
-	int jitter;		/* max short spins; -1: calibrate */
-	uint64_t deadline_ns;	/* every sleep of a role ends by then */
+	int jitter;		/* max short spins (plan jitter); -1: aim or sweep */
+	bool aim;		/* with jitter -1: aim at the window, or sweep uniformly */
+	uint64_t deadline_ns;	/* every sleep of a role ends by then (the maximum) */
+	uint64_t deadline_floor_ns;	/* the adaptive deadline's floor */
+	bool adaptive_deadline;	/* adapt to the wake latency, within [floor, max] */
 	unsigned int batch;	/* trials per batch */
 	bool quiet;		/* no terminal table */
 };

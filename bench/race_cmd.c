@@ -19,7 +19,8 @@
 
 static const char race_usage[] =
 	"SCENARIO...|all [--seconds S] [--trials N] [--pairs CLASS,...|all]\n"
-	"        [--jitter MAX|auto] [--deadline-us US] [--batch N] [--json FILE] [--quiet]";
+	"        [--aim on|off] [--jitter MAX|auto] [--deadline-us US]\n"
+	"        [--deadline-floor-us US] [--batch N] [--json FILE] [--map] [--quiet]";
 
 static void race_help(void)
 {
@@ -30,19 +31,29 @@ static void race_help(void)
 "Run each scenario's roles on pinned CPUs, trial after trial, and count\n"
 "each outcome class; check the bad ones against this variant's expectation\n"
 "(forbidden and observed: FAIL; reproduce and not observed: WARN).\n\n"
-"  --seconds S      bound per scenario and CPU pair (default 1; 0: none),\n"
-"                   15%% of it calibrates the jitter when --jitter auto\n"
+"  --seconds S      bound per scenario and CPU pair (default 1; 0: none)\n"
 "  --trials N       stop measuring after N trials (default: no bound)\n"
 "  --pairs LIST     CPU pair classes to run on: smt,l2,l3,package,none or\n"
 "                   all (default: the closest and the farthest present)\n"
-"  --jitter MAX|auto  per-trial random offset of -MAX..+MAX short spins\n"
+"  --aim on|off     every trial records the roles' measured relative start\n"
+"                   and bins its outcome on a fixed table of ns offsets\n"
+"                   (the window map); on (default): sweep a range twice the\n"
+"                   roles' duration, then spend 90%% of the trials where the\n"
+"                   map says hits are likeliest per second (Thompson\n"
+"                   sampling) and 10%% uniformly (a quarter of them just\n"
+"                   past the range, which widens when hits show there);\n"
+"                   off: the sweep only\n"
+"  --jitter MAX|auto  instead of aiming, a random -MAX..+MAX short spins\n"
 "                   (an empty loop iteration, about a cycle) between the\n"
-"                   roles; auto (default) tries 0,2,4,...,256 and keeps the\n"
-"                   range with the most hits per second\n"
+"                   roles (plan jitter); auto: as if not given\n"
 "  --deadline-us US every sleep of a role ends after US microseconds at the\n"
 "                   latest (default 200); a missed deadline is an outcome\n"
+"  --deadline-floor-us US  the deadline adapts to 8x the 99th percentile of\n"
+"                   woken trials' duration, never below US (default 20);\n"
+"                   equal to --deadline-us: a fixed deadline\n"
 "  --batch N        trial instances per batch (default 1024)\n"
 "  --json FILE      write the results as JSON (format flagbench-race v1)\n"
+"  --map            print each result's window map (bins with trials)\n"
 "  --quiet          no table on the terminal\n\n"
 "Exit status: 0 pass (or warn), 1 a forbidden outcome was observed,\n"
 "2 error.\n\nscenarios:\n");
@@ -173,6 +184,32 @@ static void print_result(json_t *r)
 	       json_string_value(json_object_get(r, "message")));
 }
 
+/* The window map: hit probability against the measured offset, per bin. */
+static void print_window_map(json_t *r)
+{
+	json_t *w = json_object_get(r, "window"), *b;
+	size_t i;
+
+	printf("    window map (%s plan), offset = second role's start minus the first's:\n",
+	       json_string_value(json_object_get(w, "plan")));
+	printf("    %10s %10s %12s %10s %10s %12s %12s %10s\n", "lo ns", "hi ns",
+	       "trials", "bad", "racy", "bad/trial", "95% CI hi", "aimed");
+	json_array_foreach(json_object_get(w, "bins"), i, b) {
+		long long n = json_integer_value(json_object_get(b, "trials"));
+		long long k = json_integer_value(json_object_get(b, "bad"));
+		double lo, hi;
+
+		poisson_ci95((unsigned long)k, &lo, &hi);
+		printf("    %10.0f %10.0f %12lld %10lld %10lld %12.3g %12.3g %10lld\n",
+		       json_number_value(json_object_get(b, "lo")),
+		       json_number_value(json_object_get(b, "hi")), n, k,
+		       (long long)json_integer_value(json_object_get(b, "racy")),
+		       n ? (double)k / n : 0.0, n ? hi / n : 0.0,
+		       (long long)json_integer_value(json_object_get(b, "aimed")));
+	}
+	printf("\n");
+}
+
 /* litmus7: "Observation NAME Never|Sometimes POSITIVE NEGATIVE". */
 static void print_observations(json_t *results)
 {
@@ -222,7 +259,7 @@ static int race_main(int argc, char **argv)
 	json_t *results, *doc;
 	char err[512];
 	int i, n = 0, ret;
-	bool all = false;
+	bool all = false, show_map = false;
 
 	race_params_default(&p);
 	list = calloc((size_t)argc + (race_scenarios_end() - race_scenarios_begin()),
@@ -241,6 +278,10 @@ static int race_main(int argc, char **argv)
 		}
 		if (!strcmp(a, "--quiet")) {
 			p.quiet = true;
+			continue;
+		}
+		if (!strcmp(a, "--map")) {
+			show_map = true;
 			continue;
 		}
 		if (a[0] == '-' && a[1] == '-') {
@@ -267,6 +308,19 @@ static int race_main(int argc, char **argv)
 					goto bad;
 				} else
 					p.jitter = (int)ul;
+			} else if (!strcmp(a, "--aim")) {
+				if (strcmp(v, "on") && strcmp(v, "off")) {
+					fb_error("--aim: on or off, not '%s'", v);
+					goto bad;
+				}
+				p.aim = !strcmp(v, "on");
+			} else if (!strcmp(a, "--deadline-floor-us")) {
+				if (parse_double(a, v, &d) || d > 1e7) {
+					if (d > 1e7)
+						fb_error("--deadline-floor-us: between 0 and 10000000");
+					goto bad;
+				}
+				p.deadline_floor_ns = (uint64_t)(d * 1000);
 			} else if (!strcmp(a, "--deadline-us")) {
 				if (parse_double(a, v, &d) || d <= 0 || d > 1e7) {
 					if (d <= 0 || d > 1e7)
@@ -328,8 +382,11 @@ static int race_main(int argc, char **argv)
 		size_t k;
 		json_t *r;
 
-		json_array_foreach(results, k, r)
+		json_array_foreach(results, k, r) {
 			print_result(r);
+			if (show_map)
+				print_window_map(r);
+		}
 		print_observations(results);
 	}
 	ret = !strcmp(race_worst_verdict(results), "FAIL") ? EXIT_FAIL : EXIT_PASS;
