@@ -232,6 +232,7 @@ static int race_parse_result(json_t *res, struct race_result *rr, char *err,
 	rr->bad_lo *= 1e6;
 	rr->bad_hi *= 1e6;
 	rr->assertions = json_object_get(res, "assertions");
+	rr->window = json_object_get(res, "window");
 	rr->nr_assertions = json_is_array(rr->assertions) ?
 			    json_array_size(rr->assertions) : 0;
 	return 0;
