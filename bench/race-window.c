@@ -12,53 +12,17 @@
 #include <string.h>
 #include "race-window.h"
 
-#define NR_POS 31
-static const double pos_edges[NR_POS] = {
+/* The open outermost bins are written as one second: no trial is that late. */
+const double race_window_edges[RACE_WINDOW_NR_BINS + 1] = {
+	-1e9, -131072, -98304, -65536, -49152, -32768, -24576, -16384, -12288,
+	-8192, -6144, -4096, -3072, -2048, -1536, -1024, -768, -512, -384,
+	-256, -192, -128, -96, -64, -48, -32, -24, -16, -12, -8, -4,
 	0, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768,
 	1024, 1536, 2048, 3072, 4096, 6144, 8192, 12288, 16384, 24576, 32768,
-	49152, 65536, 98304, 131072,
+	49152, 65536, 98304, 131072, 1e9,
 };
-/* The open outermost bins, written as one second: no trial is that late. */
-#define OUTER_NS 1e9
-
-static double edge(int k)
-{
-	if (k <= 0)
-		return -OUTER_NS;
-	if (k >= RACE_WINDOW_NR_BINS)
-		return OUTER_NS;
-	if (k < NR_POS)
-		return -pos_edges[NR_POS - k];
-	return pos_edges[k - NR_POS];
-}
-
-double race_window_lo(int b)
-{
-	return edge(b);
-}
-
-double race_window_hi(int b)
-{
-	return edge(b + 1);
-}
-
-int race_window_bin(double ns)
-{
-	int lo = 0, hi = RACE_WINDOW_NR_BINS - 1;
-
-	if (!(ns >= edge(1)))	/* NaN too */
-		return 0;
-	/* Largest bin whose lower edge is <= ns. */
-	while (lo < hi) {
-		int mid = (lo + hi + 1) / 2;
-
-		if (edge(mid) <= ns)
-			lo = mid;
-		else
-			hi = mid - 1;
-	}
-	return lo;
-}
+/* The largest finite edge: intended offsets stay within it. */
+#define MAX_AIM_NS 131072.0
 
 static uint64_t next_rng(uint64_t *s)
 {
@@ -289,10 +253,10 @@ double race_window_draw(struct race_window *w, int bin)
 {
 	double lo = race_window_lo(bin), hi = race_window_hi(bin);
 
-	if (lo < -pos_edges[NR_POS - 1])
-		lo = -pos_edges[NR_POS - 1];
-	if (hi > pos_edges[NR_POS - 1])
-		hi = pos_edges[NR_POS - 1];
+	if (lo < -MAX_AIM_NS)
+		lo = -MAX_AIM_NS;
+	if (hi > MAX_AIM_NS)
+		hi = MAX_AIM_NS;
 	return lo + (hi - lo) * uniform(&w->rng);
 }
 

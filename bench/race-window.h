@@ -70,11 +70,38 @@ struct race_window {
 	const char *names[RACE_WINDOW_MAX_OUTCOMES];
 };
 
+/* The table's edges: bin b is [edges[b], edges[b + 1]). */
+extern const double race_window_edges[RACE_WINDOW_NR_BINS + 1];
+
 /* Edges of bin @b of the table; lo inclusive, hi exclusive. */
-double race_window_lo(int b);
-double race_window_hi(int b);
-/* The bin holding an offset of @ns nanoseconds. */
-int race_window_bin(double ns);
+static inline double race_window_lo(int b)
+{
+	return race_window_edges[b];
+}
+
+static inline double race_window_hi(int b)
+{
+	return race_window_edges[b + 1];
+}
+
+/* The bin holding an offset of @ns nanoseconds (once per trial: inline). */
+static inline int race_window_bin(double ns)
+{
+	int lo = 0, hi = RACE_WINDOW_NR_BINS - 1;
+
+	if (!(ns >= race_window_edges[1]))	/* NaN too */
+		return 0;
+	/* The largest bin whose lower edge is <= ns. */
+	while (lo < hi) {
+		int mid = (lo + hi + 1) / 2;
+
+		if (race_window_edges[mid] <= ns)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
 
 void race_window_init(struct race_window *w, enum race_plan plan,
 		      uint64_t seed);

@@ -217,10 +217,9 @@ struct race_thread {
 	pthread_t tid;
 	unsigned long counts[RACE_MAX_OUTCOMES];
 	unsigned long late;
-	uint32_t *busy;		/* ticks from its start to the role's next trial, per trial */
+	uint32_t *busy;		/* ticks from its start to the role's return, per trial */
 	uint32_t *sorted;	/* scratch for the median: busy is read by all */
 	uint64_t busy_median;
-	unsigned long skipped;	/* trials of its stripe set aside */
 	uint64_t *start;	/* counter at the role's actual start, per trial */
 	uint16_t *mark;		/* per trial: TRIAL_LATE, assertion outcomes fired */
 	struct race_window_tally tally;
@@ -232,8 +231,6 @@ _Static_assert(RACE_MAX_OUTCOMES <= RACE_WINDOW_MAX_OUTCOMES,
 
 /* race_thread.mark: the role missed its instant (bits below: outcomes). */
 #define TRIAL_LATE 0x8000
-/* ... by so much that it skipped the trial to rejoin the schedule. */
-#define TRIAL_SKIPPED 0x4000
 
 /* The leader's plan for one trial, read by every role. */
 struct race_aim {
@@ -265,7 +262,6 @@ struct race_run {
 	struct race_aim *aim;		/* per trial of the batch */
 	int16_t *aim_bins;		/* the leader's scratch */
 	uint64_t deadline_ns;		/* of every sleep this batch */
-	uint64_t skip_ticks;		/* later than this: skip the trial */
 	double ns_per_tick;
 	uint64_t seed;
 	unsigned long batch_no;
@@ -287,7 +283,7 @@ struct race_run {
 	unsigned long counts[RACE_MAX_OUTCOMES];
 	unsigned long batch_counts[RACE_MAX_OUTCOMES];
 	struct vm_bug_site *asites[RACE_MAX_OUTCOMES][8];
-	unsigned long late, slots, skipped;
+	unsigned long late, slots;
 	double seconds;
 	unsigned long *site_base;	/* every site's hits when measuring began */
 };
@@ -392,7 +388,6 @@ static void run_batch(struct race_run *r, struct race_thread *th)
 	bool sleeps = s->sleeps, asserts = r->nr_asserts;
 	unsigned long i, late = 0, before[RACE_MAX_OUTCOMES];
 	unsigned int k;
-	bool skipped = false;
 
 	for (i = 0; i < r->nr_in_batch; i++) {
 		uint64_t start = slot + aim[i].delay[role], now, end;
@@ -403,30 +398,6 @@ static void run_batch(struct race_run *r, struct race_thread *th)
 			if (s->outcomes[k].assert_cond)
 				before[k] = assert_hits(r, k);
 		now = fb_cycles();
-		/*
-		 * A trial's cost is from its start until the role is ready
-		 * for the next, the loop's own work included: the period
-		 * must hold both, or every slot is late.
-		 */
-		if (i && skipped)
-			th->busy[i - 1] = (uint32_t)th->busy_median;
-		else if (i)
-			th->busy[i - 1] = now - th->start[i - 1] > UINT32_MAX ?
-					  UINT32_MAX : (uint32_t)(now - th->start[i - 1]);
-		/*
-		 * Far behind (preempted, or back from a long sleep): running
-		 * the trial now would meet the other roles nowhere near the
-		 * plan, and so would every later one until this role caught
-		 * up.  Skip it: nobody checks or counts it, and the role is
-		 * back on its slots at once.
-		 */
-		skipped = now > start && now - start > r->skip_ticks;
-		if (skipped) {
-			late++;
-			th->start[i] = now;
-			th->mark[i] = TRIAL_SKIPPED;
-			continue;
-		}
 		/* Every sleep ends by the deadline after the role's start. */
 		if (sleeps)
 			set_wait_timeout_ns(r->deadline_ns +
@@ -456,8 +427,6 @@ static void run_batch(struct race_run *r, struct race_thread *th)
 				mark |= 1u << k;
 		th->mark[i] = mark;
 	}
-	if (i && skipped)
-		th->busy[i - 1] = (uint32_t)th->busy_median;
 	th->late = late;
 }
 
@@ -514,12 +483,6 @@ static void check_stripe(struct race_run *r, struct race_thread *th)
 
 		for (k = 0; k < r->nr_roles; k++)
 			mark |= r->th[k].mark[i];
-		if (mark & TRIAL_SKIPPED) {
-			/* Some role never ran it: not a trial of the race. */
-			s->reset(&r->inst[i]);
-			th->skipped++;
-			continue;
-		}
 		memset(c, 0, sizeof(c[0]) * s->nr_outcomes);
 		s->check(&r->inst[i], c);
 		s->reset(&r->inst[i]);
@@ -571,7 +534,7 @@ static void start_measuring(struct race_run *r)
 
 	r->measure_start_ns = ktime_get_ns();
 	memset(r->counts, 0, sizeof(r->counts));
-	r->trials = r->late = r->slots = r->skipped = 0;
+	r->trials = r->late = r->slots = 0;
 	for (site = vm_bug_sites_begin(); site < vm_bug_sites_end(); site++)
 		r->site_base[n++] = __atomic_load_n(&site->hits, __ATOMIC_RELAXED);
 }
@@ -607,7 +570,7 @@ static void plan_batch(struct race_run *r)
 static void leader_decide(struct race_run *r)
 {
 	const struct race_scenario *s = r->s;
-	unsigned long n = r->nr_in_batch, late = 0, skipped = 0;
+	unsigned long n = r->nr_in_batch, late = 0;
 	uint64_t busy = 0;
 	unsigned int i, k;
 
@@ -621,8 +584,6 @@ static void leader_decide(struct race_run *r)
 			late = r->th[k].late;
 		if (r->th[k].busy_median > busy)
 			busy = r->th[k].busy_median;
-		skipped += r->th[k].skipped;
-		r->th[k].skipped = 0;
 		race_window_merge(&r->win, &r->th[k].tally);
 		race_deadline_merge(&r->dl, &r->th[k].wake);
 	}
@@ -661,8 +622,7 @@ static void leader_decide(struct race_run *r)
 
 	for (i = 0; i < s->nr_outcomes; i++)
 		r->counts[i] += r->batch_counts[i];
-	r->trials += n - skipped;
-	r->skipped += skipped;
+	r->trials += n;
 	r->late += late;
 	r->slots += n;
 	r->seconds = now_since(r->measure_start_ns) / 1e9;
@@ -674,7 +634,6 @@ static void leader_decide(struct race_run *r)
 	if (r->p->trials && r->p->trials - r->trials < r->batch)
 		r->nr_in_batch = (unsigned int)(r->p->trials - r->trials);
 	r->deadline_ns = r->dl.ns;
-	r->skip_ticks = 4 * r->period + ns_to_ticks(1000);
 	plan_batch(r);
 	r->batch_no++;
 	/* Far enough ahead for every role to leave the barrier first. */
@@ -900,12 +859,10 @@ static json_t *result_json(struct race_run *r, enum fb_pair_class pc,
 	json_object_set_new(res, "window", race_window_json(&r->win));
 	json_object_set_new(res, "deadline", race_deadline_json(&r->dl));
 	json_object_set_new(res, "alignment", json_pack(
-		"{s:s, s:f, s:f, s:f, s:I, s:s}", "counter", fb_cycles_name(),
+		"{s:s, s:f, s:f, s:f}", "counter", fb_cycles_name(),
 		"ticks_per_ns", ticks_per_ns, "period_ns",
 		r->period / ticks_per_ns, "late_fraction",
-		r->slots ? (double)r->late / r->slots : 0.0, "skipped",
-		(json_int_t)r->skipped, "skip_rule",
-		"a role more than 4 periods + 1 us behind its instant skips the trial; a trial some role skipped is reset, neither checked nor counted"));
+		r->slots ? (double)r->late / r->slots : 0.0));
 	json_object_set_new(res, "deadline_ns",
 			    json_integer((json_int_t)r->dl.ns));
 	json_object_set_new(res, "outcomes", outcomes);
@@ -986,7 +943,6 @@ static int run_one(const struct race_scenario *s, const struct race_params *p,
 			   p->deadline_ns);
 	r->deadline_ns = r->dl.ns;
 	r->ns_per_tick = 1 / ticks_per_ns;
-	r->skip_ticks = ns_to_ticks(1e9);	/* first batch: sets the period */
 	start_measuring(r);
 	r->period = ns_to_ticks(r->emulated ? 20000 : 200);
 	/* A slot is a trial, not a sleep: 100 us (10 ms emulated) at most. */

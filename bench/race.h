@@ -40,8 +40,8 @@ struct race_outcome {
 	const char *name;
 	bool bad;	/* the variant's expectation is about these */
 	/*
-	 * Seen only when the roles overlapped: jitter calibration scores it
-	 * when no bad outcome shows (e.g. in a fixing variant).
+	 * Seen only when the roles overlapped: the window search aims by it
+	 * until bad outcomes show (and in a fixing variant, where none do).
 	 */
 	bool racy;
 	/*
