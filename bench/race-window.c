@@ -61,10 +61,29 @@ static double gamma_variate(uint64_t *s, double a)
 	}
 }
 
+/* Gamma(a) for a whole a <= 16: minus the log of a product of uniforms. */
+static double gamma_small(uint64_t *s, double a)
+{
+	double p = uniform(s);
+	int i;
+
+	if (a > 16 || a != floor(a))
+		return gamma_variate(s, a);
+	for (i = 1; i < (int)a; i++)
+		p *= uniform(s);
+	return -log(p);
+}
+
 static double beta_variate(uint64_t *s, double a, double b)
 {
-	double x = gamma_variate(s, a), y = gamma_variate(s, b);
+	double x = gamma_small(s, a), y;
 
+	/*
+	 * A bin with thousands of misses: Gamma(b) is b within a few
+	 * percent (sd sqrt(b)), far inside the spread of Gamma(a); the
+	 * leader plans every batch while the roles wait, so save the draw.
+	 */
+	y = b > 4096 ? b : gamma_variate(s, b);
 	return x / (x + y);
 }
 
@@ -227,8 +246,8 @@ static int thompson_bin(struct race_window *w, double trial_ns)
 	return at;
 }
 
-/* Draws per batch: each picks the aimed bin of 1/CHUNKS of its trials. */
-#define CHUNKS 4
+/* Thompson draws per batch, each picking the bin of 1/CHUNKS of its trials. */
+#define CHUNKS 1
 
 void race_window_plan(struct race_window *w, int16_t *bins, unsigned int n,
 		      double trial_ns)

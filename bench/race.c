@@ -261,6 +261,9 @@ struct race_run {
 	int jitter;
 	struct race_aim *aim;		/* per trial of the batch */
 	int16_t *aim_bins;		/* the leader's scratch */
+	/* The offset table in ticks, the open outer bins clipped. */
+	int64_t bin_lo_ticks[RACE_WINDOW_NR_BINS];
+	uint64_t bin_width_ticks[RACE_WINDOW_NR_BINS];
 	uint64_t deadline_ns;		/* of every sleep this batch */
 	double ns_per_tick;
 	uint64_t seed;
@@ -547,6 +550,7 @@ static void start_measuring(struct race_run *r)
 static void plan_batch(struct race_run *r)
 {
 	unsigned int i, k, n = r->nr_in_batch;
+	uint64_t h = r->seed ^ (r->batch_no << 20);
 
 	if (r->win.plan == RACE_PLAN_JITTER) {
 		memset(r->aim, 0, n * sizeof(*r->aim));
@@ -556,7 +560,12 @@ static void plan_batch(struct race_run *r)
 	}
 	race_window_plan(&r->win, r->aim_bins, n, r->period * r->ns_per_tick);
 	for (i = 0; i < n; i++) {
-		double o = race_window_draw(&r->win, r->aim_bins[i]) * ticks_per_ns;
+		int b = r->aim_bins[i];
+		/* Uniform within the bin, in whole ticks: integer arithmetic,
+		 * a batch is planned while every role waits. */
+		int64_t o = r->bin_lo_ticks[b] +
+			    (int64_t)(((splitmix64(h + i) >> 32) *
+				       r->bin_width_ticks[b]) >> 32);
 		uint32_t d = (uint32_t)(o < 0 ? -o : o);
 
 		for (k = 0; k < RACE_MAX_ROLES; k++)
@@ -943,6 +952,13 @@ static int run_one(const struct race_scenario *s, const struct race_params *p,
 			   p->deadline_ns);
 	r->deadline_ns = r->dl.ns;
 	r->ns_per_tick = 1 / ticks_per_ns;
+	for (i = 0; i < RACE_WINDOW_NR_BINS; i++) {
+		double lo = fmax(race_window_lo((int)i), -131072);
+		double hi = fmin(race_window_hi((int)i), 131072);
+
+		r->bin_lo_ticks[i] = (int64_t)floor(lo * ticks_per_ns);
+		r->bin_width_ticks[i] = hi > lo ? (uint64_t)ceil((hi - lo) * ticks_per_ns) : 1;
+	}
 	start_measuring(r);
 	r->period = ns_to_ticks(r->emulated ? 20000 : 200);
 	/* A slot is a trial, not a sleep: 100 us (10 ms emulated) at most. */
