@@ -104,6 +104,7 @@ void race_window_init(struct race_window *w, enum race_plan plan,
 	w->rng = seed;
 	w->explore = 0.1;
 	w->sweep_min = 128;
+	w->trial_ns = 100;
 	race_window_set_range(w, -256, 256);
 }
 
@@ -130,6 +131,14 @@ static uint64_t signal(const struct race_window *w, int b)
 	return k < c->trials ? k : c->trials;
 }
 
+static double bin_cost(int b, double trial_ns)
+{
+	double lo = fabs(race_window_lo(b)), hi = fabs(race_window_hi(b));
+
+	/* A trial at offset o takes its slot plus |o| (the later role waits). */
+	return trial_ns + (lo + hi) / 2;
+}
+
 /* Exploration looks this many bins past each end of the range. */
 #define OUTER_BINS 2
 
@@ -145,8 +154,9 @@ static int outer_hi(const struct race_window *w)
 }
 
 /*
- * The likeliest bin (posterior mean, among those with a hit) is at an
- * edge of the range or past it: the window may go on there, take it in.
+ * The best bin (posterior mean hits per second, among those with a hit
+ * and a sweep's worth of trials) is at an edge of the range or past it:
+ * the window may go on there, take it in.
  */
 static void widen(struct race_window *w)
 {
@@ -154,9 +164,11 @@ static void widen(struct race_window *w)
 	double best = -1;
 
 	for (b = lo; b <= hi; b++) {
-		double m = (signal(w, b) + 1.0) / (w->aim[b].trials + 2.0);
+		double m = (signal(w, b) + 1.0) / (w->aim[b].trials + 2.0) /
+			   bin_cost(b, w->trial_ns);
 
-		if (signal(w, b) && m > best) {
+		if (signal(w, b) && w->aim[b].trials >= w->sweep_min &&
+		    m > best) {
 			best = m;
 			at = b;
 		}
@@ -218,14 +230,6 @@ static int explore_bin(struct race_window *w)
 	return w->hi_bin + 1 + (int)((x >> 1) % (uint64_t)(hi - w->hi_bin));
 }
 
-static double bin_cost(int b, double trial_ns)
-{
-	double lo = fabs(race_window_lo(b)), hi = fabs(race_window_hi(b));
-
-	/* A trial at offset o takes its slot plus |o| (the later role waits). */
-	return trial_ns + (lo + hi) / 2;
-}
-
 /* Thompson sampling: the bin whose sampled hit rate per second is highest. */
 static int thompson_bin(struct race_window *w, double trial_ns)
 {
@@ -254,6 +258,7 @@ void race_window_plan(struct race_window *w, int16_t *bins, unsigned int n,
 {
 	unsigned int i, c, per = (n + CHUNKS - 1) / CHUNKS;
 
+	w->trial_ns = trial_ns;
 	if (w->plan != RACE_PLAN_AIMED || !w->swept) {
 		for (i = 0; i < n; i++)
 			bins[i] = (int16_t)uniform_bin(w);

@@ -61,6 +61,7 @@ struct race_window {
 	double explore;		/* share of aimed trials drawn uniformly */
 	unsigned long sweep_min;	/* trials per bin before aiming */
 	bool swept;
+	double trial_ns;	/* a trial's cost at offset zero, last planned */
 	uint64_t rng;
 	uint64_t trials, bad, racy;
 	struct race_bin_counts map[RACE_WINDOW_NR_BINS];
