@@ -158,6 +158,46 @@ static int outer_hi(const struct race_window *w)
  * and a sweep's worth of trials) is at an edge of the range or past it:
  * the window may go on there, take it in.
  */
+uint64_t race_window_signal(const struct race_window *w, uint64_t bad,
+			    uint64_t racy)
+{
+	return w->bad >= 8 ? bad : bad + racy;
+}
+
+int race_window_arm(struct race_window *w)
+{
+	double best = -1;
+	int a, at = RACE_ARM_SLOTTED;
+
+	if (w->plan != RACE_PLAN_AIMED || !w->swept)
+		return RACE_ARM_SLOTTED;
+	/* Each way a few batches first; then one in ten explores. */
+	for (a = 0; a < 2; a++)
+		if (w->arm_batches[a] < 4)
+			return a;
+	if (uniform(&w->rng) < 0.1)
+		return uniform(&w->rng) < 0.5 ? RACE_ARM_SLOTTED : RACE_ARM_FREE;
+	/* Poisson rate of hits per second: Gamma(1 + k) / exposure. */
+	for (a = 0; a < 2; a++) {
+		double rate = gamma_small(&w->rng, 1.0 + (double)w->arm_signal[a]) /
+			      w->arm_ns[a];
+
+		if (rate > best) {
+			best = rate;
+			at = a;
+		}
+	}
+	return at;
+}
+
+void race_window_arm_note(struct race_window *w, int arm, uint64_t signal,
+			  double ns)
+{
+	w->arm_signal[arm] += signal;
+	w->arm_ns[arm] += ns > 1 ? ns : 1;
+	w->arm_batches[arm]++;
+}
+
 static void widen(struct race_window *w)
 {
 	int b, at = -1, lo = outer_lo(w), hi = outer_hi(w);
@@ -371,7 +411,7 @@ json_t *race_window_json(const struct race_window *w)
 	}
 	race_window_span(w, &lo, &hi, &n);
 	race_window_describe(w, desc, sizeof(desc));
-	return json_pack("{s:s, s:s, s:s, s:s, s:[f,f], s:f, s:{s:[f,f], s:I}, s:s, s:o}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:[f,f], s:f, s:{s:[f,f], s:I}, s:{s:I, s:I, s:s}, s:s, s:o}",
 			 "unit", "ns", "plan", race_plan_name(w->plan),
 			 "table", RACE_WINDOW_TABLE, "offset",
 			 "measured start of the second role minus the first's, per trial",
@@ -379,5 +419,8 @@ json_t *race_window_json(const struct race_window *w)
 			 race_window_hi(w->hi_bin), "explore",
 			 w->plan == RACE_PLAN_AIMED ? w->explore : 1.0,
 			 "covered", "ns", lo, hi, "trials", (json_int_t)n,
+			 "batches", "slotted", (json_int_t)w->arm_batches[RACE_ARM_SLOTTED],
+			 "free", (json_int_t)w->arm_batches[RACE_ARM_FREE], "rule",
+			 "plan aimed: each batch slotted (trials at their aimed offsets) or free (back to back, no slots; mapped, not aimed), by Thompson sampling on hits per second",
 			 "summary", desc, "bins", bins);
 }

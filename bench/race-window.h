@@ -64,6 +64,15 @@ struct race_window {
 	double trial_ns;	/* a trial's cost at offset zero, last planned */
 	uint64_t rng;
 	uint64_t trials, bad, racy;
+	/*
+	 * Two ways to run a batch, chosen per batch by Thompson sampling on
+	 * hits per second: slotted (each trial at its aimed offset) or free
+	 * (no slots: the roles run their trials back to back, as fast as
+	 * they can, and meet where they meet; still measured and mapped).
+	 */
+	uint64_t arm_signal[2];
+	double arm_ns[2];
+	unsigned long arm_batches[2];
 	struct race_bin_counts map[RACE_WINDOW_NR_BINS];
 	struct race_bin_counts aim[RACE_WINDOW_NR_BINS];
 	uint64_t outcomes[RACE_WINDOW_NR_BINS][RACE_WINDOW_MAX_OUTCOMES];
@@ -144,6 +153,16 @@ void race_window_merge(struct race_window *w, struct race_window_tally *t);
  */
 void race_window_plan(struct race_window *w, int16_t *bins, unsigned int n,
 		      double trial_ns);
+enum { RACE_ARM_SLOTTED, RACE_ARM_FREE };
+/* The way to run the next batch (plan aimed; else always slotted). */
+int race_window_arm(struct race_window *w);
+/* A batch run the @arm way took @ns and showed @signal hits. */
+void race_window_arm_note(struct race_window *w, int arm, uint64_t signal,
+			  double ns);
+/* Hits that steer the aim: bad trials once 8 were seen, else bad or racy. */
+uint64_t race_window_signal(const struct race_window *w, uint64_t bad,
+			    uint64_t racy);
+
 /* An intended offset in ns, uniform within @bin (clipped to the table). */
 double race_window_draw(struct race_window *w, int bin);
 

@@ -257,6 +257,9 @@ struct race_run {
 	/* Set by the leader between batches, read by every role. */
 	uint64_t t0 __aligned(64);
 	uint64_t period;	/* ticks between trial slots */
+	uint64_t batch_period;	/* this batch's: 0 when it runs free */
+	int arm;		/* RACE_ARM_*: how this batch runs */
+	uint64_t batch_start_ns;
 	uint64_t max_period;
 	int jitter;
 	struct race_aim *aim;		/* per trial of the batch */
@@ -386,14 +389,14 @@ static void run_batch(struct race_run *r, struct race_thread *th)
 	void (*fn)(struct race_trial *) = r->roles[th->role].fn;
 	const struct race_scenario *s = r->s;
 	const struct race_aim *aim = r->aim;
-	uint64_t slot = r->t0, period = r->period;
+	uint64_t slot = r->t0, period = r->batch_period;
 	unsigned int role = (unsigned int)th->role;
 	bool sleeps = s->sleeps, asserts = r->nr_asserts;
 	unsigned long i, late = 0, before[RACE_MAX_OUTCOMES];
 	unsigned int k;
 
 	for (i = 0; i < r->nr_in_batch; i++) {
-		uint64_t start = slot + aim[i].delay[role], now, end;
+		uint64_t start = slot + aim[i].delay[role], now, end, base;
 		uint16_t mark = 0;
 
 		slot += period + aim[i].span;
@@ -415,6 +418,8 @@ static void run_batch(struct race_run *r, struct race_thread *th)
 				;
 			start = now;
 		}
+		/* The spins of plan jitter are part of the trial's time. */
+		base = start;
 		if (r->jitter) {
 			short_spins(jitter_delay(r, role, i));
 			start = fb_cycles();
@@ -422,8 +427,8 @@ static void run_batch(struct race_run *r, struct race_thread *th)
 		fn(&r->inst[i]);
 		end = fb_cycles();
 		th->start[i] = start;
-		th->busy[i] = end - start > UINT32_MAX ? UINT32_MAX :
-			      (uint32_t)(end - start);
+		th->busy[i] = end - base > UINT32_MAX ? UINT32_MAX :
+			      (uint32_t)(end - base);
 		for (k = 0; asserts && k < s->nr_outcomes; k++)
 			if (s->outcomes[k].assert_cond &&
 			    assert_hits(r, k) != before[k])
@@ -552,7 +557,7 @@ static void plan_batch(struct race_run *r)
 	unsigned int i, k, n = r->nr_in_batch;
 	uint64_t h = r->seed ^ (r->batch_no << 20);
 
-	if (r->win.plan == RACE_PLAN_JITTER) {
+	if (r->win.plan == RACE_PLAN_JITTER || r->arm == RACE_ARM_FREE) {
 		memset(r->aim, 0, n * sizeof(*r->aim));
 		for (i = 0; i < n; i++)
 			r->aim[i].bin = -1;
@@ -580,7 +585,7 @@ static void leader_decide(struct race_run *r)
 {
 	const struct race_scenario *s = r->s;
 	unsigned long n = r->nr_in_batch, late = 0;
-	uint64_t busy = 0;
+	uint64_t busy = 0, bad0 = r->win.bad, racy0 = r->win.racy, now_ns;
 	unsigned int i, k;
 
 	memset(r->batch_counts, 0, sizeof(r->batch_counts));
@@ -597,6 +602,14 @@ static void leader_decide(struct race_run *r)
 		race_deadline_merge(&r->dl, &r->th[k].wake);
 	}
 
+	now_ns = ktime_get_ns();
+	race_window_arm_note(&r->win, r->arm,
+			     race_window_signal(&r->win, r->win.bad - bad0,
+						r->win.racy - racy0),
+			     (double)(now_ns - r->batch_start_ns));
+	/* A free batch is all late by design: it says nothing of slots. */
+	if (r->arm == RACE_ARM_FREE)
+		goto slots_done;
 	/*
 	 * A slot is the slowest role's median trial and a half: the median,
 	 * not the mean, so that a preempted role (a shared machine) or a
@@ -607,14 +620,19 @@ static void leader_decide(struct race_run *r)
 		r->period = (3 * r->period + busy + busy / 2) / 4 + 1;
 	/*
 	 * The loop's own cost is not in busy: most slots late, widen, but
-	 * never past four medians: lateness from preemption (more threads
-	 * than CPUs) is not cured by waiting longer, and must not grow the
-	 * period without bound.
+	 * never past four medians (or 250 ns, the loop's own counter reads
+	 * when a role is only a few instructions long): lateness from
+	 * preemption (more threads than CPUs) is not cured by waiting
+	 * longer, and must not grow the period without bound.
 	 */
-	if (n >= 16 && late * 4 > n && r->period < 4 * busy)
+	if (n >= 16 && late * 4 > n &&
+	    (r->period < 4 * busy || r->period < ns_to_ticks(250)))
 		r->period += r->period / 2 + 1;
 	if (r->period > r->max_period)
 		r->period = r->max_period;
+	r->late += late;
+	r->slots += n;
+slots_done:
 	/*
 	 * The first batch ran the roles together: the range to sweep is
 	 * twice the slowest role's median either way (the roles overlap
@@ -632,8 +650,6 @@ static void leader_decide(struct race_run *r)
 	for (i = 0; i < s->nr_outcomes; i++)
 		r->counts[i] += r->batch_counts[i];
 	r->trials += n;
-	r->late += late;
-	r->slots += n;
 	r->seconds = now_since(r->measure_start_ns) / 1e9;
 	if ((r->p->trials && r->trials >= r->p->trials) ||
 	    (r->measure_ns > 0 && r->seconds * 1e9 >= r->measure_ns))
@@ -643,7 +659,10 @@ static void leader_decide(struct race_run *r)
 	if (r->p->trials && r->p->trials - r->trials < r->batch)
 		r->nr_in_batch = (unsigned int)(r->p->trials - r->trials);
 	r->deadline_ns = r->dl.ns;
+	r->arm = race_window_arm(&r->win);
+	r->batch_period = r->arm == RACE_ARM_FREE ? 0 : r->period;
 	plan_batch(r);
+	r->batch_start_ns = ktime_get_ns();
 	r->batch_no++;
 	/* Far enough ahead for every role to leave the barrier first. */
 	r->t0 = fb_cycles() + ns_to_ticks(r->emulated ? 200000 : 5000);
@@ -971,6 +990,8 @@ static int run_one(const struct race_scenario *s, const struct race_params *p,
 	memset(r->aim, 0, r->batch * sizeof(*r->aim));
 	for (i = 0; i < r->batch; i++)
 		r->aim[i].bin = p->jitter >= 0 ? -1 : (int16_t)race_window_bin(0);
+	r->batch_period = r->period;
+	r->batch_start_ns = ktime_get_ns();
 	r->t0 = fb_cycles() + ns_to_ticks(r->emulated ? 2e6 : 1e5);
 
 	for (i = 0; i < nr_roles; i++) {
