@@ -179,7 +179,7 @@ int race_window_arm(struct race_window *w)
 		return uniform(&w->rng) < 0.5 ? RACE_ARM_SLOTTED : RACE_ARM_FREE;
 	/* Poisson rate of hits per second: Gamma(1 + k) / exposure. */
 	for (a = 0; a < 2; a++) {
-		double rate = gamma_small(&w->rng, 1.0 + (double)w->arm_signal[a]) /
+		double rate = gamma_variate(&w->rng, 1.0 + w->arm_signal[a]) /
 			      w->arm_ns[a];
 
 		if (rate > best) {
@@ -193,7 +193,18 @@ int race_window_arm(struct race_window *w)
 void race_window_arm_note(struct race_window *w, int arm, uint64_t signal,
 			  double ns)
 {
-	w->arm_signal[arm] += signal;
+	int a;
+
+	/*
+	 * Forget slowly (half-life about 70 batches): the slotted way gets
+	 * better as the aim narrows, and a shared machine's load comes and
+	 * goes; an early verdict must not stick.
+	 */
+	for (a = 0; a < 2; a++) {
+		w->arm_signal[a] *= 0.99;
+		w->arm_ns[a] *= 0.99;
+	}
+	w->arm_signal[arm] += (double)signal;
 	w->arm_ns[arm] += ns > 1 ? ns : 1;
 	w->arm_batches[arm]++;
 }

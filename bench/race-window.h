@@ -70,7 +70,7 @@ struct race_window {
 	 * (no slots: the roles run their trials back to back, as fast as
 	 * they can, and meet where they meet; still measured and mapped).
 	 */
-	uint64_t arm_signal[2];
+	double arm_signal[2];	/* decayed: the aim improves, load changes */
 	double arm_ns[2];
 	unsigned long arm_batches[2];
 	struct race_bin_counts map[RACE_WINDOW_NR_BINS];
