@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#include "cycles.h"
 #include "perf.h"
 
 static const struct {
@@ -253,32 +254,10 @@ void fb_perf_thread_close(struct fb_perf_thread *p)
 
 uint64_t fb_ticks(void)
 {
-#if defined(__x86_64__) || defined(__i386__)
-	return __builtin_ia32_rdtsc();
-#elif defined(__aarch64__)
-	uint64_t v;
-
-	__asm__ __volatile__("isb; mrs %0, cntvct_el0" : "=r"(v) : : "memory");
-	return v;
-#elif defined(__powerpc64__)
-	return __builtin_ppc_get_timebase();
-#else
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-#endif
+	return fb_cycles();
 }
 
 const char *fb_ticks_source(void)
 {
-#if defined(__x86_64__) || defined(__i386__)
-	return "rdtsc";
-#elif defined(__aarch64__)
-	return "cntvct_el0";
-#elif defined(__powerpc64__)
-	return "timebase";
-#else
-	return "clock_monotonic_ns";
-#endif
+	return fb_cycles_name();
 }

@@ -9,11 +9,12 @@
  * seeds are about.  Instead, after one barrier per batch, every role runs
  * trial i at the same instant of the architecture's cycle counter,
  * t0 + i * period, with no communication at all; the period adapts so
- * that roles are rarely late for their slot.  On top of the slot, a
- * per-trial jitter delays one side by a random number of short spins,
- * sweeping the roles' relative timing over the window; the jitter range is
- * a parameter, calibrated before measuring by trying each candidate range
- * and keeping the one that produced the most hits per second.
+ * that roles are rarely late for their slot.  On top of the slot, each
+ * trial has an intended offset between the roles (the later one waits for
+ * its own instant of the counter), and every role records when it really
+ * started: the window map (race-window.h) bins each trial's outcome by the
+ * measured offset, and the aim picks the next batch's offsets where the
+ * map says hits are.  The legacy --jitter MAX sweeps random short spins.
  *
  * Batches.  A batch is an array of independent trial instances (their own
  * pages in mem_map, cache-line aligned, allocated near the CPUs).  After
@@ -35,8 +36,11 @@
 #include <flagbench/barrier.h>
 #include <flagbench/mmdebug.h>
 #include <flagbench/sched.h>
+#include "cycles.h"
 #include "machine.h"
 #include "lkmm.h"
+#include "race-deadline.h"
+#include "race-window.h"
 #include "race.h"
 #include "results.h"
 #include "topology.h"
@@ -170,61 +174,9 @@ void poisson_ci95(unsigned long k, double *lo, double *hi)
 	*hi = chi2_quantile(0.975, 2.0 * k + 2) / 2;
 }
 
-/* ---- the cycle counter ------------------------------------------------- */
-
-static __always_inline uint64_t fb_cycles(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	uint32_t lo, hi;
-
-	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-#elif defined(__aarch64__)
-	uint64_t v;
-
-	__asm__ __volatile__("isb; mrs %0, cntvct_el0" : "=r"(v) : : "memory");
-	return v;
-#elif defined(__powerpc64__)
-	uint64_t v;
-
-	__asm__ __volatile__("mftb %0" : "=r"(v));
-	return v;
-#else
-	return ktime_get_ns();
-#endif
-}
-
-static const char *fb_cycles_name(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	return "tsc";
-#elif defined(__aarch64__)
-	return "cntvct_el0";
-#elif defined(__powerpc64__)
-	return "timebase";
-#else
-	return "clock_gettime";
-#endif
-}
+/* ---- timing ------------------------------------------------------------ */
 
 static double ticks_per_ns;
-
-static void calibrate_ticks(void)
-{
-	uint64_t t0, c0, t1, c1;
-
-	if (ticks_per_ns > 0)
-		return;
-	t0 = ktime_get_ns();
-	c0 = fb_cycles();
-	do {
-		t1 = ktime_get_ns();
-	} while (t1 - t0 < 10 * 1000 * 1000);
-	c1 = fb_cycles();
-	ticks_per_ns = (double)(c1 - c0) / (double)(t1 - t0);
-	if (ticks_per_ns <= 0)
-		ticks_per_ns = 1;
-}
 
 static uint64_t ns_to_ticks(double ns)
 {
@@ -250,9 +202,6 @@ static __always_inline uint64_t splitmix64(uint64_t x)
 
 /* ---- the run ----------------------------------------------------------- */
 
-#define JITTER_DEFAULT 16
-static const int jitter_candidates[] = { 0, 2, 4, 8, 16, 32, 64, 128, 256 };
-#define NR_CANDIDATES ((int)ARRAY_SIZE(jitter_candidates))
 #define BARRIER_DEADLINE_NS (10ull * 1000 * 1000 * 1000)
 
 struct spin_barrier {
@@ -272,18 +221,29 @@ struct race_thread {
 	unsigned long reached;	/* trials of its stripe that reached the window */
 	unsigned long bad_trials;	/* checked trials with a bad outcome */
 	unsigned long late;
-	uint32_t *busy;		/* ticks from slot to the role's return, per trial */
+	uint32_t *busy;		/* ticks from its start to the role's return, per trial */
+	uint32_t *sorted;	/* scratch for the median: busy is read by all */
 	uint64_t busy_median;
 	/* Serialised order: trials this role has finished, over all batches. */
 	uint64_t done __aligned(64);
 	uint64_t base;		/* trials before this batch */
+	uint64_t *start;	/* counter at the role's actual start, per trial */
+	uint16_t *mark;		/* per trial: TRIAL_LATE, assertion outcomes fired */
+	struct race_window_tally tally;
+	struct race_wake_tally wake;
 } __aligned(64);
 
-struct candidate {
-	int jitter;
-	unsigned long trials;
-	unsigned long score;	/* bad * 1000 + racy */
-	double seconds;
+_Static_assert(RACE_MAX_OUTCOMES <= RACE_WINDOW_MAX_OUTCOMES,
+	       "the window maps every outcome class");
+
+/* race_thread.mark: the role missed its instant (bits below: outcomes). */
+#define TRIAL_LATE 0x8000
+
+/* The leader's plan for one trial, read by every role. */
+struct race_aim {
+	uint32_t delay[RACE_MAX_ROLES];	/* ticks after the slot */
+	uint32_t span;			/* the largest delay: the slot grows by it */
+	int16_t bin;			/* intended bin, -1: not aimed */
 };
 
 struct race_run {
@@ -304,8 +264,18 @@ struct race_run {
 	/* Set by the leader between batches, read by every role. */
 	uint64_t t0 __aligned(64);
 	uint64_t period;	/* ticks between trial slots */
+	uint64_t batch_period;	/* this batch's: 0 when it runs free */
+	int arm;		/* RACE_ARM_*: how this batch runs */
+	uint64_t batch_start_ns;
 	uint64_t max_period;
 	int jitter;
+	struct race_aim *aim;		/* per trial of the batch */
+	int16_t *aim_bins;		/* the leader's scratch */
+	/* The offset table in ticks, the open outer bins clipped. */
+	int64_t bin_lo_ticks[RACE_WINDOW_NR_BINS];
+	uint64_t bin_width_ticks[RACE_WINDOW_NR_BINS];
+	uint64_t deadline_ns;		/* of every sleep this batch */
+	double ns_per_tick;
 	uint64_t seed;
 	unsigned long batch_no;
 	unsigned int nr_in_batch;
@@ -316,11 +286,10 @@ struct race_run {
 	struct race_thread th[RACE_MAX_ROLES];
 
 	/* The leader's bookkeeping. */
-	int phase;		/* 0: calibrating, 1: measuring */
-	int cand;
-	struct candidate cands[NR_CANDIDATES];
-	uint64_t phase_start_ns;
-	double cand_ns;		/* time slice per candidate */
+	struct race_window win;
+	struct race_deadline dl;
+	bool ranged;		/* the search range follows the roles' durations */
+	unsigned int nr_asserts;	/* outcomes counted by assertion sites */
 	uint64_t measure_start_ns;
 	double measure_ns;	/* 0: bounded by trials only */
 	unsigned long trials;
@@ -330,7 +299,6 @@ struct race_run {
 	unsigned long batch_counts[RACE_MAX_OUTCOMES];
 	/* Every inlined copy of the site: an inline function has one per caller. */
 	struct vm_bug_site *asites[RACE_MAX_OUTCOMES][64];
-	unsigned long asite_last[RACE_MAX_OUTCOMES];
 	unsigned long late, slots;
 	double seconds;
 	unsigned long *site_base;	/* every site's hits when measuring began */
@@ -419,6 +387,13 @@ static __always_inline unsigned int jitter_delay(const struct race_run *r,
 	return (unsigned int)(off[role] - min);
 }
 
+/* Hits of the assertion outcomes' sites, for the per-trial mark. */
+static __always_inline unsigned long assert_hits(struct race_run *r,
+						 unsigned int i)
+{
+	return site_hits(r->asites[i]);
+}
+
 /*
  * Serialised order: role @th runs trial @i only once the role before it in
  * the order has finished that trial; the first role of the order never
@@ -453,22 +428,40 @@ static bool serial_wait(struct race_run *r, struct race_thread *th,
 static void run_batch_serialised(struct race_run *r, struct race_thread *th)
 {
 	void (*fn)(struct race_trial *) = r->roles[th->role].fn;
-	unsigned long i;
+	const struct race_scenario *s = r->s;
+	bool asserts = r->nr_asserts;
+	unsigned long i, before[RACE_MAX_OUTCOMES];
+	unsigned int k;
 
 	for (i = 0; i < r->nr_in_batch; i++) {
-		uint64_t start;
+		uint64_t start, end;
+		uint16_t mark = 0;
 
 		if (!serial_wait(r, th, i))
 			break;
-		if (r->s->sleeps)
-			set_wait_timeout_ns(r->p->deadline_ns);
+		for (k = 0; asserts && k < s->nr_outcomes; k++)
+			if (s->outcomes[k].assert_cond)
+				before[k] = assert_hits(r, k);
+		if (s->sleeps)
+			set_wait_timeout_ns(r->deadline_ns);
 		start = fb_cycles();
 		fn(&r->inst[i]);
-		th->busy[i] = (uint32_t)(fb_cycles() - start);
+		end = fb_cycles();
+		th->start[i] = start;
+		th->busy[i] = end - start > UINT32_MAX ? UINT32_MAX :
+			      (uint32_t)(end - start);
+		for (k = 0; asserts && k < s->nr_outcomes; k++)
+			if (s->outcomes[k].assert_cond &&
+			    assert_hits(r, k) != before[k])
+				mark |= 1u << k;
+		th->mark[i] = mark;
 		__atomic_store_n(&th->done, th->base + i + 1, __ATOMIC_RELEASE);
 	}
-	for (; i < r->nr_in_batch; i++)
+	for (; i < r->nr_in_batch; i++) {
 		th->busy[i] = 0;
+		th->start[i] = 0;
+		th->mark[i] = 0;
+	}
 	th->base += r->nr_in_batch;
 	th->late = 0;
 }
@@ -476,33 +469,57 @@ static void run_batch_serialised(struct race_run *r, struct race_thread *th)
 static void run_batch(struct race_run *r, struct race_thread *th)
 {
 	void (*fn)(struct race_trial *) = r->roles[th->role].fn;
-	uint64_t t0 = r->t0, period = r->period;
-	bool sleeps = r->s->sleeps;
-	unsigned long i, late = 0;
+	const struct race_scenario *s = r->s;
+	const struct race_aim *aim = r->aim;
+	uint64_t slot = r->t0, period = r->batch_period;
+	unsigned int role = (unsigned int)th->role;
+	bool sleeps = s->sleeps, asserts = r->nr_asserts;
+	unsigned long i, late = 0, before[RACE_MAX_OUTCOMES];
+	unsigned int k;
 
 	if (r->p->order != RACE_INTERLEAVED) {
 		run_batch_serialised(r, th);
 		return;
 	}
 	for (i = 0; i < r->nr_in_batch; i++) {
-		uint64_t slot = t0 + i * period, now, end;
-		unsigned int d = jitter_delay(r, th->role, i);
+		uint64_t start = slot + aim[i].delay[role], now, end, base;
+		uint16_t mark = 0;
 
-		if (sleeps)
-			set_wait_timeout_ns(r->p->deadline_ns);
+		slot += period + aim[i].span;
+		for (k = 0; asserts && k < s->nr_outcomes; k++)
+			if (s->outcomes[k].assert_cond)
+				before[k] = assert_hits(r, k);
 		now = fb_cycles();
-		if (now > slot) {
+		/* Every sleep ends by the deadline after the role's start. */
+		if (sleeps)
+			set_wait_timeout_ns(r->deadline_ns +
+				(start > now ? (uint64_t)((start - now) *
+							  r->ns_per_tick) : 0));
+		if (now > start) {
 			late++;	/* behind: run at once, unaligned */
-			slot = now;
+			mark = TRIAL_LATE;
+			start = now;
 		} else {
-			while (fb_cycles() < slot)
+			while ((now = fb_cycles()) < start)
 				;
+			start = now;
 		}
-		short_spins(d);
+		/* The spins of plan jitter are part of the trial's time. */
+		base = start;
+		if (r->jitter) {
+			short_spins(jitter_delay(r, role, i));
+			start = fb_cycles();
+		}
 		fn(&r->inst[i]);
 		end = fb_cycles();
-		th->busy[i] = end - slot > UINT32_MAX ? UINT32_MAX :
-			      (uint32_t)(end - slot);
+		th->start[i] = start;
+		th->busy[i] = end - base > UINT32_MAX ? UINT32_MAX :
+			      (uint32_t)(end - base);
+		for (k = 0; asserts && k < s->nr_outcomes; k++)
+			if (s->outcomes[k].assert_cond &&
+			    assert_hits(r, k) != before[k])
+				mark |= 1u << k;
+		th->mark[i] = mark;
 	}
 	th->late = late;
 }
@@ -540,52 +557,71 @@ static uint32_t median_u32(uint32_t *v, unsigned long n)
 	return v[k];
 }
 
-/* Did the checker count a racy or bad outcome for this trial? */
-static bool trial_reached(const struct race_scenario *s,
-			  const unsigned long *before, const unsigned long *after)
-{
-	unsigned int k;
-
-	for (k = 0; k < s->nr_outcomes; k++)
-		if ((s->outcomes[k].racy || s->outcomes[k].bad) &&
-		    after[k] != before[k])
-			return true;
-	return false;
-}
-
-/* Bad outcomes the checker counts (not an assertion site's hits). */
-static unsigned long checked_bad(const struct race_scenario *s,
-				 const unsigned long *counts)
-{
-	unsigned long n = 0;
-	unsigned int i;
-
-	for (i = 0; i < s->nr_outcomes; i++)
-		if (s->outcomes[i].bad && !s->outcomes[i].assert_cond)
-			n += counts[i];
-	return n;
-}
-
+/*
+ * Classify each trial of this thread's stripe, and put it in the window
+ * map at the roles' measured offset (the second role's start minus the
+ * first's).  A trial is bad if any bad outcome was counted in it, or any
+ * bad assertion outcome's site fired while one of its roles ran it.
+ */
 static void check_stripe(struct race_run *r, struct race_thread *th)
 {
-	unsigned long i, before[RACE_MAX_OUTCOMES], bad_before;
+	const struct race_scenario *s = r->s;
+	unsigned long i, c[RACE_MAX_OUTCOMES];
+	unsigned int k, o;
 
 	for (i = th->role; i < r->nr_in_batch; i += r->nr_roles) {
-		memcpy(before, th->counts, sizeof(before));
+		uint16_t mark = 0;
+		bool bad = false, racy = false;
+		unsigned int seen_mask = 0;
+		double offset;
+
+		for (k = 0; k < r->nr_roles; k++)
+			mark |= r->th[k].mark[i];
+		memset(c, 0, sizeof(c[0]) * s->nr_outcomes);
+		s->check(&r->inst[i], c);
+		s->reset(&r->inst[i]);
+		for (o = 0; o < s->nr_outcomes; o++) {
+			const struct race_outcome *out = &s->outcomes[o];
+			bool seen = out->assert_cond ? mark & (1u << o) : c[o];
+
+			/* An assertion outcome counts the trials where its
+			 * sites fired, not the checker's guess. */
+			th->counts[o] += out->assert_cond ? seen : c[o];
+			seen_mask |= (unsigned int)seen << o;
+			bad |= out->bad && seen;
+			racy |= out->racy && seen;
+		}
+		offset = r->nr_roles < 2 ? 0 :
+			 (double)(int64_t)(r->th[1].start[i] - r->th[0].start[i]) *
+			 r->ns_per_tick;
+		/* A late role's trial is in the map where it really ran, but
+		 * says nothing of the bin it was aimed at. */
+		race_window_note(&th->tally, offset,
+				 mark & TRIAL_LATE ? -1 : r->aim[i].bin, bad,
+				 racy, seen_mask);
 		/*
 		 * A trial is bad once, however many bad classes it shows
 		 * (litmus7 counts Positive that way): classes may nest or
-		 * overlap, so neither their sum nor their largest is it.
+		 * overlap, so neither their sum nor their largest is it.  A
+		 * racy or bad one reached the window.
 		 */
-		bad_before = checked_bad(r->s, th->counts);
-		r->s->check(&r->inst[i], th->counts);
-		if (checked_bad(r->s, th->counts) != bad_before)
-			th->bad_trials++;
-		if (trial_reached(r->s, before, th->counts))
-			th->reached++;
-		r->s->reset(&r->inst[i]);
+		th->bad_trials += bad;
+		th->reached += bad || racy;
+		if (s->sleeps && racy && !bad) {
+			uint32_t longest = 0;
+
+			for (k = 0; k < r->nr_roles; k++)
+				if (r->th[k].busy[i] > longest)
+					longest = r->th[k].busy[i];
+			race_wake_note(&th->wake, longest * r->ns_per_tick);
+		}
 	}
-	th->busy_median = r->nr_in_batch ? median_u32(th->busy, r->nr_in_batch) : 0;
+	if (r->nr_in_batch) {
+		memcpy(th->sorted, th->busy, r->nr_in_batch * sizeof(uint32_t));
+		th->busy_median = median_u32(th->sorted, r->nr_in_batch);
+	} else {
+		th->busy_median = 0;
+	}
 }
 
 static double now_since(uint64_t start)
@@ -596,25 +632,8 @@ static double now_since(uint64_t start)
 static void start_measuring(struct race_run *r)
 {
 	struct vm_bug_site *site;
-	int best = -1, c;
 	size_t n = 0;
 
-	if (r->p->jitter < 0 && r->p->order == RACE_INTERLEAVED) {
-		/* The candidate with the most hits per second; ties: smaller. */
-		double best_rate = 0;
-
-		for (c = 0; c < NR_CANDIDATES; c++) {
-			double rate = r->cands[c].seconds > 0 ?
-				r->cands[c].score / r->cands[c].seconds : 0;
-
-			if (rate > best_rate) {
-				best_rate = rate;
-				best = c;
-			}
-		}
-		r->jitter = best < 0 ? JITTER_DEFAULT : jitter_candidates[best];
-	}
-	r->phase = 1;
 	r->measure_start_ns = ktime_get_ns();
 	memset(r->counts, 0, sizeof(r->counts));
 	r->trials = r->reached = r->bad_trials = r->late = r->slots = 0;
@@ -622,100 +641,126 @@ static void start_measuring(struct race_run *r)
 		r->site_base[n++] = __atomic_load_n(&site->hits, __ATOMIC_RELAXED);
 }
 
-/* The leader, between batches: sum, score, adapt, decide what comes next. */
+/*
+ * The next batch's offsets: every role's delay after its slot, from the
+ * window's intended bins (the jitter plan: none, its spins are drawn in
+ * run_batch).  Roles past the second move with the second.
+ */
+static void plan_batch(struct race_run *r)
+{
+	unsigned int i, k, n = r->nr_in_batch;
+	uint64_t h = r->seed ^ (r->batch_no << 20);
+
+	if (r->win.plan == RACE_PLAN_JITTER || r->arm == RACE_ARM_FREE) {
+		memset(r->aim, 0, n * sizeof(*r->aim));
+		for (i = 0; i < n; i++)
+			r->aim[i].bin = -1;
+		return;
+	}
+	race_window_plan(&r->win, r->aim_bins, n, r->period * r->ns_per_tick);
+	for (i = 0; i < n; i++) {
+		int b = r->aim_bins[i];
+		/* Uniform within the bin, in whole ticks: integer arithmetic,
+		 * a batch is planned while every role waits. */
+		int64_t o = r->bin_lo_ticks[b] +
+			    (int64_t)(((splitmix64(h + i) >> 32) *
+				       r->bin_width_ticks[b]) >> 32);
+		uint32_t d = (uint32_t)(o < 0 ? -o : o);
+
+		for (k = 0; k < RACE_MAX_ROLES; k++)
+			r->aim[i].delay[k] = (o < 0) == (k == 0) ? d : 0;
+		r->aim[i].span = d;
+		r->aim[i].bin = r->aim_bins[i];
+	}
+}
+
+/* The leader, between batches: sum, adapt, aim the next batch. */
 static void leader_decide(struct race_run *r)
 {
 	const struct race_scenario *s = r->s;
-	unsigned long n = r->nr_in_batch, bad = 0, racy = 0, late = 0;
-	unsigned long reached = 0, bad_trials = 0;
-	uint64_t busy = 0;
+	unsigned long n = r->nr_in_batch, late = 0;
+	uint64_t busy = 0, bad0 = r->win.bad, racy0 = r->win.racy, now_ns;
 	unsigned int i, k;
 
 	memset(r->batch_counts, 0, sizeof(r->batch_counts));
 	for (k = 0; k < r->nr_roles; k++) {
-		reached += r->th[k].reached;
+		r->reached += r->th[k].reached;
 		r->th[k].reached = 0;
 		for (i = 0; i < s->nr_outcomes; i++) {
 			r->batch_counts[i] += r->th[k].counts[i];
 			r->th[k].counts[i] = 0;
 		}
-		bad_trials += r->th[k].bad_trials;
+		r->bad_trials += r->th[k].bad_trials;
 		r->th[k].bad_trials = 0;
 		if (r->th[k].late > late)
 			late = r->th[k].late;
 		if (r->th[k].busy_median > busy)
 			busy = r->th[k].busy_median;
-	}
-	for (i = 0; i < s->nr_outcomes; i++) {
-		if (s->outcomes[i].assert_cond) {
-			unsigned long h = site_hits(r->asites[i]);
-
-			r->batch_counts[i] = h - r->asite_last[i];
-			r->asite_last[i] = h;
-			/*
-			 * A site's hits cannot be tied to a trial (every
-			 * role ran the whole batch): each hit is a trial
-			 * that went bad, so they bound bad_trials below.
-			 */
-			if (s->outcomes[i].bad && r->batch_counts[i] > bad_trials)
-				bad_trials = r->batch_counts[i];
-		}
-		if (s->outcomes[i].bad)
-			bad += r->batch_counts[i];
-		else if (s->outcomes[i].racy)
-			racy += r->batch_counts[i];
+		race_window_merge(&r->win, &r->th[k].tally);
+		race_deadline_merge(&r->dl, &r->th[k].wake);
 	}
 
+	now_ns = ktime_get_ns();
+	race_window_arm_note(&r->win, r->arm,
+			     race_window_signal(&r->win, r->win.bad - bad0,
+						r->win.racy - racy0),
+			     (double)(now_ns - r->batch_start_ns));
+	/* A free batch is all late by design: it says nothing of slots. */
+	if (r->arm == RACE_ARM_FREE)
+		goto slots_done;
 	/*
 	 * A slot is the slowest role's median trial and a half: the median,
 	 * not the mean, so that a preempted role (a shared machine) or a
-	 * missed deadline does not stretch every later slot.
+	 * missed deadline does not stretch every later slot.  Offsets are
+	 * not in it: each trial's slot grows by its own.
 	 */
 	if (n >= 16 && busy)
 		r->period = (3 * r->period + busy + busy / 2) / 4 + 1;
 	/*
 	 * The loop's own cost is not in busy: most slots late, widen, but
-	 * never past four medians: lateness from preemption (more threads
-	 * than CPUs) is not cured by waiting longer, and must not grow the
-	 * period without bound.
+	 * never past four medians (or 250 ns, the loop's own counter reads
+	 * when a role is only a few instructions long): lateness from
+	 * preemption (more threads than CPUs) is not cured by waiting
+	 * longer, and must not grow the period without bound.
 	 */
-	if (n >= 16 && late * 4 > n && r->period < 4 * busy)
+	if (n >= 16 && late * 4 > n &&
+	    (r->period < 4 * busy || r->period < ns_to_ticks(250)))
 		r->period += r->period / 2 + 1;
 	if (r->period > r->max_period)
 		r->period = r->max_period;
+	r->late += late;
+	r->slots += n;
+slots_done:
+	/*
+	 * The first batch ran the roles together: the range to sweep is
+	 * twice the slowest role's median either way (the roles overlap
+	 * only within their durations), at least 64 ns.
+	 */
+	if (!r->ranged && n >= 16 && busy) {
+		double span = 2 * busy * r->ns_per_tick;
 
-	if (r->phase == 0) {
-		struct candidate *c = &r->cands[r->cand];
-
-		c->trials += n;
-		c->score += bad * 1000 + racy;
-		c->seconds = now_since(r->phase_start_ns) / 1e9;
-		if (c->seconds * 1e9 >= r->cand_ns && c->trials >= 2 * r->batch) {
-			if (++r->cand < NR_CANDIDATES) {
-				r->jitter = jitter_candidates[r->cand];
-				r->cands[r->cand].jitter = r->jitter;
-				r->phase_start_ns = ktime_get_ns();
-			} else {
-				start_measuring(r);
-			}
-		}
-	} else {
-		for (i = 0; i < s->nr_outcomes; i++)
-			r->counts[i] += r->batch_counts[i];
-		r->bad_trials += bad_trials < n ? bad_trials : n;
-		r->trials += n;
-		r->reached += reached;
-		r->late += late;
-		r->slots += n;
-		r->seconds = now_since(r->measure_start_ns) / 1e9;
-		if ((r->p->trials && r->trials >= r->p->trials) ||
-		    (r->measure_ns > 0 && r->seconds * 1e9 >= r->measure_ns))
-			r->stop = true;
+		if (span < 64)
+			span = 64;
+		race_window_set_range(&r->win, -span, span);
+		r->ranged = true;
 	}
 
+	for (i = 0; i < s->nr_outcomes; i++)
+		r->counts[i] += r->batch_counts[i];
+	r->trials += n;
+	r->seconds = now_since(r->measure_start_ns) / 1e9;
+	if ((r->p->trials && r->trials >= r->p->trials) ||
+	    (r->measure_ns > 0 && r->seconds * 1e9 >= r->measure_ns))
+		r->stop = true;
+
 	r->nr_in_batch = r->batch;
-	if (r->phase == 1 && r->p->trials && r->p->trials - r->trials < r->batch)
+	if (r->p->trials && r->p->trials - r->trials < r->batch)
 		r->nr_in_batch = (unsigned int)(r->p->trials - r->trials);
+	r->deadline_ns = r->dl.ns;
+	r->arm = race_window_arm(&r->win);
+	r->batch_period = r->arm == RACE_ARM_FREE ? 0 : r->period;
+	plan_batch(r);
+	r->batch_start_ns = ktime_get_ns();
 	r->batch_no++;
 	/* Far enough ahead for every role to leave the barrier first. */
 	r->t0 = fb_cycles() + ns_to_ticks(r->emulated ? 200000 : 5000);
@@ -760,14 +805,20 @@ static int run_alloc(struct race_run *r, struct fb_topology *t, int cpu)
 	r->data = fb_alloc_near(t, r->data_len, cpu);
 	r->map = fb_alloc_near(t, r->map_len, cpu);
 	r->inst = calloc(r->batch, sizeof(*r->inst));
-	if (!r->data || !r->map || !r->inst)
+	r->aim = calloc(r->batch, sizeof(*r->aim));
+	r->aim_bins = calloc(r->batch, sizeof(*r->aim_bins));
+	if (!r->data || !r->map || !r->inst || !r->aim || !r->aim_bins)
 		return -1;
 	set_mem_map(r->map, nr_pages);
 	for (i = 0; i < nr_pages; i++)
 		init_free_page(&r->map[i]);
 	for (i = 0; i < r->nr_roles; i++) {
 		r->th[i].busy = calloc(r->batch, sizeof(uint32_t));
-		if (!r->th[i].busy)
+		r->th[i].sorted = calloc(r->batch, sizeof(uint32_t));
+		r->th[i].start = calloc(r->batch, sizeof(uint64_t));
+		r->th[i].mark = calloc(r->batch, sizeof(uint16_t));
+		if (!r->th[i].busy || !r->th[i].sorted || !r->th[i].start ||
+		    !r->th[i].mark)
 			return -1;
 	}
 	for (i = 0; i < r->batch; i++) {
@@ -783,9 +834,15 @@ static void run_free(struct race_run *r, struct fb_topology *t)
 	fb_free_near(t, r->data, r->data_len);
 	fb_free_near(t, r->map, r->map_len);
 	free(r->inst);
+	free(r->aim);
+	free(r->aim_bins);
 	free(r->site_base);
-	for (unsigned int i = 0; i < r->nr_roles; i++)
+	for (unsigned int i = 0; i < r->nr_roles; i++) {
 		free(r->th[i].busy);
+		free(r->th[i].sorted);
+		free(r->th[i].start);
+		free(r->th[i].mark);
+	}
 	set_mem_map(NULL, 0);
 }
 
@@ -807,7 +864,7 @@ static void resolve_sites(struct race_run *r)
 			    n < 63)
 				r->asites[i][n++] = site;
 		r->asites[i][n] = NULL;
-		r->asite_last[i] = site_hits(r->asites[i]);
+		r->nr_asserts++;
 	}
 }
 
@@ -860,9 +917,11 @@ static void format_message(char *buf, size_t len, struct race_run *r,
 	const struct race_scenario *s = r->s;
 	double lo, hi, rlo, rhi, scale = r->trials ? 1e6 / r->trials : 0;
 	double rscale = r->reached ? 1e6 / r->reached : 0;
-	char names[128] = "";
+	char names[128] = "", plan[256];
 	unsigned int i;
 
+	/* Every rate is read with its sampling plan beside it. */
+	race_window_describe(&r->win, plan, sizeof(plan));
 	for (i = 0; i < s->nr_outcomes; i++)
 		if (s->outcomes[i].bad)
 			snprintf(names + strlen(names), sizeof(names) - strlen(names),
@@ -880,19 +939,20 @@ static void format_message(char *buf, size_t len, struct race_run *r,
 	rhi *= r->reached;
 	if (bad)
 		snprintf(buf, len,
-			 "%s: %s %lu in %lu trials (%.4g per million, 95%% CI %.4g-%.4g); %lu in %lu trials that reached the window (%.4g per million, 95%% CI %.4g-%.4g), expected %s: %s",
+			 "%s: %s %lu in %lu trials (%.4g per million, 95%% CI %.4g-%.4g); %lu in %lu trials that reached the window (%.4g per million, 95%% CI %.4g-%.4g; %s), expected %s: %s",
 			 s->name, names, bad, r->trials, bad * scale, lo * scale,
 			 hi * scale, bad, r->reached, bad * rscale,
-			 rlo * rscale, rhi * rscale, expectation_name(e), verdict);
+			 rlo * rscale, rhi * rscale, plan, expectation_name(e),
+			 verdict);
 	else if (r->reached)
 		snprintf(buf, len,
-			 "%s: %s 0 in %lu trials (< %.4g per million, 95%%); 0 in %lu trials that reached the window (< %.4g per million, 95%%), expected %s: %s",
+			 "%s: %s 0 in %lu trials (< %.4g per million, 95%%); 0 in %lu trials that reached the window (< %.4g per million, 95%%; %s), expected %s: %s",
 			 s->name, names, r->trials, hi * scale, r->reached,
-			 rhi * rscale, expectation_name(e), verdict);
+			 rhi * rscale, plan, expectation_name(e), verdict);
 	else
 		snprintf(buf, len,
-			 "%s: %s 0 in %lu trials (< %.4g per million, 95%%); no trial reached the window, expected %s: %s",
-			 s->name, names, r->trials, hi * scale,
+			 "%s: %s 0 in %lu trials (< %.4g per million, 95%%); no trial reached the window (%s), expected %s: %s",
+			 s->name, names, r->trials, hi * scale, plan,
 			 expectation_name(e), verdict);
 }
 
@@ -905,7 +965,7 @@ static json_t *result_json(struct race_run *r, enum fb_pair_class pc,
 	enum expectation e = r->p->order != RACE_INTERLEAVED ?
 		EXPECT_FORBIDDEN : race_expectation(s, arch);
 	const struct lkmm_twin *twin;
-	json_t *res, *outcomes = json_array(), *cands = json_array();
+	json_t *res, *outcomes = json_array();
 	json_t *jcpus = json_array(), *roles = json_array();
 	unsigned long bad = 0;
 	const char *verdict;
@@ -922,13 +982,6 @@ static json_t *result_json(struct race_run *r, enum fb_pair_class pc,
 							     r->trials, r->seconds));
 	}
 	bad = r->bad_trials;
-	for (i = 0; r->p->jitter < 0 && !r->p->order && i < NR_CANDIDATES; i++)
-		json_array_append_new(cands, json_pack(
-			"{s:i, s:I, s:I, s:f}", "max_spins", r->cands[i].jitter,
-			"trials", (json_int_t)r->cands[i].trials, "score",
-			(json_int_t)r->cands[i].score, "score_per_second",
-			r->cands[i].seconds > 0 ?
-				r->cands[i].score / r->cands[i].seconds : 0.0));
 	verdict = res_verdict_name(res_race_verdict(
 		res_expect_parse(expectation_name(e)), bad));
 	format_message(msg, sizeof(msg), r, e, verdict, bad);
@@ -945,19 +998,20 @@ static json_t *result_json(struct race_run *r, enum fb_pair_class pc,
 	json_object_set_new(res, "observation",
 			    json_string(res_observation(bad, r->trials)));
 	json_object_set_new(res, "jitter", json_pack(
-		"{s:i, s:b, s:s, s:s, s:o}", "max_spins", r->jitter,
-		"calibrated", r->p->jitter < 0 && !r->p->order, "spin",
+		"{s:i, s:b, s:s, s:s}", "max_spins", r->jitter,
+		"calibrated", false, "spin",
 		"one empty compiler-barrier loop iteration (about a cycle)",
 		"sides",
-		"each trial, every role but the first is offset by a random -max..+max spins from it; the earlier side waits",
-		"candidates", cands));
+		"with --jitter MAX (plan jitter), each trial, every role but the first is offset by a random -max..+max spins from it; the earlier side waits"));
+	json_object_set_new(res, "window", race_window_json(&r->win));
+	json_object_set_new(res, "deadline", race_deadline_json(&r->dl));
 	json_object_set_new(res, "alignment", json_pack(
 		"{s:s, s:f, s:f, s:f}", "counter", fb_cycles_name(),
 		"ticks_per_ns", ticks_per_ns, "period_ns",
 		r->period / ticks_per_ns, "late_fraction",
 		r->slots ? (double)r->late / r->slots : 0.0));
 	json_object_set_new(res, "deadline_ns",
-			    json_integer((json_int_t)r->p->deadline_ns));
+			    json_integer((json_int_t)r->dl.ns));
 	json_object_set_new(res, "outcomes", outcomes);
 	json_object_set_new(res, "assertions", assertions_json(r));
 	json_object_set_new(res, "expectation", json_string(expectation_name(e)));
@@ -1021,29 +1075,44 @@ static int run_one(const struct race_scenario *s, const struct race_params *p,
 	}
 	resolve_sites(r);
 
-	/* Time: 15% to calibrate the jitter (when asked), the rest measures. */
+	/*
+	 * Every trial counts: the sweep that finds the window is measured
+	 * too, under the plan the result reports.
+	 */
 	budget = p->seconds > 0 ? p->seconds * 1e9 : 0;
-	if (p->jitter < 0 && p->order == RACE_INTERLEAVED) {
-		double cal = budget > 0 ? budget * 0.15 : 0.15e9;
+	r->measure_ns = budget;
+	/* Serialised, the roles never meet: no jitter, no aim. */
+	r->jitter = p->jitter > 0 && p->order == RACE_INTERLEAVED ? p->jitter : 0;
+	race_window_init(&r->win, p->jitter >= 0 ? RACE_PLAN_JITTER :
+			 p->aim ? RACE_PLAN_AIMED : RACE_PLAN_UNIFORM,
+			 splitmix64(r->seed));
+	for (i = 0; i < s->nr_outcomes; i++)
+		r->win.names[i] = s->outcomes[i].name;
+	race_deadline_init(&r->dl, p->adaptive_deadline, p->deadline_floor_ns,
+			   p->deadline_ns);
+	r->deadline_ns = r->dl.ns;
+	r->ns_per_tick = 1 / ticks_per_ns;
+	for (i = 0; i < RACE_WINDOW_NR_BINS; i++) {
+		double lo = fmax(race_window_lo((int)i), -131072);
+		double hi = fmin(race_window_hi((int)i), 131072);
 
-		r->cand_ns = cal / NR_CANDIDATES;
-		r->jitter = jitter_candidates[0];
-		r->cands[0].jitter = r->jitter;
-		r->phase = 0;
-		r->phase_start_ns = ktime_get_ns();
-		r->measure_ns = budget > 0 ? budget - cal : 0;
-	} else {
-		/* Serialised, the roles never meet: nothing to calibrate. */
-		r->jitter = p->order == RACE_INTERLEAVED ? p->jitter : 0;
-		r->measure_ns = budget;
-		start_measuring(r);
+		r->bin_lo_ticks[i] = (int64_t)floor(lo * ticks_per_ns);
+		r->bin_width_ticks[i] = hi > lo ? (uint64_t)ceil((hi - lo) * ticks_per_ns) : 1;
 	}
+	start_measuring(r);
 	r->period = ns_to_ticks(r->emulated ? 20000 : 200);
 	/* A slot is a trial, not a sleep: 100 us (10 ms emulated) at most. */
 	r->max_period = ns_to_ticks(r->emulated ? 1e7 : 1e5);
 	r->nr_in_batch = r->batch;
-	if (r->phase == 1 && p->trials && p->trials < r->batch)
+	if (p->trials && p->trials < r->batch)
 		r->nr_in_batch = (unsigned int)p->trials;
+	/* The first batch runs the roles together: their durations set the
+	 * range the window search sweeps. */
+	memset(r->aim, 0, r->batch * sizeof(*r->aim));
+	for (i = 0; i < r->batch; i++)
+		r->aim[i].bin = p->jitter >= 0 ? -1 : (int16_t)race_window_bin(0);
+	r->batch_period = r->period;
+	r->batch_start_ns = ktime_get_ns();
 	r->t0 = fb_cycles() + ns_to_ticks(r->emulated ? 2e6 : 1e5);
 
 	for (i = 0; i < nr_roles; i++) {
@@ -1098,7 +1167,10 @@ void race_params_default(struct race_params *p)
 	memset(p, 0, sizeof(*p));
 	p->seconds = 1;
 	p->jitter = -1;
+	p->aim = true;
 	p->deadline_ns = 200 * 1000;
+	p->deadline_floor_ns = RACE_DEADLINE_FLOOR_NS;
+	p->adaptive_deadline = true;
 	p->batch = 1024;
 }
 
@@ -1315,7 +1387,7 @@ int race_run(const struct race_scenario *const *scenarios, int nr,
 			 "FB_TOPOLOGY describes another machine: plan with `topology --dry-run`, race on the machine itself");
 		return -1;
 	}
-	calibrate_ticks();
+	ticks_per_ns = fb_cycles_per_ns();
 	/* Check everything before running anything. */
 	for (i = 0; i < nr; i++)
 		if (!roles_for(scenarios[i], fb_topology_nr_cpus(t), &nr_roles,

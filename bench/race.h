@@ -40,11 +40,11 @@ struct race_outcome {
 	const char *name;
 	bool bad;	/* the variant's expectation is about these */
 	/*
-	 * Seen only when the roles overlapped: jitter calibration scores it
-	 * when no bad outcome shows (e.g. in a fixing variant).  A trial
-	 * with a racy or bad outcome counted by the checker reached the race
-	 * window: "reached_trials", the exposure a forbidden verdict's second
-	 * bound is stated in.
+	 * Seen only when the roles overlapped: the window search aims by it
+	 * until bad outcomes show (and in a fixing variant, where none do).
+	 * A trial with a racy or bad outcome counted by the checker reached
+	 * the race window: "reached_trials", the exposure a forbidden
+	 * verdict's second bound is stated in.
 	 */
 	bool racy;
 	/*
@@ -138,8 +138,11 @@ struct race_params {
 	unsigned long trials;	/* per scenario and CPU pair; 0: no limit */
 	unsigned int pair_mask;	/* 1 << fb_pair_class; 0: closest+farthest;
 				 * all five bits: every class present */
-	int jitter;		/* max short spins; -1: calibrate */
-	uint64_t deadline_ns;	/* every sleep of a role ends by then */
+	int jitter;		/* max short spins (plan jitter); -1: aim or sweep */
+	bool aim;		/* with jitter -1: aim at the window, or sweep uniformly */
+	uint64_t deadline_ns;	/* every sleep of a role ends by then (the maximum) */
+	uint64_t deadline_floor_ns;	/* the adaptive deadline's floor */
+	bool adaptive_deadline;	/* adapt to the wake latency, within [floor, max] */
 	unsigned int batch;	/* trials per batch */
 	/*
 	 * RACE_INTERLEAVED: roles aligned on slots, jittered; serialised:

@@ -22,8 +22,21 @@
 
 static const char race_usage[] =
 	"SCENARIO...|all [--seconds S] [--trials N] [--pairs CLASS,...|all|each]\n"
-	"        [--jitter MAX|auto] [--deadline-us US] [--batch N]\n"
-	"        [--serialise forward|reverse] [--json FILE] [--quiet] [--dry-run]";
+	"        [--aim on|off] [--jitter MAX|auto] [--deadline-us US]\n"
+	"        [--deadline-floor-us US] [--batch N] [--serialise forward|reverse]\n"
+	"        [--json FILE] [--map] [--quiet] [--dry-run]";
+
+static int opt_aim(const struct fb_option *opt, const char *s)
+{
+	bool *aim = opt->value;
+
+	if (strcmp(s, "on") && strcmp(s, "off")) {
+		fb_error("--aim: on or off, not '%s'", s);
+		return -1;
+	}
+	*aim = !strcmp(s, "on");
+	return 0;
+}
 
 static int opt_serialise(const struct fb_option *opt, const char *s)
 {
@@ -165,6 +178,32 @@ static void print_result(json_t *r)
 	       json_string_value(json_object_get(r, "message")));
 }
 
+/* The window map: hit probability against the measured offset, per bin. */
+static void print_window_map(json_t *r)
+{
+	json_t *w = json_object_get(r, "window"), *b;
+	size_t i;
+
+	printf("    window map (%s plan), offset = second role's start minus the first's:\n",
+	       json_string_value(json_object_get(w, "plan")));
+	printf("    %10s %10s %12s %10s %10s %12s %12s %10s\n", "lo ns", "hi ns",
+	       "trials", "bad", "racy", "bad/trial", "95% CI hi", "aimed");
+	json_array_foreach(json_object_get(w, "bins"), i, b) {
+		long long n = json_integer_value(json_object_get(b, "trials"));
+		long long k = json_integer_value(json_object_get(b, "bad"));
+		double lo, hi;
+
+		poisson_ci95((unsigned long)k, &lo, &hi);
+		printf("    %10.0f %10.0f %12lld %10lld %10lld %12.3g %12.3g %10lld\n",
+		       json_number_value(json_object_get(b, "lo")),
+		       json_number_value(json_object_get(b, "hi")), n, k,
+		       (long long)json_integer_value(json_object_get(b, "racy")),
+		       n ? (double)k / n : 0.0, n ? hi / n : 0.0,
+		       (long long)json_integer_value(json_object_get(b, "aimed")));
+	}
+	printf("\n");
+}
+
 /* litmus7: "Observation NAME Never|Sometimes POSITIVE NEGATIVE". */
 static void print_observations(json_t *results)
 {
@@ -252,19 +291,20 @@ static int race_main(int argc, char **argv)
 	struct race_params p;
 	const char *json_path = NULL, **pos = NULL;
 	json_t *results, *doc, *skipped;
-	double deadline_us;
+	double deadline_us, floor_us;
 	char err[512];
 	int i, n = 0, npos, ret;
-	bool all = false, dry_run = false;
+	bool all = false, dry_run = false, show_map = false;
 
 	race_params_default(&p);
 	deadline_us = p.deadline_ns / 1000.0;
+	floor_us = p.deadline_floor_ns / 1000.0;
 	/* Every bound is here; the engine trusts what it is given. */
 	const struct fb_option opts[] = {
 		OPT_DOUBLE("seconds", &p.seconds, "S", 0, 86400,
 			   "bound per scenario and CPU pair (default 1, at most\n"
-			   "86400; 0: none, then --trials bounds it); 15% of it\n"
-			   "calibrates the jitter when --jitter auto"),
+			   "86400; 0: none, then --trials bounds it), the\n"
+			   "window sweep included"),
 		OPT_ULONG("trials", &p.trials, "N", 0, 1e15,
 			  "stop measuring after N trials (default: no bound)"),
 		OPT_CALLBACK("pairs", &p.pair_mask, "LIST", opt_pairs,
@@ -274,15 +314,31 @@ static int race_main(int argc, char **argv)
 			     "of allowed CPUs (at most 240, evenly spread, plus\n"
 			     "one of each class missed), the --seconds and --trials\n"
 			     "of a scenario split between them"),
+		OPT_CALLBACK("aim", &p.aim, "on|off", opt_aim,
+			     "every trial records the roles' measured relative\n"
+			     "start and bins its outcome on a fixed table of ns\n"
+			     "offsets (the window map); on (default): sweep a range\n"
+			     "twice the roles' duration, then spend 90% of the\n"
+			     "trials where the map says hits are likeliest per\n"
+			     "second (Thompson sampling) and 10% uniformly (a\n"
+			     "quarter of them just past the range, which widens\n"
+			     "when hits show there), each batch slotted at those\n"
+			     "offsets or free-running (back to back, measured),\n"
+			     "whichever hits more per second; off: the sweep only"),
 		OPT_CALLBACK("jitter", &p.jitter, "MAX|auto", opt_jitter,
-			     "per-trial random offset of -MAX..+MAX short spins\n"
+			     "instead of aiming, a random -MAX..+MAX short spins\n"
 			     "(0..100000; an empty loop iteration, about a cycle)\n"
-			     "between the roles; auto (default) tries 0,2,...,256\n"
-			     "and keeps the range with the most hits per second"),
+			     "between the roles (plan jitter); auto: as if not\n"
+			     "given"),
 		OPT_DOUBLE("deadline-us", &deadline_us, "US", 1, 1e7,
 			   "every sleep of a role ends after US microseconds at\n"
 			   "the latest (default 200, 1..10000000); a missed\n"
 			   "deadline is an outcome"),
+		OPT_DOUBLE("deadline-floor-us", &floor_us, "US", 0, 1e7,
+			   "the deadline adapts to 8x the 99th percentile of\n"
+			   "woken trials' duration, never below US (default 20,\n"
+			   "at most --deadline-us); equal to --deadline-us: a\n"
+			   "fixed deadline"),
 		OPT_UINTEGER("batch", &p.batch, "N", 1, 65536,
 			     "trial instances per batch (default 1024, 1..65536)"),
 		OPT_CALLBACK("serialise", &p.order, "forward|reverse",
@@ -293,6 +349,8 @@ static int race_main(int argc, char **argv)
 			     "(\"order\" in the JSON; default: interleaved)"),
 		OPT_STRING("json", &json_path, "FILE",
 			   "write the results as JSON (format flagbench-race v1)"),
+		OPT_BOOLEAN("map", &show_map,
+			    "print each result's window map (bins with trials)"),
 		OPT_BOOLEAN("quiet", &p.quiet, "no table on the terminal"),
 		OPT_BOOLEAN("dry-run", &dry_run,
 			    "check the arguments, the output file and the CPUs,\n"
@@ -314,6 +372,9 @@ static int race_main(int argc, char **argv)
 			     &npos))
 		goto bad;
 	p.deadline_ns = (uint64_t)(deadline_us * 1000);	/* <= 1e10: exact */
+	if (floor_us > deadline_us)
+		floor_us = deadline_us;	/* a floor above the maximum: fixed */
+	p.deadline_floor_ns = (uint64_t)(floor_us * 1000);
 	for (i = 0; i < npos; i++) {
 		if (!strcmp(pos[i], "all")) {
 			all = true;
@@ -369,8 +430,11 @@ static int race_main(int argc, char **argv)
 		size_t k;
 		json_t *r;
 
-		json_array_foreach(results, k, r)
+		json_array_foreach(results, k, r) {
 			print_result(r);
+			if (show_map)
+				print_window_map(r);
+		}
 		print_observations(results);
 	}
 	ret = !strcmp(race_worst_verdict(results), "FAIL") ? EXIT_FAIL : EXIT_PASS;

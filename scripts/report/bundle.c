@@ -315,6 +315,7 @@ static int race_parse_result(json_t *res, struct race_result *rr, char *err,
 		       rr, err, errlen))
 		return -1;
 	rr->assertions = json_incref(json_object_get(res, "assertions"));
+	rr->window = json_incref(json_object_get(res, "window"));
 	rr->nr_assertions = json_is_array(rr->assertions) ?
 			    json_array_size(rr->assertions) : 0;
 	return 0;
@@ -559,6 +560,7 @@ static void race_result_free(struct race_result *r)
 	free(r->o);
 	free(r->bins);
 	json_decref(r->assertions);
+	json_decref(r->window);
 }
 
 /* Everything, also of a half-loaded bundle: LeakSanitizer checks it. */

@@ -428,7 +428,8 @@ int charts_bundle(struct bundle *b, const char *outdir,
 		return -1;
 	if (chart_scaling(b, outdir, o, made) ||
 	    chart_races(b, outdir, o, made) ||
-	    pairmap_charts(b, outdir, o, made))
+	    pairmap_charts(b, outdir, o, made) ||
+	    charts_windows(b, outdir, o, made))
 		return -1;
 	if (chart_per_op(b, outdir, o, made, M_CYCLES, "perf-cycles",
 			 "cycles/op", "perf: cycles per operation") ||

@@ -94,6 +94,7 @@ struct race_result {
 	struct race_outcome *o;
 	int nr_assertions;
 	json_t *assertions;		/* borrowed from the races JSON */
+	json_t *window;			/* the window map (a reference), or NULL */
 };
 
 struct variant_data {
@@ -152,6 +153,9 @@ int charts_bundle(struct bundle *b, const char *outdir,
 		  const struct chart_opts *o, json_t *made);
 int charts_cross(struct bundle **bs, int n, const char *outdir,
 		 const struct chart_opts *o, json_t *made);
+/* window.c: each race's window map, one chart per scenario. */
+int charts_windows(struct bundle *b, const char *outdir,
+		   const struct chart_opts *o, json_t *made);
 int charts_history(struct bundle **bs, int n, const char *outdir,
 		   const struct chart_opts *o, json_t *made);
 /* pairmap.c: per-pair race maps of `race --pairs each` results. */

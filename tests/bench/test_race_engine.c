@@ -2,7 +2,9 @@
 /*
  * The race engine itself: a missed deadline is an outcome and the run goes
  * on; too few allowed CPUs is one clear error; the race command's errors
- * and its JSON.
+ * and its JSON; the window map's fixed table, its aim (on a simulated
+ * window, with fixed seeds: no timing), the adaptive deadline, and the
+ * map a real run writes.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,6 +16,8 @@
 #include <cmocka.h>
 #include <flagbench/pagemap.h>
 #include "command.h"
+#include "race-deadline.h"
+#include "race-window.h"
 #include "race_helpers.h"
 #include "results.h"
 #include "topology.h"
@@ -190,6 +194,8 @@ static void test_cli_errors(void **state)
 	assert_int_equal(RACE("LU", "--seconds", "soon"), EXIT_ERROR);
 	assert_int_equal(RACE("LU", "--seconds", "0"), EXIT_ERROR);
 	assert_int_equal(RACE("LU", "--jitter", "-3"), EXIT_ERROR);
+	assert_int_equal(RACE("LU", "--aim", "maybe"), EXIT_ERROR);
+	assert_int_equal(RACE("LU", "--deadline-floor-us", "-1"), EXIT_ERROR);
 	assert_int_equal(RACE("LU", "--trials"), EXIT_ERROR);
 	assert_int_equal(RACE("--seconds", "1"), EXIT_ERROR);
 	assert_int_equal(RACE("LU", "--json", "/nonexistent/dir/out.json"),
@@ -245,6 +251,228 @@ static void test_cli_json(void **state)
 	json_decref(doc);
 }
 
+/* ---- the window map ---------------------------------------------------- */
+
+static void test_window_table(void **state)
+{
+	int b;
+
+	assert_int_equal(race_window_bin(0), RACE_WINDOW_NR_BINS / 2);
+	assert_true(race_window_lo(RACE_WINDOW_NR_BINS / 2) == 0);
+	for (b = 0; b < RACE_WINDOW_NR_BINS; b++) {
+		double lo = race_window_lo(b), hi = race_window_hi(b);
+
+		assert_true(lo < hi);
+		/* Mirrored around zero, half-open [lo, hi). */
+		assert_true(lo == -race_window_hi(RACE_WINDOW_NR_BINS - 1 - b));
+		assert_int_equal(race_window_bin(lo), b);
+		assert_int_equal(race_window_bin(hi - 0.001), b);
+		if (b + 1 < RACE_WINDOW_NR_BINS)
+			assert_true(hi == race_window_lo(b + 1));
+	}
+	/* Beyond the table: the open outer bins. */
+	assert_int_equal(race_window_bin(-1e12), 0);
+	assert_int_equal(race_window_bin(1e12), RACE_WINDOW_NR_BINS - 1);
+	assert_int_equal(race_window_bin(0.0 / 0.0), 0);
+}
+
+/*
+ * A simulated race: hits with probability @peak at measured offsets in
+ * [40, 48) ns, @base elsewhere; the measured offset is the intended one
+ * plus a deterministic spread of +-6 ns, as a real counter's would be.
+ */
+static void simulate(struct race_window *w, unsigned int batches,
+		     double peak, double base, bool racy_signal)
+{
+	struct race_window_tally *t = calloc(1, sizeof(*t));
+	int16_t bins[1024];
+	uint64_t rng = 42;
+	unsigned int k, i;
+
+	assert_non_null(t);
+	for (k = 0; k < batches; k++) {
+		race_window_plan(w, bins, 1024, 100);
+		for (i = 0; i < 1024; i++) {
+			double o = race_window_draw(w, bins[i]), u;
+
+			rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+			o += (double)(rng >> 60) - 6;
+			rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+			u = (double)(rng >> 11) / 9007199254740992.0;
+			if (u < (o >= 40 && o < 48 ? peak : base))
+				race_window_note(t, o, bins[i], !racy_signal,
+						 racy_signal, 1);
+			else
+				race_window_note(t, o, bins[i], false, false, 2);
+		}
+		race_window_merge(w, t);
+	}
+	free(t);
+}
+
+static uint64_t aimed_in(const struct race_window *w, double lo, double hi)
+{
+	uint64_t n = 0;
+	int b;
+
+	for (b = race_window_bin(lo); b <= race_window_bin(hi - 0.001); b++)
+		n += w->aim[b].trials;
+	return n;
+}
+
+static void test_window_aim_finds_window(void **state)
+{
+	struct race_window *w = calloc(1, sizeof(*w));
+
+	assert_non_null(w);
+	race_window_init(w, RACE_PLAN_AIMED, 1);
+	race_window_set_range(w, -512, 512);
+	simulate(w, 200, 0.05, 0.0002, false);
+	printf("    aimed at [32, 64): %llu of %llu trials, %llu bad\n",
+	       (unsigned long long)aimed_in(w, 32, 64),
+	       (unsigned long long)w->trials, (unsigned long long)w->bad);
+	/* A uniform sweep puts 1 bin in ~24 there; the aim most of them. */
+	assert_true(aimed_in(w, 32, 64) * 2 > w->trials);
+	/* Exploration keeps every bin of the range measured. */
+	for (int b = w->lo_bin; b <= w->hi_bin; b++)
+		assert_true(w->aim[b].trials >= w->sweep_min);
+	/* The map counts measured offsets: every trial is in it once. */
+	{
+		uint64_t n = 0, bad = 0;
+
+		for (int b = 0; b < RACE_WINDOW_NR_BINS; b++) {
+			n += w->map[b].trials;
+			bad += w->map[b].bad;
+			assert_int_equal(w->outcomes[b][0], w->map[b].bad);
+		}
+		assert_int_equal(n, 200 * 1024);
+		assert_int_equal(bad, w->bad);
+	}
+	free(w);
+}
+
+static void test_window_racy_signal_then_uniform(void **state)
+{
+	struct race_window *w = calloc(1, sizeof(*w));
+	uint64_t most = 0, least = UINT64_MAX;
+
+	assert_non_null(w);
+	/* No bad outcome ever (a fixing variant): the racy ones steer. */
+	race_window_init(w, RACE_PLAN_AIMED, 2);
+	race_window_set_range(w, -512, 512);
+	simulate(w, 100, 0.05, 0.0002, true);
+	assert_int_equal(w->bad, 0);
+	assert_true(aimed_in(w, 32, 64) * 2 > w->trials);
+
+	/* The uniform plan never aims: every bin of the range alike. */
+	race_window_init(w, RACE_PLAN_UNIFORM, 3);
+	race_window_set_range(w, -512, 512);
+	simulate(w, 100, 0.05, 0.0002, false);
+	for (int b = 0; b < RACE_WINDOW_NR_BINS; b++) {
+		if (b < w->lo_bin || b > w->hi_bin) {
+			assert_int_equal(w->aim[b].trials, 0);
+			continue;
+		}
+		if (w->aim[b].trials > most)
+			most = w->aim[b].trials;
+		if (w->aim[b].trials < least)
+			least = w->aim[b].trials;
+	}
+	assert_true(most < least + least / 5);
+	free(w);
+}
+
+static void test_window_widens(void **state)
+{
+	struct race_window *w = calloc(1, sizeof(*w));
+
+	assert_non_null(w);
+	/* The window [40, 48) lies beyond the first range: found anyway. */
+	race_window_init(w, RACE_PLAN_AIMED, 4);
+	race_window_set_range(w, -32, 16);
+	simulate(w, 100, 0.05, 0.0002, false);
+	assert_true(race_window_hi(w->hi_bin) >= 48);
+	assert_true(aimed_in(w, 32, 64) * 4 > w->trials);
+	free(w);
+}
+
+static void test_deadline_adapts(void **state)
+{
+	struct race_deadline d;
+	struct race_wake_tally t = { 0 };
+	int i;
+
+	race_deadline_init(&d, true, 20000, 200000);
+	assert_int_equal(d.ns, 200000);
+	/* Too few woken trials: the maximum stays. */
+	for (i = 0; i < RACE_DEADLINE_MIN_SAMPLES - 1; i++)
+		race_wake_note(&t, 1000);
+	race_deadline_merge(&d, &t);
+	assert_int_equal(d.ns, 200000);
+	/* Woken within about 1 us: 8 us, but never below the floor. */
+	race_wake_note(&t, 1000);
+	race_deadline_merge(&d, &t);
+	assert_int_equal(d.ns, 20000);
+	/* Slow wake-ups (5 us) move it up: 8 x the 99th percentile. */
+	for (i = 0; i < 1000; i++)
+		race_wake_note(&t, 5000);
+	race_deadline_merge(&d, &t);
+	assert_true(d.ns >= 8 * 5000 && d.ns <= 8 * 5000 * 1.2);
+	assert_true(d.p99_ns >= 5000);
+	/* A fixed deadline reports the latency but keeps its value. */
+	race_deadline_init(&d, false, 20000, 200000);
+	for (i = 0; i < 100; i++)
+		race_wake_note(&t, 1000);
+	race_deadline_merge(&d, &t);
+	assert_int_equal(d.ns, 200000);
+	assert_true(d.p99_ns >= 1000);
+}
+
+static void check_window_json(json_t *r, const char *plan)
+{
+	json_t *w = json_object_get(r, "window"), *b;
+	unsigned long long n = 0, bad = 0;
+	double prev = -2e9;
+	size_t i;
+
+	assert_non_null(w);
+	assert_string_equal(json_string_value(json_object_get(w, "unit")), "ns");
+	assert_string_equal(json_string_value(json_object_get(w, "plan")), plan);
+	json_array_foreach(json_object_get(w, "bins"), i, b) {
+		double lo = json_number_value(json_object_get(b, "lo"));
+
+		/* Bins of the one global table, in order. */
+		assert_true(lo > prev);
+		assert_int_equal(race_window_bin(lo),
+				 race_window_bin(json_number_value(
+					 json_object_get(b, "hi")) - 0.001));
+		prev = lo;
+		n += json_integer_value(json_object_get(b, "trials"));
+		bad += json_integer_value(json_object_get(b, "bad"));
+	}
+	/* Every measured trial is in the map once; LU's one bad class is
+	 * counted once per trial, so the map's bad trials are its count. */
+	assert_int_equal(n, race_test_trials(r));
+	assert_int_equal(bad, race_test_count(r, "or-lost"));
+	assert_non_null(strstr(json_string_value(json_object_get(r, "message")),
+			       "plan "));
+}
+
+static void test_run_writes_window(void **state)
+{
+	json_t *r;
+
+	r = race_test_run("LU", 0, 20000, -1);
+	assert_non_null(r);
+	check_window_json(r, "aimed");
+	assert_true(json_is_object(json_object_get(r, "deadline")));
+	json_decref(r);
+	r = race_test_run("LU", 0, 5000, 8);
+	assert_non_null(r);
+	check_window_json(r, "jitter");
+	json_decref(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +481,12 @@ int main(void)
 		cmocka_unit_test(test_too_many_roles_error),
 		cmocka_unit_test(test_cli_errors),
 		cmocka_unit_test(test_cli_json),
+		cmocka_unit_test(test_window_table),
+		cmocka_unit_test(test_window_aim_finds_window),
+		cmocka_unit_test(test_window_racy_signal_then_uniform),
+		cmocka_unit_test(test_window_widens),
+		cmocka_unit_test(test_deadline_adapts),
+		cmocka_unit_test(test_run_writes_window),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
