@@ -84,7 +84,7 @@ static int put_block(FILE *f, const char *variant, json_t *window)
 		 * no place on an offset axis. */
 		if (n <= 0 || fabs(lo) >= 1e9 || fabs(hi) >= 1e9)
 			continue;
-		binom_ci(k, n, 0.05, &plo, &phi);
+		res_binom_ci(k, n, RES_ALPHA, &plo, &phi);
 		fprintf(f, "%g\t%g\t%g\t%.6g\t%.6g\t%.6g\t%d\t%.0f\n",
 			(lo + hi) / 2, lo, hi, k > 0 ? k / n : phi, plo, phi,
 			k == 0, n);
