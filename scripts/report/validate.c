@@ -105,7 +105,7 @@ int part_validate(const struct variant_data *v, const char *kind, char *err,
 	return 0;
 }
 
-static const char *const kinds[] = { "describe", "race", "throughput" };
+static const char *const kinds[] = { "describe", "race", "throughput", "code" };
 
 static bool known_kind(const char *k)
 {
