@@ -85,14 +85,14 @@ int part_validate(const struct variant_data *v, const char *kind, char *err,
 		const struct race_result *r = &v->races[i];
 
 		if (!is_count(r->trials) || !r->trials)
-			return fail(err, len, "%s: trials %g is not a whole number in [1, 2^53]",
+			return fail(err, len, "%s: trials %.17g is not a whole number in [1, 2^53]",
 				    r->scenario, r->trials);
 		if (!r->nr_outcomes)
 			return fail(err, len, "%s: no outcome classes", r->scenario);
 		for (k = 0; k < r->nr_outcomes; k++)
 			if (!is_count(r->o[k].count) || r->o[k].count > r->trials)
 				return fail(err, len,
-					    "%s/%s: count %g is not a whole number in [0, trials %g]",
+					    "%s/%s: count %.17g is not a whole number in [0, trials %.17g]",
 					    r->scenario, r->o[k].name, r->o[k].count,
 					    r->trials);
 		if (!strcmp(r->expectation, "forbidden") ||
