@@ -115,13 +115,6 @@ unsigned long race_sites_hits(struct vm_bug_site *const *sites);
 enum expectation race_expectation(const struct race_scenario *s,
 				  const char *arch);
 
-/*
- * Exact 95% Poisson interval for @k events: [lo, hi] in events (divide by
- * the exposure for a rate).  k == 0 gives lo = 0, hi = 3.689.
- */
-void poisson_ci95(unsigned long k, double *lo, double *hi);
-/* Quantile of the chi-square distribution with @df degrees of freedom. */
-double chi2_quantile(double p, double df);
 
 /*
  * pair_mask bit for `--pairs each`: one run per ordered pair of allowed

@@ -191,14 +191,15 @@ static void print_window_map(json_t *r)
 	json_array_foreach(json_object_get(w, "bins"), i, b) {
 		long long n = json_integer_value(json_object_get(b, "trials"));
 		long long k = json_integer_value(json_object_get(b, "bad"));
-		double lo, hi;
+		double lo = 0, hi = 0;
 
-		poisson_ci95((unsigned long)k, &lo, &hi);
+		if (n)
+			res_binom_ci(k, n, RES_ALPHA, &lo, &hi);
 		printf("    %10.0f %10.0f %12lld %10lld %10lld %12.3g %12.3g %10lld\n",
 		       json_number_value(json_object_get(b, "lo")),
 		       json_number_value(json_object_get(b, "hi")), n, k,
 		       (long long)json_integer_value(json_object_get(b, "racy")),
-		       n ? (double)k / n : 0.0, n ? hi / n : 0.0,
+		       n ? (double)k / n : 0.0, hi,
 		       (long long)json_integer_value(json_object_get(b, "aimed")));
 	}
 	printf("\n");
