@@ -133,18 +133,70 @@ static void race_lines(struct bundle *b, FILE *f)
 		fputs("(none)\n", f);
 }
 
+/* @text on lines of at most 72 columns, each indented by four spaces. */
+static void wrapped(FILE *f, const char *text)
+{
+	size_t n = strlen(text), at = 0;
+
+	while (at < n) {
+		size_t len = n - at > 68 ? 68 : n - at;
+
+		/* Break at the last space that fits, if there is one. */
+		if (at + len < n)
+			for (size_t k = len; k > 20; k--)
+				if (text[at + k] == ' ') {
+					len = k;
+					break;
+				}
+		fprintf(f, "    %.*s\n", (int)len, text + at);
+		at += len;
+		while (text[at] == ' ')
+			at++;
+	}
+}
+
+/*
+ * Every part asked for that is not ok, with its whole reason; a part that
+ * was never recorded (a run killed before it) is said to be missing.
+ */
 static void parts_lines(struct bundle *b, FILE *f)
 {
-	json_t *p;
-	size_t i;
+	json_t *parts = json_object_get(b->j, "parts");
+	json_t *kinds = json_object_get(b->j, "kinds"), *p, *k;
+	const char *why = jstr(b->j, "interrupted", NULL);
+	size_t i, j;
+	int listed = 0;
 
-	json_array_foreach(json_object_get(b->j, "parts"), i, p) {
+	if (why)
+		wrapped(f, why);
+	else if (json_is_null(json_object_get(b->j, "finished")))
+		wrapped(f, "the run never finished (killed, or still running)");
+	json_array_foreach(parts, i, p) {
 		if (!strcmp(jstr(p, "status", ""), "ok"))
 			continue;
-		fprintf(f, "  %s %s %s: %.50s\n", jstr(p, "variant", "?"),
-			jstr(p, "kind", "?"), jstr(p, "status", "?"),
-			jstr(p, "error", ""));
+		fprintf(f, "  %s %s %s\n", jstr(p, "variant", "?"),
+			jstr(p, "kind", "?"), jstr(p, "status", "?"));
+		if (*jstr(p, "error", ""))
+			wrapped(f, jstr(p, "error", ""));
+		listed++;
 	}
+	for (int v = 0; v < b->nr_variants; v++)
+		json_array_foreach(kinds, j, k) {
+			bool found = false;
+
+			json_array_foreach(parts, i, p)
+				if (!strcmp(jstr(p, "variant", ""), b->v[v].name) &&
+				    !strcmp(jstr(p, "kind", ""),
+					    json_string_value(k) ?: ""))
+					found = true;
+			if (found || !json_is_string(k))
+				continue;
+			fprintf(f, "  %s %s missing: never recorded\n",
+				b->v[v].name, json_string_value(k));
+			listed++;
+		}
+	if (!listed)
+		fputs("  (every part recorded is ok)\n", f);
 }
 
 int text_summary(struct bundle *b, FILE *f, const struct report_opts *ro)
