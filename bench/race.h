@@ -157,6 +157,9 @@ const char *race_order_name(int order);
 
 void race_params_default(struct race_params *p);
 
+/* --pairs LIST (race and topology): a pair_mask, or -1 having said why. */
+int race_parse_pairs(const char *s, unsigned int *mask);
+
 /*
  * Run @nr scenarios with @p; append one result per scenario and pair to
  * @results (the "results" array of the race JSON).  0, or -1 with a

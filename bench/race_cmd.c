@@ -53,9 +53,9 @@ static int opt_serialise(const struct fb_option *opt, const char *s)
 	return 0;
 }
 
-static int opt_pairs(const struct fb_option *opt, const char *s)
+/* --pairs LIST (race and topology): a pair_mask, or -1 having said why. */
+int race_parse_pairs(const char *s, unsigned int *mask)
 {
-	unsigned int *mask = opt->value;
 	char buf[128], *tok, *save;
 
 	*mask = 0;
@@ -64,13 +64,13 @@ static int opt_pairs(const struct fb_option *opt, const char *s)
 		*mask = (1u << FB_NR_PAIR_CLASSES) - 1;
 		return 0;
 	}
-	if (strlen(s) >= sizeof(buf)) {
-		fb_error("--pairs: list too long");
-		return -1;
-	}
 	if (!strcmp(s, "each")) {
 		*mask = RACE_PAIRS_EACH;
 		return 0;
+	}
+	if (strlen(s) >= sizeof(buf)) {
+		fb_error("--pairs: list too long");
+		return -1;
 	}
 	snprintf(buf, sizeof(buf), "%s", s);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -88,6 +88,11 @@ static int opt_pairs(const struct fb_option *opt, const char *s)
 		return -1;
 	}
 	return 0;
+}
+
+static int opt_pairs(const struct fb_option *opt, const char *s)
+{
+	return race_parse_pairs(s, opt->value);
 }
 
 static int opt_jitter(const struct fb_option *opt, const char *s)

@@ -38,33 +38,6 @@ static void topology_help(void)
 "  --json FILE      write all of it as JSON (- for stdout)\n");
 }
 
-static int parse_pairs(const char *s, unsigned int *mask)
-{
-	char buf[128], *tok, *save;
-
-	*mask = 0;
-	if (!strcmp(s, "each")) {
-		*mask = RACE_PAIRS_EACH;
-		return 0;
-	}
-	if (!strcmp(s, "all")) {
-		*mask = (1u << FB_NR_PAIR_CLASSES) - 1;
-		return 0;
-	}
-	snprintf(buf, sizeof(buf), "%s", s);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int c = fb_pair_class_parse(tok);
-
-		if (c < 0) {
-			fb_error("--pairs: unknown class '%s' (smt, l2, l3, package, none, all, each)",
-				 tok);
-			return -1;
-		}
-		*mask |= 1u << c;
-	}
-	return 0;
-}
-
 /* Every ordered pair of allowed CPUs, counted by class, and the first. */
 static json_t *pair_table(struct fb_topology *t)
 {
@@ -267,7 +240,7 @@ static int topology_main(int argc, char **argv)
 		} else if (!strcmp(a, "--cpuset")) {
 			setenv("FB_CPUSET", v, 1);
 		} else if (!strcmp(a, "--pairs")) {
-			if (parse_pairs(v, &pair_mask))
+			if (race_parse_pairs(v, &pair_mask))
 				return EXIT_ERROR;
 			pairs = v;
 		} else if (!strcmp(a, "--placement")) {

@@ -847,7 +847,7 @@ static int bundle_init(int argc, char **argv)
 	return ret;
 }
 
-static json_t *find_part(json_t *parts, const char *variant, const char *kind)
+json_t *bundle_find_part(json_t *parts, const char *variant, const char *kind)
 {
 	json_t *p;
 	size_t i;
@@ -862,7 +862,7 @@ static json_t *find_part(json_t *parts, const char *variant, const char *kind)
 static void set_part(json_t *parts, const char *variant, const char *kind,
 		     const char *status, const char *file, const char *error)
 {
-	json_t *p = find_part(parts, variant, kind);
+	json_t *p = bundle_find_part(parts, variant, kind);
 
 	if (!p) {
 		p = json_object();
@@ -967,7 +967,7 @@ static int bundle_finish(int argc, char **argv)
 	/* Whatever was asked for and never reported is missing. */
 	json_array_foreach(vs, i, vn)
 		json_array_foreach(kinds, k, kn)
-			if (!find_part(parts, json_string_value(vn),
+			if (!bundle_find_part(parts, json_string_value(vn),
 				       json_string_value(kn)))
 				set_part(parts, json_string_value(vn),
 					 json_string_value(kn), "missing", NULL,

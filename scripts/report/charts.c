@@ -60,8 +60,8 @@ static void put_field(FILE *f, const char *s)
 		      *s == '"' ? '\'' : *s, f);
 }
 
-static int gnuplot(const struct chart_opts *o, const char *outdir,
-		   const char *script, const char *name, const char *nums)
+int chart_gnuplot(const struct chart_opts *o, const char *outdir,
+		  const char *script, const char *name, const char *nums)
 {
 	char vars[512], dir[4200], gp[4200], real[PATH_MAX];
 	char *argv[] = { "gnuplot", "-e", vars, gp, NULL };
@@ -182,7 +182,7 @@ static int histogram(const struct chart_opts *o, const char *outdir,
 	if (meta_file(outdir, name, title, "", ylabel))
 		return -1;
 	snprintf(nums, sizeof(nums), "ncols=%d; logy=%d", ncols, logy);
-	return gnuplot(o, outdir, "histogram.gp", name, nums);
+	return chart_gnuplot(o, outdir, "histogram.gp", name, nums);
 }
 
 static int lines(const struct chart_opts *o, const char *outdir,
@@ -195,7 +195,7 @@ static int lines(const struct chart_opts *o, const char *outdir,
 		return -1;
 	snprintf(nums, sizeof(nums), "ncols=%d; xtic=%d; logy=%d", ncols,
 		 xtic, logy);
-	return gnuplot(o, outdir, "lines.gp", name, nums);
+	return chart_gnuplot(o, outdir, "lines.gp", name, nums);
 }
 
 /* ns/op (or a perf counter) per uncontended benchmark, a bar per variant. */
@@ -409,7 +409,7 @@ static int chart_races(struct bundle *b, const char *outdir,
 	json_decref(scen);
 	if (!rows)
 		return 0;
-	if (gnuplot(o, outdir, "races.gp", "races", nums))
+	if (chart_gnuplot(o, outdir, "races.gp", "races", nums))
 		return -1;
 	return chart_done(made, outdir, "races",
 			  "bad outcomes per million trials, 95% interval (triangle: upper bound, none seen)",

@@ -163,34 +163,6 @@ static int index_of(const int *cpus, int n, int cpu)
 	return -1;
 }
 
-/* gnuplot SCRIPT in @dir: argv has no data, the cwd is the charts dir. */
-static int run_gnuplot(const struct chart_opts *o, const char *dir)
-{
-	char script[4200];
-	char *argv[] = { "gnuplot", script, NULL };
-	posix_spawn_file_actions_t fa;
-	pid_t pid;
-	int st, err;
-
-	if (o->no_plot)
-		return 0;
-	snprintf(script, sizeof(script), "%s/pairmap.gp", o->gnuplot_dir);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addchdir_np(&fa, dir);
-	err = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (err) {
-		fb_err("cannot run gnuplot: %s (scripts/install-deps --report)",
-		       strerror(err));
-		return -1;
-	}
-	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
-		fb_err("gnuplot pairmap.gp failed in %s", dir);
-		return -1;
-	}
-	return 0;
-}
-
 /*
  * pairmap.dat: a header line whose third column is the title, then per
  * ordered pair: x (B's CPU index) y (A's) rate per million (-1: none seen)
@@ -245,7 +217,8 @@ int pairmap_charts(struct bundle *b, const char *outdir,
 		static const char *const ext[] = { "png", "svg" };
 
 		snprintf(from, sizeof(from), "%s/pairmap.dat", dir);
-		if (write_map(&maps[i], from) || run_gnuplot(o, dir)) {
+		if (write_map(&maps[i], from) ||
+		    chart_gnuplot(o, outdir, "pairmap.gp", "pairmap", "")) {
 			ret = -1;
 			break;
 		}

@@ -134,6 +134,8 @@ enum verdict result_verdict(const struct race_result *r);
 /* The invariants of a loaded part / bundle: 0, or -1 with one line in @err. */
 int part_validate(const struct variant_data *v, const char *kind, char *err,
 		  size_t len);
+/* The part of @variant of @kind in a bundle.json's "parts", or NULL. */
+json_t *bundle_find_part(json_t *parts, const char *variant, const char *kind);
 int bundle_validate(const struct bundle *b, char *err, size_t len);
 /* A part's file name: relative, no "..": never read outside the bundle. */
 bool bundle_path_inside(const char *file);
@@ -153,6 +155,13 @@ int charts_bundle(struct bundle *b, const char *outdir,
 		  const struct chart_opts *o, json_t *made);
 int charts_cross(struct bundle **bs, int n, const char *outdir,
 		 const struct chart_opts *o, json_t *made);
+/*
+ * Run gnuplot's @script in @outdir/charts with only -e "name='NAME'; NUMS"
+ * (@name a plain file name, @nums numbers we print): data, never code.
+ */
+int chart_gnuplot(const struct chart_opts *o, const char *outdir,
+		  const char *script, const char *name, const char *nums);
+
 /* window.c: each race's window map, one chart per scenario. */
 int charts_windows(struct bundle *b, const char *outdir,
 		   const struct chart_opts *o, json_t *made);

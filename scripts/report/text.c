@@ -182,14 +182,9 @@ static void parts_lines(struct bundle *b, FILE *f)
 	}
 	for (int v = 0; v < b->nr_variants; v++)
 		json_array_foreach(kinds, j, k) {
-			bool found = false;
-
-			json_array_foreach(parts, i, p)
-				if (!strcmp(jstr(p, "variant", ""), b->v[v].name) &&
-				    !strcmp(jstr(p, "kind", ""),
-					    json_string_value(k) ?: ""))
-					found = true;
-			if (found || !json_is_string(k))
+			if (!json_is_string(k) ||
+			    bundle_find_part(parts, b->v[v].name,
+					     json_string_value(k)))
 				continue;
 			fprintf(f, "  %s %s missing: never recorded\n",
 				b->v[v].name, json_string_value(k));

@@ -115,18 +115,6 @@ static bool known_kind(const char *k)
 	return false;
 }
 
-static json_t *part_of(json_t *parts, const char *variant, const char *kind)
-{
-	json_t *p;
-	size_t i;
-
-	json_array_foreach(parts, i, p)
-		if (!strcmp(jstr(p, "variant", ""), variant) &&
-		    !strcmp(jstr(p, "kind", ""), kind))
-			return p;
-	return NULL;
-}
-
 int bundle_validate(const struct bundle *b, char *err, size_t len)
 {
 	json_t *parts = json_object_get(b->j, "parts"), *p, *asked, *k;
@@ -171,7 +159,7 @@ int bundle_validate(const struct bundle *b, char *err, size_t len)
 		for (vi = 0; vi < b->nr_variants; vi++)
 			json_array_foreach(asked, j, k)
 				if (!json_is_string(k) ||
-				    !part_of(parts, b->v[vi].name,
+				    !bundle_find_part(parts, b->v[vi].name,
 					     json_string_value(k)))
 					return fail(err, len, "%s: \"complete\" is true but the %s part of %s is absent",
 						    d, json_is_string(k) ?

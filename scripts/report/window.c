@@ -32,38 +32,6 @@ static void put_name(FILE *f, const char *s)
 		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '_' : *s, f);
 }
 
-static int run_gnuplot(const struct chart_opts *o, const char *chartdir, int k)
-{
-	char script[PATH_MAX], arg[64];
-	char *argv[] = { "gnuplot", "-e", arg, script, NULL };
-	posix_spawn_file_actions_t fa;
-	pid_t pid;
-	int st, err;
-
-	if (o->no_plot)
-		return 0;
-	if (!realpath(o->gnuplot_dir, script)) {
-		fb_err("%s: %s", o->gnuplot_dir, strerror(errno));
-		return -1;
-	}
-	strncat(script, "/window.gp", sizeof(script) - strlen(script) - 1);
-	snprintf(arg, sizeof(arg), "k=%d", k);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addchdir_np(&fa, chartdir);
-	err = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (err) {
-		fb_err("cannot run gnuplot: %s (scripts/install-deps --report)",
-		       strerror(err));
-		return -1;
-	}
-	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
-		fb_err("gnuplot window.gp failed for window-%d", k);
-		return -1;
-	}
-	return 0;
-}
-
 /* One variant's block: a header naming it, a row per finite bin. */
 static int put_block(FILE *f, const char *variant, json_t *window)
 {
@@ -98,7 +66,7 @@ static int put_block(FILE *f, const char *variant, json_t *window)
 int charts_windows(struct bundle *b, const char *outdir,
 		   const struct chart_opts *o, json_t *made)
 {
-	char dir[4096], path[4200], name[64], title[512], png[128], svg[128];
+	char dir[4096], path[4200], name[64], nums[32], title[512], png[128], svg[128];
 	json_t *scen = json_array(), *s;
 	size_t si;
 	int i, k;
@@ -153,11 +121,12 @@ int charts_windows(struct bundle *b, const char *outdir,
 		fclose(f);
 		if (!rows)
 			continue;
-		if (run_gnuplot(o, dir, (int)si)) {
+		snprintf(name, sizeof(name), "window-%zu", si);
+		snprintf(nums, sizeof(nums), "k=%zu", si);
+		if (chart_gnuplot(o, outdir, "window.gp", name, nums)) {
 			json_decref(scen);
 			return -1;
 		}
-		snprintf(name, sizeof(name), "window-%zu", si);
 		snprintf(png, sizeof(png), "charts/%s.png", name);
 		snprintf(svg, sizeof(svg), "charts/%s.svg", name);
 		snprintf(title, sizeof(title),
