@@ -330,6 +330,27 @@ static int chart_scaling(struct bundle *b, const char *outdir,
 	return 0;
 }
 
+/* The scenarios of @b's race results, in order, each once (new array). */
+json_t *race_scenario_names(struct bundle *b, bool with_window)
+{
+	json_t *scen = json_array(), *s;
+	size_t si;
+
+	for (int i = 0; i < b->nr_variants; i++)
+		for (int k = 0; k < b->v[i].nr_races; k++) {
+			struct race_result *r = &b->v[i].races[k];
+			bool seen = false;
+
+			if (with_window && !json_is_object(r->window))
+				continue;
+			json_array_foreach(scen, si, s)
+				seen |= !strcmp(json_string_value(s), r->scenario);
+			if (!seen)
+				json_array_append_new(scen, json_string(r->scenario));
+		}
+	return scen;
+}
+
 /*
  * Race rates per scenario, a point per variant with its 95% interval on a
  * log scale; a scenario that never fired is drawn as its upper bound, an
@@ -338,23 +359,12 @@ static int chart_scaling(struct bundle *b, const char *outdir,
 static int chart_races(struct bundle *b, const char *outdir,
 		       const struct chart_opts *o, json_t *made)
 {
-	json_t *scen = json_array(), *s;
+	json_t *scen = race_scenario_names(b, false), *s;
 	char path[4096], nums[128];
 	size_t si;
 	int i, k, rows = 0;
 	FILE *f, *xt;
 
-	for (i = 0; i < b->nr_variants; i++)
-		for (k = 0; k < b->v[i].nr_races; k++) {
-			bool seen = false;
-
-			json_array_foreach(scen, si, s)
-				seen |= !strcmp(json_string_value(s),
-						b->v[i].races[k].scenario);
-			if (!seen)
-				json_array_append_new(scen, json_string(
-					b->v[i].races[k].scenario));
-		}
 	if (!json_array_size(scen)) {
 		json_decref(scen);
 		return 0;

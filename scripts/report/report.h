@@ -155,6 +155,9 @@ int charts_bundle(struct bundle *b, const char *outdir,
 		  const struct chart_opts *o, json_t *made);
 int charts_cross(struct bundle **bs, int n, const char *outdir,
 		 const struct chart_opts *o, json_t *made);
+/* The scenarios of @b's race results, in order, each once (new array). */
+json_t *race_scenario_names(struct bundle *b, bool with_window);
+
 /*
  * Run gnuplot's @script in @outdir/charts with only -e "name='NAME'; NUMS"
  * (@name a plain file name, @nums numbers we print): data, never code.

@@ -67,23 +67,10 @@ int charts_windows(struct bundle *b, const char *outdir,
 		   const struct chart_opts *o, json_t *made)
 {
 	char dir[4096], path[4200], name[64], nums[32], title[512], png[128], svg[128];
-	json_t *scen = json_array(), *s;
+	json_t *scen = race_scenario_names(b, true), *s;
 	size_t si;
 	int i, k;
 
-	for (i = 0; i < b->nr_variants; i++)
-		for (k = 0; k < b->v[i].nr_races; k++) {
-			bool seen = false;
-
-			if (!json_is_object(b->v[i].races[k].window))
-				continue;
-			json_array_foreach(scen, si, s)
-				seen |= !strcmp(json_string_value(s),
-						b->v[i].races[k].scenario);
-			if (!seen)
-				json_array_append_new(scen, json_string(
-					b->v[i].races[k].scenario));
-		}
 	snprintf(dir, sizeof(dir), "%s/charts/data", outdir);
 	if (json_array_size(scen) && mkdir_p(dir)) {
 		fb_err("cannot create %s: %s", dir, strerror(errno));
