@@ -22,10 +22,15 @@ static const char *const part_kinds[] = { "describe", "race", "throughput",
 					   "code" };
 #define NR_PART_KINDS 4
 
-static int seterr(char *err, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+bool bundle_part_kind_known(const char *kind)
+{
+	for (int i = 0; i < NR_PART_KINDS; i++)
+		if (!strcmp(kind, part_kinds[i]))
+			return true;
+	return false;
+}
 
-static int seterr(char *err, size_t len, const char *fmt, ...)
+int seterr(char *err, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -880,15 +885,14 @@ static int bundle_part(int argc, char **argv)
 	const char *dir = argv[0], *status;
 	char err[1024];
 	json_t *j;
-	int ret, i;
+	int ret;
 
 	if (argc < 4)
 		return bundle_usage();
 	status = argv[3];
-	for (i = 0; i < NR_PART_KINDS && strcmp(argv[2], part_kinds[i]); i++)
-		;
-	if (i == NR_PART_KINDS || (strcmp(status, "ok") && strcmp(status, "failed") &&
-		       strcmp(status, "missing"))) {
+	if (!bundle_part_kind_known(argv[2]) ||
+	    (strcmp(status, "ok") && strcmp(status, "failed") &&
+	     strcmp(status, "missing"))) {
 		fb_err("bundle part: kind must be describe|race|throughput|code, status ok|failed|missing");
 		return EXIT_ERROR;
 	}

@@ -134,6 +134,11 @@ enum verdict result_verdict(const struct race_result *r);
 /* The invariants of a loaded part / bundle: 0, or -1 with one line in @err. */
 int part_validate(const struct variant_data *v, const char *kind, char *err,
 		  size_t len);
+/* vsnprintf into @err; -1, for `return seterr(...)`. */
+int seterr(char *err, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* describe, race, throughput, code: the kinds a bundle's parts have. */
+bool bundle_part_kind_known(const char *kind);
 /* The part of @variant of @kind in a bundle.json's "parts", or NULL. */
 json_t *bundle_find_part(json_t *parts, const char *variant, const char *kind);
 int bundle_validate(const struct bundle *b, char *err, size_t len);

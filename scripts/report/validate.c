@@ -14,19 +14,6 @@
 /* Counts are integers a double holds exactly. */
 #define MAX_COUNT 9007199254740992.0	/* 2^53 */
 
-static int fail(char *err, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static bool is_count(double v)
 {
 	return isfinite(v) && v >= 0 && v <= MAX_COUNT && v == floor(v);
@@ -70,28 +57,28 @@ int part_validate(const struct variant_data *v, const char *kind, char *err,
 
 	if (!strcmp(kind, "throughput")) {
 		if (!v->tp || !v->tp->nr)
-			return fail(err, len, "throughput part with no benchmark");
+			return seterr(err, len, "throughput part with no benchmark");
 		for (k = 0; k < v->tp->nr; k++)
 			if (v->tp->b[k].threads < 0)
-				return fail(err, len, "%s: threads not in [0, %d]",
+				return seterr(err, len, "%s: threads not in [0, %d]",
 					    v->tp->b[k].name, FB_MAX_THREADS);
 		return 0;
 	}
 	if (strcmp(kind, "race"))
 		return 0;
 	if (!v->nr_races)
-		return fail(err, len, "race part with no result");
+		return seterr(err, len, "race part with no result");
 	for (i = 0; i < v->nr_races; i++) {
 		const struct race_result *r = &v->races[i];
 
 		if (!is_count(r->trials) || !r->trials)
-			return fail(err, len, "%s: trials %.17g is not a whole number in [1, 2^53]",
+			return seterr(err, len, "%s: trials %.17g is not a whole number in [1, 2^53]",
 				    r->scenario, r->trials);
 		if (!r->nr_outcomes)
-			return fail(err, len, "%s: no outcome classes", r->scenario);
+			return seterr(err, len, "%s: no outcome classes", r->scenario);
 		for (k = 0; k < r->nr_outcomes; k++)
 			if (!is_count(r->o[k].count) || r->o[k].count > r->trials)
-				return fail(err, len,
+				return seterr(err, len,
 					    "%s/%s: count %.17g is not a whole number in [0, trials %.17g]",
 					    r->scenario, r->o[k].name, r->o[k].count,
 					    r->trials);
@@ -99,20 +86,10 @@ int part_validate(const struct variant_data *v, const char *kind, char *err,
 		    !strcmp(r->expectation, "reproduce") ||
 		    !strcmp(r->expectation, "allowed"))
 			continue;
-		return fail(err, len, "%s: unknown expectation '%.40s'",
+		return seterr(err, len, "%s: unknown expectation '%.40s'",
 			    r->scenario, r->expectation);
 	}
 	return 0;
-}
-
-static const char *const kinds[] = { "describe", "race", "throughput", "code" };
-
-static bool known_kind(const char *k)
-{
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (!strcmp(k, kinds[i]))
-			return true;
-	return false;
 }
 
 int bundle_validate(const struct bundle *b, char *err, size_t len)
@@ -123,34 +100,34 @@ int bundle_validate(const struct bundle *b, char *err, size_t len)
 	int vi;
 
 	if (!b->nr_variants)
-		return fail(err, len, "%s: no variants", d);
+		return seterr(err, len, "%s: no variants", d);
 	for (vi = 0; vi < b->nr_variants; vi++) {
 		if (!printable_name(b->v[vi].name))
-			return fail(err, len, "%s: variants[%d] is empty, too long or has control characters",
+			return seterr(err, len, "%s: variants[%d] is empty, too long or has control characters",
 				    d, vi);
 		for (int wi = 0; wi < vi; wi++)
 			if (!strcmp(b->v[wi].name, b->v[vi].name))
-				return fail(err, len, "%s: variant %s listed twice",
+				return seterr(err, len, "%s: variant %s listed twice",
 					    d, b->v[vi].name);
 	}
 	if (!json_array_size(parts))
-		return fail(err, len, "%s: no parts", d);
+		return seterr(err, len, "%s: no parts", d);
 	json_array_foreach(parts, i, p) {
 		const char *st = jstr(p, "status", "");
 
 		if (!json_is_object(p) || !jstr(p, "variant", NULL) ||
 		    !bundle_variant((struct bundle *)b, jstr(p, "variant", "")))
-			return fail(err, len, "%s: parts[%zu] names no listed variant",
+			return seterr(err, len, "%s: parts[%zu] names no listed variant",
 				    d, i);
-		if (!known_kind(jstr(p, "kind", "")))
-			return fail(err, len, "%s: parts[%zu] has unknown kind", d, i);
+		if (!bundle_part_kind_known(jstr(p, "kind", "")))
+			return seterr(err, len, "%s: parts[%zu] has unknown kind", d, i);
 		if (strcmp(st, "ok") && strcmp(st, "failed") && strcmp(st, "missing"))
-			return fail(err, len, "%s: parts[%zu] has unknown status", d, i);
+			return seterr(err, len, "%s: parts[%zu] has unknown status", d, i);
 		if (!strcmp(st, "ok") && !bundle_path_inside(jstr(p, "file", "")))
-			return fail(err, len, "%s: parts[%zu]: file must be a relative path inside the bundle",
+			return seterr(err, len, "%s: parts[%zu]: file must be a relative path inside the bundle",
 				    d, i);
 		if (strcmp(st, "ok") && b->complete)
-			return fail(err, len, "%s: \"complete\" is true but the %s part of %s is %s",
+			return seterr(err, len, "%s: \"complete\" is true but the %s part of %s is %s",
 				    d, jstr(p, "kind", ""), jstr(p, "variant", ""), st);
 	}
 	/* Complete: every part asked for is there. */
@@ -161,7 +138,7 @@ int bundle_validate(const struct bundle *b, char *err, size_t len)
 				if (!json_is_string(k) ||
 				    !bundle_find_part(parts, b->v[vi].name,
 					     json_string_value(k)))
-					return fail(err, len, "%s: \"complete\" is true but the %s part of %s is absent",
+					return seterr(err, len, "%s: \"complete\" is true but the %s part of %s is absent",
 						    d, json_is_string(k) ?
 						    json_string_value(k) : "?",
 						    b->v[vi].name);
