@@ -321,6 +321,42 @@ static __always_inline unsigned long assert_hits(struct race_run *r,
 	return site_hits(r->asites[i]);
 }
 
+/* Every assertion outcome's site hits, before a role runs a trial. */
+static __always_inline void assert_snapshot(struct race_run *r,
+					    unsigned long *before)
+{
+	const struct race_scenario *s = r->s;
+	unsigned int k;
+
+	for (k = 0; k < s->nr_outcomes; k++)
+		if (s->outcomes[k].assert_cond)
+			before[k] = assert_hits(r, k);
+}
+
+/*
+ * Once a role has run trial @i: its actual start, its time since @base,
+ * and @mark with the assertion outcomes whose sites fired since @before
+ * (NULL: the scenario counts none).
+ */
+static __always_inline void note_trial(struct race_run *r,
+				       struct race_thread *th, unsigned long i,
+				       uint64_t base, uint64_t start,
+				       const unsigned long *before,
+				       uint16_t mark)
+{
+	const struct race_scenario *s = r->s;
+	uint64_t end = fb_cycles();
+	unsigned int k;
+
+	th->start[i] = start;
+	th->busy[i] = end - base > UINT32_MAX ? UINT32_MAX :
+		      (uint32_t)(end - base);
+	for (k = 0; before && k < s->nr_outcomes; k++)
+		if (s->outcomes[k].assert_cond && assert_hits(r, k) != before[k])
+			mark |= 1u << k;
+	th->mark[i] = mark;
+}
+
 /*
  * Serialised order: role @th runs trial @i only once the role before it in
  * the order has finished that trial; the first role of the order never
@@ -358,30 +394,19 @@ static void run_batch_serialised(struct race_run *r, struct race_thread *th)
 	const struct race_scenario *s = r->s;
 	bool asserts = r->nr_asserts;
 	unsigned long i, before[RACE_MAX_OUTCOMES];
-	unsigned int k;
 
 	for (i = 0; i < r->nr_in_batch; i++) {
-		uint64_t start, end;
-		uint16_t mark = 0;
+		uint64_t start;
 
 		if (!serial_wait(r, th, i))
 			break;
-		for (k = 0; asserts && k < s->nr_outcomes; k++)
-			if (s->outcomes[k].assert_cond)
-				before[k] = assert_hits(r, k);
+		if (asserts)
+			assert_snapshot(r, before);
 		if (s->sleeps)
 			set_wait_timeout_ns(r->deadline_ns);
 		start = fb_cycles();
 		fn(&r->inst[i]);
-		end = fb_cycles();
-		th->start[i] = start;
-		th->busy[i] = end - start > UINT32_MAX ? UINT32_MAX :
-			      (uint32_t)(end - start);
-		for (k = 0; asserts && k < s->nr_outcomes; k++)
-			if (s->outcomes[k].assert_cond &&
-			    assert_hits(r, k) != before[k])
-				mark |= 1u << k;
-		th->mark[i] = mark;
+		note_trial(r, th, i, start, start, asserts ? before : NULL, 0);
 		__atomic_store_n(&th->done, th->base + i + 1, __ATOMIC_RELEASE);
 	}
 	for (; i < r->nr_in_batch; i++) {
@@ -402,20 +427,18 @@ static void run_batch(struct race_run *r, struct race_thread *th)
 	unsigned int role = (unsigned int)th->role;
 	bool sleeps = s->sleeps, asserts = r->nr_asserts;
 	unsigned long i, late = 0, before[RACE_MAX_OUTCOMES];
-	unsigned int k;
 
 	if (r->p->order != RACE_INTERLEAVED) {
 		run_batch_serialised(r, th);
 		return;
 	}
 	for (i = 0; i < r->nr_in_batch; i++) {
-		uint64_t start = slot + aim[i].delay[role], now, end, base;
+		uint64_t start = slot + aim[i].delay[role], now, base;
 		uint16_t mark = 0;
 
 		slot += period + aim[i].span;
-		for (k = 0; asserts && k < s->nr_outcomes; k++)
-			if (s->outcomes[k].assert_cond)
-				before[k] = assert_hits(r, k);
+		if (asserts)
+			assert_snapshot(r, before);
 		now = fb_cycles();
 		/* Every sleep ends by the deadline after the role's start. */
 		if (sleeps)
@@ -438,15 +461,7 @@ static void run_batch(struct race_run *r, struct race_thread *th)
 			start = fb_cycles();
 		}
 		fn(&r->inst[i]);
-		end = fb_cycles();
-		th->start[i] = start;
-		th->busy[i] = end - base > UINT32_MAX ? UINT32_MAX :
-			      (uint32_t)(end - base);
-		for (k = 0; asserts && k < s->nr_outcomes; k++)
-			if (s->outcomes[k].assert_cond &&
-			    assert_hits(r, k) != before[k])
-				mark |= 1u << k;
-		th->mark[i] = mark;
+		note_trial(r, th, i, base, start, asserts ? before : NULL, mark);
 	}
 	th->late = late;
 }
