@@ -13,10 +13,11 @@ void race_deadline_init(struct race_deadline *d, bool adaptive,
 	d->ns = d->lo_ns = d->hi_ns = max_ns;
 }
 
-/* The upper edge of the bucket holding the 99th percentile. */
-static uint64_t p99(const struct race_deadline *d)
+/* The upper edge of the bucket holding the RACE_DEADLINE_PERCENTILE-th. */
+static uint64_t percentile(const struct race_deadline *d)
 {
-	uint64_t want = d->samples - d->samples / 100, sum = 0;
+	uint64_t want = d->samples -
+			d->samples * (100 - RACE_DEADLINE_PERCENTILE) / 100, sum = 0;
 	int b;
 
 	for (b = 0; b < RACE_WAKE_BUCKETS - 1; b++) {
@@ -39,10 +40,10 @@ void race_deadline_merge(struct race_deadline *d, struct race_wake_tally *t)
 	memset(t, 0, sizeof(*t));
 	if (d->samples < RACE_DEADLINE_MIN_SAMPLES)
 		return;
-	d->p99_ns = p99(d);
+	d->pctl_ns = percentile(d);
 	if (!d->adaptive)
 		return;
-	ns = RACE_DEADLINE_FACTOR * d->p99_ns;
+	ns = RACE_DEADLINE_FACTOR * d->pctl_ns;
 	if (ns < d->floor_ns)
 		ns = d->floor_ns;
 	if (ns > d->max_ns)
@@ -61,7 +62,7 @@ json_t *race_deadline_json(const struct race_deadline *d)
 			 "floor_ns", (json_int_t)d->floor_ns, "max_ns",
 			 (json_int_t)d->max_ns, "range_ns",
 			 (json_int_t)d->lo_ns, (json_int_t)d->hi_ns,
-			 "woken_samples", (json_int_t)d->samples,
-			 "woken_p99_ns", (json_int_t)d->p99_ns, "rule",
-			 "8 x the 99th percentile of woken (racy) trials' duration, within [floor_ns, max_ns]; max_ns until 32 were seen");
+			 "waker_samples", (json_int_t)d->samples,
+			 "waker_p95_ns", (json_int_t)d->pctl_ns, "rule",
+			 "8 x the 95th percentile of the wakers' time in woken (racy) trials, from the sleeper's start until every other role returned, within [floor_ns, max_ns]; max_ns until 32 were seen");
 }

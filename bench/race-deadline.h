@@ -9,10 +9,15 @@
  * unlock returns, and the checker only counts a sleep whose waker had
  * returned before the deadline), so a shorter deadline costs nothing but
  * deadline misses: it must leave the waker time to finish.  The rule:
- * eight times the 99th percentile of the duration of trials that slept
- * and were woken (the scenario's racy outcomes), never below the floor,
- * never above the maximum (--deadline-us); the maximum until 32 such
- * trials were seen.
+ * eight times the 95th percentile of the wakers' time in trials that
+ * slept and were woken (the scenario's racy outcomes): from the sleeper's
+ * start (the role that took longest) until every other role had returned,
+ * not the sleeper's own wake-up latency, which a late wake never depends
+ * on; never below the floor, never above the maximum (--deadline-us); the
+ * maximum until 32 such trials were seen.  The 95th, not the 99th: in a
+ * VM the last percent is the host waking an idle vCPU (65 us against
+ * 4.9 us at the 95th for lost-waiters here), and a miss is only counted
+ * as one, never taken for the bug.
  */
 #ifndef FLAGBENCH_BENCH_RACE_DEADLINE_H
 #define FLAGBENCH_BENCH_RACE_DEADLINE_H
@@ -27,6 +32,7 @@
 #define RACE_DEADLINE_FLOOR_NS (20 * 1000)
 #define RACE_DEADLINE_MIN_SAMPLES 32
 #define RACE_DEADLINE_FACTOR 8
+#define RACE_DEADLINE_PERCENTILE 95
 
 struct race_wake_tally {
 	uint32_t hist[RACE_WAKE_BUCKETS];
@@ -37,7 +43,7 @@ struct race_deadline {
 	uint64_t floor_ns, max_ns;
 	uint64_t ns;		/* the deadline in force */
 	uint64_t lo_ns, hi_ns;	/* the smallest and largest used */
-	uint64_t samples, p99_ns;
+	uint64_t samples, pctl_ns;	/* RACE_DEADLINE_PERCENTILE */
 	uint64_t hist[RACE_WAKE_BUCKETS];
 };
 

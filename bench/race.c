@@ -151,10 +151,14 @@ struct race_thread {
 	uint32_t *busy;		/* ticks from its start to the role's return, per trial */
 	uint32_t *sorted;	/* scratch for the median: busy is read by all */
 	uint64_t busy_median;
-	/* Serialised order: trials this role has finished, over all batches. */
+	/*
+	 * Serialised order and anchored slots: trials this role has
+	 * finished, over all batches.
+	 */
 	uint64_t done __aligned(64);
 	uint64_t base;		/* trials before this batch */
 	uint64_t *start;	/* counter at the role's actual start, per trial */
+	uint64_t *end;		/* counter when the role returned, per trial */
 	uint16_t *mark;		/* per trial: TRIAL_LATE, assertion outcomes fired */
 	struct race_window_tally tally;
 	struct race_wake_tally wake;
@@ -195,6 +199,8 @@ struct race_run {
 	int arm;		/* RACE_ARM_*: how this batch runs */
 	uint64_t batch_start_ns;
 	uint64_t max_period;
+	/* Roles that sleep: slotted batches re-anchor every trial. */
+	bool anchored;
 	int jitter;
 	struct race_aim *aim;		/* per trial of the batch */
 	int16_t *aim_bins;		/* the leader's scratch */
@@ -349,6 +355,7 @@ static __always_inline void note_trial(struct race_run *r,
 	unsigned int k;
 
 	th->start[i] = start;
+	th->end[i] = end;
 	th->busy[i] = end - base > UINT32_MAX ? UINT32_MAX :
 		      (uint32_t)(end - base);
 	for (k = 0; before && k < s->nr_outcomes; k++)
@@ -418,6 +425,38 @@ static void run_batch_serialised(struct race_run *r, struct race_thread *th)
 	th->late = 0;
 }
 
+/*
+ * Anchored slots: trial @i's slot is a period after the last role returned
+ * from trial @i - 1, which every role reads once all have published it.
+ * A role that sleeps (a lost wake-up waits out its deadline, tens of
+ * microseconds) would otherwise leave every later slot of a fixed
+ * schedule in the past, and the rest of the batch would run unaimed.
+ * 0 when a barrier's deadline passed.
+ */
+static uint64_t anchor_slot(struct race_run *r, struct race_thread *th,
+			    unsigned long i)
+{
+	uint64_t last = 0;
+	unsigned long spins = 0;
+	unsigned int k;
+
+	for (k = 0; k < r->nr_roles; k++) {
+		const struct race_thread *o = &r->th[k];
+
+		while (__atomic_load_n(&o->done, __ATOMIC_ACQUIRE) <
+		       th->base + i) {
+			if (__atomic_load_n(&r->abort, __ATOMIC_RELAXED))
+				return 0;
+			/* The other role may be off its CPU: let it run. */
+			if (++spins > 4096)
+				sched_yield();
+		}
+		if (o->end[i - 1] > last)
+			last = o->end[i - 1];
+	}
+	return last + r->batch_period;
+}
+
 static void run_batch(struct race_run *r, struct race_thread *th)
 {
 	void (*fn)(struct race_trial *) = r->roles[th->role].fn;
@@ -426,6 +465,8 @@ static void run_batch(struct race_run *r, struct race_thread *th)
 	uint64_t slot = r->t0, period = r->batch_period;
 	unsigned int role = (unsigned int)th->role;
 	bool sleeps = s->sleeps, asserts = r->nr_asserts;
+	/* A slotted batch of roles that sleep re-anchors every trial. */
+	bool anchored = r->anchored && period;
 	unsigned long i, late = 0, before[RACE_MAX_OUTCOMES];
 
 	if (r->p->order != RACE_INTERLEAVED) {
@@ -433,9 +474,12 @@ static void run_batch(struct race_run *r, struct race_thread *th)
 		return;
 	}
 	for (i = 0; i < r->nr_in_batch; i++) {
-		uint64_t start = slot + aim[i].delay[role], now, base;
+		uint64_t start, now, base;
 		uint16_t mark = 0;
 
+		if (anchored && i && !(slot = anchor_slot(r, th, i)))
+			break;
+		start = slot + aim[i].delay[role];
 		slot += period + aim[i].span;
 		if (asserts)
 			assert_snapshot(r, before);
@@ -462,7 +506,17 @@ static void run_batch(struct race_run *r, struct race_thread *th)
 		}
 		fn(&r->inst[i]);
 		note_trial(r, th, i, base, start, asserts ? before : NULL, mark);
+		if (anchored)
+			__atomic_store_n(&th->done, th->base + i + 1,
+					 __ATOMIC_RELEASE);
 	}
+	for (; i < r->nr_in_batch; i++) {
+		th->busy[i] = 0;
+		th->start[i] = 0;
+		th->mark[i] = 0;
+	}
+	if (anchored)
+		th->base += r->nr_in_batch;
 	th->late = late;
 }
 
@@ -497,6 +551,29 @@ static uint32_t median_u32(uint32_t *v, unsigned long n)
 			break;
 	}
 	return v[k];
+}
+
+/*
+ * What the deadline must cover in trial @i, which slept and was woken: the
+ * time from the sleeper's start (the role that took longest) until every
+ * other role had returned.  Not the sleeper's own wake-up latency: a wake
+ * that comes late is still seen as one at the deadline.
+ */
+static double waker_ns(const struct race_run *r, unsigned long i)
+{
+	unsigned int k, sleeper = 0;
+	uint64_t last = 0;
+
+	if (r->nr_roles < 2)
+		return r->th[0].busy[i] * r->ns_per_tick;
+	for (k = 1; k < r->nr_roles; k++)
+		if (r->th[k].busy[i] > r->th[sleeper].busy[i])
+			sleeper = k;
+	for (k = 0; k < r->nr_roles; k++)
+		if (k != sleeper && r->th[k].end[i] > last)
+			last = r->th[k].end[i];
+	return last > r->th[sleeper].start[i] ?
+	       (double)(last - r->th[sleeper].start[i]) * r->ns_per_tick : 0;
 }
 
 /*
@@ -549,14 +626,8 @@ static void check_stripe(struct race_run *r, struct race_thread *th)
 		 */
 		th->bad_trials += bad;
 		th->reached += bad || racy;
-		if (s->sleeps && racy && !bad) {
-			uint32_t longest = 0;
-
-			for (k = 0; k < r->nr_roles; k++)
-				if (r->th[k].busy[i] > longest)
-					longest = r->th[k].busy[i];
-			race_wake_note(&th->wake, longest * r->ns_per_tick);
-		}
+		if (s->sleeps && racy && !bad)
+			race_wake_note(&th->wake, waker_ns(r, i));
 	}
 	if (r->nr_in_batch) {
 		memcpy(th->sorted, th->busy, r->nr_in_batch * sizeof(uint32_t));
@@ -656,6 +727,20 @@ static void leader_decide(struct race_run *r)
 	 * missed deadline does not stretch every later slot.  Offsets are
 	 * not in it: each trial's slot grows by its own.
 	 */
+	if (r->anchored) {
+		/*
+		 * Anchored slots start after every role returned: the
+		 * period is only the time for the last role's "done" to
+		 * reach the others.  Widen while a quarter are late, narrow
+		 * while almost none are.
+		 */
+		if (n >= 16 && late * 4 > n && r->period < ns_to_ticks(5000))
+			r->period += r->period / 2 + 1;
+		else if (n >= 16 && late * 32 < n &&
+			 r->period > ns_to_ticks(50))
+			r->period -= r->period / 8;
+		goto period_done;
+	}
 	if (n >= 16 && busy)
 		r->period = (3 * r->period + busy + busy / 2) / 4 + 1;
 	/*
@@ -668,6 +753,7 @@ static void leader_decide(struct race_run *r)
 	if (n >= 16 && late * 4 > n &&
 	    (r->period < 4 * busy || r->period < ns_to_ticks(250)))
 		r->period += r->period / 2 + 1;
+period_done:
 	if (r->period > r->max_period)
 		r->period = r->max_period;
 	r->late += late;
@@ -758,9 +844,10 @@ static int run_alloc(struct race_run *r, struct fb_topology *t, int cpu)
 		r->th[i].busy = calloc(r->batch, sizeof(uint32_t));
 		r->th[i].sorted = calloc(r->batch, sizeof(uint32_t));
 		r->th[i].start = calloc(r->batch, sizeof(uint64_t));
+		r->th[i].end = calloc(r->batch, sizeof(uint64_t));
 		r->th[i].mark = calloc(r->batch, sizeof(uint16_t));
 		if (!r->th[i].busy || !r->th[i].sorted || !r->th[i].start ||
-		    !r->th[i].mark)
+		    !r->th[i].end || !r->th[i].mark)
 			return -1;
 	}
 	for (i = 0; i < r->batch; i++) {
@@ -783,6 +870,7 @@ static void run_free(struct race_run *r, struct fb_topology *t)
 		free(r->th[i].busy);
 		free(r->th[i].sorted);
 		free(r->th[i].start);
+		free(r->th[i].end);
 		free(r->th[i].mark);
 	}
 	set_mem_map(NULL, 0);
@@ -1004,6 +1092,7 @@ static int run_one(const struct race_scenario *s, const struct race_params *p,
 	r->s = s;
 	r->roles = roles;
 	r->nr_roles = nr_roles;
+	r->anchored = s->sleeps && nr_roles > 1;
 	r->p = p;
 	r->emulated = fb_emulated(NULL);
 	r->batch = p->batch;

@@ -341,8 +341,9 @@ static int race_main(int argc, char **argv)
 			   "the latest (default 200, 1..10000000); a missed\n"
 			   "deadline is an outcome"),
 		OPT_DOUBLE("deadline-floor-us", &floor_us, "US", 0, 1e7,
-			   "the deadline adapts to 8x the 99th percentile of\n"
-			   "woken trials' duration, never below US (default 20,\n"
+			   "the deadline adapts to 8x the 95th percentile of\n"
+			   "the waker's time in woken trials (from the sleeper's\n"
+			   "start until the others returned), never below US (default 20,\n"
 			   "at most --deadline-us); equal to --deadline-us: a\n"
 			   "fixed deadline"),
 		OPT_UINTEGER("batch", &p.batch, "N", 1, 65536,

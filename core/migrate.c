@@ -180,6 +180,21 @@ void putback_movable_page(struct page *page)
 	migrate_clear_isolated(page);
 }
 
+/*
+ * The rest of putback_movable_pages()'s work on one movable page once
+ * lock_page() has returned: a race scenario whose window lies inside the
+ * page lock starts here, from a page its reset locked as that
+ * lock_page() would have.
+ */
+void putback_movable_pages_one_locked(struct page *page)
+{
+	if (PageMovable(page))
+		putback_movable_page(page);
+	else
+		migrate_clear_isolated(page);
+	unlock_page(page);
+}
+
 int putback_movable_pages_one(struct page *page)
 {
 	int ret;
@@ -194,11 +209,7 @@ int putback_movable_pages_one(struct page *page)
 		ret = lock_page(page);
 		if (ret)
 			return ret;	/* never woken: the page stays isolated */
-		if (PageMovable(page))
-			putback_movable_page(page);
-		else
-			migrate_clear_isolated(page);
-		unlock_page(page);
+		putback_movable_pages_one_locked(page);
 	}
 	put_page(page);
 	return 0;

@@ -55,6 +55,8 @@ int isolate_movable_page(struct page *page, isolate_mode_t mode);
 void putback_movable_page(struct page *page);
 /* mm/migrate.c v5.17 putback_movable_pages() for one isolated page. */
 int putback_movable_pages_one(struct page *page);
+/* Its body from lock_page() on, to unlock_page(): the caller locked @page. */
+void putback_movable_pages_one_locked(struct page *page);
 /* Called with both pages locked; clears PG_isolated on success (v5.17). */
 int move_to_new_page(struct page *newpage, struct page *page);
 
