@@ -72,6 +72,7 @@ struct race_window {
 	 */
 	double arm_signal[2];	/* decayed: the aim improves, load changes */
 	double arm_ns[2];
+	double arm_n[2];	/* batches, decayed alike */
 	unsigned long arm_batches[2];
 	struct race_bin_counts map[RACE_WINDOW_NR_BINS];
 	struct race_bin_counts aim[RACE_WINDOW_NR_BINS];
@@ -94,11 +95,21 @@ static inline double race_window_hi(int b)
 	return race_window_edges[b + 1];
 }
 
+/*
+ * The bins of [-RACE_WINDOW_NEAR_NS, RACE_WINDOW_NEAR_NS) ns by whole
+ * nanosecond (every edge is whole), from the edges once: most trials are
+ * there, and a lookup is a fraction of a short race's check.
+ */
+#define RACE_WINDOW_NEAR_NS 512
+extern int8_t race_window_near_bins[2 * RACE_WINDOW_NEAR_NS];
+
 /* The bin holding an offset of @ns nanoseconds (once per trial: inline). */
 static inline int race_window_bin(double ns)
 {
 	int lo = 0, hi = RACE_WINDOW_NR_BINS - 1;
 
+	if (ns >= -RACE_WINDOW_NEAR_NS && ns < RACE_WINDOW_NEAR_NS)
+		return race_window_near_bins[(int)floor(ns) + RACE_WINDOW_NEAR_NS];
 	if (!(ns >= race_window_edges[1]))	/* NaN too */
 		return 0;
 	/* The largest bin whose lower edge is <= ns. */

@@ -270,6 +270,16 @@ static void test_window_table(void **state)
 		if (b + 1 < RACE_WINDOW_NR_BINS)
 			assert_true(hi == race_window_lo(b + 1));
 	}
+	/* The near lookup agrees with the edges, at and between them. */
+	for (b = -4 * RACE_WINDOW_NEAR_NS - 40; b < 4 * RACE_WINDOW_NEAR_NS + 40; b++) {
+		double ns = b / 4.0;
+		int want = 0;
+
+		while (want + 1 < RACE_WINDOW_NR_BINS &&
+		       race_window_lo(want + 1) <= ns)
+			want++;
+		assert_int_equal(race_window_bin(ns), want);
+	}
 	/* Beyond the table: the open outer bins. */
 	assert_int_equal(race_window_bin(-1e12), 0);
 	assert_int_equal(race_window_bin(1e12), RACE_WINDOW_NR_BINS - 1);
