@@ -16,9 +16,10 @@
 #include "race_helpers.h"
 
 /*
- * Of one second each, until the first hit.  lost-waiters' true rate here is
- * of the order of 10 per million trials, and a loaded machine runs far
- * fewer trials a second: a bounded patience, not a threshold on speed.
+ * Of one second each, until the first hit.  The rarest seed race here,
+ * slab-movable folded into two roles on two CPUs, can fall to some 100
+ * per second on a quiet machine, and a loaded one runs far fewer trials:
+ * a bounded patience, not a threshold on speed.
  */
 #define REPRODUCE_ATTEMPTS 15
 #define FORBIDDEN_TRIALS 1000000UL
