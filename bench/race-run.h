@@ -16,6 +16,7 @@
 #include "race-deadline.h"
 #include "race-window.h"
 #include "race.h"
+#include "topology.h"
 
 struct spin_barrier {
 	int count __aligned(64);
@@ -131,5 +132,9 @@ static inline unsigned long site_hits(struct vm_bug_site *const *sites)
 		sum += __atomic_load_n(&(*sites)->hits, __ATOMIC_RELAXED);
 	return sum;
 }
+
+/* Its element of the "results" array, once run on @cpus (race-json.c). */
+json_t *race_result_json(struct race_run *r, enum fb_pair_class pc,
+			 const int *cpus);
 
 #endif /* FLAGBENCH_BENCH_RACE_RUN_H */
