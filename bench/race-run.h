@@ -133,6 +133,15 @@ static inline unsigned long site_hits(struct vm_bug_site *const *sites)
 	return sum;
 }
 
+/*
+ * Run @s with @roles on @cpus (a set of class @pc) and append its result
+ * to @results; 0, or -1 with a message in @err (race-batch.c).
+ */
+int race_run_one(const struct race_scenario *s, const struct race_params *p,
+		 struct fb_topology *t, enum fb_pair_class pc, const int *cpus,
+		 const struct race_role *roles, unsigned int nr_roles,
+		 json_t *results, char *err, size_t errlen);
+
 /* Its element of the "results" array, once run on @cpus (race-json.c). */
 json_t *race_result_json(struct race_run *r, enum fb_pair_class pc,
 			 const int *cpus);
