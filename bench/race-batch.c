@@ -700,21 +700,15 @@ static void run_free(struct race_run *r, struct fb_topology *t)
 static void resolve_sites(struct race_run *r)
 {
 	const struct race_scenario *s = r->s;
-	struct vm_bug_site *site;
 	unsigned int i;
 
 	for (i = 0; i < s->nr_outcomes; i++) {
 		const struct race_outcome *o = &s->outcomes[i];
-		int n = 0;
 
 		if (!o->assert_cond)
 			continue;
-		for (site = vm_bug_sites_begin(); site < vm_bug_sites_end(); site++)
-			if (!strcmp(site->cond, o->assert_cond) &&
-			    (!o->assert_func || !strcmp(site->func, o->assert_func)) &&
-			    n < 63)
-				r->asites[i][n++] = site;
-		r->asites[i][n] = NULL;
+		race_find_sites(o->assert_func, o->assert_cond, r->asites[i],
+				ARRAY_SIZE(r->asites[i]));
 		r->nr_asserts++;
 	}
 }
