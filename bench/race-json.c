@@ -5,7 +5,7 @@
  * deadline, verdict and message), and the worst verdict of a list.  Every
  * rule behind a verdict or an interval is results.c's; this file renders
  * a finished struct race_run (race-run.h), which race-batch.c fills and
- * race-place.c starts; race.c has the engine's overview.
+ * race-place.c starts; race.c lists every part.
  */
 #include <stdio.h>
 #include <string.h>

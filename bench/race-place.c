@@ -5,7 +5,7 @@
  * CPUs per class or, with --pairs each, per ordered pair, and the budget
  * split between them.  race_plan() says so without running; race_run()
  * runs every scenario on each set, one run at a time (race-batch.c), and
- * race-json.c renders each; race.c has the engine's overview.
+ * race-json.c renders each; race.c lists every part.
  */
 #include <stdio.h>
 #include <stdlib.h>

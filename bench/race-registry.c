@@ -4,7 +4,7 @@
  * in the fb_races section, each one's expectation in this variant, and the
  * counted assertion sites its outcomes name.  No threads and no clock:
  * race-batch.c runs a scenario, race-json.c reports the run, race-place.c
- * chooses its CPUs; race.c has the engine's overview.
+ * chooses its CPUs; race.c lists every part.
  */
 #include <string.h>
 #include <flagbench/mmdebug.h>

@@ -4,7 +4,7 @@
  * one run of a scenario on its CPUs (struct race_run), a role's thread and
  * the leader's aim of each trial.  race-batch.c runs it, race-json.c
  * reports it, race-place.c decides where it runs and race-registry.c finds
- * the scenarios and assertion sites; race.c has the engine's overview.
+ * the scenarios and assertion sites; race.c lists every part.
  */
 #ifndef FLAGBENCH_BENCH_RACE_RUN_H
 #define FLAGBENCH_BENCH_RACE_RUN_H
