@@ -19,7 +19,7 @@
  *  - jitter:  the legacy --jitter MAX: random short spins, not aimed.
  * Whatever the plan, the map counts measured offsets, never intended ones.
  *
- * Pure computation: no threads, no clock.  race.c feeds it.
+ * Pure computation: no threads, no clock.  race-batch.c feeds it.
  */
 #ifndef FLAGBENCH_BENCH_RACE_WINDOW_H
 #define FLAGBENCH_BENCH_RACE_WINDOW_H

@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Where a race runs: the roles a scenario needs with the CPUs allowed
+ * (its folded roles when fewer), the pair classes asked for, one set of
+ * CPUs per class or, with --pairs each, per ordered pair, and the budget
+ * split between them.  race_plan() says so without running; race_run()
+ * runs every scenario on each set, one run at a time (race-batch.c), and
+ * race-json.c renders each; race.c lists every part.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+#include "race-run.h"
+#include "race.h"
+#include "topology.h"
+
+static int pick_cpus(struct fb_topology *t, enum fb_pair_class c, int n,
+		     int *cpus, char *err, size_t errlen)
+{
+	int all[256], nr, i, k;
+
+	if (!fb_topology_pick(t, c, n, cpus, err, errlen))
+		return 0;
+	/* No n CPUs pairwise of class c: the first two are, the rest anywhere. */
+	if (n <= 2 || fb_topology_pick(t, c, 2, cpus, err, errlen))
+		return -1;
+	nr = fb_topology_cpus(t, all, 256);
+	for (k = 2, i = 0; i < nr && k < n; i++)
+		if (all[i] != cpus[0] && all[i] != cpus[1])
+			cpus[k++] = all[i];
+	return k == n ? 0 : -1;
+}
+
+static int classes_for(struct fb_topology *t, unsigned int want,
+		       unsigned int *out, char *err, size_t errlen)
+{
+	unsigned int present = fb_topology_classes_present(t), c;
+
+	want &= ~RACE_PAIRS_EACH;
+	if (!present) {
+		*out = 0;
+		return 0;
+	}
+	if (!want) {
+		/* The closest and the farthest pair present. */
+		*out = (present & -present) |
+		       (1u << (31 - __builtin_clz(present)));
+		return 0;
+	}
+	if (want == (1u << FB_NR_PAIR_CLASSES) - 1) {
+		/* --pairs all: every class present, as the help says. */
+		*out = present;
+		return 0;
+	}
+	for (c = 0; c < FB_NR_PAIR_CLASSES; c++)
+		if ((want & (1u << c)) && !(present & (1u << c))) {
+			char names[64] = "";
+
+			for (unsigned int k = 0; k < FB_NR_PAIR_CLASSES; k++)
+				if (present & (1u << k))
+					snprintf(names + strlen(names),
+						 sizeof(names) - strlen(names),
+						 "%s%s", names[0] ? "," : "",
+						 fb_pair_class_name(k));
+			snprintf(err, errlen,
+				 "no allowed CPU pair of class %s (present: %s)",
+				 fb_pair_class_name(c), names);
+			return -1;
+		}
+	*out = want;
+	return 0;
+}
+
+/* The roles @s runs with @nr_cpus CPUs, or NULL with a message. */
+static const struct race_role *roles_for(const struct race_scenario *s,
+					 int nr_cpus, unsigned int *nr,
+					 struct fb_topology *t, char *err,
+					 size_t errlen)
+{
+	char allowed[128] = "";
+	int cpus[64], n, i;
+
+	if ((int)s->nr_roles <= nr_cpus) {
+		*nr = s->nr_roles;
+		return s->roles;
+	}
+	if (s->nr_folded_roles && (int)s->nr_folded_roles <= nr_cpus) {
+		*nr = s->nr_folded_roles;
+		return s->folded_roles;
+	}
+	n = fb_topology_cpus(t, cpus, 64);
+	for (i = 0; i < n; i++)
+		snprintf(allowed + strlen(allowed), sizeof(allowed) - strlen(allowed),
+			 "%s%d", i ? "," : "", cpus[i]);
+	snprintf(err, errlen, "scenario %s needs %u CPUs, %d allowed: %s",
+		 s->name, s->nr_folded_roles ? s->nr_folded_roles : s->nr_roles,
+		 nr_cpus, allowed);
+	return NULL;
+}
+
+/* One run of a scenario: the class of its first pair, and its CPUs. */
+struct race_slot {
+	enum fb_pair_class pc;
+	int cpus[RACE_MAX_ROLES];
+};
+
+#define RACE_MAX_SLOTS (RACE_EACH_MAX_PAIRS + 2 * FB_NR_PAIR_CLASSES)
+
+/*
+ * The runs of a scenario with @nr_roles roles: one per class in @classes
+ * (the first CPUs found of that class), or with RACE_PAIRS_EACH one per
+ * ordered pair, the other roles on the first other allowed CPUs.  The
+ * number of slots, or -1 with a message.
+ */
+static int plan_slots(struct fb_topology *t, unsigned int classes,
+		      unsigned int nr_roles, struct race_slot *slots,
+		      char *err, size_t errlen)
+{
+	int (*pairs)[2], all[256], nr_all, np, n = 0, i, j, k;
+
+	if (!(classes & RACE_PAIRS_EACH)) {
+		for (i = 0; i < FB_NR_PAIR_CLASSES; i++) {
+			if (!(classes & (1u << i)))
+				continue;
+			slots[n].pc = i;
+			if (pick_cpus(t, i, nr_roles, slots[n].cpus, err, errlen))
+				return -1;
+			n++;
+		}
+		return n;
+	}
+	if (fb_topology_nr_cpus(t) < 2 || nr_roles < 2) {
+		snprintf(err, errlen, "--pairs each: needs two roles on two allowed CPUs");
+		return -1;
+	}
+	pairs = calloc(RACE_MAX_SLOTS, sizeof(*pairs));
+	if (!pairs) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	np = fb_topology_each_pair(t, RACE_EACH_MAX_PAIRS, pairs, RACE_MAX_SLOTS);
+	nr_all = fb_topology_cpus(t, all, 256);
+	for (i = 0; i < np; i++) {
+		struct race_slot *sl = &slots[n];
+
+		sl->pc = fb_cpu_pair_class(t, pairs[i][0], pairs[i][1]);
+		sl->cpus[0] = pairs[i][0];
+		sl->cpus[1] = pairs[i][1];
+		for (k = 2, j = 0; j < nr_all && k < (int)nr_roles; j++)
+			if (all[j] != sl->cpus[0] && all[j] != sl->cpus[1])
+				sl->cpus[k++] = all[j];
+		if (k < (int)nr_roles)
+			continue;	/* not enough CPUs for the third role */
+		n++;
+	}
+	free(pairs);
+	if (!n) {
+		snprintf(err, errlen, "--pairs each: no pair with room for %u roles",
+			 nr_roles);
+		return -1;
+	}
+	return n;
+}
+
+/* --pairs each: the budget is the scenario's, split between the pairs. */
+static void split_budget(const struct race_params *p, int nslots,
+			 struct race_params *q)
+{
+	*q = *p;
+	if (!(p->pair_mask & RACE_PAIRS_EACH) || nslots < 1)
+		return;
+	q->seconds = p->seconds / nslots;
+	q->trials = p->trials ? (p->trials + nslots - 1) / nslots : 0;
+}
+
+static json_t *pair_json(const struct race_slot *sl)
+{
+	return json_pack("{s:[i,i], s:s}", "cpus", sl->cpus[0], sl->cpus[1],
+			 "class", fb_pair_class_name(sl->pc));
+}
+
+json_t *race_plan(const struct race_scenario *s, const struct race_params *p,
+		  char *err, size_t errlen)
+{
+	struct fb_topology *t = fb_topology_get(err, errlen);
+	const struct race_role *roles;
+	struct race_slot *slots;
+	struct race_params q;
+	unsigned int classes, nr_roles, r;
+	json_t *plan;
+	int n, i;
+
+	if (!t)
+		return NULL;
+	roles = roles_for(s, fb_topology_nr_cpus(t), &nr_roles, t, err, errlen);
+	if (!roles || classes_for(t, p->pair_mask, &classes, err, errlen))
+		return NULL;
+	classes |= p->pair_mask & RACE_PAIRS_EACH;
+	slots = calloc(RACE_MAX_SLOTS, sizeof(*slots));
+	if (!slots) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	n = plan_slots(t, classes, nr_roles, slots, err, errlen);
+	if (n < 0) {
+		free(slots);
+		return NULL;
+	}
+	split_budget(p, n, &q);
+	plan = json_array();
+	for (i = 0; i < n; i++) {
+		json_t *cpus = json_array(), *jroles = json_array(), *e;
+
+		for (r = 0; r < nr_roles; r++) {
+			json_array_append_new(cpus, json_integer(slots[i].cpus[r]));
+			json_array_append_new(jroles, json_string(roles[r].name));
+		}
+		e = json_pack("{s:s, s:o, s:o, s:f, s:I}", "pair_class",
+			      fb_pair_class_name(slots[i].pc), "cpus", cpus,
+			      "roles", jroles, "seconds", q.seconds, "trials",
+			      (json_int_t)q.trials);
+		if (p->pair_mask & RACE_PAIRS_EACH)
+			json_object_set_new(e, "pair", pair_json(&slots[i]));
+		json_array_append_new(plan, e);
+	}
+	free(slots);
+	return plan;
+}
+
+int race_run(const struct race_scenario *const *scenarios, int nr,
+	     const struct race_params *p, json_t *results, char *err,
+	     size_t errlen)
+{
+	struct fb_topology *t = fb_topology_get(err, errlen);
+	unsigned int classes, nr_roles;
+	struct race_slot *slots;
+	struct race_params q;
+	int i, k, n;
+
+	if (!t)
+		return -1;
+	if (fb_topology_described(t)) {
+		snprintf(err, errlen,
+			 "FB_TOPOLOGY describes another machine: plan with `topology --dry-run`, race on the machine itself");
+		return -1;
+	}
+	/* Check everything before running anything. */
+	for (i = 0; i < nr; i++)
+		if (!roles_for(scenarios[i], fb_topology_nr_cpus(t), &nr_roles,
+			       t, err, errlen))
+			return -1;
+	if (classes_for(t, p->pair_mask, &classes, err, errlen))
+		return -1;
+	classes |= p->pair_mask & RACE_PAIRS_EACH;
+	slots = calloc(RACE_MAX_SLOTS, sizeof(*slots));
+	if (!slots) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < nr; i++) {
+		const struct race_role *roles =
+			roles_for(scenarios[i], fb_topology_nr_cpus(t),
+				  &nr_roles, t, err, errlen);
+
+		n = plan_slots(t, classes, nr_roles, slots, err, errlen);
+		if (n < 0)
+			goto fail;
+		split_budget(p, n, &q);
+		for (k = 0; k < n; k++) {
+			if (race_run_one(scenarios[i], &q, t, slots[k].pc,
+					 slots[k].cpus, roles, nr_roles, results,
+					 err, errlen))
+				goto fail;
+			if (p->pair_mask & RACE_PAIRS_EACH)
+				json_object_set_new(json_array_get(results,
+					json_array_size(results) - 1), "pair",
+					pair_json(&slots[k]));
+		}
+	}
+	free(slots);
+	return 0;
+fail:
+	free(slots);
+	return -1;
+}

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The race engine's own structures, not a scenario's (those are race.h):
+ * one run of a scenario on its CPUs (struct race_run), a role's thread and
+ * the leader's aim of each trial.  race-batch.c runs it, race-json.c
+ * reports it, race-place.c decides where it runs and race-registry.c finds
+ * the scenarios and assertion sites; race.c lists every part.
+ */
+#ifndef FLAGBENCH_BENCH_RACE_RUN_H
+#define FLAGBENCH_BENCH_RACE_RUN_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <flagbench/mmdebug.h>
+#include "race-deadline.h"
+#include "race-window.h"
+#include "race.h"
+#include "topology.h"
+
+struct spin_barrier {
+	int count __aligned(64);
+	int sense;
+	int n;
+};
+
+struct race_thread {
+	struct race_run *run;
+	int role;
+	int cpu;
+	int sense;
+	int error;		/* -errno from pinning */
+	pthread_t tid;
+	unsigned long counts[RACE_MAX_OUTCOMES];
+	unsigned long reached;	/* trials of its stripe that reached the window */
+	unsigned long bad_trials;	/* checked trials with a bad outcome */
+	unsigned long late;
+	uint32_t *busy;		/* ticks from its start to the role's return, per trial */
+	uint32_t *sorted;	/* scratch for the median: busy is read by all */
+	uint64_t busy_median;
+	/*
+	 * Serialised order and anchored slots: trials this role has
+	 * finished, over all batches.
+	 */
+	uint64_t done __aligned(64);
+	uint64_t base;		/* trials before this batch */
+	uint64_t *start;	/* counter at the role's actual start, per trial */
+	uint64_t *end;		/* counter when the role returned, per trial */
+	uint16_t *mark;		/* per trial: TRIAL_LATE, assertion outcomes fired */
+	struct race_window_tally tally;
+	struct race_wake_tally wake;
+} __aligned(64);
+
+_Static_assert(RACE_MAX_OUTCOMES <= RACE_WINDOW_MAX_OUTCOMES,
+	       "the window maps every outcome class");
+
+/* race_thread.mark: the role missed its instant (bits below: outcomes). */
+#define TRIAL_LATE 0x8000
+
+/* The leader's plan for one trial, read by every role. */
+struct race_aim {
+	uint32_t delay[RACE_MAX_ROLES];	/* ticks after the slot */
+	uint32_t span;			/* the largest delay: the slot grows by it */
+	int16_t bin;			/* intended bin, -1: not aimed */
+};
+
+struct race_run {
+	const struct race_scenario *s;
+	const struct race_role *roles;
+	unsigned int nr_roles;
+	const struct race_params *p;
+	bool emulated;
+
+	/* The trial instances of a batch. */
+	struct race_trial *inst;
+	unsigned int batch;
+	void *data;
+	size_t data_len;
+	struct page *map;
+	size_t map_len;
+
+	/* Set by the leader between batches, read by every role. */
+	uint64_t t0 __aligned(64);
+	uint64_t period;	/* ticks between trial slots */
+	uint64_t batch_period;	/* this batch's: 0 when it runs free */
+	int arm;		/* RACE_ARM_*: how this batch runs */
+	uint64_t batch_start_ns;
+	uint64_t max_period;
+	/* Roles that sleep: slotted batches re-anchor every trial. */
+	bool anchored;
+	int jitter;
+	struct race_aim *aim;		/* per trial of the batch */
+	int16_t *aim_bins;		/* the leader's scratch */
+	/* The offset table in ticks, the open outer bins clipped. */
+	int64_t bin_lo_ticks[RACE_WINDOW_NR_BINS];
+	uint64_t bin_width_ticks[RACE_WINDOW_NR_BINS];
+	uint64_t deadline_ns;		/* of every sleep this batch */
+	double ns_per_tick;
+	uint64_t seed;
+	unsigned long batch_no;
+	unsigned int nr_in_batch;
+	bool stop;
+	bool abort;		/* a barrier's deadline passed */
+
+	struct spin_barrier bar;
+	struct race_thread th[RACE_MAX_ROLES];
+
+	/* The leader's bookkeeping. */
+	struct race_window win;
+	struct race_deadline dl;
+	bool ranged;		/* the search range follows the roles' durations */
+	unsigned int nr_asserts;	/* outcomes counted by assertion sites */
+	uint64_t measure_start_ns;
+	double measure_ns;	/* 0: bounded by trials only */
+	unsigned long trials;
+	unsigned long reached;	/* trials with a racy or bad outcome checked */
+	unsigned long bad_trials;	/* THE bad count (results.h) */
+	unsigned long counts[RACE_MAX_OUTCOMES];
+	unsigned long batch_counts[RACE_MAX_OUTCOMES];
+	/* Every inlined copy of the site: an inline function has one per caller. */
+	struct vm_bug_site *asites[RACE_MAX_OUTCOMES][64];
+	unsigned long late, slots;
+	double seconds;
+	unsigned long *site_base;	/* every site's hits when measuring began */
+};
+
+static inline unsigned long site_hits(struct vm_bug_site *const *sites)
+{
+	unsigned long sum = 0;
+
+	for (; *sites; sites++)
+		sum += __atomic_load_n(&(*sites)->hits, __ATOMIC_RELAXED);
+	return sum;
+}
+
+/*
+ * Run @s with @roles on @cpus (a set of class @pc) and append its result
+ * to @results; 0, or -1 with a message in @err (race-batch.c).
+ */
+int race_run_one(const struct race_scenario *s, const struct race_params *p,
+		 struct fb_topology *t, enum fb_pair_class pc, const int *cpus,
+		 const struct race_role *roles, unsigned int nr_roles,
+		 json_t *results, char *err, size_t errlen);
+
+/* Its element of the "results" array, once run on @cpus (race-json.c). */
+json_t *race_result_json(struct race_run *r, enum fb_pair_class pc,
+			 const int *cpus);
+
+#endif /* FLAGBENCH_BENCH_RACE_RUN_H */
