@@ -6,9 +6,9 @@
  * roles (one function per thread), the per-trial reset, the checker and its
  * outcome classes, and registers itself with DEFINE_RACE_SCENARIO().  It
  * knows nothing about threads, pinning, timing, jitter or output: the
- * engine (race.c) runs the roles on pinned CPUs, trial after trial, over an
- * array of independent trial instances, and classifies each trial with the
- * checker once every role has finished it.
+ * engine (race.c lists its parts) runs the roles on pinned CPUs, trial
+ * after trial, over an array of independent trial instances, and
+ * classifies each trial with the checker once every role has finished it.
  *
  * See bench/races/README.md for every scenario and the engine's parameters.
  */
