@@ -341,7 +341,7 @@ json_t *race_scenario_names(struct bundle *b, bool with_window)
 			struct race_result *r = &b->v[i].races[k];
 			bool seen = false;
 
-			if (with_window && !json_is_object(r->window))
+			if (with_window && !r->nr_bins)
 				continue;
 			json_array_foreach(scen, si, s)
 				seen |= !strcmp(json_string_value(s), r->scenario);
