@@ -189,23 +189,42 @@ static int serial_prev(const struct race_run *r, int role)
 	return role + 1 < (int)r->nr_roles ? role + 1 : -1;
 }
 
+/*
+ * Until role @o has finished @n trials over all batches (serialised order,
+ * anchored slots); false when a barrier's deadline passed.  Past
+ * @yield_after spins the other role may be off its CPU: let it run.
+ */
+static bool wait_done(struct race_run *r, const struct race_thread *o,
+		      uint64_t n, unsigned long yield_after)
+{
+	unsigned long spins = 0;
+
+	while (__atomic_load_n(&o->done, __ATOMIC_ACQUIRE) < n) {
+		if (__atomic_load_n(&r->abort, __ATOMIC_RELAXED))
+			return false;
+		if (++spins > yield_after)
+			sched_yield();
+	}
+	return true;
+}
+
 static bool serial_wait(struct race_run *r, struct race_thread *th,
 			unsigned long i)
 {
 	int prev = serial_prev(r, th->role);
-	unsigned long spins = 0;
 
-	if (prev < 0)
-		return true;
-	while (__atomic_load_n(&r->th[prev].done, __ATOMIC_ACQUIRE) <
-	       th->base + i + 1) {
-		if (__atomic_load_n(&r->abort, __ATOMIC_RELAXED))
-			return false;
-		/* The role before may be off its CPU: let it run. */
-		if (++spins > 256)
-			sched_yield();
+	return prev < 0 || wait_done(r, &r->th[prev], th->base + i + 1, 256);
+}
+
+/* A batch cut short (the run aborted): its untried trials say nothing. */
+static void forget_rest(struct race_thread *th, unsigned long i,
+			unsigned long n)
+{
+	for (; i < n; i++) {
+		th->busy[i] = 0;
+		th->start[i] = 0;
+		th->mark[i] = 0;
 	}
-	return true;
 }
 
 static void run_batch_serialised(struct race_run *r, struct race_thread *th)
@@ -229,11 +248,7 @@ static void run_batch_serialised(struct race_run *r, struct race_thread *th)
 		note_trial(r, th, i, start, start, asserts ? before : NULL, 0);
 		__atomic_store_n(&th->done, th->base + i + 1, __ATOMIC_RELEASE);
 	}
-	for (; i < r->nr_in_batch; i++) {
-		th->busy[i] = 0;
-		th->start[i] = 0;
-		th->mark[i] = 0;
-	}
+	forget_rest(th, i, r->nr_in_batch);
 	th->base += r->nr_in_batch;
 	th->late = 0;
 }
@@ -250,20 +265,14 @@ static uint64_t anchor_slot(struct race_run *r, struct race_thread *th,
 			    unsigned long i)
 {
 	uint64_t last = 0;
-	unsigned long spins = 0;
 	unsigned int k;
 
 	for (k = 0; k < r->nr_roles; k++) {
 		const struct race_thread *o = &r->th[k];
 
-		while (__atomic_load_n(&o->done, __ATOMIC_ACQUIRE) <
-		       th->base + i) {
-			if (__atomic_load_n(&r->abort, __ATOMIC_RELAXED))
-				return 0;
-			/* The other role may be off its CPU: let it run. */
-			if (++spins > 4096)
-				sched_yield();
-		}
+		/* Yield later than serialised: a yield here makes slots late. */
+		if (!wait_done(r, o, th->base + i, 4096))
+			return 0;
 		if (o->end[i - 1] > last)
 			last = o->end[i - 1];
 	}
@@ -331,11 +340,7 @@ static void run_batch(struct race_run *r, struct race_thread *th)
 			__atomic_store_n(&th->done, th->base + i + 1,
 					 __ATOMIC_RELEASE);
 	}
-	for (; i < r->nr_in_batch; i++) {
-		th->busy[i] = 0;
-		th->start[i] = 0;
-		th->mark[i] = 0;
-	}
+	forget_rest(th, i, r->nr_in_batch);
 	if (anchored)
 		th->base += r->nr_in_batch;
 	th->late = late;
