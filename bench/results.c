@@ -166,24 +166,85 @@ const char *res_change_name(enum res_change c)
 	return names[c];
 }
 
-/* Both results binned on the same edges, every candidate bin covered. */
+/*
+ * A result lists the bins it spent trials in, ascending, from the one
+ * offset table: two results' lists differ in length and pair by edges.
+ */
+static bool bins_ascending(const struct res_bin *b, int n)
+{
+	int i;
+
+	if (!b || n <= 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!(b[i].lo < b[i].hi) || (i && !(b[i - 1].hi <= b[i].lo)))
+			return false;
+	return true;
+}
+
+/*
+ * The bin of @b with edges [@lo, @hi), searched from *@j on (calls come
+ * in ascending order): its index, -1 if @b lists none there, -2 if a bin
+ * of @b overlaps it with other edges (not the same table).
+ */
+static int bin_find(const struct res_bin *b, int nb, int *j, double lo,
+		    double hi)
+{
+	while (*j < nb && b[*j].hi <= lo)
+		(*j)++;
+	if (*j >= nb || b[*j].lo >= hi)
+		return -1;
+	return b[*j].lo == lo && b[*j].hi == hi ? *j : -2;
+}
+
+/* Both results binned on the same table, every candidate bin covered. */
 static bool bins_expected(const struct res_bin *bb, int nb,
 			  const struct res_bin *cb, int nc, double *expected)
 {
 	double e = 0;
-	int i;
+	int i, j = 0, m;
 
-	if (!bb || !cb || nb != nc || nb <= 0)
+	if (!bins_ascending(bb, nb) || !bins_ascending(cb, nc))
 		return false;
-	for (i = 0; i < nb; i++) {
-		if (bb[i].lo != cb[i].lo || bb[i].hi != cb[i].hi)
+	for (i = 0; i < nc; i++) {
+		if (!(cb[i].trials > 0))
+			continue;
+		m = bin_find(bb, nb, &j, cb[i].lo, cb[i].hi);
+		if (m < 0 || !(bb[m].trials > 0))
 			return false;
-		if (cb[i].trials > 0 && !(bb[i].trials > 0))
-			return false;
-		if (cb[i].trials > 0)
-			e += cb[i].trials * bb[i].bad / bb[i].trials;
+		e += cb[i].trials * bb[m].bad / bb[m].trials;
 	}
 	*expected = e;
+	return true;
+}
+
+bool res_at_window(const struct res_bin *ref, int nr_ref,
+		   const struct res_bin *cand, int nr_cand, double alpha,
+		   struct res_at_window *w)
+{
+	double lo;
+	int i, j = 0, m;
+
+	memset(w, 0, sizeof(*w));
+	if (!bins_ascending(ref, nr_ref) || !bins_ascending(cand, nr_cand))
+		return false;
+	for (i = 0; i < nr_ref; i++) {
+		if (!(ref[i].bad > 0))
+			continue;
+		m = bin_find(cand, nr_cand, &j, ref[i].lo, ref[i].hi);
+		if (m == -2)
+			return false;
+		if (!w->bins++)
+			w->lo = ref[i].lo;
+		w->hi = ref[i].hi;
+		if (m >= 0) {	/* else the candidate spent none there */
+			w->trials += cand[m].trials;
+			w->bad += cand[m].bad;
+		}
+	}
+	if (!w->bins)
+		return false;
+	res_binom_ci(w->bad, w->trials, alpha, &lo, &w->rate_hi);
 	return true;
 }
 

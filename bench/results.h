@@ -70,7 +70,8 @@ struct res_rate_cmp {
 	/*
 	 * Candidate bad trials expected at the baseline's rate: over the
 	 * candidate's bins when both results carry bins with the same edges
-	 * (sum over b of n_cand,b * k_base,b / n_base,b), else
+	 * (sum over b of n_cand,b * k_base,b / n_base,b; the lists pair by
+	 * edges, as each lists only the bins it spent trials in), else
 	 * cand_trials * base_bad / base_trials.
 	 */
 	double expected;
@@ -92,6 +93,24 @@ void res_rate_compare(double base_bad, double base_trials,
 		      double cand_bad, double cand_trials,
 		      const struct res_bin *cand_bins, int nr_cand_bins,
 		      double alpha, struct res_rate_cmp *c);
+
+/*
+ * Where another result's window was: @cand's trials and bad trials in the
+ * bins where @ref counted bad trials (both on the one offset table), how
+ * many such bins and their span, and the exact 1-alpha upper bound of
+ * @cand's bad rate there.  What a fix's "Never" is worth is the trials it
+ * spent where the pre-fix build hit.  False when the bins do not pair or
+ * @ref has no bad trial in them.
+ */
+struct res_at_window {
+	int bins;
+	double lo, hi;		/* ns: the lowest edge, the highest */
+	double trials, bad;
+	double rate_hi;		/* upper bound of bad / trials, 0..1 */
+};
+bool res_at_window(const struct res_bin *ref, int nr_ref,
+		   const struct res_bin *cand, int nr_cand, double alpha,
+		   struct res_at_window *w);
 
 /*
  * A reproduce expectation unmet: was the run long enough to expect a hit

@@ -516,6 +516,38 @@ bad:
 	return NULL;
 }
 
+/*
+ * For each race result, the trials it spent where another variant of the
+ * bundle hit the same scenario on the same pair class (the one with the
+ * most bad trials): what a fix's zero is worth.  Once, here; the summary
+ * and the page render it.
+ */
+static void races_at_windows(struct bundle *b)
+{
+	for (int i = 0; i < b->nr_variants; i++)
+		for (int k = 0; k < b->v[i].nr_races; k++) {
+			struct race_result *r = &b->v[i].races[k];
+			const struct race_result *ref = NULL;
+			const char *ref_name = NULL;
+
+			for (int j = 0; j < b->nr_variants; j++)
+				for (int l = 0; j != i && l < b->v[j].nr_races; l++) {
+					const struct race_result *o = &b->v[j].races[l];
+
+					if (strcmp(o->scenario, r->scenario) ||
+					    strcmp(o->pair_class, r->pair_class) ||
+					    !(o->bad_count > 0) ||
+					    (ref && o->bad_count <= ref->bad_count))
+						continue;
+					ref = o;
+					ref_name = b->v[j].name;
+				}
+			if (ref && res_at_window(ref->bins, ref->nr_bins, r->bins,
+						 r->nr_bins, RES_ALPHA, &r->at))
+				r->at_variant = ref_name;
+		}
+}
+
 struct bundle *bundle_load(const char *dir, char *err, size_t errlen)
 {
 	struct bundle *b = bundle_open(dir, err, errlen);
@@ -548,6 +580,7 @@ struct bundle *bundle_load(const char *dir, char *err, size_t errlen)
 		bundle_free(b);
 		return NULL;
 	}
+	races_at_windows(b);
 	return b;
 }
 

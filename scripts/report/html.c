@@ -151,7 +151,8 @@ static void verdict_section(struct bundle *b, FILE *f)
 	fputs("<section id=\"verdicts\"><h2>Verdicts</h2>\n"
 	      "<table class=\"data\"><thead><tr><th>scenario</th><th>variant</th>"
 	      "<th>pair</th><th>expectation</th><th>observation</th>"
-	      "<th>LKMM</th><th>bad / trials</th><th>per million (95%)</th><th>verdict</th>"
+	      "<th>LKMM</th><th>bad / trials</th><th>per million (95%)</th>"
+	      "<th>where another variant hit</th><th>verdict</th>"
 	      "</tr></thead><tbody>\n", f);
 	for (i = 0; i < b->nr_variants; i++)
 		for (k = 0; k < b->v[i].nr_races; k++) {
@@ -177,6 +178,16 @@ static void verdict_section(struct bundle *b, FILE *f)
 					r->bad_hi);
 			else
 				fprintf(f, "<td class=\"num\">≤ %.3g</td>", r->bad_hi);
+			/* A Never is worth the trials spent where a bug hit. */
+			if (!r->bad_count && r->at_variant) {
+				fputs("<td>", f);
+				E(r->at_variant);
+				fprintf(f, ": %d bins, [%g, %g) ns: %.0f / %.0f, ≤ %.3g per million</td>",
+					r->at.bins, r->at.lo, r->at.hi, r->at.bad,
+					r->at.trials, r->at.rate_hi * 1e6);
+			} else {
+				fputs("<td></td>", f);
+			}
 			verdict_cell(f, result_verdict(r));
 			fputs("</tr>\n", f);
 		}

@@ -95,6 +95,13 @@ struct race_result {
 	int nr_assertions;
 	json_t *assertions;		/* borrowed from the races JSON */
 	json_t *window;			/* the window map (a reference), or NULL */
+	/*
+	 * Where the bundle's other variant with the most bad trials of this
+	 * scenario and pair class hit (res_at_window()): at_variant NULL
+	 * when none did or the bins do not pair.  Set by bundle_load().
+	 */
+	const char *at_variant;
+	struct res_at_window at;
 };
 
 struct variant_data {

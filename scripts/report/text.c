@@ -126,6 +126,13 @@ static void race_lines(struct bundle *b, FILE *f)
 				fprintf(f, "  %.21s/%s: <= %.3g/M, %s: %s\n", v->name,
 					r->pair_class, r->bad_hi, r->expectation,
 					verdict_name(result_verdict(r)));
+			/* A Never is worth the trials spent where a bug hit. */
+			if (!r->bad_count && r->at_variant)
+				fprintf(f, "    where %.21s hit: [%g, %g) ns, %d bins:\n"
+					"      %.0f in %.0f trials, <= %.3g/M\n",
+					r->at_variant, r->at.lo, r->at.hi,
+					r->at.bins, r->at.bad, r->at.trials,
+					r->at.rate_hi * 1e6);
 			n++;
 		}
 	}

@@ -95,6 +95,24 @@ static void test_rate_compare(void **state)
 	near(c.lo, 0.02304269665748958, 1e-8);
 	near(c.hi, 7.02939032451682, 1e-6);
 	assert_int_equal(c.change, RES_SAME);
+	/*
+	 * Each result lists only the bins it spent trials in: the lists
+	 * pair by edges, not by position.
+	 */
+	res_rate_compare(10, 2000, bb, 2, 1, 100, cb, 1, 0.05, &c);
+	assert_true(c.standardised);
+	near(c.expected, 1, 1e-12);
+	{
+		struct res_bin b3[] = { { -10, 0, 500, 5 }, { 0, 10, 1000, 10 },
+					{ 10, 20, 1000, 0 } };
+
+		res_rate_compare(15, 2500, b3, 3, 1, 2000, cb, 2, 0.05, &c);
+		assert_true(c.standardised);
+		near(c.expected, 1, 1e-12);
+		/* A candidate bin the baseline never tried: no per-bin rate. */
+		res_rate_compare(10, 2000, bb + 1, 1, 1, 2000, cb, 2, 0.05, &c);
+		assert_false(c.standardised);
+	}
 	res_rate_compare(10, 2000, bb, 2, 1, 2000, other, 2, 0.05, &c);
 	assert_false(c.standardised);		/* edges differ */
 	near(c.p, 0.01171875, 1e-12);
@@ -180,6 +198,45 @@ static void test_paired(void **state)
 	assert_false(c.significant);
 }
 
+/* A fix's trials where the pre-fix build hit, and what they bound. */
+static void test_at_window(void **state)
+{
+	const struct res_bin ref[4] = {
+		{ -64, -48, 1000, 0 }, { -48, -32, 1000, 30 },
+		{ -32, -24, 500, 0 }, { -24, -16, 800, 4 },
+	};
+	struct res_bin cand[4] = {
+		{ -64, -48, 7, 0 }, { -48, -32, 400000, 0 },
+		{ -32, -24, 900000, 0 }, { -24, -16, 600000, 0 },
+	};
+	struct res_at_window w;
+
+	/* Only the bins where ref was bad count, not those between. */
+	assert_true(res_at_window(ref, 4, cand, 4, 0.05, &w));
+	assert_int_equal(w.bins, 2);
+	near(w.lo, -48, 0);
+	near(w.hi, -16, 0);
+	near(w.trials, 1e6, 0);
+	near(w.bad, 0, 0);
+	near(w.rate_hi * 1e6, 3.68879, 1e-4);
+	cand[3].bad = 2;
+	assert_true(res_at_window(ref, 4, cand, 4, 0.05, &w));
+	near(w.bad, 2, 0);
+	/*
+	 * The candidate lists only bins it spent trials in: a bin of the
+	 * window it never tried adds a bin and no trials.
+	 */
+	assert_true(res_at_window(ref, 4, cand, 3, 0.05, &w));
+	assert_int_equal(w.bins, 2);
+	near(w.trials, 400000, 0);
+	assert_true(res_at_window(ref, 4, cand + 2, 2, 0.05, &w));
+	near(w.trials, 600000, 0);
+	/* Other edges, or a reference with nothing bad: no window. */
+	cand[1].lo = -40;
+	assert_false(res_at_window(ref, 4, cand, 4, 0.05, &w));
+	assert_false(res_at_window(ref + 2, 1, cand + 2, 1, 0.05, &w));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +248,7 @@ int main(void)
 		cmocka_unit_test(test_holm),
 		cmocka_unit_test(test_wilcoxon),
 		cmocka_unit_test(test_paired),
+		cmocka_unit_test(test_at_window),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
