@@ -517,6 +517,35 @@ bad:
 }
 
 /*
+ * The result of another variant than @i's with the same scenario and pair
+ * class as @r and the most bad trials (its variant's name in *@name), or
+ * NULL when no other variant hit.
+ */
+static const struct race_result *
+most_bad_elsewhere(const struct bundle *b, int i, const struct race_result *r,
+		   const char **name)
+{
+	const struct race_result *ref = NULL;
+
+	for (int j = 0; j < b->nr_variants; j++) {
+		if (j == i)
+			continue;
+		for (int l = 0; l < b->v[j].nr_races; l++) {
+			const struct race_result *o = &b->v[j].races[l];
+
+			if (!strcmp(o->scenario, r->scenario) &&
+			    !strcmp(o->pair_class, r->pair_class) &&
+			    o->bad_count > 0 &&
+			    (!ref || o->bad_count > ref->bad_count)) {
+				ref = o;
+				*name = b->v[j].name;
+			}
+		}
+	}
+	return ref;
+}
+
+/*
  * For each race result, the trials it spent where another variant of the
  * bundle hit the same scenario on the same pair class (the one with the
  * most bad trials): what a fix's zero is worth.  Once, here; the summary
@@ -527,24 +556,13 @@ static void races_at_windows(struct bundle *b)
 	for (int i = 0; i < b->nr_variants; i++)
 		for (int k = 0; k < b->v[i].nr_races; k++) {
 			struct race_result *r = &b->v[i].races[k];
-			const struct race_result *ref = NULL;
-			const char *ref_name = NULL;
+			const char *name = NULL;
+			const struct race_result *ref =
+				most_bad_elsewhere(b, i, r, &name);
 
-			for (int j = 0; j < b->nr_variants; j++)
-				for (int l = 0; j != i && l < b->v[j].nr_races; l++) {
-					const struct race_result *o = &b->v[j].races[l];
-
-					if (strcmp(o->scenario, r->scenario) ||
-					    strcmp(o->pair_class, r->pair_class) ||
-					    !(o->bad_count > 0) ||
-					    (ref && o->bad_count <= ref->bad_count))
-						continue;
-					ref = o;
-					ref_name = b->v[j].name;
-				}
 			if (ref && res_at_window(ref->bins, ref->nr_bins, r->bins,
 						 r->nr_bins, RES_ALPHA, &r->at))
-				r->at_variant = ref_name;
+				r->at_variant = name;
 		}
 }
 
