@@ -55,27 +55,20 @@ __LSE_FETCH_OP(__lse_atomic64_fetch_or_acquire, long, x, ldseta)
 __LSE_FETCH_OP(__lse_atomic64_fetch_andnot, long, x, ldclral)
 __LSE_FETCH_OP(__lse_atomic64_fetch_andnot_release, long, x, ldclrl)
 
-static __always_inline int __lse_cmpxchg_mb_32(volatile int *v, int old,
-					       int new)
-{
-	__asm__ __volatile__(__LSE_PREAMBLE
-			     "	casal	%w[old], %w[new], %[v]\n"
-			     : [v] "+Q"(*v), [old] "+r"(old)
-			     : [new] "rZ"(new)
-			     : "memory");
-	return old;
+/* atomic_lse.h __CMPXCHG_CASE: one cas, its ordering in @asm_op (casal, casa). */
+#define __LSE_CMPXCHG_32(name, asm_op)                                         \
+static __always_inline int name(volatile int *v, int old, int new)             \
+{                                                                              \
+	__asm__ __volatile__(__LSE_PREAMBLE                                    \
+			     "	" #asm_op "	%w[old], %w[new], %[v]\n"         \
+			     : [v] "+Q"(*v), [old] "+r"(old)                   \
+			     : [new] "rZ"(new)                                 \
+			     : "memory");                                      \
+	return old;                                                            \
 }
 
-static __always_inline int __lse_cmpxchg_acq_32(volatile int *v, int old,
-						int new)
-{
-	__asm__ __volatile__(__LSE_PREAMBLE
-			     "	casa	%w[old], %w[new], %[v]\n"
-			     : [v] "+Q"(*v), [old] "+r"(old)
-			     : [new] "rZ"(new)
-			     : "memory");
-	return old;
-}
+__LSE_CMPXCHG_32(__lse_cmpxchg_mb_32, casal)
+__LSE_CMPXCHG_32(__lse_cmpxchg_acq_32, casa)
 
 #define __arch_cmpxchg_acq_32(v, o, n) __lse_cmpxchg_acq_32(v, o, n)
 #define __arch_atomic_add(i, v) __lse_atomic_add(i, v)
