@@ -55,6 +55,10 @@ void race_deadline_merge(struct race_deadline *d, struct race_wake_tally *t)
 		d->hi_ns = ns;
 }
 
+/* The JSON key, the rule below, race --help and the README name them. */
+_Static_assert(RACE_DEADLINE_FACTOR == 8 && RACE_DEADLINE_PERCENTILE == 95,
+	       "update waker_p95_ns and the rule's words with the constants");
+
 json_t *race_deadline_json(const struct race_deadline *d)
 {
 	return json_pack("{s:b, s:I, s:I, s:I, s:[I,I], s:I, s:I, s:s}",
