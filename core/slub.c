@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Slab pages coming from and going back to the page allocator.
- * Models mm/slub.c alloc_slab_page() and __free_slab(), v6.1, with the
- * smp_wmb()s and the free-side reordering of seed 004's patch (slab_barriers)
- * and slab pages that never hold a reference (slab_refcount=frozen).
+ * Models mm/slub.c alloc_slab_page(), allocate_slab() and __free_slab(),
+ * v6.1, with the smp_wmb()s and the free-side reordering of seed 004's
+ * patch (slab_barriers) and slab pages that never hold a reference
+ * (slab_refcount=frozen).
  */
 #include <flagbench/barrier.h>
 #include <flagbench/kconfig.h>
@@ -30,6 +31,40 @@ struct page *alloc_slab_page(struct kmem_cache *s, struct page *page)
 	 * which can be LIST_POISON2: the kmem_cache says which.
 	 */
 	WRITE_ONCE(page->slab_cache, s->mapping_word);
+	return page;
+}
+
+/* set_freepointer(), without CONFIG_SLAB_FREELIST_HARDENED's obfuscation. */
+static inline void set_freepointer(struct kmem_cache *s, void *object, void *fp)
+{
+	*(void **)((char *)object + s->offset) = fp;
+}
+
+/*
+ * allocate_slab(), v6.1, without debugging, KASAN or a shuffled freelist:
+ * the slab's counters, then the freelist threaded through every object.
+ * The mapping word was stored before this loop (alloc_slab_page() above
+ * does allocate_slab()'s "slab->slab_cache = s"), so a slab whose word
+ * looks movable looks so for the whole loop: the least life a slab has.
+ */
+struct page *allocate_slab(struct kmem_cache *s, struct page *page, void *start)
+{
+	char *p, *next;
+	unsigned int idx;
+
+	alloc_slab_page(s, page);
+	page->objects = s->objects;
+	page->inuse = 0;
+	page->frozen = 0;
+
+	p = start;
+	page->freelist = p;
+	for (idx = 0; idx + 1 < s->objects; idx++) {
+		next = p + s->size;
+		set_freepointer(s, p, next);
+		p = next;
+	}
+	set_freepointer(s, p, NULL);
 	return page;
 }
 

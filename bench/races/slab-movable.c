@@ -9,6 +9,7 @@
  *					__folio_set_slab()
  *					smp_wmb()
  *					mapping word = LIST_POISON2
+ *					freelist through the objects
  *	smp_rmb()
  *	__folio_test_movable() == true
  *								folio->mapping = NULL
@@ -28,14 +29,23 @@
  *
  * Roles: A follows mm/migrate.c isolate_movable_page() of v6.1 (with the
  * v6.2 checks of 8b8817630ae8 under movable_check=slab-movable-slab); B
- * and C follow mm/slub.c alloc_slab_page() and __free_slab() of v6.1 with
+ * and C follow mm/slub.c allocate_slab() and __free_slab() of v6.1 with
  * the struct slab layout of v6.2 (65505d1f2338, below).
+ *
+ * The slab lives at least as long as allocate_slab() takes to thread the
+ * freelist through its 64 objects, after the mapping word is stored: in
+ * the kernel a slab then serves objects for microseconds or more, and in
+ * v6.2 its word is LIST_POISON2 from remove_partial() on.  The model
+ * keeps only that least life, which one thread allocating and freeing in
+ * turn has too.  Before, B stored the word and C cleared it at once, and
+ * folded on two CPUs the slab lived a few nanoseconds.
  *
  * Three roles need three CPUs; with two, B allocates and frees as one
  * role (the reply's interleaving needs alloc and free both inside A's
  * checks, which one thread doing both in turn can produce).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <flagbench/migrate.h>
 #include <flagbench/slab.h>
@@ -44,11 +54,17 @@
 /* How long C waits for B's slab before giving up (spins of a load). */
 #define SM_FREE_WAIT_SPINS 100000
 
+/* kmalloc-cg-64 in v6.1: 64-byte objects, an order-0 slab of 4 KiB. */
+#define SM_OBJECT_SIZE 64
+#define SM_SLAB_BYTES 4096
+
 struct slab_movable {
 	int a_ret;			/* isolate_movable_page() */
 	bool a_got;			/* its folio_try_get() succeeded */
 	int allocated __aligned(64);	/* B is done: C may free */
 	bool c_gave_up;
+	/* The slab's memory: its objects, which allocate_slab() threads. */
+	char objects[SM_SLAB_BYTES] __aligned(64);
 };
 
 enum {
@@ -69,6 +85,10 @@ enum {
 static struct kmem_cache sm_cache = {
 	.name = "kmalloc-cg-64",
 	.mapping_word = LIST_POISON2,
+	.size = SM_OBJECT_SIZE,
+	/* calculate_sizes(): the free pointer mid-object, no RCU or ctor */
+	.offset = SM_OBJECT_SIZE / 2,
+	.objects = SM_SLAB_BYTES / SM_OBJECT_SIZE,
 };
 
 static void sm_isolate(struct race_trial *t)
@@ -85,7 +105,7 @@ static void sm_alloc(struct race_trial *t)
 {
 	struct slab_movable *d = t->data;
 
-	alloc_slab_page(&sm_cache, &t->pages[0]);
+	allocate_slab(&sm_cache, &t->pages[0], d->objects);
 	__atomic_store_n(&d->allocated, 1, __ATOMIC_RELEASE);
 }
 
@@ -104,7 +124,9 @@ static void sm_free(struct race_trial *t)
 
 static void sm_alloc_free(struct race_trial *t)
 {
-	alloc_slab_page(&sm_cache, &t->pages[0]);
+	struct slab_movable *d = t->data;
+
+	allocate_slab(&sm_cache, &t->pages[0], d->objects);
 	__free_slab(&sm_cache, &t->pages[0]);
 }
 
@@ -112,7 +134,9 @@ static void sm_reset(struct race_trial *t)
 {
 	struct slab_movable *d = t->data;
 
-	memset(d, 0, sizeof(*d));
+	/* The objects need no reset: allocate_slab() writes every free
+	 * pointer, and nothing reads the rest. */
+	memset(d, 0, offsetof(struct slab_movable, objects));
 	init_free_page(&t->pages[0]);
 }
 
@@ -155,11 +179,11 @@ static const struct race_scenario slab_movable = {
 	.seed = "004",
 	.description = "isolate_movable_page's checks against a slab page allocated and freed under it, whose mapping word is LIST_POISON2: a slab page taken as movable",
 	.roles = { { "isolate_movable_page", sm_isolate },
-		   { "alloc_slab_page", sm_alloc },
+		   { "allocate_slab", sm_alloc },
 		   { "__free_slab", sm_free } },
 	.nr_roles = 3,
 	.folded_roles = { { "isolate_movable_page", sm_isolate },
-			  { "alloc_slab_page+__free_slab", sm_alloc_free } },
+			  { "allocate_slab+__free_slab", sm_alloc_free } },
 	.nr_folded_roles = 2,
 	.trial_size = sizeof(struct slab_movable),
 	.pages_per_trial = 1,

@@ -296,6 +296,43 @@ static void test_isolate_movable_page_on_plain_slab_page(void **state)
 	assert_int_equal(other_hits(), 0);
 }
 
+/*
+ * allocate_slab() (v6.1): the mapping word as alloc_slab_page() leaves it,
+ * the counters of a fresh slab, and a freelist that visits every object
+ * once, in address order, with its pointers at s->offset.
+ */
+static void test_allocate_slab_threads_the_freelist(void **state)
+{
+	enum { SIZE = 64, OBJECTS = 8 };
+	struct kmem_cache s = { .name = "kmalloc-64", .mapping_word = LIST_POISON2,
+				.size = SIZE, .offset = SIZE / 2, .objects = OBJECTS };
+	_Alignas(64) char mem[SIZE * OBJECTS + SIZE];
+	struct page *page = pfn_to_page(1);
+	char *p;
+	unsigned int n = 0;
+
+	(void)state;
+	memset(mem, 0x5a, sizeof(mem));
+	assert_ptr_equal(allocate_slab(&s, page, mem), page);
+	assert_true(PageSlab(page));
+	assert_ptr_equal(page->slab_cache, LIST_POISON2);
+	assert_int_equal(page->objects, OBJECTS);
+	assert_int_equal(page->inuse, 0);
+	assert_int_equal(page->frozen, 0);
+	for (p = page->freelist; p; p = *(char **)(p + s.offset)) {
+		assert_ptr_equal(p, mem + n * SIZE);
+		assert_true(++n <= OBJECTS);
+	}
+	assert_int_equal(n, OBJECTS);
+	/* Nothing past the last object was written. */
+	assert_int_equal((unsigned char)mem[SIZE * OBJECTS + s.offset], 0x5a);
+
+	__free_slab(&s, page);
+	assert_false(PageSlab(page));
+	assert_null(page->mapping);
+	assert_int_equal(other_hits(), 0);
+}
+
 static void test_alloc_slab_page_and_free_slab(void **state)
 {
 	struct kmem_cache s = { .name = "kmalloc-64", .mapping_word = LIST_POISON2 };
@@ -739,6 +776,7 @@ int main(void)
 		T(test_isolate_movable_page_on_poisoned_slab_page),
 		T(test_isolate_movable_page_on_plain_slab_page),
 		T(test_alloc_slab_page_and_free_slab),
+		T(test_allocate_slab_threads_the_freelist),
 		T(test_migrate_page_move_mapping_moves_cache_reference),
 		T(test_migrate_page_move_mapping_refused_under_extra_ref),
 		T(test_attach_page_private_takes_a_reference_unless_surplus_put),

@@ -32,6 +32,15 @@ struct page {
 		struct {	/* SLUB's struct slab overlays the same words */
 			struct list_head slab_list;
 			void *slab_cache;	/* the mapping word */
+			void *freelist;		/* first free object */
+			union {
+				unsigned long counters;
+				struct {
+					unsigned inuse:16;
+					unsigned objects:15;
+					unsigned frozen:1;
+				};
+			};
 		};
 	};
 	union {
@@ -46,6 +55,8 @@ _Static_assert(sizeof(struct page) == 64, "struct page must be 64 bytes");
 _Static_assert(__builtin_offsetof(struct page, mapping) == 24, "mapping word");
 _Static_assert(__builtin_offsetof(struct page, slab_cache) == 24, "slab overlay");
 _Static_assert(__builtin_offsetof(struct page, private) == 40, "private");
+_Static_assert(__builtin_offsetof(struct page, freelist) == 32, "slab freelist");
+_Static_assert(__builtin_offsetof(struct page, counters) == 40, "slab counters");
 _Static_assert(__builtin_offsetof(struct page, _mapcount) == 48, "_mapcount");
 _Static_assert(__builtin_offsetof(struct page, _refcount) == 52, "_refcount");
 

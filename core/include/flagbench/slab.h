@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Slab pages as the page allocator sees them.
- * Models mm/slub.c alloc_slab_page() and __free_slab(), v6.1, with seed
- * 004's barriers and v6.2's frozen-refcount direction as knobs.
+ * Models mm/slub.c alloc_slab_page(), allocate_slab() and __free_slab(),
+ * v6.1, with seed 004's barriers and v6.2's frozen-refcount direction as
+ * knobs.
  */
 #ifndef FLAGBENCH_SLAB_H
 #define FLAGBENCH_SLAB_H
@@ -21,10 +22,19 @@ struct kmem_cache {
 	 * was rearranged, a list pointer that can be LIST_POISON2 (seed 004).
 	 */
 	void *mapping_word;
+	/* What allocate_slab() needs to thread a new slab's freelist. */
+	unsigned int size;	/* object size with its metadata */
+	unsigned int offset;	/* free pointer offset in an object */
+	unsigned int objects;	/* oo_objects(s->oo): objects per slab */
 };
 
 /* Make the free @page a slab page of @s; returns it. */
 struct page *alloc_slab_page(struct kmem_cache *s, struct page *page);
+/*
+ * Make the free @page a slab of @s whose objects live at @start (the
+ * page's memory, s->objects * s->size bytes), freelist and all; returns it.
+ */
+struct page *allocate_slab(struct kmem_cache *s, struct page *page, void *start);
 /* Give the slab page back to the page allocator. */
 void __free_slab(struct kmem_cache *s, struct page *page);
 
