@@ -229,7 +229,11 @@ struct tp_bench *tp_find(struct tp_run *r, const char *name)
 
 /* --------------------------------------------------------------------- races */
 
-/* window.bins: [{lo, hi, trials, bad, ...}], edges from one global table. */
+/*
+ * window.bins: [{lo, hi, trials, bad, ...}], edges from one global table,
+ * ascending and apart: the rules that pair two results' bins by edges
+ * (results.c) need that, and would silently not apply without it.
+ */
 static int parse_bins(json_t *bins, struct race_result *rr, char *err,
 		      size_t errlen)
 {
@@ -251,6 +255,9 @@ static int parse_bins(json_t *bins, struct race_result *rr, char *err,
 		    !(b->bad >= 0) || b->bad > b->trials)
 			return seterr(err, errlen, "%s: window.bins[%zu] malformed",
 				      rr->scenario, i);
+		if (!(b->lo < b->hi) || (i && !(b[-1].hi <= b->lo)))
+			return seterr(err, errlen, "%s: window.bins[%zu] [%g, %g) not after the bin before it, or empty",
+				      rr->scenario, i, b->lo, b->hi);
 	}
 	return 0;
 }
