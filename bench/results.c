@@ -197,11 +197,19 @@ static int bin_find(const struct res_bin *b, int nb, int *j, double lo,
 	return b[*j].lo == lo && b[*j].hi == hi ? *j : -2;
 }
 
-/* Both results binned on the same table, every candidate bin covered. */
+/*
+ * Both results binned on the same table: the candidate's bad trials
+ * expected at the baseline's rate in each of its bins.  A bin the
+ * baseline never tried has no rate of its own; it gets the baseline's
+ * overall @base_rate (an aimed run's exploration reaches tails the other
+ * run did not, and dropping those bins would hide a hit there).  False
+ * when the tables differ or no candidate bin has a baseline rate.
+ */
 static bool bins_expected(const struct res_bin *bb, int nb,
-			  const struct res_bin *cb, int nc, double *expected)
+			  const struct res_bin *cb, int nc, double base_rate,
+			  double *expected, double *unmatched)
 {
-	double e = 0;
+	double e = 0, u = 0, matched = 0;
 	int i, j = 0, m;
 
 	if (!bins_ascending(bb, nb) || !bins_ascending(cb, nc))
@@ -210,11 +218,20 @@ static bool bins_expected(const struct res_bin *bb, int nb,
 		if (!(cb[i].trials > 0))
 			continue;
 		m = bin_find(bb, nb, &j, cb[i].lo, cb[i].hi);
-		if (m < 0 || !(bb[m].trials > 0))
+		if (m == -2)
 			return false;
+		if (m < 0 || !(bb[m].trials > 0)) {
+			u += cb[i].trials;
+			e += cb[i].trials * base_rate;
+			continue;
+		}
+		matched += cb[i].trials;
 		e += cb[i].trials * bb[m].bad / bb[m].trials;
 	}
+	if (!(matched > 0))
+		return false;
 	*expected = e;
+	*unmatched = u;
 	return true;
 }
 
@@ -254,7 +271,7 @@ void res_rate_compare(double base_bad, double base_trials,
 		      const struct res_bin *cand_bins, int nr_cand_bins,
 		      double alpha, struct res_rate_cmp *c)
 {
-	double k = base_bad + cand_bad, w, pi0, plo, phi, lower, upper;
+	double k = base_bad + cand_bad, w, pi0, plo, phi, lower, upper, e, u;
 	bool low;
 
 	memset(c, 0, sizeof(*c));
@@ -271,9 +288,11 @@ void res_rate_compare(double base_bad, double base_trials,
 	 */
 	if (base_bad > 0 &&
 	    bins_expected(base_bins, nr_base_bins, cand_bins, nr_cand_bins,
-			  &c->expected) && c->expected > 0) {
+			  base_bad / base_trials, &e, &u) && e > 0) {
 		c->standardised = true;
-		w = c->expected / base_bad;
+		c->expected = e;
+		c->unmatched_trials = u;
+		w = e / base_bad;
 	}
 	c->ratio = base_bad > 0 ? cand_bad / c->expected : NAN;
 	c->lo = 0;

@@ -71,11 +71,13 @@ struct res_rate_cmp {
 	 * Candidate bad trials expected at the baseline's rate: over the
 	 * candidate's bins when both results carry bins with the same edges
 	 * (sum over b of n_cand,b * k_base,b / n_base,b; the lists pair by
-	 * edges, as each lists only the bins it spent trials in), else
-	 * cand_trials * base_bad / base_trials.
+	 * edges, as each lists only the bins it spent trials in; a bin the
+	 * baseline never tried at its overall rate base_bad / base_trials),
+	 * else cand_trials * base_bad / base_trials.
 	 */
 	double expected;
 	bool standardised;
+	double unmatched_trials;	/* candidate's, in bins the baseline never tried */
 	double ratio, lo, hi;	/* candidate/baseline rate ratio, exact 95% */
 	double p;		/* two-sided exact conditional binomial */
 	enum res_change change;

@@ -424,11 +424,15 @@ static void gate_race(struct gate_state *g, const char *pair,
 			       c.ratio, c.lo, c.hi,
 			       c.standardised ? ", standardised" : "", c.p,
 			       res_change_name(c.change));
+		if (c.standardised && c.unmatched_trials > 0 &&
+		    c.change != RES_NO_EVENTS)
+			printf("    %.0f of its trials in bins the baseline never tried: at the baseline's overall rate\n",
+			       c.unmatched_trials);
 		needed = res_trials_needed(br->bad_count, br->trials, cr->trials,
 					   &expected);
 	}
 	json_array_append_new(g->races, json_pack(
-		"{s:s, s:s, s:s, s:s, s:s, s:f, s:f, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:b, s:s}",
+		"{s:s, s:s, s:s, s:s, s:s, s:f, s:f, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:b, s:f, s:s}",
 		"variant", pair, "scenario", cr->scenario, "pair_class",
 		cr->pair_class, "expectation", cr->expectation, "observation",
 		cr->observation, "cand_bad_trials", cr->bad_count, "cand_trials",
@@ -438,7 +442,8 @@ static void gate_race(struct gate_state *g, const char *pair,
 		res_change_name(c.change), "rate_ratio", num_or_null(c.ratio),
 		"rate_ratio_lo", num_or_null(c.lo), "rate_ratio_hi",
 		num_or_null(c.hi), "p", num_or_null(c.p), "standardised",
-		c.standardised, "verdict", verdict_name(v)));
+		c.standardised, "unmatched_trials", c.unmatched_trials,
+		"verdict", verdict_name(v)));
 	if (v == V_FAIL)
 		finding(g, V_FAIL, "%s%s: forbidden outcome observed in %.0f of %.0f trials",
 			pair, cr->scenario, cr->bad_count, cr->trials);
@@ -565,8 +570,9 @@ static int gate_usage(FILE *f)
 	      "  --only KIND          gate throughput or races only\n"
 	      "  --json FILE          write the findings as JSON (format flagbench-gate)\n"
 	      "Races: exact conditional binomial rate comparison (standardised to\n"
-	      "the candidate's window bins when both carry them); the verdict is\n"
-	      "the expectation's, on the engine's bad_trials.\n"
+	      "the candidate's window bins when both carry them, a bin the\n"
+	      "baseline never tried at its overall rate); the verdict is the\n"
+	      "expectation's, on the engine's bad_trials.\n"
 	      "Exit: 0 pass (PASS or WARN), 1 fail, 2 undecidable, too noisy or error.\n", f);
 	return f == stdout ? EXIT_PASS : EXIT_ERROR;
 }

@@ -109,9 +109,21 @@ static void test_rate_compare(void **state)
 		res_rate_compare(15, 2500, b3, 3, 1, 2000, cb, 2, 0.05, &c);
 		assert_true(c.standardised);
 		near(c.expected, 1, 1e-12);
-		/* A candidate bin the baseline never tried: no per-bin rate. */
-		res_rate_compare(10, 2000, bb + 1, 1, 1, 2000, cb, 2, 0.05, &c);
+		assert_true(c.unmatched_trials == 0);
+		/*
+		 * A candidate bin the baseline never tried has no rate of
+		 * its own: the baseline's overall rate stands in there, and
+		 * the other bins keep theirs: 500 * 10/2000 + 1000 * 10/1000
+		 * + 1000 * 0/1000.
+		 */
+		res_rate_compare(10, 2000, bb, 2, 1, 2500, b3, 3, 0.05, &c);
+		assert_true(c.standardised);
+		near(c.expected, 12.5, 1e-12);
+		near(c.unmatched_trials, 500, 1e-12);
+		/* Not one candidate bin with a baseline rate: unbinned. */
+		res_rate_compare(10, 2000, bb + 1, 1, 1, 100, cb, 1, 0.05, &c);
 		assert_false(c.standardised);
+		near(c.expected, 0.5, 1e-12);
 	}
 	res_rate_compare(10, 2000, bb, 2, 1, 2000, other, 2, 0.05, &c);
 	assert_false(c.standardised);		/* edges differ */
