@@ -153,24 +153,27 @@ static __always_inline void assert_snapshot(struct race_run *r,
 }
 
 /*
- * Once a role has run trial @i: its actual start, its time since @base,
- * and @mark with the assertion outcomes whose sites fired since @before
- * (NULL: the scenario counts none).
+ * Once a role has run trial @i: its actual start, its time since @base
+ * (if @timed), and @mark with the assertion outcomes whose sites fired
+ * since @before (NULL: the scenario counts none).
  */
 static __always_inline void note_trial(struct race_run *r,
 				       struct race_thread *th, unsigned long i,
 				       uint64_t base, uint64_t start,
 				       const unsigned long *before,
-				       uint16_t mark)
+				       uint16_t mark, bool timed)
 {
 	const struct race_scenario *s = r->s;
-	uint64_t end = fb_cycles();
 	unsigned int k;
 
 	th->start[i] = start;
-	th->end[i] = end;
-	th->busy[i] = end - base > UINT32_MAX ? UINT32_MAX :
-		      (uint32_t)(end - base);
+	if (timed) {
+		uint64_t end = fb_cycles();
+
+		th->end[i] = end;
+		th->busy[i] = end - base > UINT32_MAX ? UINT32_MAX :
+			      (uint32_t)(end - base);
+	}
 	for (k = 0; before && k < s->nr_outcomes; k++)
 		if (s->outcomes[k].assert_cond && assert_hits(r, k) != before[k])
 			mark |= 1u << k;
@@ -245,7 +248,8 @@ static void run_batch_serialised(struct race_run *r, struct race_thread *th)
 			set_wait_timeout_ns(r->deadline_ns);
 		start = fb_cycles();
 		fn(&r->inst[i]);
-		note_trial(r, th, i, start, start, asserts ? before : NULL, 0);
+		note_trial(r, th, i, start, start, asserts ? before : NULL, 0,
+			   true);
 		__atomic_store_n(&th->done, th->base + i + 1, __ATOMIC_RELEASE);
 	}
 	forget_rest(th, i, r->nr_in_batch);
@@ -289,6 +293,13 @@ static void run_batch(struct race_run *r, struct race_thread *th)
 	bool sleeps = s->sleeps, asserts = r->nr_asserts;
 	/* A slotted batch of roles that sleep re-anchors every trial. */
 	bool anchored = r->anchored && period;
+	/*
+	 * A trial's end and duration size the slots and the first batch's
+	 * range, and time a sleeper's waker: a later free batch of roles
+	 * that do not sleep has no use for them, and a counter read is a
+	 * tenth of a short race's trial.
+	 */
+	bool timed = period || sleeps || !r->ranged;
 	unsigned long i, late = 0, before[RACE_MAX_OUTCOMES];
 
 	if (r->p->order != RACE_INTERLEAVED) {
@@ -335,7 +346,8 @@ static void run_batch(struct race_run *r, struct race_thread *th)
 			start = fb_cycles();
 		}
 		fn(&r->inst[i]);
-		note_trial(r, th, i, base, start, asserts ? before : NULL, mark);
+		note_trial(r, th, i, base, start, asserts ? before : NULL, mark,
+			   timed);
 		if (anchored)
 			__atomic_store_n(&th->done, th->base + i + 1,
 					 __ATOMIC_RELEASE);
@@ -411,6 +423,8 @@ static double waker_ns(const struct race_run *r, unsigned long i)
 static void check_stripe(struct race_run *r, struct race_thread *th)
 {
 	const struct race_scenario *s = r->s;
+	/* A free batch aims no trial: its offsets are not read. */
+	bool aimed = r->arm != RACE_ARM_FREE;
 	unsigned long i, c[RACE_MAX_OUTCOMES];
 	unsigned int k, o;
 
@@ -422,7 +436,8 @@ static void check_stripe(struct race_run *r, struct race_thread *th)
 
 		for (k = 0; k < r->nr_roles; k++)
 			mark |= r->th[k].mark[i];
-		memset(c, 0, sizeof(c[0]) * s->nr_outcomes);
+		/* All of it: a constant size is a few stores, not a call. */
+		memset(c, 0, sizeof(c));
 		s->check(&r->inst[i], c);
 		s->reset(&r->inst[i]);
 		for (o = 0; o < s->nr_outcomes; o++) {
@@ -442,8 +457,8 @@ static void check_stripe(struct race_run *r, struct race_thread *th)
 		/* A late role's trial is in the map where it really ran, but
 		 * says nothing of the bin it was aimed at. */
 		race_window_note(&th->tally, offset,
-				 mark & TRIAL_LATE ? -1 : r->aim[i].bin, bad,
-				 racy, seen_mask);
+				 mark & TRIAL_LATE || !aimed ? -1 : r->aim[i].bin,
+				 bad, racy, seen_mask);
 		/*
 		 * A trial is bad once, however many bad classes it shows
 		 * (litmus7 counts Positive that way): classes may nest or
@@ -455,7 +470,11 @@ static void check_stripe(struct race_run *r, struct race_thread *th)
 		if (s->sleeps && racy && !bad)
 			race_wake_note(&th->wake, waker_ns(r, i));
 	}
-	if (r->nr_in_batch) {
+	/*
+	 * The median sizes slots and, in the first batch, the range: a free
+	 * batch (which comes only after it) has no use for it.
+	 */
+	if (r->nr_in_batch && (aimed || !r->ranged)) {
 		memcpy(th->sorted, th->busy, r->nr_in_batch * sizeof(uint32_t));
 		th->busy_median = median_u32(th->sorted, r->nr_in_batch);
 	} else {
@@ -490,7 +509,10 @@ static void plan_batch(struct race_run *r)
 	unsigned int i, k, n = r->nr_in_batch;
 	uint64_t h = r->seed ^ (r->batch_no << 20);
 
-	if (r->win.plan == RACE_PLAN_JITTER || r->arm == RACE_ARM_FREE) {
+	/* A free batch reads no offsets (run_batch, check_stripe). */
+	if (r->arm == RACE_ARM_FREE)
+		return;
+	if (r->win.plan == RACE_PLAN_JITTER) {
 		memset(r->aim, 0, n * sizeof(*r->aim));
 		for (i = 0; i < n; i++)
 			r->aim[i].bin = -1;

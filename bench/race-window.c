@@ -262,7 +262,8 @@ void race_window_merge(struct race_window *w, struct race_window_tally *t)
 	int b, o;
 	bool swept = true;
 
-	for (b = 0; b < RACE_WINDOW_NR_BINS; b++) {
+	for (; t->touched; t->touched &= t->touched - 1) {
+		b = __builtin_ctzll(t->touched);
 		w->map[b].trials += t->map[b].trials;
 		w->map[b].bad += t->map[b].bad;
 		w->map[b].racy += t->map[b].racy;
@@ -274,8 +275,10 @@ void race_window_merge(struct race_window *w, struct race_window_tally *t)
 		w->aim[b].racy += t->aim[b].racy;
 		for (o = 0; o < RACE_WINDOW_MAX_OUTCOMES; o++)
 			w->outcomes[b][o] += t->outcomes[b][o];
+		memset(&t->map[b], 0, sizeof(t->map[b]));
+		memset(&t->aim[b], 0, sizeof(t->aim[b]));
+		memset(t->outcomes[b], 0, sizeof(t->outcomes[b]));
 	}
-	memset(t, 0, sizeof(*t));
 	for (b = w->lo_bin; b <= w->hi_bin; b++)
 		if (w->aim[b].trials < w->sweep_min)
 			swept = false;
