@@ -558,7 +558,9 @@ static void leader_decide(struct race_run *r)
 		if (r->th[k].busy_median > busy)
 			busy = r->th[k].busy_median;
 		race_window_merge(&r->win, &r->th[k].tally);
-		race_deadline_merge(&r->dl, &r->th[k].wake);
+		/* Only sleepers time wakes: spare the others' 640 bytes. */
+		if (s->sleeps)
+			race_deadline_merge(&r->dl, &r->th[k].wake);
 	}
 
 	now_ns = ktime_get_ns();
