@@ -425,12 +425,20 @@ static void check_stripe(struct race_run *r, struct race_thread *th)
 	const struct race_scenario *s = r->s;
 	/* A free batch aims no trial: its offsets are not read. */
 	bool aimed = r->arm != RACE_ARM_FREE;
-	unsigned long i, c[RACE_MAX_OUTCOMES];
-	unsigned int k, o;
+	unsigned long i, c[RACE_MAX_OUTCOMES], counts[RACE_MAX_OUTCOMES] = { 0 };
+	unsigned long bad_trials = 0, reached = 0;
+	unsigned int k, o, nr = s->nr_outcomes;
+	unsigned int asserted = 0, bad_mask = 0, racy_mask = 0;
 
+	/* The classes' kinds as masks, once, not per trial. */
+	for (o = 0; o < nr; o++) {
+		asserted |= (unsigned int)!!s->outcomes[o].assert_cond << o;
+		bad_mask |= (unsigned int)s->outcomes[o].bad << o;
+		racy_mask |= (unsigned int)s->outcomes[o].racy << o;
+	}
 	for (i = th->role; i < r->nr_in_batch; i += r->nr_roles) {
 		uint16_t mark = 0;
-		bool bad = false, racy = false;
+		bool bad, racy;
 		unsigned int seen_mask = 0;
 		double offset;
 
@@ -440,17 +448,16 @@ static void check_stripe(struct race_run *r, struct race_thread *th)
 		memset(c, 0, sizeof(c));
 		s->check(&r->inst[i], c);
 		s->reset(&r->inst[i]);
-		for (o = 0; o < s->nr_outcomes; o++) {
-			const struct race_outcome *out = &s->outcomes[o];
-			bool seen = out->assert_cond ? mark & (1u << o) : c[o];
-
+		for (o = 0; o < nr; o++) {
 			/* An assertion outcome counts the trials where its
 			 * sites fired, not the checker's guess. */
-			th->counts[o] += out->assert_cond ? seen : c[o];
-			seen_mask |= (unsigned int)seen << o;
-			bad |= out->bad && seen;
-			racy |= out->racy && seen;
+			unsigned long n = asserted >> o & 1 ? mark >> o & 1 : c[o];
+
+			counts[o] += n;
+			seen_mask |= (unsigned int)!!n << o;
 		}
+		bad = seen_mask & bad_mask;
+		racy = seen_mask & racy_mask;
 		offset = r->nr_roles < 2 ? 0 :
 			 (double)(int64_t)(r->th[1].start[i] - r->th[0].start[i]) *
 			 r->ns_per_tick;
@@ -465,11 +472,15 @@ static void check_stripe(struct race_run *r, struct race_thread *th)
 		 * overlap, so neither their sum nor their largest is it.  A
 		 * racy or bad one reached the window.
 		 */
-		th->bad_trials += bad;
-		th->reached += bad || racy;
+		bad_trials += bad;
+		reached += bad || racy;
 		if (s->sleeps && racy && !bad)
 			race_wake_note(&th->wake, waker_ns(r, i));
 	}
+	for (o = 0; o < nr; o++)
+		th->counts[o] += counts[o];
+	th->bad_trials += bad_trials;
+	th->reached += reached;
 	/*
 	 * The median sizes slots and, in the first batch, the range: a free
 	 * batch (which comes only after it) has no use for it.
