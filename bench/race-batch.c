@@ -319,8 +319,12 @@ static void run_batch(struct race_run *r, struct race_thread *th)
 		 * every few trials (a fifth of SB's time).
 		 */
 		if (period) {
-			start += aim[i].delay[role];
-			slot += period + aim[i].span;
+			int32_t o = aim[i].offset;
+			uint32_t span = o < 0 ? -(uint32_t)o : (uint32_t)o;
+
+			if ((o < 0) == (role == 0))
+				start += span;
+			slot += period + span;
 		}
 		if (asserts)
 			assert_snapshot(r, before);
@@ -517,7 +521,7 @@ static void start_measuring(struct race_run *r)
  */
 static void plan_batch(struct race_run *r)
 {
-	unsigned int i, k, n = r->nr_in_batch;
+	unsigned int i, n = r->nr_in_batch;
 	uint64_t h = r->seed ^ (r->batch_no << 20);
 
 	/* A free batch reads no offsets (run_batch, check_stripe). */
@@ -537,11 +541,9 @@ static void plan_batch(struct race_run *r)
 		int64_t o = r->bin_lo_ticks[b] +
 			    (int64_t)(((splitmix64(h + i) >> 32) *
 				       r->bin_width_ticks[b]) >> 32);
-		uint32_t d = (uint32_t)(o < 0 ? -o : o);
 
-		for (k = 0; k < RACE_MAX_ROLES; k++)
-			r->aim[i].delay[k] = (o < 0) == (k == 0) ? d : 0;
-		r->aim[i].span = d;
+		/* Within +-131072 ns (the clipped outer bins): an int32. */
+		r->aim[i].offset = (int32_t)o;
 		r->aim[i].bin = r->aim_bins[i];
 	}
 }
