@@ -153,24 +153,27 @@ static __always_inline void assert_snapshot(struct race_run *r,
 }
 
 /*
- * Once a role has run trial @i: its actual start, its time since @base,
- * and @mark with the assertion outcomes whose sites fired since @before
- * (NULL: the scenario counts none).
+ * Once a role has run trial @i: its actual start, its time since @base
+ * (if @timed), and @mark with the assertion outcomes whose sites fired
+ * since @before (NULL: the scenario counts none).
  */
 static __always_inline void note_trial(struct race_run *r,
 				       struct race_thread *th, unsigned long i,
 				       uint64_t base, uint64_t start,
 				       const unsigned long *before,
-				       uint16_t mark)
+				       uint16_t mark, bool timed)
 {
 	const struct race_scenario *s = r->s;
-	uint64_t end = fb_cycles();
 	unsigned int k;
 
 	th->start[i] = start;
-	th->end[i] = end;
-	th->busy[i] = end - base > UINT32_MAX ? UINT32_MAX :
-		      (uint32_t)(end - base);
+	if (timed) {
+		uint64_t end = fb_cycles();
+
+		th->end[i] = end;
+		th->busy[i] = end - base > UINT32_MAX ? UINT32_MAX :
+			      (uint32_t)(end - base);
+	}
 	for (k = 0; before && k < s->nr_outcomes; k++)
 		if (s->outcomes[k].assert_cond && assert_hits(r, k) != before[k])
 			mark |= 1u << k;
@@ -245,7 +248,8 @@ static void run_batch_serialised(struct race_run *r, struct race_thread *th)
 			set_wait_timeout_ns(r->deadline_ns);
 		start = fb_cycles();
 		fn(&r->inst[i]);
-		note_trial(r, th, i, start, start, asserts ? before : NULL, 0);
+		note_trial(r, th, i, start, start, asserts ? before : NULL, 0,
+			   true);
 		__atomic_store_n(&th->done, th->base + i + 1, __ATOMIC_RELEASE);
 	}
 	forget_rest(th, i, r->nr_in_batch);
@@ -289,6 +293,13 @@ static void run_batch(struct race_run *r, struct race_thread *th)
 	bool sleeps = s->sleeps, asserts = r->nr_asserts;
 	/* A slotted batch of roles that sleep re-anchors every trial. */
 	bool anchored = r->anchored && period;
+	/*
+	 * A trial's end and duration size the slots and the first batch's
+	 * range, and time a sleeper's waker: a later free batch of roles
+	 * that do not sleep has no use for them, and a counter read is a
+	 * tenth of a short race's trial.
+	 */
+	bool timed = period || sleeps || !r->ranged;
 	unsigned long i, late = 0, before[RACE_MAX_OUTCOMES];
 
 	if (r->p->order != RACE_INTERLEAVED) {
@@ -308,8 +319,12 @@ static void run_batch(struct race_run *r, struct race_thread *th)
 		 * every few trials (a fifth of SB's time).
 		 */
 		if (period) {
-			start += aim[i].delay[role];
-			slot += period + aim[i].span;
+			int32_t o = aim[i].offset;
+			uint32_t span = o < 0 ? -(uint32_t)o : (uint32_t)o;
+
+			if ((o < 0) == (role == 0))
+				start += span;
+			slot += period + span;
 		}
 		if (asserts)
 			assert_snapshot(r, before);
@@ -335,7 +350,8 @@ static void run_batch(struct race_run *r, struct race_thread *th)
 			start = fb_cycles();
 		}
 		fn(&r->inst[i]);
-		note_trial(r, th, i, base, start, asserts ? before : NULL, mark);
+		note_trial(r, th, i, base, start, asserts ? before : NULL, mark,
+			   timed);
 		if (anchored)
 			__atomic_store_n(&th->done, th->base + i + 1,
 					 __ATOMIC_RELEASE);
@@ -411,51 +427,69 @@ static double waker_ns(const struct race_run *r, unsigned long i)
 static void check_stripe(struct race_run *r, struct race_thread *th)
 {
 	const struct race_scenario *s = r->s;
-	unsigned long i, c[RACE_MAX_OUTCOMES];
-	unsigned int k, o;
+	/* A free batch aims no trial: its offsets are not read. */
+	bool aimed = r->arm != RACE_ARM_FREE;
+	unsigned long i, c[RACE_MAX_OUTCOMES], counts[RACE_MAX_OUTCOMES] = { 0 };
+	unsigned long bad_trials = 0, reached = 0;
+	unsigned int k, o, nr = s->nr_outcomes;
+	unsigned int asserted = 0, bad_mask = 0, racy_mask = 0;
 
+	/* The classes' kinds as masks, once, not per trial. */
+	for (o = 0; o < nr; o++) {
+		asserted |= (unsigned int)!!s->outcomes[o].assert_cond << o;
+		bad_mask |= (unsigned int)s->outcomes[o].bad << o;
+		racy_mask |= (unsigned int)s->outcomes[o].racy << o;
+	}
 	for (i = th->role; i < r->nr_in_batch; i += r->nr_roles) {
 		uint16_t mark = 0;
-		bool bad = false, racy = false;
+		bool bad, racy;
 		unsigned int seen_mask = 0;
 		double offset;
 
 		for (k = 0; k < r->nr_roles; k++)
 			mark |= r->th[k].mark[i];
-		memset(c, 0, sizeof(c[0]) * s->nr_outcomes);
+		/* All of it: a constant size is a few stores, not a call. */
+		memset(c, 0, sizeof(c));
 		s->check(&r->inst[i], c);
 		s->reset(&r->inst[i]);
-		for (o = 0; o < s->nr_outcomes; o++) {
-			const struct race_outcome *out = &s->outcomes[o];
-			bool seen = out->assert_cond ? mark & (1u << o) : c[o];
-
+		for (o = 0; o < nr; o++) {
 			/* An assertion outcome counts the trials where its
 			 * sites fired, not the checker's guess. */
-			th->counts[o] += out->assert_cond ? seen : c[o];
-			seen_mask |= (unsigned int)seen << o;
-			bad |= out->bad && seen;
-			racy |= out->racy && seen;
+			unsigned long n = asserted >> o & 1 ? mark >> o & 1 : c[o];
+
+			counts[o] += n;
+			seen_mask |= (unsigned int)!!n << o;
 		}
+		bad = seen_mask & bad_mask;
+		racy = seen_mask & racy_mask;
 		offset = r->nr_roles < 2 ? 0 :
 			 (double)(int64_t)(r->th[1].start[i] - r->th[0].start[i]) *
 			 r->ns_per_tick;
 		/* A late role's trial is in the map where it really ran, but
 		 * says nothing of the bin it was aimed at. */
 		race_window_note(&th->tally, offset,
-				 mark & TRIAL_LATE ? -1 : r->aim[i].bin, bad,
-				 racy, seen_mask);
+				 mark & TRIAL_LATE || !aimed ? -1 : r->aim[i].bin,
+				 bad, racy, seen_mask);
 		/*
 		 * A trial is bad once, however many bad classes it shows
 		 * (litmus7 counts Positive that way): classes may nest or
 		 * overlap, so neither their sum nor their largest is it.  A
 		 * racy or bad one reached the window.
 		 */
-		th->bad_trials += bad;
-		th->reached += bad || racy;
+		bad_trials += bad;
+		reached += bad || racy;
 		if (s->sleeps && racy && !bad)
 			race_wake_note(&th->wake, waker_ns(r, i));
 	}
-	if (r->nr_in_batch) {
+	for (o = 0; o < nr; o++)
+		th->counts[o] += counts[o];
+	th->bad_trials += bad_trials;
+	th->reached += reached;
+	/*
+	 * The median sizes slots and, in the first batch, the range: a free
+	 * batch (which comes only after it) has no use for it.
+	 */
+	if (r->nr_in_batch && (aimed || !r->ranged)) {
 		memcpy(th->sorted, th->busy, r->nr_in_batch * sizeof(uint32_t));
 		th->busy_median = median_u32(th->sorted, r->nr_in_batch);
 	} else {
@@ -487,10 +521,13 @@ static void start_measuring(struct race_run *r)
  */
 static void plan_batch(struct race_run *r)
 {
-	unsigned int i, k, n = r->nr_in_batch;
+	unsigned int i, n = r->nr_in_batch;
 	uint64_t h = r->seed ^ (r->batch_no << 20);
 
-	if (r->win.plan == RACE_PLAN_JITTER || r->arm == RACE_ARM_FREE) {
+	/* A free batch reads no offsets (run_batch, check_stripe). */
+	if (r->arm == RACE_ARM_FREE)
+		return;
+	if (r->win.plan == RACE_PLAN_JITTER) {
 		memset(r->aim, 0, n * sizeof(*r->aim));
 		for (i = 0; i < n; i++)
 			r->aim[i].bin = -1;
@@ -504,11 +541,9 @@ static void plan_batch(struct race_run *r)
 		int64_t o = r->bin_lo_ticks[b] +
 			    (int64_t)(((splitmix64(h + i) >> 32) *
 				       r->bin_width_ticks[b]) >> 32);
-		uint32_t d = (uint32_t)(o < 0 ? -o : o);
 
-		for (k = 0; k < RACE_MAX_ROLES; k++)
-			r->aim[i].delay[k] = (o < 0) == (k == 0) ? d : 0;
-		r->aim[i].span = d;
+		/* Within +-131072 ns (the clipped outer bins): an int32. */
+		r->aim[i].offset = (int32_t)o;
 		r->aim[i].bin = r->aim_bins[i];
 	}
 }
@@ -536,7 +571,9 @@ static void leader_decide(struct race_run *r)
 		if (r->th[k].busy_median > busy)
 			busy = r->th[k].busy_median;
 		race_window_merge(&r->win, &r->th[k].tally);
-		race_deadline_merge(&r->dl, &r->th[k].wake);
+		/* Only sleepers time wakes: spare the others' 640 bytes. */
+		if (s->sleeps)
+			race_deadline_merge(&r->dl, &r->th[k].wake);
 	}
 
 	now_ns = ktime_get_ns();

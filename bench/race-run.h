@@ -57,10 +57,19 @@ _Static_assert(RACE_MAX_OUTCOMES <= RACE_WINDOW_MAX_OUTCOMES,
 /* race_thread.mark: the role missed its instant (bits below: outcomes). */
 #define TRIAL_LATE 0x8000
 
-/* The leader's plan for one trial, read by every role. */
+/*
+ * The leader's plan for one trial, read by every role: small, as the
+ * leader writes a batch of them while the roles wait, and every role
+ * reads them from the leader's cache.
+ */
 struct race_aim {
-	uint32_t delay[RACE_MAX_ROLES];	/* ticks after the slot */
-	uint32_t span;			/* the largest delay: the slot grows by it */
+	/*
+	 * Ticks from the first role's start to the second's: the earlier
+	 * side starts at the slot, the later one this many ticks after it
+	 * (roles past the second move with the second), and the slot grows
+	 * by as much.
+	 */
+	int32_t offset;
 	int16_t bin;			/* intended bin, -1: not aimed */
 };
 

@@ -69,6 +69,9 @@ static double gamma_variate(uint64_t *s, double a)
 			continue;
 		v = v * v * v;
 		u = uniform(s);
+		/* Their squeeze: implies the test below, without its logs. */
+		if (u < 1 - 0.0331 * (x * x) * (x * x))
+			return d * v;
 		if (log(u) < 0.5 * x * x + d - d * v + d * log(v))
 			return d * v;
 	}
@@ -262,7 +265,8 @@ void race_window_merge(struct race_window *w, struct race_window_tally *t)
 	int b, o;
 	bool swept = true;
 
-	for (b = 0; b < RACE_WINDOW_NR_BINS; b++) {
+	for (; t->touched; t->touched &= t->touched - 1) {
+		b = __builtin_ctzll(t->touched);
 		w->map[b].trials += t->map[b].trials;
 		w->map[b].bad += t->map[b].bad;
 		w->map[b].racy += t->map[b].racy;
@@ -274,8 +278,10 @@ void race_window_merge(struct race_window *w, struct race_window_tally *t)
 		w->aim[b].racy += t->aim[b].racy;
 		for (o = 0; o < RACE_WINDOW_MAX_OUTCOMES; o++)
 			w->outcomes[b][o] += t->outcomes[b][o];
+		memset(&t->map[b], 0, sizeof(t->map[b]));
+		memset(&t->aim[b], 0, sizeof(t->aim[b]));
+		memset(t->outcomes[b], 0, sizeof(t->outcomes[b]));
 	}
-	memset(t, 0, sizeof(*t));
 	for (b = w->lo_bin; b <= w->hi_bin; b++)
 		if (w->aim[b].trials < w->sweep_min)
 			swept = false;
@@ -331,7 +337,10 @@ static int thompson_bin(struct race_window *w, double trial_ns)
 void race_window_plan(struct race_window *w, int16_t *bins, unsigned int n,
 		      double trial_ns)
 {
-	unsigned int i, c, per = (n + CHUNKS - 1) / CHUNKS;
+	unsigned int i, c, per = (n + CHUNKS - 1) / CHUNKS, left = 0;
+	/* explore in 1/65536ths: 0.1 is 0.100006 */
+	uint32_t cut = (uint32_t)(w->explore * 65536 + 0.5);
+	uint64_t bits = 0;
 
 	w->trial_ns = trial_ns;
 	if (w->plan != RACE_PLAN_AIMED || !w->swept) {
@@ -342,9 +351,22 @@ void race_window_plan(struct race_window *w, int16_t *bins, unsigned int n,
 	for (c = 0; c * per < n; c++) {
 		int at = thompson_bin(w, trial_ns);
 
-		for (i = c * per; i < n && i < (c + 1) * per; i++)
-			bins[i] = (int16_t)(uniform(&w->rng) < w->explore ?
+		for (i = c * per; i < n && i < (c + 1) * per; i++) {
+			/*
+			 * Whether to explore, from 16 bits of a draw, four
+			 * trials a draw: the leader plans while the roles
+			 * wait, and a draw per trial was a tenth of LU's
+			 * batch.
+			 */
+			if (!left) {
+				bits = next_rng(&w->rng);
+				left = 4;
+			}
+			bins[i] = (int16_t)((bits & 0xffff) < cut ?
 					    explore_bin(w) : at);
+			bits >>= 16;
+			left--;
+		}
 	}
 }
 

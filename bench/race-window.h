@@ -53,7 +53,15 @@ struct race_window_tally {
 	struct race_bin_counts aim[RACE_WINDOW_NR_BINS];	/* intended */
 	/* Trials of each outcome class, per measured bin. */
 	uint32_t outcomes[RACE_WINDOW_NR_BINS][RACE_WINDOW_MAX_OUTCOMES];
+	/*
+	 * Bit b: bin b counted a trial, measured or intended.  A batch fills
+	 * a few bins; the merge reads and clears only those, not the whole
+	 * tally (6 kB, in another CPU's cache).
+	 */
+	uint64_t touched;
 };
+
+_Static_assert(RACE_WINDOW_NR_BINS <= 64, "race_window_tally.touched");
 
 struct race_window {
 	enum race_plan plan;
@@ -145,7 +153,9 @@ static inline void race_window_note(struct race_window_tally *t,
 	c->trials++;
 	c->bad += bad;
 	c->racy += racy;
+	t->touched |= 1ull << b;
 	if (aim_bin >= 0) {
+		t->touched |= 1ull << aim_bin;
 		c = &t->aim[aim_bin];
 		c->trials++;
 		c->bad += bad;

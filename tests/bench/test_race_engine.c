@@ -406,6 +406,56 @@ static void test_window_widens(void **state)
 	free(w);
 }
 
+/*
+ * A merge takes every bin a tally counted, the outermost ones too, each
+ * into its own bin (measured and intended apart), and leaves the tally
+ * empty for the next batch.
+ */
+static void test_window_merge_every_bin(void **state)
+{
+	struct race_window_tally *t = calloc(1, sizeof(*t)), *zero;
+	struct race_window w;
+	int last = RACE_WINDOW_NR_BINS - 1, b;
+
+	zero = calloc(1, sizeof(*zero));
+	assert_non_null(t);
+	assert_non_null(zero);
+	race_window_init(&w, RACE_PLAN_UNIFORM, 1);
+	race_window_note(t, -1e12, -1, true, false, 1);
+	race_window_note(t, 1e12, 5, false, true, 4);
+	race_window_note(t, 1e12, -1, false, false, 2);
+	race_window_note(t, 0, last, true, true, 3);
+	race_window_merge(&w, t);
+	assert_memory_equal(t, zero, sizeof(*t));
+	assert_int_equal(w.trials, 4);
+	assert_int_equal(w.bad, 2);
+	assert_int_equal(w.racy, 2);
+	assert_int_equal(w.map[0].trials, 1);
+	assert_int_equal(w.map[0].bad, 1);
+	assert_int_equal(w.outcomes[0][0], 1);
+	assert_int_equal(w.map[last].trials, 2);
+	assert_int_equal(w.map[last].racy, 1);
+	assert_int_equal(w.outcomes[last][1], 1);
+	assert_int_equal(w.outcomes[last][2], 1);
+	b = race_window_bin(0);
+	assert_int_equal(w.map[b].trials, 1);
+	assert_int_equal(w.outcomes[b][0] + w.outcomes[b][1], 2);
+	assert_int_equal(w.aim[5].trials, 1);
+	assert_int_equal(w.aim[5].racy, 1);
+	assert_int_equal(w.aim[last].trials, 1);
+	assert_int_equal(w.aim[last].bad, 1);
+	assert_int_equal(w.aim[0].trials, 0);
+	/* A second batch adds to the first. */
+	race_window_note(t, -1e12, -1, false, false, 2);
+	race_window_merge(&w, t);
+	assert_int_equal(w.map[0].trials, 2);
+	assert_int_equal(w.outcomes[0][1], 1);
+	assert_int_equal(w.trials, 5);
+	assert_memory_equal(t, zero, sizeof(*t));
+	free(zero);
+	free(t);
+}
+
 static void test_deadline_adapts(void **state)
 {
 	struct race_deadline d;
@@ -511,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_window_aim_finds_window),
 		cmocka_unit_test(test_window_racy_signal_then_uniform),
 		cmocka_unit_test(test_window_widens),
+		cmocka_unit_test(test_window_merge_every_bin),
 		cmocka_unit_test(test_deadline_adapts),
 		cmocka_unit_test(test_run_writes_window),
 	};
