@@ -166,20 +166,19 @@ const char *res_change_name(enum res_change c)
 	return names[c];
 }
 
-/*
- * A result lists the bins it spent trials in, ascending, from the one
- * offset table: two results' lists differ in length and pair by edges.
- */
-static bool bins_ascending(const struct res_bin *b, int n)
+int res_bins_disorder(const struct res_bin *b, int n)
 {
 	int i;
 
-	if (!b || n <= 0)
-		return false;
 	for (i = 0; i < n; i++)
 		if (!(b[i].lo < b[i].hi) || (i && !(b[i - 1].hi <= b[i].lo)))
-			return false;
-	return true;
+			return i;
+	return -1;
+}
+
+static bool bins_ascending(const struct res_bin *b, int n)
+{
+	return b && n > 0 && res_bins_disorder(b, n) < 0;
 }
 
 /*

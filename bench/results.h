@@ -55,6 +55,14 @@ struct res_bin {
 	double trials, bad;
 };
 
+/*
+ * A result lists the bins it spent trials in, ascending, from the one
+ * offset table: two results' lists differ in length and pair by edges.
+ * The index of the first bin that is empty or not after the one before
+ * it, or -1: the rules below pair bins only in lists without one.
+ */
+int res_bins_disorder(const struct res_bin *b, int n);
+
 enum res_change {
 	RES_NO_EVENTS,		/* 0 and 0: nothing to compare */
 	RES_SAME,		/* not significantly different */

@@ -239,6 +239,7 @@ static int parse_bins(json_t *bins, struct race_result *rr, char *err,
 {
 	json_t *e;
 	size_t i;
+	int d;
 
 	if (!json_is_array(bins))
 		return 0;
@@ -255,10 +256,11 @@ static int parse_bins(json_t *bins, struct race_result *rr, char *err,
 		    !(b->bad >= 0) || b->bad > b->trials)
 			return seterr(err, errlen, "%s: window.bins[%zu] malformed",
 				      rr->scenario, i);
-		if (!(b->lo < b->hi) || (i && !(b[-1].hi <= b->lo)))
-			return seterr(err, errlen, "%s: window.bins[%zu] [%g, %g) not after the bin before it, or empty",
-				      rr->scenario, i, b->lo, b->hi);
 	}
+	d = res_bins_disorder(rr->bins, (int)rr->nr_bins);
+	if (d >= 0)
+		return seterr(err, errlen, "%s: window.bins[%d] [%g, %g) not after the bin before it, or empty",
+			      rr->scenario, d, rr->bins[d].lo, rr->bins[d].hi);
 	return 0;
 }
 
