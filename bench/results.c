@@ -319,6 +319,32 @@ void res_rate_compare(double base_bad, double base_trials,
 		c->change = base_bad == 0 ? RES_OPENED : RES_HIGHER;
 }
 
+double res_rate_moved(const struct res_rate_cmp *c)
+{
+	switch (c->change) {
+	case RES_LOWER:
+		return -log(c->ratio);
+	case RES_HIGHER:
+		return log(c->ratio);
+	case RES_CLOSED:
+		return -log(c->hi);
+	case RES_OPENED:
+		return log(c->lo);
+	default:
+		return 0;
+	}
+}
+
+void res_rate_beyond(struct res_rate_cmp *c, double floor)
+{
+	bool lower = c->change == RES_LOWER || c->change == RES_CLOSED;
+	bool higher = c->change == RES_HIGHER || c->change == RES_OPENED;
+
+	if ((lower && !(c->hi < exp(-floor))) ||
+	    (higher && !(c->lo > exp(floor))))
+		c->change = RES_SAME;
+}
+
 double res_trials_needed(double ref_bad, double ref_trials, double trials,
 			 double *expected)
 {

@@ -105,6 +105,18 @@ void res_rate_compare(double base_bad, double base_trials,
 		      double alpha, struct res_rate_cmp *c);
 
 /*
+ * Race rates drift between runs more than Poisson allows (the machine's
+ * state changes): races whose code is identical in both builds show how
+ * much.  res_rate_moved() is a significant change's size, |log ratio|
+ * (for closed or opened, of the interval's bound nearest 1), else 0; the
+ * largest over identical-code races is the drift floor.  res_rate_beyond()
+ * keeps a change only when its whole 95% interval lies past exp(+-floor),
+ * else makes it RES_SAME (floor 0: unchanged).
+ */
+double res_rate_moved(const struct res_rate_cmp *c);
+void res_rate_beyond(struct res_rate_cmp *c, double floor);
+
+/*
  * Where another result's window was: @cand's trials and bad trials in the
  * bins where @ref counted bad trials (both on the one offset table), how
  * many such bins and their span, and the exact 1-alpha upper bound of

@@ -435,6 +435,9 @@ static int load_part(struct bundle *b, struct variant_data *v,
 				      b->dir, file);
 		}
 		v->code = json_incref(json_object_get(j, "benchmarks"));
+		/* Absent from code.json before races had identities. */
+		if (json_is_object(json_object_get(j, "races")))
+			v->code_races = json_incref(json_object_get(j, "races"));
 		json_decref(j);
 		return 0;
 	}
@@ -638,6 +641,7 @@ void bundle_free(struct bundle *b)
 
 		json_decref(v->describe);
 		json_decref(v->code);
+		json_decref(v->code_races);
 		tp_free(v->tp);
 		for (int k = 0; v->races && k < v->nr_races; k++)
 			race_result_free(&v->races[k]);

@@ -51,20 +51,25 @@ int tp_min_rounds(double alpha)
 	return n;
 }
 
-/* "identical" when both builds' code.json give the family one hash. */
+/* "identical" when both builds' code.json maps give @key one hash. */
+static const char *identity_in(json_t *base, json_t *cand, const char *key)
+{
+	const char *hb, *hc;
+
+	if (!base || !cand)
+		return "unknown";
+	hb = json_string_value(json_object_get(base, key));
+	hc = json_string_value(json_object_get(cand, key));
+	if (!hb || !hc)
+		return "unknown";
+	return strcmp(hb, hc) ? "differs" : "identical";
+}
+
 static const char *code_identity(struct variant_data *base,
 				 struct variant_data *cand,
 				 const struct tp_bench *b)
 {
-	const char *hb, *hc;
-
-	if (!base->code || !cand->code)
-		return "unknown";
-	hb = json_string_value(json_object_get(base->code, b->family));
-	hc = json_string_value(json_object_get(cand->code, b->family));
-	if (!hb || !hc)
-		return "unknown";
-	return strcmp(hb, hc) ? "differs" : "identical";
+	return identity_in(base->code, cand->code, b->family);
 }
 
 /* One sample per round: the round's median if it has several. */
@@ -400,50 +405,76 @@ static json_t *num_or_null(double v)
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
-static void gate_race(struct gate_state *g, const char *pair,
-		      struct race_result *br, struct race_result *cr)
+/* One race of the candidate, and its baseline's, compared. */
+struct race_row {
+	struct race_result *br, *cr;
+	struct res_rate_cmp c;
+	const char *identity;	/* of the race's code in both builds */
+	bool control;		/* identical code: shows the drift */
+};
+
+static void race_row_compare(struct race_row *w, struct variant_data *base,
+			     struct variant_data *cand, bool ignore_identity)
 {
+	w->c = (struct res_rate_cmp){ .change = RES_NO_EVENTS, .ratio = NAN,
+				      .lo = NAN, .hi = NAN, .p = NAN };
+	w->identity = identity_in(base->code_races, cand->code_races,
+				  w->cr->scenario);
+	w->control = !ignore_identity && !strcmp(w->identity, "identical");
+	if (w->br)
+		res_rate_compare(w->br->bad_count, w->br->trials, w->br->bins,
+				 w->br->nr_bins, w->cr->bad_count,
+				 w->cr->trials, w->cr->bins, w->cr->nr_bins,
+				 RES_ALPHA, &w->c);
+}
+
+static void gate_race(struct gate_state *g, const char *pair,
+		      const struct race_row *w, double floor)
+{
+	struct race_result *br = w->br, *cr = w->cr;
+	const struct res_rate_cmp *c = &w->c;
 	enum verdict v = result_verdict(cr);
-	struct res_rate_cmp c = { .change = RES_NO_EVENTS, .ratio = NAN,
-				  .lo = NAN, .hi = NAN, .p = NAN };
 	double expected = NAN, needed = 0;
 
 	observation("candidate", cr);
 	if (br) {
-		res_rate_compare(br->bad_count, br->trials, br->bins, br->nr_bins,
-				 cr->bad_count, cr->trials, cr->bins,
-				 cr->nr_bins, RES_ALPHA, &c);
 		if (cr->bad_count == 0 && br->bad_count > 0)
 			printf("  0 in %.0f, candidate/baseline ratio <= %.3g (95%%)%s; baseline %.0f in %.0f, p=%.2g: %s\n",
-			       cr->trials, c.hi,
-			       c.standardised ? ", standardised to the candidate's window bins" : "",
-			       br->bad_count, br->trials, c.p,
-			       res_change_name(c.change));
-		else if (c.change != RES_NO_EVENTS)
+			       cr->trials, c->hi,
+			       c->standardised ? ", standardised to the candidate's window bins" : "",
+			       br->bad_count, br->trials, c->p,
+			       res_change_name(c->change));
+		else if (c->change != RES_NO_EVENTS)
 			printf("  rate ratio candidate/baseline %.3g (95%% %.3g..%.3g)%s, p=%.2g: %s\n",
-			       c.ratio, c.lo, c.hi,
-			       c.standardised ? ", standardised" : "", c.p,
-			       res_change_name(c.change));
-		if (c.standardised && c.unmatched_trials > 0 &&
-		    c.change != RES_NO_EVENTS)
+			       c->ratio, c->lo, c->hi,
+			       c->standardised ? ", standardised" : "", c->p,
+			       res_change_name(c->change));
+		if (c->standardised && c->unmatched_trials > 0 &&
+		    c->change != RES_NO_EVENTS)
 			printf("    %.0f of its trials in bins the baseline never tried: at the baseline's overall rate\n",
-			       c.unmatched_trials);
+			       c->unmatched_trials);
+		if (w->control && c->change != RES_NO_EVENTS)
+			printf("    control: identical code in both builds, its move is drift\n");
+		else if (floor > 0 && c->change == RES_SAME && c->p < RES_ALPHA)
+			printf("    within the drift of identical-code races (x%.3g..x%.3g): same\n",
+			       exp(-floor), exp(floor));
 		needed = res_trials_needed(br->bad_count, br->trials, cr->trials,
 					   &expected);
 	}
 	json_array_append_new(g->races, json_pack(
-		"{s:s, s:s, s:s, s:s, s:s, s:f, s:f, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:b, s:f, s:s}",
+		"{s:s, s:s, s:s, s:s, s:s, s:f, s:f, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:b, s:f, s:s, s:b, s:f, s:s}",
 		"variant", pair, "scenario", cr->scenario, "pair_class",
 		cr->pair_class, "expectation", cr->expectation, "observation",
 		cr->observation, "cand_bad_trials", cr->bad_count, "cand_trials",
 		cr->trials, "base_bad_trials",
 		br ? json_real(br->bad_count) : json_null(), "base_trials",
 		br ? json_real(br->trials) : json_null(), "change",
-		res_change_name(c.change), "rate_ratio", num_or_null(c.ratio),
-		"rate_ratio_lo", num_or_null(c.lo), "rate_ratio_hi",
-		num_or_null(c.hi), "p", num_or_null(c.p), "standardised",
-		c.standardised, "unmatched_trials", c.unmatched_trials,
-		"verdict", verdict_name(v)));
+		res_change_name(c->change), "rate_ratio", num_or_null(c->ratio),
+		"rate_ratio_lo", num_or_null(c->lo), "rate_ratio_hi",
+		num_or_null(c->hi), "p", num_or_null(c->p), "standardised",
+		c->standardised, "unmatched_trials", c->unmatched_trials,
+		"code", w->identity, "control", w->control, "drift_floor",
+		exp(floor), "verdict", verdict_name(v)));
 	if (v == V_FAIL)
 		finding(g, V_FAIL, "%s%s: forbidden outcome observed in %.0f of %.0f trials",
 			pair, cr->scenario, cr->bad_count, cr->trials);
@@ -456,17 +487,43 @@ static void gate_race(struct gate_state *g, const char *pair,
 			pair, cr->scenario, cr->trials);
 }
 
-static int gate_races(struct gate_state *g, struct variant_data *base,
-		      struct variant_data *cand, const char *pair)
+/*
+ * Every race of the candidate against the baseline's.  Races whose code
+ * is identical in both builds are controls: the largest significant move
+ * among them is the drift floor, and another race's change counts only
+ * when its interval lies past it (res_rate_beyond()).
+ */
+static int gate_races(struct gate_state *g, const struct gate_opts *o,
+		      struct variant_data *base, struct variant_data *cand,
+		      const char *pair)
 {
-	int i;
+	struct race_row *rows;
+	double floor = 0;
+	int i, nc = 0;
 
 	if (!base->races_present || !cand->races_present)
 		return undecidable(g, "%s has no race results (part failed or missing)",
 				   !base->races_present ? base->name : cand->name);
+	rows = xcalloc(cand->nr_races + 1, sizeof(*rows));
+	for (i = 0; i < cand->nr_races; i++) {
+		rows[i].cr = &cand->races[i];
+		rows[i].br = race_match(base, &cand->races[i]);
+		race_row_compare(&rows[i], base, cand, o->ignore_identity);
+		if (!rows[i].control)
+			continue;
+		nc++;
+		if (res_rate_moved(&rows[i].c) > floor)
+			floor = res_rate_moved(&rows[i].c);
+	}
 	for (i = 0; i < cand->nr_races; i++)
-		gate_race(g, pair, race_match(base, &cand->races[i]),
-			  &cand->races[i]);
+		if (!rows[i].control)
+			res_rate_beyond(&rows[i].c, floor);
+	if (nc)
+		printf("race controls: %d of %d races run identical code, largest significant move x%.3g (the drift floor)\n",
+		       nc, cand->nr_races, exp(floor));
+	for (i = 0; i < cand->nr_races; i++)
+		gate_race(g, pair, &rows[i], floor);
+	free(rows);
 	for (i = 0; i < base->nr_races; i++)
 		if (!race_match(cand, &base->races[i]))
 			finding(g, V_WARN, "%s%s (%s) ran in the baseline only", pair,
@@ -490,7 +547,7 @@ static int gate_pair(struct gate_state *g, const struct gate_opts *o,
 		if (gate_throughput(g, o, b1, base, b2, cand, pair))
 			return -1;
 	}
-	if (o->races && gate_races(g, base, cand, pair))
+	if (o->races && gate_races(g, o, base, cand, pair))
 		return -1;
 	return 0;
 }
@@ -571,8 +628,10 @@ static int gate_usage(FILE *f)
 	      "  --json FILE          write the findings as JSON (format flagbench-gate)\n"
 	      "Races: exact conditional binomial rate comparison (standardised to\n"
 	      "the candidate's window bins when both carry them, a bin the\n"
-	      "baseline never tried at its overall rate); the verdict is the\n"
-	      "expectation's, on the engine's bad_trials.\n"
+	      "baseline never tried at its overall rate); races of identical\n"
+	      "code are controls, and a change must lie past their largest\n"
+	      "move (the drift floor); the verdict is the expectation's, on the\n"
+	      "engine's bad_trials.\n"
 	      "Exit: 0 pass (PASS or WARN), 1 fail, 2 undecidable, too noisy or error.\n", f);
 	return f == stdout ? EXIT_PASS : EXIT_ERROR;
 }

@@ -108,6 +108,7 @@ struct variant_data {
 	char *name;
 	json_t *describe;		/* NULL if missing */
 	json_t *code;			/* code.json "benchmarks": family -> hash */
+	json_t *code_races;		/* code.json "races": scenario -> hash */
 	struct tp_run *tp;		/* NULL if missing/failed */
 	int nr_races;
 	struct race_result *races;	/* per scenario x pair class */

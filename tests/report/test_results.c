@@ -137,6 +137,49 @@ static void test_rate_compare(void **state)
 	res_rate_compare(0, 1e6, NULL, 0, 12, 1e6, NULL, 0, 0.05, &c);
 	assert_int_equal(c.change, RES_OPENED);
 	near(c.p, 2 * pow(0.5, 12), 1e-15);
+	/* An opened race moved at least its interval's lower bound. */
+	near(res_rate_moved(&c), log(c.lo), 1e-12);
+	assert_true(res_rate_moved(&c) > 0);
+}
+
+/*
+ * The drift floor: a control that doubled moved log 2; another race's
+ * x1.5 (interval about 1.38..1.63) is within it and becomes the same,
+ * while a closed one (interval up to 0.02) stays closed.  Floor 0 keeps
+ * every decision.
+ */
+static void test_rate_beyond_drift(void **state)
+{
+	struct res_rate_cmp c;
+	double floor;
+
+	res_rate_compare(1000, 1e6, NULL, 0, 2000, 1e6, NULL, 0, 0.05, &c);
+	assert_int_equal(c.change, RES_HIGHER);
+	floor = res_rate_moved(&c);
+	near(floor, log(2), 1e-12);
+
+	res_rate_compare(1000, 1e6, NULL, 0, 1500, 1e6, NULL, 0, 0.05, &c);
+	assert_int_equal(c.change, RES_HIGHER);
+	res_rate_beyond(&c, 0);
+	assert_int_equal(c.change, RES_HIGHER);
+	res_rate_beyond(&c, floor);
+	assert_int_equal(c.change, RES_SAME);
+	assert_true(c.p < 0.05);	/* the test's own answer is kept */
+
+	res_rate_compare(1000, 1e6, NULL, 0, 400, 1e6, NULL, 0, 0.05, &c);
+	assert_int_equal(c.change, RES_LOWER);
+	near(res_rate_moved(&c), -log(0.4), 1e-12);
+	res_rate_beyond(&c, floor);		/* x0.4 is past x0.5 */
+	assert_int_equal(c.change, RES_LOWER);
+
+	res_rate_compare(142, 1.66e6, NULL, 0, 0, 2.13e6, NULL, 0, 0.05, &c);
+	res_rate_beyond(&c, floor);
+	assert_int_equal(c.change, RES_CLOSED);
+	res_rate_beyond(&c, -log(c.hi) + 1e-9);	/* a floor past its bound */
+	assert_int_equal(c.change, RES_SAME);
+	/* No significant change moved nothing. */
+	res_rate_compare(0, 1e6, NULL, 0, 0, 1e6, NULL, 0, 0.05, &c);
+	near(res_rate_moved(&c), 0, 0);
 }
 
 static void test_trials_needed(void **state)
@@ -256,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_clopper_pearson),
 		cmocka_unit_test(test_binomial_tails),
 		cmocka_unit_test(test_rate_compare),
+		cmocka_unit_test(test_rate_beyond_drift),
 		cmocka_unit_test(test_trials_needed),
 		cmocka_unit_test(test_holm),
 		cmocka_unit_test(test_wilcoxon),
