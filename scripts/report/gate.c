@@ -509,11 +509,10 @@ static int gate_races(struct gate_state *g, const struct gate_opts *o,
 		rows[i].cr = &cand->races[i];
 		rows[i].br = race_match(base, &cand->races[i]);
 		race_row_compare(&rows[i], base, cand, o->ignore_identity);
-		if (!rows[i].control)
-			continue;
-		nc++;
-		if (res_rate_moved(&rows[i].c) > floor)
-			floor = res_rate_moved(&rows[i].c);
+		if (rows[i].control) {
+			nc++;
+			floor = fmax(floor, res_rate_moved(&rows[i].c));
+		}
 	}
 	for (i = 0; i < cand->nr_races; i++)
 		if (!rows[i].control)
