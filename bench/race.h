@@ -54,6 +54,19 @@ struct race_outcome {
 	const char *assert_func;
 	const char *assert_cond;
 	const char *help;
+	/*
+	 * This build cannot produce the outcome at all (the fix deleted what
+	 * it counts): why, or NULL.  A fix is then "structural", never "0 in
+	 * N".  An assert_func outcome whose assertion has no live site is
+	 * structural without asking.
+	 */
+	const char *(*structural)(void);
+	/*
+	 * This build produces the outcome in any trial that reaches the
+	 * window, without the roles racing (any A during a slab's life):
+	 * why, or NULL.  Its rate measures the window's length, not a race.
+	 */
+	const char *(*sequential)(void);
 };
 
 /* Per-architecture expectations of a shape whose verdict is known. */
