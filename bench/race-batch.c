@@ -5,7 +5,7 @@
  * leader's adapting and aiming between batches, and one run of a scenario
  * from allocation to result.  race-place.c decides which CPUs and calls
  * race_run_one(); race-window.c aims, race-deadline.c times the sleeps,
- * race-json.c renders the result and race-registry.c finds assertion
+ * race-collect.c types the result and race-registry.c finds assertion
  * sites; race.c lists them all.
  *
  * Alignment.  A spin barrier per trial lines the roles up only to within
@@ -760,8 +760,9 @@ static void resolve_sites(struct race_run *r)
 int race_run_one(const struct race_scenario *s, const struct race_params *p,
 		 struct fb_topology *t, enum fb_pair_class pc, const int *cpus,
 		 const struct race_role *roles, unsigned int nr_roles,
-		 json_t *results, char *err, size_t errlen)
+		 struct race_results *results, char *err, size_t errlen)
 {
+	struct race_result *res;
 	struct race_run *r;
 	int ret = -1;
 	size_t nr_sites = vm_bug_sites_end() - vm_bug_sites_begin();
@@ -860,7 +861,12 @@ int race_run_one(const struct race_scenario *s, const struct race_params *p,
 			 fb_pair_class_name(pc));
 		goto out;
 	}
-	json_array_append_new(results, race_result_json(r, pc, cpus));
+	res = race_results_add(results);
+	if (!res) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	race_result_collect(res, r, pc, cpus);
 	ret = 0;
 out:
 	run_free(r, t);

@@ -5,7 +5,7 @@
  * CPUs per class or, with --pairs each, per ordered pair, and the budget
  * split between them.  race_plan() says so without running; race_run()
  * runs every scenario on each set, one run at a time (race-batch.c), and
- * race-json.c renders each; race.c lists every part.
+ * race-collect.c types each; race.c lists every part.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -229,8 +229,8 @@ json_t *race_plan(const struct race_scenario *s, const struct race_params *p,
 }
 
 int race_run(const struct race_scenario *const *scenarios, int nr,
-	     const struct race_params *p, json_t *results, char *err,
-	     size_t errlen)
+	     const struct race_params *p, struct race_results *results,
+	     char *err, size_t errlen)
 {
 	struct fb_topology *t = fb_topology_get(err, errlen);
 	unsigned int classes, nr_roles;
@@ -273,9 +273,8 @@ int race_run(const struct race_scenario *const *scenarios, int nr,
 					 err, errlen))
 				goto fail;
 			if (p->pair_mask & RACE_PAIRS_EACH)
-				json_object_set_new(json_array_get(results,
-					json_array_size(results) - 1), "pair",
-					pair_json(&slots[k]));
+				results->r[results->nr - 1].pair =
+					pair_json(&slots[k]);
 		}
 	}
 	free(slots);

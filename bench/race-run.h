@@ -2,7 +2,7 @@
 /*
  * The race engine's own structures, not a scenario's (those are race.h):
  * one run of a scenario on its CPUs (struct race_run), a role's thread and
- * the leader's aim of each trial.  race-batch.c runs it, race-json.c
+ * the leader's aim of each trial.  race-batch.c runs it, race-collect.c
  * reports it, race-place.c decides where it runs and race-registry.c finds
  * the scenarios and assertion sites; race.c lists every part.
  */
@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <flagbench/mmdebug.h>
 #include "race-deadline.h"
+#include "race-result.h"
 #include "race-window.h"
 #include "race.h"
 #include "topology.h"
@@ -149,10 +150,10 @@ static inline unsigned long site_hits(struct vm_bug_site *const *sites)
 int race_run_one(const struct race_scenario *s, const struct race_params *p,
 		 struct fb_topology *t, enum fb_pair_class pc, const int *cpus,
 		 const struct race_role *roles, unsigned int nr_roles,
-		 json_t *results, char *err, size_t errlen);
+		 struct race_results *results, char *err, size_t errlen);
 
-/* Its element of the "results" array, once run on @cpus (race-json.c). */
-json_t *race_result_json(struct race_run *r, enum fb_pair_class pc,
-			 const int *cpus);
+/* Its typed result, once run on @cpus (race-collect.c). */
+void race_result_collect(struct race_result *res, struct race_run *r,
+			 enum fb_pair_class pc, const int *cpus);
 
 #endif /* FLAGBENCH_BENCH_RACE_RUN_H */

@@ -7,8 +7,8 @@
  * Split by concern, as litmus7's run-time is: race-registry.c (the
  * scenarios, their expectations, assertion sites), race-place.c (which
  * CPUs, race_plan() and race_run()), race-batch.c (the threads and the
- * batch loop; its header says how the roles are aligned), race-json.c (a
- * run's result), with race-window.c (the window map and the aim),
+ * batch loop; its header says how the roles are aligned), race-collect.c (a
+ * run's typed result, race-result.c), with race-window.c (the window map and the aim),
  * race-deadline.c (sleeping roles' deadline), cycles.c (the counter) and
  * results.c (verdicts and intervals); race-run.h holds the structures
  * they share.  This file: the parameters' defaults and names.

@@ -173,14 +173,16 @@ void race_params_default(struct race_params *p);
 /* --pairs LIST (race and topology): a pair_mask, or -1 having said why. */
 int race_parse_pairs(const char *s, unsigned int *mask);
 
+struct race_results;
+
 /*
- * Run @nr scenarios with @p; append one result per scenario and pair to
- * @results (the "results" array of the race JSON).  0, or -1 with a
- * message in @err (nothing is run then).
+ * Run @nr scenarios with @p; append one typed result per scenario and
+ * pair to @results (race-result.h).  0, or -1 with a message in @err
+ * (nothing is run then).
  */
 int race_run(const struct race_scenario *const *scenarios, int nr,
-	     const struct race_params *p, json_t *results, char *err,
-	     size_t errlen);
+	     const struct race_params *p, struct race_results *results,
+	     char *err, size_t errlen);
 
 /*
  * What race_run() would run for @s with @p, without running it: an array
@@ -190,7 +192,5 @@ int race_run(const struct race_scenario *const *scenarios, int nr,
 json_t *race_plan(const struct race_scenario *s, const struct race_params *p,
 		  char *err, size_t errlen);
 
-/* Worst verdict of @results: "PASS", "WARN" or "FAIL". */
-const char *race_worst_verdict(json_t *results);
 
 #endif /* FLAGBENCH_BENCH_RACE_H */

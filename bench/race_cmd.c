@@ -16,6 +16,7 @@
 #include "command.h"
 #include "machine.h"
 #include "options.h"
+#include "race-result.h"
 #include "race.h"
 #include "results.h"
 #include "topology.h"
@@ -24,7 +25,7 @@ static const char race_usage[] =
 	"SCENARIO...|all [--seconds S] [--trials N] [--pairs CLASS,...|all|each]\n"
 	"        [--aim on|off] [--jitter MAX|auto] [--deadline-us US]\n"
 	"        [--deadline-floor-us US] [--batch N] [--serialise forward|reverse]\n"
-	"        [--json FILE] [--map] [--quiet] [--dry-run]";
+	"        [--reference FILE] [--json FILE] [--map] [--quiet] [--dry-run]";
 
 static int opt_aim(const struct fb_option *opt, const char *s)
 {
@@ -133,108 +134,139 @@ static int check_writable(const char *path)
 	return 0;
 }
 
-static void print_result(json_t *r)
+static void print_result(const struct race_result *r)
 {
-	json_t *o, *ci;
-	size_t i;
-	char cpus[64] = "";
-	json_t *c;
-	size_t k;
+	char cpus[64] = "", msg[1024];
+	int i;
 
-	json_array_foreach(json_object_get(r, "cpus"), k, c)
-		snprintf(cpus + strlen(cpus), sizeof(cpus) - strlen(cpus), "%s%lld",
-			 k ? "," : "", (long long)json_integer_value(c));
-	printf("%-20s %-7s cpus %-7s %12lld trials %7.2f s  jitter %d%s  period %.0f ns, %.1f%% late\n",
-	       json_string_value(json_object_get(r, "scenario")),
-	       json_string_value(json_object_get(r, "pair_class")), cpus,
-	       (long long)json_integer_value(json_object_get(r, "trials")),
-	       json_real_value(json_object_get(r, "seconds")),
-	       (int)json_integer_value(json_object_get(
-		       json_object_get(r, "jitter"), "max_spins")),
-	       json_is_true(json_object_get(json_object_get(r, "jitter"),
-					    "calibrated")) ? " (auto)" : "",
-	       json_real_value(json_object_get(json_object_get(r, "alignment"),
-					       "period_ns")),
-	       100 * json_real_value(json_object_get(
-			     json_object_get(r, "alignment"), "late_fraction")));
+	for (i = 0; i < r->nr_roles; i++)
+		snprintf(cpus + strlen(cpus), sizeof(cpus) - strlen(cpus), "%s%d",
+			 i ? "," : "", r->cpus[i]);
+	printf("%-20s %-7s cpus %-7s %12.0f trials %7.2f s  jitter %d  period %.0f ns, %.1f%% late\n",
+	       r->scenario, r->pair_class, cpus, r->trials, r->seconds,
+	       r->jitter_spins, r->period_ns, 100 * r->late_fraction);
 	printf("    %-24s %12s %14s %25s %14s\n", "outcome", "count",
 	       "per million", "95% CI per million", "per second");
-	json_array_foreach(json_object_get(r, "outcomes"), i, o) {
-		ci = json_object_get(o, "ci95_per_million");
-		printf("    %-22s%s %12lld %14.4g     [%9.4g, %9.4g] %14.4g\n",
-		       json_string_value(json_object_get(o, "name")),
-		       json_is_true(json_object_get(o, "bad")) ? " *" : "  ",
-		       (long long)json_integer_value(json_object_get(o, "count")),
-		       json_real_value(json_object_get(o, "per_million")),
-		       json_real_value(json_array_get(ci, 0)),
-		       json_real_value(json_array_get(ci, 1)),
-		       json_real_value(json_object_get(o, "per_second")));
+	for (i = 0; i < r->nr_outcomes; i++) {
+		const struct race_result_outcome *o = &r->o[i];
+		double lo, hi;
+
+		res_binom_ci(o->count, r->trials, RES_ALPHA, &lo, &hi);
+		printf("    %-22s%s %12.0f %14.4g     [%9.4g, %9.4g] %14.4g\n",
+		       o->name, o->bad ? " *" : "  ", o->count,
+		       o->count / r->trials * 1e6, lo * 1e6, hi * 1e6,
+		       r->seconds > 0 ? o->count / r->seconds : 0.0);
+		if (o->bad && o->structural)
+			printf("      structural: %s\n", o->structural);
+		if (o->bad && o->sequential)
+			printf("      sequential, not a race: %s\n", o->sequential);
 	}
-	json_array_foreach(json_object_get(r, "assertions"), i, o)
-		printf("    assertion %s(%s) in %s: %lld hits\n",
-		       json_string_value(json_object_get(o, "macro")),
-		       json_string_value(json_object_get(o, "cond")),
-		       json_string_value(json_object_get(o, "func")),
-		       (long long)json_integer_value(json_object_get(o, "hits")));
-	printf("    order %s, %lld trials reached the window\n",
-	       json_string_value(json_object_get(r, "order")),
-	       (long long)json_integer_value(json_object_get(r, "reached_trials")));
-	printf("    %s %s\n\n", json_string_value(json_object_get(r, "verdict")),
-	       json_string_value(json_object_get(r, "message")));
+	for (i = 0; i < r->nr_assertions; i++)
+		printf("    assertion %s(%s) in %s: %.0f hits\n", r->a[i].macro,
+		       r->a[i].cond, r->a[i].func, r->a[i].hits);
+	race_result_message(r, msg, sizeof(msg));
+	printf("    order %s, %.0f trials reached the window\n", r->order,
+	       r->reached);
+	printf("    %s %s\n\n", res_verdict_name(r->d.verdict), msg);
 }
 
 /* The window map: hit probability against the measured offset, per bin. */
-static void print_window_map(json_t *r)
+static void print_window_map(const struct race_result *r)
 {
-	json_t *w = json_object_get(r, "window"), *b;
-	size_t i;
-
-	printf("    window map (%s plan), offset = second role's start minus the first's:\n",
-	       json_string_value(json_object_get(w, "plan")));
+	printf("    window map (%s), offset = second role's start minus the first's:\n",
+	       r->plan);
 	printf("    %10s %10s %12s %10s %10s %12s %12s %10s\n", "lo ns", "hi ns",
 	       "trials", "bad", "racy", "bad/trial", "95% CI hi", "aimed");
-	json_array_foreach(json_object_get(w, "bins"), i, b) {
-		long long n = json_integer_value(json_object_get(b, "trials"));
-		long long k = json_integer_value(json_object_get(b, "bad"));
+	for (int i = 0; i < r->nr_bins; i++) {
+		const struct res_bin *b = &r->bins[i];
 		double lo = 0, hi = 0;
 
-		if (n)
-			res_binom_ci(k, n, RES_ALPHA, &lo, &hi);
-		printf("    %10.0f %10.0f %12lld %10lld %10lld %12.3g %12.3g %10lld\n",
-		       json_number_value(json_object_get(b, "lo")),
-		       json_number_value(json_object_get(b, "hi")), n, k,
-		       (long long)json_integer_value(json_object_get(b, "racy")),
-		       n ? (double)k / n : 0.0, hi,
-		       (long long)json_integer_value(json_object_get(b, "aimed")));
+		if (b->trials > 0)
+			res_binom_ci(b->bad, b->trials, RES_ALPHA, &lo, &hi);
+		printf("    %10.0f %10.0f %12.0f %10.0f %10.0f %12.3g %12.3g %10.0f\n",
+		       b->lo, b->hi, b->trials, b->bad, r->bin_seen[i][0],
+		       b->trials > 0 ? b->bad / b->trials : 0.0, hi,
+		       r->bin_seen[i][1]);
 	}
 	printf("\n");
 }
 
-/* litmus7: "Observation NAME Never|Sometimes POSITIVE NEGATIVE". */
-static void print_observations(json_t *results)
+/*
+ * litmus7: "Observation NAME Never|Sometimes POSITIVE NEGATIVE", one line
+ * per result, as summary.txt and the gate print it; a structural result
+ * says so instead of a count.
+ */
+static void print_observations(const struct race_results *rs)
 {
-	const struct race_scenario *const *s;
+	for (int i = 0; i < rs->nr; i++) {
+		const struct race_result *r = &rs->r[i];
 
-	for (s = race_scenarios_begin(); s < race_scenarios_end(); s++) {
-		unsigned long long bad = 0, trials = 0;
-		bool seen = false;
-		json_t *r;
-		size_t i;
-
-		json_array_foreach(results, i, r) {
-			if (strcmp(json_string_value(json_object_get(r, "scenario")),
-				   (*s)->name))
-				continue;
-			seen = true;
-			trials += json_integer_value(json_object_get(r, "trials"));
-			/* The engine's per-trial count (results.h). */
-			bad += json_integer_value(json_object_get(r, "bad_trials"));
-		}
-		if (!seen)
-			continue;
-		printf("Observation %s %s %llu %llu\n", (*s)->name,
-		       res_observation(bad, trials), bad, trials - bad);
+		if (r->d.exposure == RES_STRUCTURAL)
+			printf("Observation %s Structural (%s)\n", r->scenario,
+			       r->pair_class);
+		else
+			printf("Observation %s %s %.0f %.0f (%s)\n", r->scenario,
+			       r->d.observation, r->bad, r->trials - r->bad,
+			       r->pair_class);
 	}
+}
+
+/*
+ * --reference FILE: a pre-fix build's races.json.  Each result's zero is
+ * sized by its scenario's result there (race_result_pick_ref()).
+ */
+static int apply_reference(struct race_results *rs, const char *path)
+{
+	struct race_file f;
+	json_error_t je;
+	char err[256];
+	json_t *j;
+
+	j = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	if (!j) {
+		fb_error("--reference %s: %s (line %d)", path, je.text, je.line);
+		return -1;
+	}
+	if (race_file_from_json(j, &f, err, sizeof(err))) {
+		fb_error("--reference %s: %s", path, err);
+		race_file_free(&f);
+		json_decref(j);
+		return -1;
+	}
+	for (int i = 0; i < rs->nr; i++) {
+		const struct race_result *ref =
+			race_result_pick_ref(&rs->r[i], f.r, f.nr);
+
+		if (ref)
+			race_result_set_ref(&rs->r[i], ref);
+	}
+	race_file_free(&f);
+	json_decref(j);
+	return 0;
+}
+
+static int write_results(const struct race_results *rs, json_t *skipped,
+			 const char *path)
+{
+	char e[64];
+	struct fb_topology *t = fb_topology_get(e, sizeof(e));
+	json_t *doc, *results = json_array();
+	const char *how;
+	bool emu = fb_emulated(&how);
+	int ret;
+
+	for (int i = 0; i < rs->nr; i++)
+		json_array_append_new(results, race_result_to_json(&rs->r[i]));
+	doc = json_pack("{s:s, s:i, s:s, s:s, s:b, s:s, s:o, s:o, s:O, s:s}",
+			"format", RACE_RESULT_FORMAT, "version",
+			RACE_RESULT_VERSION, "variant", this_variant.name, "arch",
+			this_variant.arch, "emulated", emu, "emulated_how", how,
+			"topology", t ? fb_topology_json(t) : json_null(),
+			"results", results, "skipped", skipped, "verdict",
+			res_verdict_name(race_results_worst(rs->r, rs->nr)));
+	ret = fb_write_json(doc, path);
+	json_decref(doc);
+	return ret;
 }
 
 static void race_help(const struct fb_option *opts)
@@ -291,194 +323,213 @@ static int drop_unrunnable(const struct race_scenario **list, int n,
 	return kept;
 }
 
-static int race_main(int argc, char **argv)
-{
-	const struct race_scenario **list = NULL;
+/* What one `race` command line asks for. */
+struct race_cmd {
 	struct race_params p;
-	const char *json_path = NULL, **pos = NULL;
-	json_t *results, *doc, *skipped;
+	const char *json_path, *ref_path;
 	double deadline_us, floor_us;
-	char err[512];
-	int i, n = 0, npos, ret;
-	bool all = false, dry_run = false, show_map = false;
+	bool dry_run, show_map;
+	const struct race_scenario **list;
+	int n;
+};
 
-	race_params_default(&p);
-	deadline_us = p.deadline_ns / 1000.0;
-	floor_us = p.deadline_floor_ns / 1000.0;
-	/* Every bound is here; the engine trusts what it is given. */
-	const struct fb_option opts[] = {
-		OPT_DOUBLE("seconds", &p.seconds, "S", 0, 86400,
-			   "bound per scenario and CPU pair (default 1, at most\n"
-			   "86400; 0: none, then --trials bounds it), the\n"
-			   "window sweep included"),
-		OPT_ULONG("trials", &p.trials, "N", 0, 1e15,
-			  "stop measuring after N trials (default: no bound)"),
-		OPT_CALLBACK("pairs", &p.pair_mask, "LIST", opt_pairs,
-			     "CPU pair classes to run on: smt,l2,l3,package,none,\n"
-			     "or all: every class present (default: the closest\n"
-			     "and the farthest present); each: every ordered pair\n"
-			     "of allowed CPUs (at most 240, evenly spread, plus\n"
-			     "one of each class missed), the --seconds and --trials\n"
-			     "of a scenario split between them"),
-		OPT_CALLBACK("aim", &p.aim, "on|off", opt_aim,
-			     "every trial records the roles' measured relative\n"
-			     "start and bins its outcome on a fixed table of ns\n"
-			     "offsets (the window map); on (default): sweep a range\n"
-			     "twice the roles' duration, then spend 90% of the\n"
-			     "trials where the map says hits are likeliest per\n"
-			     "second (Thompson sampling) and 10% uniformly (a\n"
-			     "quarter of them just past the range, which widens\n"
-			     "when hits show there), each batch slotted at those\n"
-			     "offsets or free-running (back to back, measured),\n"
-			     "whichever hits more per second; off: the sweep only"),
-		OPT_CALLBACK("jitter", &p.jitter, "MAX|auto", opt_jitter,
-			     "instead of aiming, a random -MAX..+MAX short spins\n"
-			     "(0..100000; an empty loop iteration, about a cycle)\n"
-			     "between the roles (plan jitter); auto: as if not\n"
-			     "given"),
-		OPT_DOUBLE("deadline-us", &deadline_us, "US", 1, 1e7,
-			   "every sleep of a role ends after US microseconds at\n"
-			   "the latest (default 200, 1..10000000); a missed\n"
-			   "deadline is an outcome"),
-		OPT_DOUBLE("deadline-floor-us", &floor_us, "US", 0, 1e7,
-			   "the deadline adapts to 8x the 95th percentile of\n"
-			   "the waker's time in woken trials (from the sleeper's\n"
-			   "start until the others returned), never below US (default 20,\n"
-			   "at most --deadline-us); equal to --deadline-us: a\n"
-			   "fixed deadline"),
-		OPT_UINTEGER("batch", &p.batch, "N", 1, 65536,
-			     "trial instances per batch (default 1024, 1..65536)"),
-		OPT_CALLBACK("serialise", &p.order, "forward|reverse",
-			     opt_serialise,
-			     "run each trial's roles strictly one after the other,\n"
-			     "in role order or its reverse (no slots, no jitter):\n"
-			     "the roles never meet, so no bad outcome may show\n"
-			     "(\"order\" in the JSON; default: interleaved)"),
-		OPT_STRING("json", &json_path, "FILE",
-			   "write the results as JSON (format flagbench-race v1)"),
-		OPT_BOOLEAN("map", &show_map,
-			    "print each result's window map (bins with trials)"),
-		OPT_BOOLEAN("quiet", &p.quiet, "no table on the terminal"),
-		OPT_BOOLEAN("dry-run", &dry_run,
-			    "check the arguments, the output file and the CPUs,\n"
-			    "and stop before measuring (exit 0 or 2)"),
-		OPT_END()
-	};
+/* Every bound is here; the engine trusts what it is given. */
+#define RACE_OPTIONS(c) {                                                     \
+	OPT_DOUBLE("seconds", &(c)->p.seconds, "S", 0, 86400,                 \
+		   "bound per scenario and CPU pair (default 1, at most\n"      \
+		   "86400; 0: none, then --trials bounds it), the\n"            \
+		   "window sweep included"),                                    \
+	OPT_ULONG("trials", &(c)->p.trials, "N", 0, 1e15,                     \
+		  "stop measuring after N trials (default: no bound)"),        \
+	OPT_CALLBACK("pairs", &(c)->p.pair_mask, "LIST", opt_pairs,           \
+		     "CPU pair classes to run on: smt,l2,l3,package,none,\n"    \
+		     "or all: every class present (default: the closest\n"     \
+		     "and the farthest present); each: every ordered pair\n"    \
+		     "of allowed CPUs (at most 240, evenly spread, plus\n"      \
+		     "one of each class missed), the --seconds and --trials\n"  \
+		     "of a scenario split between them"),                       \
+	OPT_CALLBACK("aim", &(c)->p.aim, "on|off", opt_aim,                   \
+		     "every trial records the roles' measured relative\n"       \
+		     "start and bins its outcome on a fixed table of ns\n"      \
+		     "offsets (the window map); on (default): sweep a range\n"  \
+		     "twice the roles' duration, then spend 90% of the\n"       \
+		     "trials where the map says hits are likeliest per\n"       \
+		     "second (Thompson sampling) and 10% uniformly (a\n"        \
+		     "quarter of them just past the range, which widens\n"      \
+		     "when hits show there), each batch slotted at those\n"     \
+		     "offsets or free-running (back to back, measured),\n"      \
+		     "whichever hits more per second; off: the sweep only"),    \
+	OPT_CALLBACK("jitter", &(c)->p.jitter, "MAX|auto", opt_jitter,        \
+		     "instead of aiming, a random -MAX..+MAX short spins\n"     \
+		     "(0..100000; an empty loop iteration, about a cycle)\n"    \
+		     "between the roles (plan jitter); auto: as if not\n"       \
+		     "given"),                                                  \
+	OPT_DOUBLE("deadline-us", &(c)->deadline_us, "US", 1, 1e7,            \
+		   "every sleep of a role ends after US microseconds at\n"      \
+		   "the latest (default 200, 1..10000000); a missed\n"          \
+		   "deadline is an outcome"),                                   \
+	OPT_DOUBLE("deadline-floor-us", &(c)->floor_us, "US", 0, 1e7,         \
+		   "the deadline adapts to 8x the 95th percentile of\n"         \
+		   "the waker's time in woken trials (from the sleeper's\n"     \
+		   "start until the others returned), never below US (default 20,\n" \
+		   "at most --deadline-us); equal to --deadline-us: a\n"        \
+		   "fixed deadline"),                                           \
+	OPT_UINTEGER("batch", &(c)->p.batch, "N", 1, 65536,                   \
+		     "trial instances per batch (default 1024, 1..65536)"),    \
+	OPT_CALLBACK("serialise", &(c)->p.order, "forward|reverse",           \
+		     opt_serialise,                                             \
+		     "run each trial's roles strictly one after the other,\n"   \
+		     "in role order or its reverse (no slots, no jitter):\n"    \
+		     "the roles never meet, so no bad outcome may show\n"       \
+		     "(\"order\" in the JSON; default: interleaved)"),          \
+	OPT_STRING("reference", &(c)->ref_path, "FILE",                       \
+		   "a pre-fix build's races.json: a forbidden outcome not\n"    \
+		   "seen then needs enough trials in the window that the\n"     \
+		   "reference's in-window rate would have shown one (95%);\n"   \
+		   "fewer: unexposed (WARN); without: unsized"),                \
+	OPT_STRING("json", &(c)->json_path, "FILE",                           \
+		   "write the results as JSON (format flagbench-race v2)"),    \
+	OPT_BOOLEAN("map", &(c)->show_map,                                    \
+		    "print each result's window map (bins with trials)"),       \
+	OPT_BOOLEAN("quiet", &(c)->p.quiet, "no table on the terminal"),      \
+	OPT_BOOLEAN("dry-run", &(c)->dry_run,                                 \
+		    "check the arguments, the output file and the CPUs,\n"      \
+		    "and stop before measuring (exit 0 or 2)"),                 \
+	OPT_END()                                                             \
+}
 
-	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			race_help(opts);
-			return EXIT_PASS;
-		}
-	pos = calloc((size_t)argc, sizeof(*pos));
-	list = calloc((size_t)argc + (race_scenarios_end() - race_scenarios_begin()),
-		      sizeof(*list));
-	if (!list || !pos)
-		goto bad;
-	if (fb_parse_options(argc, argv, opts, "race", race_usage, pos, argc,
-			     &npos))
-		goto bad;
-	p.deadline_ns = (uint64_t)(deadline_us * 1000);	/* <= 1e10: exact */
-	if (floor_us > deadline_us)
-		floor_us = deadline_us;	/* a floor above the maximum: fixed */
-	p.deadline_floor_ns = (uint64_t)(floor_us * 1000);
-	for (i = 0; i < npos; i++) {
+/* The scenarios named (or "all"), in c->list; -1 having said why. */
+static int pick_scenarios(struct race_cmd *c, const char **pos, int npos)
+{
+	bool all = false;
+
+	for (int i = 0; i < npos; i++) {
 		if (!strcmp(pos[i], "all")) {
 			all = true;
 			continue;
 		}
-		list[n] = race_scenario_find(pos[i]);
-		if (!list[n]) {
+		c->list[c->n] = race_scenario_find(pos[i]);
+		if (!c->list[c->n]) {
 			fb_error("race: unknown scenario '%s' (try race --help)",
 				 pos[i]);
-			goto bad;
+			return -1;
 		}
-		n++;
+		c->n++;
 	}
 	if (all) {
 		const struct race_scenario *const *s;
 
-		n = 0;
+		c->n = 0;
 		for (s = race_scenarios_begin(); s < race_scenarios_end(); s++)
-			list[n++] = *s;
+			c->list[c->n++] = *s;
 	}
-	if (!n) {
+	if (!c->n) {
 		fb_error("race: no scenario given (try race --help)");
-		goto bad;
+		return -1;
 	}
-	if (!p.seconds && !p.trials) {
-		fb_error("race: --seconds 0 needs --trials N: a run must be bounded");
-		goto bad;
-	}
-	if (json_path && check_writable(json_path))
-		goto bad;
-	skipped = json_array();
-	n = drop_unrunnable(list, n, skipped);
-	if (!n) {
-		fb_error("race: no scenario can run on the allowed CPUs");
-		json_decref(skipped);
-		goto bad;
-	}
-	if (dry_run) {
-		json_decref(skipped);
-		free(list);
-		free(pos);
-		return EXIT_PASS;
-	}
+	return 0;
+}
 
-	results = json_array();
-	if (race_run(list, n, &p, results, err, sizeof(err))) {
-		fb_error("%s", err);
-		json_decref(results);
-		json_decref(skipped);
-		goto bad;
-	}
-	if (!p.quiet) {
-		size_t k;
-		json_t *r;
+/* Parse and check the whole command line: 0, 1 for --help, -1 on error. */
+static int race_parse(struct race_cmd *c, int argc, char **argv)
+{
+	const struct fb_option opts[] = RACE_OPTIONS(c);
+	const char **pos;
+	int npos, ret = -1;
 
-		json_array_foreach(results, k, r) {
-			print_result(r);
-			if (show_map)
-				print_window_map(r);
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			race_help(opts);
+			return 1;
 		}
-		print_observations(results);
+	pos = calloc((size_t)argc, sizeof(*pos));
+	if (!pos)
+		return -1;
+	if (fb_parse_options(argc, argv, opts, "race", race_usage, pos, argc,
+			     &npos) || pick_scenarios(c, pos, npos))
+		goto out;
+	c->p.deadline_ns = (uint64_t)(c->deadline_us * 1000);	/* <= 1e10: exact */
+	if (c->floor_us > c->deadline_us)
+		c->floor_us = c->deadline_us;	/* a floor above the maximum: fixed */
+	c->p.deadline_floor_ns = (uint64_t)(c->floor_us * 1000);
+	if (!c->p.seconds && !c->p.trials) {
+		fb_error("race: --seconds 0 needs --trials N: a run must be bounded");
+		goto out;
 	}
-	ret = !strcmp(race_worst_verdict(results), "FAIL") ? EXIT_FAIL : EXIT_PASS;
-	if (json_path) {
-		char e[64];
-		struct fb_topology *t = fb_topology_get(e, sizeof(e));
-		const char *how;
-		bool emu = fb_emulated(&how);
+	if (c->json_path && check_writable(c->json_path))
+		goto out;
+	ret = 0;
+out:
+	free(pos);
+	return ret;
+}
 
-		doc = json_pack("{s:s, s:i, s:s, s:s, s:b, s:s, s:o, s:o, s:o, s:s}",
-				"format", "flagbench-race", "version", 1,
-				"variant", this_variant.name, "arch",
-				this_variant.arch, "emulated", emu,
-				"emulated_how", how, "topology",
-				t ? fb_topology_json(t) : json_null(), "results",
-				json_incref(results), "skipped",
-				json_incref(skipped), "verdict",
-				race_worst_verdict(results));
-		if (fb_write_json(doc, json_path))
-			ret = EXIT_ERROR;
-		json_decref(doc);
+/* Run, print, write: the exit status. */
+static int race_execute(struct race_cmd *c, json_t *skipped)
+{
+	struct race_results rs = { 0 };
+	char err[512];
+	int ret;
+
+	if (race_run(c->list, c->n, &c->p, &rs, err, sizeof(err))) {
+		fb_error("%s", err);
+		race_results_free(&rs);
+		return EXIT_ERROR;
 	}
-	json_decref(results);
-	json_decref(skipped);
+	if (c->ref_path && apply_reference(&rs, c->ref_path)) {
+		race_results_free(&rs);
+		return EXIT_ERROR;
+	}
+	if (!c->p.quiet) {
+		for (int k = 0; k < rs.nr; k++) {
+			print_result(&rs.r[k]);
+			if (c->show_map)
+				print_window_map(&rs.r[k]);
+		}
+		print_observations(&rs);
+	}
+	ret = race_results_worst(rs.r, rs.nr) == RES_FAIL ? EXIT_FAIL : EXIT_PASS;
+	if (c->json_path && write_results(&rs, skipped, c->json_path))
+		ret = EXIT_ERROR;
+	race_results_free(&rs);
 	/* Results that never reached standard output are lost results. */
 	if (fflush(stdout) || ferror(stdout)) {
 		fb_error("race: cannot write standard output: %s",
 			 strerror(errno));
 		ret = EXIT_ERROR;
 	}
-	free(list);
-	free(pos);
 	return ret;
-bad:
-	free(list);
-	free(pos);
-	return EXIT_ERROR;
+}
+
+static int race_main(int argc, char **argv)
+{
+	struct race_cmd c = { 0 };
+	json_t *skipped;
+	int ret;
+
+	race_params_default(&c.p);
+	c.deadline_us = c.p.deadline_ns / 1000.0;
+	c.floor_us = c.p.deadline_floor_ns / 1000.0;
+	c.list = calloc((size_t)argc + (race_scenarios_end() - race_scenarios_begin()),
+			sizeof(*c.list));
+	if (!c.list)
+		return EXIT_ERROR;
+	ret = race_parse(&c, argc, argv);
+	if (ret) {
+		free(c.list);
+		return ret > 0 ? EXIT_PASS : EXIT_ERROR;
+	}
+	skipped = json_array();
+	c.n = drop_unrunnable(c.list, c.n, skipped);
+	if (!c.n) {
+		fb_error("race: no scenario can run on the allowed CPUs");
+		ret = EXIT_ERROR;
+	} else if (!c.dry_run) {
+		ret = race_execute(&c, skipped);
+	}
+	json_decref(skipped);
+	free(c.list);
+	return ret;
 }
 
 DEFINE_FB_COMMAND("race", race_main, race_usage,
@@ -499,11 +550,16 @@ static json_t *list_scenarios(void)
 		for (i = 0; i < (*s)->nr_folded_roles; i++)
 			json_array_append_new(folded,
 					      json_string((*s)->folded_roles[i].name));
-		for (i = 0; i < (*s)->nr_outcomes; i++)
+		for (i = 0; i < (*s)->nr_outcomes; i++) {
+			const struct race_outcome *o = &(*s)->outcomes[i];
+
 			json_array_append_new(outcomes, json_pack(
-				"{s:s, s:b, s:s}", "name", (*s)->outcomes[i].name,
-				"bad", (*s)->outcomes[i].bad, "help",
-				(*s)->outcomes[i].help ? (*s)->outcomes[i].help : ""));
+				"{s:s, s:b, s:b, s:s, s:s?, s:s?}", "name", o->name,
+				"bad", o->bad, "racy", o->racy, "help",
+				o->help ? o->help : "", "structural",
+				o->structural ? o->structural() : NULL,
+				"sequential", o->sequential ? o->sequential() : NULL));
+		}
 		json_array_append_new(a, json_pack(
 			"{s:s, s:s?, s:s, s:o, s:o, s:o, s:s}", "name",
 			(*s)->name, "seed", (*s)->seed, "description",

@@ -17,32 +17,102 @@ const char *res_verdict_name(enum res_verdict v)
 		return "PASS";
 	case RES_WARN:
 		return "WARN";
+	case RES_INCOMPLETE:
+		return "INCOMPLETE";
 	case RES_FAIL:
 		return "FAIL";
 	}
 	return "?";
 }
 
-enum res_expect res_expect_parse(const char *s)
+int res_expect_parse(const char *s)
 {
-	if (!s)
-		return RES_EXPECT_BAD;
-	if (!strcmp(s, "allowed"))
-		return RES_ALLOWED;
-	if (!strcmp(s, "reproduce"))
-		return RES_REPRODUCE;
-	if (!strcmp(s, "forbidden"))
-		return RES_FORBIDDEN;
-	return RES_EXPECT_BAD;
+	static const enum expectation all[] = {
+		EXPECT_ALLOWED, EXPECT_REPRODUCE, EXPECT_FORBIDDEN,
+	};
+
+	for (unsigned int i = 0; s && i < sizeof(all) / sizeof(all[0]); i++)
+		if (!strcmp(s, expectation_name(all[i])))
+			return all[i];
+	return -1;
 }
 
-enum res_verdict res_race_verdict(enum res_expect e, double bad_trials)
+enum res_verdict res_verdict_parse(const char *s)
 {
-	if (e == RES_FORBIDDEN && bad_trials > 0)
-		return RES_FAIL;
-	if (e == RES_REPRODUCE && !(bad_trials > 0))
-		return RES_WARN;
-	return RES_PASS;
+	for (int v = RES_PASS; s && v <= RES_FAIL; v++)
+		if (!strcmp(s, res_verdict_name(v)))
+			return v;
+	return -1;
+}
+
+static const char *const exposure_names[] = {
+	[RES_SEEN] = "seen", [RES_EXPOSED] = "exposed",
+	[RES_UNSIZED] = "unsized", [RES_UNEXPOSED] = "unexposed",
+	[RES_STRUCTURAL] = "structural",
+};
+
+const char *res_exposure_name(enum res_exposure x)
+{
+	return x <= RES_STRUCTURAL ? exposure_names[x] : "?";
+}
+
+enum res_exposure res_exposure_parse(const char *s)
+{
+	for (int x = RES_SEEN; s && x <= RES_STRUCTURAL; x++)
+		if (!strcmp(s, exposure_names[x]))
+			return x;
+	return -1;
+}
+
+double res_exposure_needed(double p, double alpha)
+{
+	if (!(p > 0))
+		return 0;
+	if (p >= 1)
+		return 1;
+	return ceil(log(alpha) / log1p(-p));
+}
+
+/* Not seen and not structural: how many reached trials the zero needs. */
+static enum res_exposure unseen_exposure(const struct res_race_counts *c,
+					 double alpha, double *needed)
+{
+	*needed = 0;
+	if (c->has_ref && c->ref_bad > 0 && c->ref_reached > 0)
+		*needed = res_exposure_needed(c->ref_bad / c->ref_reached, alpha);
+	if (!(c->reached > 0))
+		return RES_UNEXPOSED;
+	if (!*needed)
+		return RES_UNSIZED;
+	return c->reached >= *needed ? RES_EXPOSED : RES_UNEXPOSED;
+}
+
+void res_race_decide(const struct res_race_counts *c, double alpha,
+		     struct res_race_decision *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->observation = res_observation(c->bad, c->trials);
+	res_binom_ci(c->bad, c->trials, alpha, &d->lo, &d->hi);
+	res_binom_ci(c->bad, c->reached, alpha, &d->rlo, &d->rhi);
+	if (c->bad > 0) {
+		d->exposure = RES_SEEN;
+		d->verdict = c->expect == EXPECT_FORBIDDEN || c->structural ?
+			     RES_FAIL : RES_PASS;
+		return;
+	}
+	if (c->structural) {
+		d->exposure = RES_STRUCTURAL;
+		d->observation = "Structural";
+		d->verdict = c->expect == EXPECT_REPRODUCE ? RES_WARN : RES_PASS;
+		return;
+	}
+	d->exposure = unseen_exposure(c, alpha, &d->needed);
+	if (c->expect == EXPECT_REPRODUCE)
+		d->verdict = RES_WARN;
+	else if (c->expect == EXPECT_FORBIDDEN && d->exposure == RES_UNEXPOSED)
+		d->verdict = RES_WARN;
+	else
+		d->verdict = RES_PASS;
 }
 
 const char *res_observation(double bad_trials, double trials)

@@ -21,20 +21,72 @@
 #define FLAGBENCH_RESULTS_H
 
 #include <stdbool.h>
+#include <flagbench/variant.h>	/* enum expectation: one vocabulary */
 
 #define RES_ALPHA 0.05
 
-/* Ordered so that the worst is the largest. */
-enum res_verdict { RES_PASS, RES_WARN, RES_FAIL };
+/*
+ * Ordered so that the worst is the largest.  INCOMPLETE is a bundle's
+ * (a part missing, a run interrupted), never one race result's.
+ */
+enum res_verdict { RES_PASS, RES_WARN, RES_INCOMPLETE, RES_FAIL };
 
-enum res_expect { RES_ALLOWED, RES_REPRODUCE, RES_FORBIDDEN, RES_EXPECT_BAD };
 
 const char *res_verdict_name(enum res_verdict v);
-/* "allowed" | "reproduce" | "forbidden"; RES_EXPECT_BAD otherwise. */
-enum res_expect res_expect_parse(const char *s);
+enum res_verdict res_verdict_parse(const char *s);	/* -1 if unknown */
+/* expectation_name()'s words back; -1 for any other. */
+int res_expect_parse(const char *s);
 
-/* forbidden and seen: FAIL; reproduce and not seen: WARN; else PASS. */
-enum res_verdict res_race_verdict(enum res_expect e, double bad_trials);
+/*
+ * How much a zero is worth.  A forbidden outcome not seen is earned only
+ * by trials that reached the race window: enough of them that the
+ * pre-fix build's in-window rate (the reference) would have shown one
+ * with 95% probability.
+ */
+enum res_exposure {
+	RES_SEEN,		/* bad trials seen: exposure is not in question */
+	RES_EXPOSED,		/* reached >= needed */
+	RES_UNSIZED,		/* reached > 0, but no reference rate sizes the need */
+	RES_UNEXPOSED,		/* reached < needed (or none reached): WARN */
+	RES_STRUCTURAL,		/* this build cannot produce the outcome */
+};
+const char *res_exposure_name(enum res_exposure x);
+enum res_exposure res_exposure_parse(const char *s);	/* -1 if unknown */
+
+/* What a race result's verdict is decided from. */
+struct res_race_counts {
+	enum expectation expect;
+	double trials, reached, bad;	/* bad: bad_trials, the one count */
+	bool structural;	/* every bad outcome: the build cannot produce it */
+	/* The reference: the pre-fix build's bad trials of its reached. */
+	bool has_ref;
+	double ref_bad, ref_reached;
+};
+
+struct res_race_decision {
+	enum res_verdict verdict;
+	enum res_exposure exposure;
+	/*
+	 * Reached trials a zero needs: the fewest n with (1 - p)^n <= alpha,
+	 * p = ref_bad / ref_reached; 0 when nothing sizes it.
+	 */
+	double needed;
+	const char *observation;	/* litmus7's word, or "Structural" */
+	double lo, hi;		/* 95% bounds of bad per trial */
+	double rlo, rhi;	/* and per reached trial (0, 1 if none reached) */
+};
+
+/*
+ * The verdict, once for every surface.  Seen: FAIL when forbidden (also
+ * against a structural claim, which the run then contradicts), else PASS.
+ * Not seen: structural, PASS (WARN when reproduce was expected);
+ * reproduce, WARN; forbidden, PASS when exposed or unsized, WARN when
+ * unexposed; allowed, PASS.
+ */
+void res_race_decide(const struct res_race_counts *c, double alpha,
+		     struct res_race_decision *d);
+/* Reached trials for a 95% (1 - alpha) chance at in-window rate @p. */
+double res_exposure_needed(double p, double alpha);
 /* litmus7's word for @bad of @trials: "Never", "Sometimes", "Always". */
 const char *res_observation(double bad_trials, double trials);
 

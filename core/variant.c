@@ -34,18 +34,6 @@ const struct variant this_variant = {
 	.nr_expectations = ARRAY_SIZE(expectations) - 1,
 };
 
-const char *expectation_name(enum expectation e)
-{
-	switch (e) {
-	case EXPECT_REPRODUCE:
-		return "reproduce";
-	case EXPECT_FORBIDDEN:
-		return "forbidden";
-	default:
-		return "allowed";
-	}
-}
-
 enum expectation variant_expectation(const struct variant *v,
 				     const char *scenario, const char *arch)
 {

@@ -230,151 +230,26 @@ struct tp_bench *tp_find(struct tp_run *r, const char *name)
 /* --------------------------------------------------------------------- races */
 
 /*
- * window.bins: [{lo, hi, trials, bad, ...}], edges from one global table,
- * ascending and apart: the rules that pair two results' bins by edges
- * (results.c) need that, and would silently not apply without it.
+ * races.json, read and checked once (race-result.c: every count in range,
+ * every stored word the rules' word); the variant takes its results.
  */
-static int parse_bins(json_t *bins, struct race_result *rr, char *err,
-		      size_t errlen)
-{
-	json_t *e;
-	size_t i;
-	int d;
-
-	if (!json_is_array(bins))
-		return 0;
-	rr->nr_bins = json_array_size(bins);
-	rr->bins = xcalloc(rr->nr_bins ? rr->nr_bins : 1, sizeof(*rr->bins));
-	json_array_foreach(bins, i, e) {
-		struct res_bin *b = &rr->bins[i];
-
-		b->lo = jnum(e, "lo", NAN);
-		b->hi = jnum(e, "hi", NAN);
-		b->trials = jnum(e, "trials", NAN);
-		b->bad = jnum(e, "bad", NAN);
-		if (isnan(b->lo) || isnan(b->hi) || !(b->trials >= 0) ||
-		    !(b->bad >= 0) || b->bad > b->trials)
-			return seterr(err, errlen, "%s: window.bins[%zu] malformed",
-				      rr->scenario, i);
-	}
-	d = res_bins_disorder(rr->bins, (int)rr->nr_bins);
-	if (d >= 0)
-		return seterr(err, errlen, "%s: window.bins[%d] [%g, %g) not after the bin before it, or empty",
-			      rr->scenario, d, rr->bins[d].lo, rr->bins[d].hi);
-	return 0;
-}
-
-static const char *json_text(json_t *v, char *buf, size_t len);
-
-static int race_parse_result(json_t *res, struct race_result *rr, char *err,
-			     size_t errlen)
-{
-	json_t *outs = json_object_get(res, "outcomes"), *o;
-	size_t i;
-
-	rr->scenario = xstrdup(jstr(res, "scenario", ""));
-	rr->pair_class = xstrdup(jstr(res, "pair_class", "-"));
-	rr->expectation = xstrdup(jstr(res, "expectation", "allowed"));
-	rr->verdict = xstrdup(jstr(res, "verdict", ""));
-	rr->message = xstrdup(jstr(res, "message", ""));
-	rr->lkmm_verdict = xstrdup(jstr(json_object_get(res, "lkmm"), "verdict", ""));
-	rr->lkmm_twin = xstrdup(jstr(json_object_get(res, "lkmm"), "twin", ""));
-	rr->trials = jnum(res, "trials", NAN);
-	rr->seconds = jnum(res, "seconds", NAN);
-	if (!*rr->scenario || !json_is_array(outs))
-		return seterr(err, errlen, "race result without scenario or outcomes");
-	if (!(rr->trials > 0))
-		return seterr(err, errlen, "%s: trials missing or not positive",
-			      rr->scenario);
-	rr->nr_outcomes = json_array_size(outs);
-	rr->o = xcalloc(rr->nr_outcomes, sizeof(*rr->o));
-	json_array_foreach(outs, i, o) {
-		struct race_outcome *ro = &rr->o[i];
-
-		ro->name = xstrdup(jstr(o, "name", "?"));
-		ro->bad = json_is_true(json_object_get(o, "bad"));
-		ro->count = jnum(o, "count", NAN);
-		if (!(ro->count >= 0) || ro->count > rr->trials)
-			return seterr(err, errlen, "%s/%s: bad count",
-				      rr->scenario, ro->name);
-		res_binom_ci(ro->count, rr->trials, RES_ALPHA, &ro->lo, &ro->hi);
-		ro->per_million = ro->count / rr->trials * 1e6;
-		ro->lo *= 1e6;
-		ro->hi *= 1e6;
-		ro->upper_bound = ro->count == 0;
-	}
-	/*
-	 * The bad count is the engine's, counted per trial: never summed
-	 * or maximised over classes here (results.h).
-	 */
-	rr->bad_count = jnum(res, "bad_trials", NAN);
-	if (!(rr->bad_count >= 0) || rr->bad_count > rr->trials)
-		return seterr(err, errlen,
-			      "%s: bad_trials missing or out of range (written by an older engine?)",
-			      rr->scenario);
-	if (res_expect_parse(rr->expectation) == RES_EXPECT_BAD)
-		return seterr(err, errlen, "%s: unknown expectation '%s'",
-			      rr->scenario, rr->expectation);
-	rr->observation = jstr(res, "observation", "");
-	if (strcmp(rr->observation, res_observation(rr->bad_count, rr->trials)))
-		return seterr(err, errlen, "%s: observation '%s' disagrees with bad_trials %.0f of %.0f",
-			      rr->scenario, rr->observation, rr->bad_count,
-			      rr->trials);
-	rr->observation = res_observation(rr->bad_count, rr->trials);
-	res_binom_ci(rr->bad_count, rr->trials, RES_ALPHA, &rr->bad_lo,
-		     &rr->bad_hi);
-	rr->bad_lo *= 1e6;
-	rr->bad_hi *= 1e6;
-	if (parse_bins(json_object_get(json_object_get(res, "window"), "bins"),
-		       rr, err, errlen))
-		return -1;
-	rr->assertions = json_incref(json_object_get(res, "assertions"));
-	rr->window = json_incref(json_object_get(res, "window"));
-	rr->nr_assertions = json_is_array(rr->assertions) ?
-			    json_array_size(rr->assertions) : 0;
-	return 0;
-}
-
 static int races_parse(json_t *j, struct variant_data *v, char *err,
 		       size_t errlen)
 {
-	json_t *results = json_object_get(j, "results"), *res;
-	size_t i;
+	struct race_file f;
 
-	if (strcmp(jstr(j, "format", ""), "flagbench-race"))
-		return seterr(err, errlen, "not a flagbench-race file");
-	if (!json_is_integer(json_object_get(j, "version")) ||
-	    json_integer_value(json_object_get(j, "version")) != 1) {
-		char ver[64];
-
-		return seterr(err, errlen, "flagbench-race version %s not supported (this tool reads 1)",
-			      json_text(json_object_get(j, "version"), ver,
-					sizeof(ver)));
+	if (race_file_from_json(j, &f, err, errlen)) {
+		race_file_free(&f);
+		return -1;
 	}
-	if (!json_is_array(results))
-		return seterr(err, errlen, "no \"results\" array");
-	v->nr_races = json_array_size(results);
-	v->races = xcalloc(v->nr_races, sizeof(*v->races));
-	json_array_foreach(results, i, res)
-		if (race_parse_result(res, &v->races[i], err, errlen))
-			return -1;
+	v->nr_races = f.nr;
+	v->races = f.r;
+	v->race_verdict = f.verdict;
 	v->races_present = true;
-	v->race_verdict = xstrdup(jstr(j, "verdict", ""));
+	f.r = NULL;
+	f.nr = 0;
+	race_file_free(&f);
 	return 0;
-}
-
-/* Verdict of one result: the rule of results.h on the engine's count. */
-static enum verdict race_verdict(const struct race_result *r)
-{
-	switch (res_race_verdict(res_expect_parse(r->expectation),
-				 r->bad_count)) {
-	case RES_FAIL:
-		return V_FAIL;
-	case RES_WARN:
-		return V_WARN;
-	default:
-		return V_PASS;
-	}
 }
 
 /* -------------------------------------------------------------------- bundle */
@@ -511,7 +386,7 @@ static struct bundle *bundle_open(const char *dir, char *err, size_t errlen)
 	b->started = jstr(b->j, "started", "");
 	b->profile = jstr(b->j, "profile", "");
 	b->complete = json_is_true(json_object_get(b->j, "complete"));
-	b->verdict = verdict_parse(jstr(b->j, "verdict", ""));
+	b->verdict = res_verdict_parse(jstr(b->j, "verdict", ""));
 	b->nr_variants = json_array_size(vs);
 	b->v = xcalloc(b->nr_variants, sizeof(*b->v));
 	json_array_foreach(vs, i, v) {
@@ -529,52 +404,28 @@ bad:
 }
 
 /*
- * The result of another variant than @i's with the same scenario and pair
- * class as @r and the most bad trials (its variant's name in *@name), or
- * NULL when no other variant hit.
+ * Every race result's zero sized by the bundle's pre-fix build: the other
+ * variant's result of the same scenario and pair class with the most bad
+ * trials in reached ones (race_result_pick_ref()), which also says where
+ * it hit.  Once, here; the summary, the page and bundle check render it.
  */
-static const struct race_result *
-most_bad_elsewhere(const struct bundle *b, int i, const struct race_result *r,
-		   const char **name)
-{
-	const struct race_result *ref = NULL;
-
-	for (int j = 0; j < b->nr_variants; j++) {
-		if (j == i)
-			continue;
-		for (int l = 0; l < b->v[j].nr_races; l++) {
-			const struct race_result *o = &b->v[j].races[l];
-
-			if (!strcmp(o->scenario, r->scenario) &&
-			    !strcmp(o->pair_class, r->pair_class) &&
-			    o->bad_count > 0 &&
-			    (!ref || o->bad_count > ref->bad_count)) {
-				ref = o;
-				*name = b->v[j].name;
-			}
-		}
-	}
-	return ref;
-}
-
-/*
- * For each race result, the trials it spent where another variant of the
- * bundle hit the same scenario on the same pair class (the one with the
- * most bad trials): what a fix's zero is worth.  Once, here; the summary
- * and the page render it.
- */
-static void races_at_windows(struct bundle *b)
+static void races_size_zeros(struct bundle *b)
 {
 	for (int i = 0; i < b->nr_variants; i++)
 		for (int k = 0; k < b->v[i].nr_races; k++) {
 			struct race_result *r = &b->v[i].races[k];
-			const char *name = NULL;
-			const struct race_result *ref =
-				most_bad_elsewhere(b, i, r, &name);
+			const struct race_result *ref = NULL;
 
-			if (ref && res_at_window(ref->bins, ref->nr_bins, r->bins,
-						 r->nr_bins, RES_ALPHA, &r->at))
-				r->at_variant = name;
+			for (int j = 0; j < b->nr_variants; j++) {
+				const struct race_result *o = j == i ? NULL :
+					race_result_pick_ref(r, b->v[j].races,
+							     b->v[j].nr_races);
+
+				if (o && (!ref || o->bad > ref->bad))
+					ref = o;
+			}
+			if (ref)
+				race_result_set_ref(r, ref);
 		}
 }
 
@@ -610,25 +461,8 @@ struct bundle *bundle_load(const char *dir, char *err, size_t errlen)
 		bundle_free(b);
 		return NULL;
 	}
-	races_at_windows(b);
+	races_size_zeros(b);
 	return b;
-}
-
-static void race_result_free(struct race_result *r)
-{
-	free(r->scenario);
-	free(r->pair_class);
-	free(r->expectation);
-	free(r->verdict);
-	free(r->message);
-	free(r->lkmm_verdict);
-	free(r->lkmm_twin);
-	for (int k = 0; r->o && k < r->nr_outcomes; k++)
-		free(r->o[k].name);
-	free(r->o);
-	free(r->bins);
-	json_decref(r->assertions);
-	json_decref(r->window);
 }
 
 /* Everything, also of a half-loaded bundle: LeakSanitizer checks it. */
@@ -646,7 +480,6 @@ void bundle_free(struct bundle *b)
 		for (int k = 0; v->races && k < v->nr_races; k++)
 			race_result_free(&v->races[k]);
 		free(v->races);
-		free(v->race_verdict);
 		free(v->name);
 	}
 	free(b->v);
@@ -662,26 +495,20 @@ const char *bundle_arch_label(const struct bundle *b, char *buf, size_t len)
 	return buf;
 }
 
-enum verdict bundle_compute_verdict(struct bundle *b)
+enum res_verdict bundle_compute_verdict(struct bundle *b)
 {
-	enum verdict worst = V_PASS;
-	int i, k;
+	enum res_verdict worst = RES_PASS;
 
-	for (i = 0; i < b->nr_variants; i++)
-		for (k = 0; k < b->v[i].nr_races; k++) {
-			enum verdict v = race_verdict(&b->v[i].races[k]);
+	for (int i = 0; i < b->nr_variants; i++) {
+		enum res_verdict v = race_results_worst(b->v[i].races,
+							b->v[i].nr_races);
 
-			if (v > worst)
-				worst = v;
-		}
-	if (!b->complete && worst != V_FAIL)
-		worst = V_INCOMPLETE;
+		if (v > worst)
+			worst = v;
+	}
+	if (!b->complete && worst != RES_FAIL)
+		worst = RES_INCOMPLETE;
 	return worst;
-}
-
-enum verdict result_verdict(const struct race_result *r)
-{
-	return race_verdict(r);
 }
 
 /* ------------------------------------------------------- bundle subcommands */
@@ -1062,7 +889,7 @@ static int bundle_finish(int argc, char **argv)
 	}
 	b->complete = complete;
 	json_object_set_new(j, "verdict",
-			    json_string(verdict_name(bundle_compute_verdict(b))));
+			    json_string(res_verdict_name(bundle_compute_verdict(b))));
 	machine_perf(b, json_object_get(j, "machine"));
 	ret = bundle_write(dir, j);
 	if (!ret)
@@ -1083,7 +910,7 @@ static int bundle_check(const char *dir)
 	}
 	printf("%s: %s, %d variants, %s, verdict %s\n", b->id, b->arch,
 	       b->nr_variants, b->complete ? "complete" : "incomplete",
-	       verdict_name(b->verdict));
+	       res_verdict_name(b->verdict));
 	bundle_free(b);
 	return EXIT_PASS;
 }

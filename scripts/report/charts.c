@@ -400,13 +400,13 @@ static int chart_races(struct bundle *b, const char *outdir,
 		for (i = 0; i < b->nr_variants; i++)
 			for (k = 0; k < b->v[i].nr_races; k++) {
 				struct race_result *r = &b->v[i].races[k];
-				double rate = r->bad_count / r->trials * 1e6;
+				double rate = r->bad / r->trials * 1e6;
 
 				if (strcmp(r->scenario, sc))
 					continue;
 				fprintf(f, "%g\t%.6g\t%.6g\t%.6g\t%d\t%d\t",
-					x0 + i, rate > 0 ? rate : r->bad_hi,
-					r->bad_lo, r->bad_hi, rate == 0, i + 1);
+					x0 + i, rate > 0 ? rate : r->d.hi * 1e6,
+					r->d.lo * 1e6, r->d.hi * 1e6, rate == 0, i + 1);
 				put_field(f, sc);
 				fputc('\n', f);
 				rows++;

@@ -30,9 +30,10 @@ struct gate_opts {
 };
 
 struct gate_state {
-	enum verdict verdict;
+	enum res_verdict verdict;
 	char reason[512];	/* of the worst finding so far */
 	char undecidable[512];
+	char unexposed[512];	/* a forbidden zero too thin: undecided */
 	json_t *tp, *races, *notes, *controls, *findings;
 };
 
@@ -208,11 +209,11 @@ void tp_comparison_free(struct tp_comparison *cmp)
 	free(cmp->rows);
 	memset(cmp, 0, sizeof(*cmp));
 }
-static void finding(struct gate_state *g, enum verdict v, const char *fmt, ...)
+static void finding(struct gate_state *g, enum res_verdict v, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Every finding is printed; the first of the worst is the verdict's reason. */
-static void finding(struct gate_state *g, enum verdict v, const char *fmt, ...)
+static void finding(struct gate_state *g, enum res_verdict v, const char *fmt, ...)
 {
 	char msg[sizeof(g->reason)];
 	va_list ap;
@@ -220,9 +221,9 @@ static void finding(struct gate_state *g, enum verdict v, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	printf("  %s: %s\n", verdict_name(v), msg);
+	printf("  %s: %s\n", res_verdict_name(v), msg);
 	json_array_append_new(g->findings, json_pack("{s:s, s:s}", "verdict",
-						     verdict_name(v), "reason", msg));
+						     res_verdict_name(v), "reason", msg));
 	if (v <= g->verdict && g->reason[0])
 		return;
 	g->verdict = v;
@@ -242,6 +243,25 @@ static int undecidable(struct gate_state *g, const char *fmt, ...)
 	vsnprintf(g->undecidable, sizeof(g->undecidable), fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+static void gate_unexposed(struct gate_state *g, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Said at once; the gate decides nothing when no FAIL outweighs it. */
+static void gate_unexposed(struct gate_state *g, const char *fmt, ...)
+{
+	char msg[sizeof(g->unexposed)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	printf("  UNEXPOSED: %s\n", msg);
+	json_array_append_new(g->findings, json_pack("{s:s, s:s}", "verdict",
+						     "UNEXPOSED", "reason", msg));
+	if (!g->unexposed[0])
+		snprintf(g->unexposed, sizeof(g->unexposed), "%s", msg);
 }
 
 /* "dir" or "dir:variant", the directory holding a bundle.json. */
@@ -368,7 +388,7 @@ static int gate_throughput(struct gate_state *g, const struct gate_opts *o,
 		goto out;
 	}
 	if (worst)
-		finding(g, V_FAIL, "%s%s %+.1f%% slower (p_adj=%.2g, Holm over %d; threshold %.0f%%, controls moved <= %.1f%%)",
+		finding(g, RES_FAIL, "%s%s %+.1f%% slower (p_adj=%.2g, Holm over %d; threshold %.0f%%, controls moved <= %.1f%%)",
 			pair, worst->base->name, (worst->c.ratio - 1) * 100,
 			worst->c.p_adj, cmp.nr_gated, o->threshold * 100,
 			cmp.floor * 100);
@@ -387,17 +407,25 @@ static struct race_result *race_match(struct variant_data *v,
 	return NULL;
 }
 
-/* litmus7's Observation line, as the engine worded it. */
+/* litmus7's Observation line, and what the result is worth. */
 static void observation(const char *who, const struct race_result *r)
 {
-	printf("Observation %s %s %.0f %.0f\n", r->scenario, r->observation,
-	       r->bad_count, r->trials - r->bad_count);
-	if (r->bad_count)
-		printf("  %s, %s: %.3g/M, 95%% %.3g..%.3g\n", who, r->pair_class,
-		       r->bad_count / r->trials * 1e6, r->bad_lo, r->bad_hi);
+	char worth[256];
+
+	race_result_worth(r, worth, sizeof(worth));
+	if (r->d.exposure == RES_STRUCTURAL)
+		printf("Observation %s Structural\n", r->scenario);
 	else
-		printf("  %s, %s: none, 95%% <= %.3g/M\n", who, r->pair_class,
-		       r->bad_hi);
+		printf("Observation %s %s %.0f %.0f\n", r->scenario,
+		       r->d.observation, r->bad, r->trials - r->bad);
+	if (r->bad)
+		printf("  %s, %s: %.3g/M, 95%% %.3g..%.3g; %.0f reached the window: %s\n",
+		       who, r->pair_class, r->bad / r->trials * 1e6,
+		       r->d.lo * 1e6, r->d.hi * 1e6, r->reached, worth);
+	else
+		printf("  %s, %s: none, 95%% <= %.3g/M; %.0f reached the window, <= %.3g/M of them: %s\n",
+		       who, r->pair_class, r->d.hi * 1e6, r->reached,
+		       r->d.rhi * 1e6, worth);
 }
 
 static json_t *num_or_null(double v)
@@ -422,68 +450,109 @@ static void race_row_compare(struct race_row *w, struct variant_data *base,
 				  w->cr->scenario);
 	w->control = !ignore_identity && !strcmp(w->identity, "identical");
 	if (w->br)
-		res_rate_compare(w->br->bad_count, w->br->trials, w->br->bins,
-				 w->br->nr_bins, w->cr->bad_count,
+		res_rate_compare(w->br->bad, w->br->trials, w->br->bins,
+				 w->br->nr_bins, w->cr->bad,
 				 w->cr->trials, w->cr->bins, w->cr->nr_bins,
 				 RES_ALPHA, &w->c);
 }
 
-static void gate_race(struct gate_state *g, const char *pair,
-		      const struct race_row *w, double floor)
+static void print_race_change(const struct race_row *w, double floor)
 {
-	struct race_result *br = w->br, *cr = w->cr;
+	const struct race_result *br = w->br, *cr = w->cr;
 	const struct res_rate_cmp *c = &w->c;
-	enum verdict v = result_verdict(cr);
-	double expected = NAN, needed = 0;
 
-	observation("candidate", cr);
-	if (br) {
-		if (cr->bad_count == 0 && br->bad_count > 0)
-			printf("  0 in %.0f, candidate/baseline ratio <= %.3g (95%%)%s; baseline %.0f in %.0f, p=%.2g: %s\n",
-			       cr->trials, c->hi,
-			       c->standardised ? ", standardised to the candidate's window bins" : "",
-			       br->bad_count, br->trials, c->p,
-			       res_change_name(c->change));
-		else if (c->change != RES_NO_EVENTS)
-			printf("  rate ratio candidate/baseline %.3g (95%% %.3g..%.3g)%s, p=%.2g: %s\n",
-			       c->ratio, c->lo, c->hi,
-			       c->standardised ? ", standardised" : "", c->p,
-			       res_change_name(c->change));
-		if (c->standardised && c->unmatched_trials > 0 &&
-		    c->change != RES_NO_EVENTS)
-			printf("    %.0f of its trials in bins the baseline never tried: at the baseline's overall rate\n",
-			       c->unmatched_trials);
-		if (w->control && c->change != RES_NO_EVENTS)
-			printf("    control: identical code in both builds, its move is drift\n");
-		else if (floor > 0 && c->change == RES_SAME && c->p < RES_ALPHA)
-			printf("    within the drift of identical-code races (x%.3g..x%.3g): same\n",
-			       exp(-floor), exp(floor));
-		needed = res_trials_needed(br->bad_count, br->trials, cr->trials,
-					   &expected);
-	}
-	json_array_append_new(g->races, json_pack(
+	if (cr->bad == 0 && br->bad > 0)
+		printf("  0 in %.0f, candidate/baseline ratio <= %.3g (95%%)%s; baseline %.0f in %.0f, p=%.2g: %s\n",
+		       cr->trials, c->hi,
+		       c->standardised ? ", standardised to the candidate's window bins" : "",
+		       br->bad, br->trials, c->p, res_change_name(c->change));
+	else if (c->change != RES_NO_EVENTS)
+		printf("  rate ratio candidate/baseline %.3g (95%% %.3g..%.3g)%s, p=%.2g: %s\n",
+		       c->ratio, c->lo, c->hi,
+		       c->standardised ? ", standardised" : "", c->p,
+		       res_change_name(c->change));
+	if (c->standardised && c->unmatched_trials > 0 &&
+	    c->change != RES_NO_EVENTS)
+		printf("    %.0f of its trials in bins the baseline never tried: at the baseline's overall rate\n",
+		       c->unmatched_trials);
+	if (w->control && c->change != RES_NO_EVENTS)
+		printf("    control: identical code in both builds, its move is drift\n");
+	else if (floor > 0 && c->change == RES_SAME && c->p < RES_ALPHA)
+		printf("    within the drift of identical-code races (x%.3g..x%.3g): same\n",
+		       exp(-floor), exp(floor));
+}
+
+static json_t *race_row_json(const char *pair, const struct race_row *w,
+			     double floor)
+{
+	const struct race_result *br = w->br, *cr = w->cr;
+	const struct res_rate_cmp *c = &w->c;
+	json_t *j = json_pack(
 		"{s:s, s:s, s:s, s:s, s:s, s:f, s:f, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:b, s:f, s:s, s:b, s:f, s:s}",
 		"variant", pair, "scenario", cr->scenario, "pair_class",
-		cr->pair_class, "expectation", cr->expectation, "observation",
-		cr->observation, "cand_bad_trials", cr->bad_count, "cand_trials",
-		cr->trials, "base_bad_trials",
-		br ? json_real(br->bad_count) : json_null(), "base_trials",
+		cr->pair_class, "expectation", expectation_name(cr->expect),
+		"observation", cr->d.observation, "cand_bad_trials", cr->bad,
+		"cand_trials", cr->trials, "base_bad_trials",
+		br ? json_real(br->bad) : json_null(), "base_trials",
 		br ? json_real(br->trials) : json_null(), "change",
 		res_change_name(c->change), "rate_ratio", num_or_null(c->ratio),
 		"rate_ratio_lo", num_or_null(c->lo), "rate_ratio_hi",
 		num_or_null(c->hi), "p", num_or_null(c->p), "standardised",
 		c->standardised, "unmatched_trials", c->unmatched_trials,
 		"code", w->identity, "control", w->control, "drift_floor",
-		exp(floor), "verdict", verdict_name(v)));
-	if (v == V_FAIL)
-		finding(g, V_FAIL, "%s%s: forbidden outcome observed in %.0f of %.0f trials",
-			pair, cr->scenario, cr->bad_count, cr->trials);
-	else if (v == V_WARN && needed > cr->trials)
-		finding(g, V_WARN, "%s%s: expected to reproduce; 0 in %.0f trials, but at the baseline's rate (%.0f in %.0f) only %.2g were expected: too short, a 95%% chance needs >= %.0f trials",
-			pair, cr->scenario, cr->trials, br->bad_count, br->trials,
+		exp(floor), "verdict", res_verdict_name(cr->d.verdict));
+
+	json_object_set_new(j, "cand_reached_trials", json_real(cr->reached));
+	json_object_set_new(j, "exposure", json_string(res_exposure_name(cr->d.exposure)));
+	json_object_set_new(j, "needed_reached_trials", json_real(cr->d.needed));
+	json_object_set_new(j, "reference", cr->has_ref ?
+			    json_string(cr->ref.variant) : json_null());
+	return j;
+}
+
+/*
+ * The candidate's zero sized by the baseline's in-window rate when the
+ * baseline saw the race (else by the bundle's own pre-fix build).
+ */
+static void size_by_baseline(struct race_row *w)
+{
+	const struct race_result *br = w->br;
+
+	if (br && br->bad > 0 && br->reached > 0 && !race_result_sequential(br) &&
+	    strcmp(br->variant, w->cr->variant))
+		race_result_set_ref(w->cr, br);
+}
+
+static void gate_race(struct gate_state *g, const char *pair,
+		      struct race_row *w, double floor)
+{
+	struct race_result *br = w->br, *cr = w->cr;
+	enum res_verdict v;
+	double expected = NAN, needed = 0;
+
+	size_by_baseline(w);
+	v = cr->d.verdict;
+	observation("candidate", cr);
+	if (br) {
+		print_race_change(w, floor);
+		needed = res_trials_needed(br->bad, br->trials, cr->trials,
+					   &expected);
+	}
+	json_array_append_new(g->races, race_row_json(pair, w, floor));
+	if (v == RES_FAIL)
+		finding(g, RES_FAIL, "%s%s: forbidden outcome observed in %.0f of %.0f trials",
+			pair, cr->scenario, cr->bad, cr->trials);
+	else if (cr->expect == EXPECT_FORBIDDEN && cr->d.exposure == RES_UNEXPOSED)
+		gate_unexposed(g, "%s%s: forbidden, 0 bad, but only %.0f trials reached the window where %.0f are needed to have seen the %s rate (%.0f bad in %.0f reached): undecided",
+			       pair, cr->scenario, cr->reached, cr->d.needed,
+			       cr->has_ref ? cr->ref.variant : "pre-fix",
+			       cr->ref.bad, cr->ref.reached);
+	else if (v == RES_WARN && br && needed > cr->trials)
+		finding(g, RES_WARN, "%s%s: expected to reproduce; 0 in %.0f trials, but at the baseline's rate (%.0f in %.0f) only %.2g were expected: too short, a 95%% chance needs >= %.0f trials",
+			pair, cr->scenario, cr->trials, br->bad, br->trials,
 			expected, needed);
-	else if (v == V_WARN)
-		finding(g, V_WARN, "%s%s: expected to reproduce, not observed in %.0f trials",
+	else if (v == RES_WARN)
+		finding(g, RES_WARN, "%s%s: expected to reproduce, not observed in %.0f trials",
 			pair, cr->scenario, cr->trials);
 }
 
@@ -525,7 +594,7 @@ static int gate_races(struct gate_state *g, const struct gate_opts *o,
 	free(rows);
 	for (i = 0; i < base->nr_races; i++)
 		if (!race_match(cand, &base->races[i]))
-			finding(g, V_WARN, "%s%s (%s) ran in the baseline only", pair,
+			finding(g, RES_WARN, "%s%s (%s) ran in the baseline only", pair,
 				base->races[i].scenario, base->races[i].pair_class);
 	return 0;
 }
@@ -705,7 +774,7 @@ int cmd_gate(int argc, char **argv)
 {
 	struct gate_opts o = { .threshold = 0.05, .alpha = 0.05,
 			       .races = true, .throughput = true };
-	struct gate_state g = { .verdict = V_PASS };
+	struct gate_state g = { .verdict = RES_PASS };
 	struct side bs = { 0 }, cs = { 0 };
 	const char *pos[2];
 	char err[1024];
@@ -730,15 +799,18 @@ int cmd_gate(int argc, char **argv)
 		       o.ignore_identity ? ", code identity ignored" : "");
 	if (!g.undecidable[0])
 		run_gate(&g, &o, &bs, &cs);
+	/* A forbidden outcome seen decides; a thin zero leaves it open. */
+	if (!g.undecidable[0] && g.unexposed[0] && g.verdict != RES_FAIL)
+		undecidable(&g, "%s", g.unexposed);
 	if (g.undecidable[0]) {
 		ret = EXIT_ERROR;
 		fb_err("gate: undecidable: %s", g.undecidable);
 	} else {
-		ret = g.verdict == V_FAIL ? EXIT_FAIL : EXIT_PASS;
+		ret = g.verdict == RES_FAIL ? EXIT_FAIL : EXIT_PASS;
 		if (!g.reason[0])
 			snprintf(g.reason, sizeof(g.reason), "%s",
 				 "no significant slowdown above the threshold, race expectations met");
-		printf("\n%s: %s\n", verdict_name(g.verdict), g.reason);
+		printf("\n%s: %s\n", res_verdict_name(g.verdict), g.reason);
 	}
 	if (o.json) {
 		out = json_pack("{s:s, s:i, s:o, s:o, s:{s:f, s:f, s:i, s:s, s:s, s:b}, s:s, s:s, s:o, s:o, s:o, s:o, s:o}",
@@ -749,7 +821,7 @@ int cmd_gate(int argc, char **argv)
 			"exact Wilcoxon signed-rank on per-round log ratios",
 			"multiplicity", "holm", "ignore_code_identity",
 			o.ignore_identity, "verdict",
-			ret == EXIT_ERROR ? "UNDECIDABLE" : verdict_name(g.verdict),
+			ret == EXIT_ERROR ? "UNDECIDABLE" : res_verdict_name(g.verdict),
 			"reason", ret == EXIT_ERROR ? g.undecidable : g.reason,
 			"findings", g.findings,
 			"throughput", g.tp, "controls", g.controls, "races", g.races,

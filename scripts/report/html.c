@@ -77,9 +77,29 @@ static void page_tail(FILE *f)
 	      "</script>\n</body>\n</html>\n", f);
 }
 
-static void verdict_cell(FILE *f, enum verdict v)
+static void verdict_cell(FILE *f, enum res_verdict v)
 {
-	fprintf(f, "<td class=\"v-%s\">%s</td>", verdict_name(v), verdict_name(v));
+	fprintf(f, "<td class=\"v-%s\">%s</td>", res_verdict_name(v), res_verdict_name(v));
+}
+
+/*
+ * A race result's exposure and verdict: the trials that reached the
+ * window, those a zero needed (race_result_worth() in words, as title).
+ */
+static void race_worth_cells(FILE *f, const struct race_result *r)
+{
+	char worth[256];
+
+	race_result_worth(r, worth, sizeof(worth));
+	fprintf(f, "<td class=\"num\">%.0f</td>", r->reached);
+	if (r->d.needed > 0)
+		fprintf(f, "<td class=\"num\">%.0f</td>", r->d.needed);
+	else
+		fputs("<td>–</td>", f);
+	fprintf(f, "<td class=\"v-%s\" title=\"", res_verdict_name(r->d.verdict));
+	html_escape(f, worth);
+	fprintf(f, "\">%s<br><small>%s</small></td>", res_verdict_name(r->d.verdict),
+		res_exposure_name(r->d.exposure));
 }
 
 static void fmt_g(FILE *f, double v)
@@ -152,7 +172,8 @@ static void verdict_section(struct bundle *b, FILE *f)
 	      "<table class=\"data\"><thead><tr><th>scenario</th><th>variant</th>"
 	      "<th>pair</th><th>expectation</th><th>observation</th>"
 	      "<th>LKMM</th><th>bad / trials</th><th>per million (95%)</th>"
-	      "<th>where another variant hit</th><th>verdict</th>"
+	      "<th>where another variant hit</th><th>reached the window</th>"
+	      "<th>needed</th><th>verdict</th>"
 	      "</tr></thead><tbody>\n", f);
 	for (i = 0; i < b->nr_variants; i++)
 		for (k = 0; k < b->v[i].nr_races; k++) {
@@ -165,21 +186,21 @@ static void verdict_section(struct bundle *b, FILE *f)
 			fputs("</td><td>", f);
 			E(r->pair_class);
 			fputs("</td><td>", f);
-			E(r->expectation);
-			fprintf(f, "</td><td>%s</td><td title=\"", r->observation);
-			E(r->lkmm_twin);	/* herd7's verdict on the twin */
+			E(expectation_name(r->expect));
+			fprintf(f, "</td><td>%s</td><td title=\"", r->d.observation);
+			E(r->lkmm_twin ? r->lkmm_twin : "");	/* herd7's verdict on the twin */
 			fputs("\">", f);
-			E(*r->lkmm_verdict ? r->lkmm_verdict : "-");
+			E(r->lkmm_verdict ? r->lkmm_verdict : "-");
 			fprintf(f, "</td><td class=\"num\">%.0f / %.0f</td>",
-				r->bad_count, r->trials);
-			if (r->bad_count)
+				r->bad, r->trials);
+			if (r->bad)
 				fprintf(f, "<td class=\"num\">%.3g [%.3g, %.3g]</td>",
-					r->bad_count / r->trials * 1e6, r->bad_lo,
-					r->bad_hi);
+					r->bad / r->trials * 1e6, r->d.lo * 1e6,
+					r->d.hi * 1e6);
 			else
-				fprintf(f, "<td class=\"num\">≤ %.3g</td>", r->bad_hi);
+				fprintf(f, "<td class=\"num\">≤ %.3g</td>", r->d.hi * 1e6);
 			/* A Never is worth the trials spent where a bug hit. */
-			if (!r->bad_count && r->at_variant) {
+			if (!r->bad && r->at_variant) {
 				fputs("<td>", f);
 				E(r->at_variant);
 				fprintf(f, ": %d bins, [%g, %g) ns: %.0f / %.0f, ≤ %.3g per million</td>",
@@ -188,7 +209,7 @@ static void verdict_section(struct bundle *b, FILE *f)
 			} else {
 				fputs("<td></td>", f);
 			}
-			verdict_cell(f, result_verdict(r));
+			race_worth_cells(f, r);
 			fputs("</tr>\n", f);
 		}
 	fputs("</tbody></table>\n", f);
@@ -341,6 +362,7 @@ static void charts_section(FILE *f, json_t *charts, const char *id,
 
 static void tables_section(struct bundle *b, FILE *f)
 {
+	char msg[1024];
 	int i, k, o;
 
 	fputs("<section id=\"tables\"><h2>Tables behind the charts</h2>\n", f);
@@ -394,8 +416,10 @@ static void tables_section(struct bundle *b, FILE *f)
 			struct race_result *r = &v->races[k];
 
 			for (o = 0; o < r->nr_outcomes; o++) {
-				struct race_outcome *ro = &r->o[o];
+				struct race_result_outcome *ro = &r->o[o];
+				double lo, hi;
 
+				res_binom_ci(ro->count, r->trials, RES_ALPHA, &lo, &hi);
 				fputs("<tr><td>", f);
 				E(r->scenario);
 				fputs("</td><td>", f);
@@ -403,18 +427,20 @@ static void tables_section(struct bundle *b, FILE *f)
 				fprintf(f, "</td><td class=\"num\">%.3g s</td><td>", r->seconds);
 				E(ro->name);
 				fprintf(f, "</td><td>%s</td><td class=\"num\">%.0f</td>",
-					ro->bad ? "bad" : "", ro->count);
+					ro->bad ? "bad" : ro->racy ? "window" : "",
+					ro->count);
 				if (ro->count)
 					fprintf(f, "<td class=\"num\">%.3g [%.3g, %.3g]</td></tr>\n",
-						ro->per_million, ro->lo, ro->hi);
+						ro->count / r->trials * 1e6, lo * 1e6,
+						hi * 1e6);
 				else
-					fprintf(f, "<td class=\"num\">≤ %.3g</td></tr>\n", ro->hi);
+					fprintf(f, "<td class=\"num\">≤ %.3g</td></tr>\n",
+						hi * 1e6);
 			}
-			if (r->message[0]) {
-				fputs("<tr><td colspan=\"7\" class=\"msg\">", f);
-				E(r->message);
-				fputs("</td></tr>\n", f);
-			}
+			race_result_message(r, msg, sizeof(msg));
+			fputs("<tr><td colspan=\"7\" class=\"msg\">", f);
+			E(msg);
+			fputs("</td></tr>\n", f);
 		}
 		fputs("</tbody></table></details>\n", f);
 	}
@@ -488,7 +514,7 @@ int html_bundle(struct bundle *b, const char *outdir,
 	fputs("<header><h1>flagbench: ", f);
 	E(b->id);
 	fprintf(f, "</h1>\n<p class=\"verdict v-%s\">Verdict: %s%s</p>\n",
-		verdict_name(b->verdict), verdict_name(b->verdict),
+		res_verdict_name(b->verdict), res_verdict_name(b->verdict),
 		b->complete ? "" : " — bundle incomplete");
 	fputs("<p>", f);
 	E(b->arch);
@@ -573,8 +599,8 @@ int html_cross(struct bundle **bs, int n, const char *outdir,
 					continue;
 				}
 				fprintf(f, "<td class=\"v-%s\">%s %.0f/%.0f</td>",
-					verdict_name(result_verdict(r)),
-					verdict_name(result_verdict(r)), r->bad_count,
+					res_verdict_name(r->d.verdict),
+					res_verdict_name(r->d.verdict), r->bad,
 					r->trials);
 			}
 			fputs("</tr>\n", f);

@@ -187,7 +187,7 @@ static int write_map(const struct pm_map *m, const char *path)
 		m->variant, m->scenario);
 	for (int i = 0; i < m->nr; i++) {
 		const struct race_result *r = m->c[i].r;
-		double rate = r->bad_count > 0 ? r->bad_count / r->trials * 1e6 : -1;
+		double rate = r->bad > 0 ? r->bad / r->trials * 1e6 : -1;
 
 		fprintf(f, "%d\t%d\t%.6g\t%c\t%d\t%d\n",
 			index_of(cpus, n, m->c[i].b), index_of(cpus, n, m->c[i].a),
@@ -276,7 +276,7 @@ void pairmap_html(struct bundle *b, FILE *f)
 				if (maps[i].c[k].cls == c) {
 					pairs++;
 					trials += maps[i].c[k].r->trials;
-					bad += maps[i].c[k].r->bad_count;
+					bad += maps[i].c[k].r->bad;
 				}
 			if (!pairs)
 				continue;

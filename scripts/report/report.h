@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <jansson.h>
+#include "race-result.h"
 #include "results.h"
 
 enum {
@@ -24,10 +25,7 @@ enum {
 #define BUNDLE_FORMAT "flagbench-bundle"
 #define BUNDLE_VERSION 1
 
-/* Verdicts, ordered so that the worst is the largest. */
-enum verdict { V_PASS, V_WARN, V_INCOMPLETE, V_FAIL, V_NONE };
-const char *verdict_name(enum verdict v);
-enum verdict verdict_parse(const char *s);	/* V_NONE if unknown */
+/* Verdicts are results.h's enum res_verdict: one vocabulary. */
 
 /* ---- stats.c ---- */
 double stat_mean(const double *x, int n);
@@ -74,36 +72,6 @@ struct tp_run {
 	struct tp_bench *b;
 };
 
-struct race_outcome {
-	char *name;
-	bool bad;
-	double count, per_million, lo, hi;
-	bool upper_bound;
-};
-
-struct race_result {
-	char *scenario, *pair_class, *expectation, *verdict, *message;
-	char *lkmm_verdict, *lkmm_twin;	/* the LKMM twin's; "" if none */
-	double trials, seconds;
-	double bad_count;		/* the engine's bad_trials, as read */
-	const char *observation;	/* the engine's word, as read */
-	double bad_lo, bad_hi;		/* 95% per million (res_binom_ci) */
-	int nr_bins;			/* window.bins, if the engine wrote them */
-	struct res_bin *bins;
-	int nr_outcomes;
-	struct race_outcome *o;
-	int nr_assertions;
-	json_t *assertions;		/* borrowed from the races JSON */
-	json_t *window;			/* the window map (a reference), or NULL */
-	/*
-	 * Where the bundle's other variant with the most bad trials of this
-	 * scenario and pair class hit (res_at_window()): at_variant NULL
-	 * when none did or the bins do not pair.  Set by bundle_load().
-	 */
-	const char *at_variant;
-	struct res_at_window at;
-};
-
 struct variant_data {
 	char *name;
 	json_t *describe;		/* NULL if missing */
@@ -113,7 +81,7 @@ struct variant_data {
 	int nr_races;
 	struct race_result *races;	/* per scenario x pair class */
 	bool races_present;
-	char *race_verdict;
+	enum res_verdict race_verdict;	/* races.json's, checked against its rows */
 };
 
 struct bundle {
@@ -122,7 +90,7 @@ struct bundle {
 	json_t *j;			/* bundle.json */
 	const char *arch, *cpu_model, *started, *profile;
 	bool emulated, complete;
-	enum verdict verdict;
+	enum res_verdict verdict;
 	int nr_variants;
 	struct variant_data *v;
 };
@@ -134,10 +102,8 @@ struct variant_data *bundle_variant(struct bundle *b, const char *name);
 struct tp_bench *tp_find(struct tp_run *r, const char *name);
 /* "x86_64", or "aarch64 (emulated)" */
 const char *bundle_arch_label(const struct bundle *b, char *buf, size_t len);
-/* Worst race verdict over variants; V_INCOMPLETE if !complete and no FAIL. */
-enum verdict bundle_compute_verdict(struct bundle *b);
-/* Verdict of one race result, recomputed from its counts and expectation. */
-enum verdict result_verdict(const struct race_result *r);
+/* Worst race verdict over variants; RES_INCOMPLETE if !complete and no FAIL. */
+enum res_verdict bundle_compute_verdict(struct bundle *b);
 /* ---- validate.c ---- */
 /* The invariants of a loaded part / bundle: 0, or -1 with one line in @err. */
 int part_validate(const struct variant_data *v, const char *kind, char *err,

@@ -94,6 +94,56 @@ static void throughput_lines(struct bundle *b, FILE *f,
 	}
 }
 
+static void wrapped(FILE *f, const char *text);
+
+/*
+ * One result: litmus7's line, the model's word, the rate or its bound,
+ * the trials that reached the window and what the verdict is worth.
+ */
+static void race_line(const struct variant_data *v, const struct race_result *r,
+		      FILE *f)
+{
+	char worth[256];
+	const char *seq = race_result_sequential(r);
+
+	if (r->d.exposure == RES_STRUCTURAL)
+		fprintf(f, "Observation %.24s Structural\n", r->scenario);
+	else
+		fprintf(f, "Observation %.24s %s %.0f %.0f\n", r->scenario,
+			r->d.observation, r->bad, r->trials - r->bad);
+	if (r->lkmm_verdict)	/* the model's word beside it */
+		fprintf(f, "  LKMM %s (%.60s)\n", r->lkmm_verdict,
+			r->lkmm_twin ? r->lkmm_twin : "");
+	if (r->bad)
+		fprintf(f, "  %.21s/%s: %.3g/M [%.3g, %.3g], %s\n", v->name,
+			r->pair_class, r->bad / r->trials * 1e6, r->d.lo * 1e6,
+			r->d.hi * 1e6, expectation_name(r->expect));
+	else if (r->d.exposure != RES_STRUCTURAL)
+		fprintf(f, "  %.21s/%s: <= %.3g/M, %s\n", v->name, r->pair_class,
+			r->d.hi * 1e6, expectation_name(r->expect));
+	else
+		fprintf(f, "  %.21s/%s: %s\n", v->name, r->pair_class,
+			expectation_name(r->expect));
+	race_result_worth(r, worth, sizeof(worth));
+	if (r->d.exposure != RES_STRUCTURAL)
+		fprintf(f, "  %.0f reached the window (<= %.3g/M of them)\n",
+			r->reached, r->d.rhi * 1e6);
+	wrapped(f, worth);
+	if (seq) {
+		fputs("    sequential, not a race:\n", f);
+		wrapped(f, seq);
+	}
+	for (int i = 0; r->d.exposure == RES_STRUCTURAL && i < r->nr_outcomes; i++)
+		if (r->o[i].bad && r->o[i].structural)
+			wrapped(f, r->o[i].structural);
+	/* A Never is worth the trials spent where a bug hit. */
+	if (!r->bad && r->at_variant)
+		fprintf(f, "    where %.21s hit: [%g, %g) ns, %d bins:\n"
+			"      %.0f in %.0f trials, <= %.3g/M\n",
+			r->at_variant, r->at.lo, r->at.hi, r->at.bins, r->at.bad,
+			r->at.trials, r->at.rate_hi * 1e6);
+}
+
 static void race_lines(struct bundle *b, FILE *f)
 {
 	int i, k, n = 0;
@@ -107,34 +157,8 @@ static void race_lines(struct bundle *b, FILE *f)
 			fprintf(f, "%s: no race results\n", v->name);
 			continue;
 		}
-		for (k = 0; k < v->nr_races; k++) {
-			struct race_result *r = &v->races[k];
-
-			fprintf(f, "Observation %.24s %s %.0f %.0f\n", r->scenario,
-				r->observation, r->bad_count,
-				r->trials - r->bad_count);
-			if (*r->lkmm_verdict)	/* the model's word beside it */
-				fprintf(f, "  LKMM %s (%.60s)\n", r->lkmm_verdict,
-					r->lkmm_twin);
-			if (r->bad_count)
-				fprintf(f, "  %.21s/%s: %.3g/M [%.3g, %.3g], %s: %s\n",
-					v->name, r->pair_class,
-					r->bad_count / r->trials * 1e6,
-					r->bad_lo, r->bad_hi, r->expectation,
-					verdict_name(result_verdict(r)));
-			else
-				fprintf(f, "  %.21s/%s: <= %.3g/M, %s: %s\n", v->name,
-					r->pair_class, r->bad_hi, r->expectation,
-					verdict_name(result_verdict(r)));
-			/* A Never is worth the trials spent where a bug hit. */
-			if (!r->bad_count && r->at_variant)
-				fprintf(f, "    where %.21s hit: [%g, %g) ns, %d bins:\n"
-					"      %.0f in %.0f trials, <= %.3g/M\n",
-					r->at_variant, r->at.lo, r->at.hi,
-					r->at.bins, r->at.bad, r->at.trials,
-					r->at.rate_hi * 1e6);
-			n++;
-		}
+		for (k = 0; k < v->nr_races; k++, n++)
+			race_line(v, &v->races[k], f);
 	}
 	if (!n)
 		fputs("(none)\n", f);
@@ -222,7 +246,7 @@ int text_summary(struct bundle *b, FILE *f, const struct report_opts *ro)
 	fputc('\n', f);
 	throughput_lines(b, f, ro);
 	race_lines(b, f);
-	fprintf(f, "\nverdict: %s%s\n", verdict_name(b->verdict),
+	fprintf(f, "\nverdict: %s%s\n", res_verdict_name(b->verdict),
 		b->complete ? "" : " (bundle incomplete: parts below)");
 	if (!b->complete)
 		parts_lines(b, f);

@@ -168,22 +168,3 @@ double jnum(json_t *o, const char *key, double dflt)
 	return json_is_number(v) ? json_number_value(v) : dflt;
 }
 
-static const char *const verdict_names[] = {
-	[V_PASS] = "PASS", [V_WARN] = "WARN", [V_INCOMPLETE] = "INCOMPLETE",
-	[V_FAIL] = "FAIL", [V_NONE] = "NONE",
-};
-
-const char *verdict_name(enum verdict v)
-{
-	return verdict_names[v];
-}
-
-enum verdict verdict_parse(const char *s)
-{
-	int i;
-
-	for (i = 0; s && i < V_NONE; i++)
-		if (!strcmp(s, verdict_names[i]))
-			return i;
-	return V_NONE;
-}

@@ -106,7 +106,7 @@ static void test_deadline_miss_counted(void **state)
 	p.jitter = 0;
 	p.batch = 64;
 	p.deadline_ns = 50 * 1000;
-	assert_int_equal(race_run(&s, 1, &p, results, err, sizeof(err)), 0);
+	assert_int_equal(race_run_json(&s, 1, &p, results, err, sizeof(err)), 0);
 	r = json_array_get(results, 0);
 	/* Every wait ended at its deadline, every trial was run and counted. */
 	assert_int_equal(race_test_trials(r), 300);
@@ -143,7 +143,7 @@ static void test_one_cpu_error(void **state)
 
 	race_params_default(&p);
 	with_cpus(1, &saved);
-	assert_int_equal(race_run(&s, 1, &p, results, err, sizeof(err)), -1);
+	assert_int_equal(race_run_json(&s, 1, &p, results, err, sizeof(err)), -1);
 	assert_int_equal(sched_setaffinity(0, sizeof(saved), &saved), 0);
 	printf("    error: %s\n", err);
 	assert_non_null(strstr(err, "scenario lost-waiters needs 2 CPUs, 1 allowed"));
@@ -162,7 +162,7 @@ static void test_too_many_roles_error(void **state)
 	race_params_default(&p);
 	if (with_cpus(2, &saved))
 		skip();
-	assert_int_equal(race_run(&s, 1, &p, results, err, sizeof(err)), -1);
+	assert_int_equal(race_run_json(&s, 1, &p, results, err, sizeof(err)), -1);
 	assert_int_equal(sched_setaffinity(0, sizeof(saved), &saved), 0);
 	assert_non_null(strstr(err, "needs 3 CPUs, 2 allowed"));
 	json_decref(results);

@@ -41,7 +41,7 @@ static void test_each_ordered_pair(void **state)
 	p.jitter = 8;
 	p.quiet = true;
 	results = json_array();
-	assert_int_equal(race_run(&lu, 1, &p, results, err, sizeof(err)), 0);
+	assert_int_equal(race_run_json(&lu, 1, &p, results, err, sizeof(err)), 0);
 	assert_int_equal(json_array_size(results), n);
 	json_array_foreach(results, k, r) {
 		json_t *pair = json_object_get(r, "pair");

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include <cmocka.h>
+#include "race-result.h"
 #include "race.h"
 #include "topology.h"
 
@@ -334,11 +335,11 @@ static void test_each_pair_sample(void **state)
 	json_decref(plan);
 	/* Racing on a described machine is refused, planning is not. */
 	{
-		json_t *results = json_array();
+		struct race_results results = { 0 };
 
-		assert_int_equal(race_run(&lu, 1, &p, results, err, sizeof(err)), -1);
+		assert_int_equal(race_run(&lu, 1, &p, &results, err, sizeof(err)), -1);
 		assert_non_null(strstr(err, "FB_TOPOLOGY"));
-		json_decref(results);
+		race_results_free(&results);
 	}
 	/* Small machines: every ordered pair, nothing more. */
 	t = describe(machines[0].synthetic, "0,1,40");

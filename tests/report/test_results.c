@@ -16,19 +16,104 @@
 
 #define near(a, b, eps) assert_true(fabs((a) - (b)) <= (eps))
 
+static enum res_verdict verdict_of(enum expectation e, double bad,
+				    double reached, struct res_race_decision *d)
+{
+	struct res_race_counts c = { .expect = e, .trials = 1000,
+				     .reached = reached, .bad = bad };
+
+	res_race_decide(&c, RES_ALPHA, d);
+	return d->verdict;
+}
+
 static void test_verdict_and_word(void **state)
 {
-	assert_int_equal(res_race_verdict(RES_FORBIDDEN, 1), RES_FAIL);
-	assert_int_equal(res_race_verdict(RES_FORBIDDEN, 0), RES_PASS);
-	assert_int_equal(res_race_verdict(RES_REPRODUCE, 0), RES_WARN);
-	assert_int_equal(res_race_verdict(RES_REPRODUCE, 3), RES_PASS);
-	assert_int_equal(res_race_verdict(RES_ALLOWED, 3), RES_PASS);
-	assert_int_equal(res_expect_parse("forbidden"), RES_FORBIDDEN);
-	assert_int_equal(res_expect_parse("sometimes"), RES_EXPECT_BAD);
+	struct res_race_decision d;
+
+	assert_int_equal(verdict_of(EXPECT_FORBIDDEN, 1, 10, &d), RES_FAIL);
+	assert_int_equal(d.exposure, RES_SEEN);
+	assert_int_equal(verdict_of(EXPECT_REPRODUCE, 0, 10, &d), RES_WARN);
+	assert_int_equal(verdict_of(EXPECT_REPRODUCE, 3, 10, &d), RES_PASS);
+	assert_int_equal(verdict_of(EXPECT_ALLOWED, 3, 10, &d), RES_PASS);
+	assert_int_equal(res_expect_parse("forbidden"), EXPECT_FORBIDDEN);
+	assert_int_equal(res_expect_parse("sometimes"), -1);
+	assert_int_equal(res_verdict_parse("INCOMPLETE"), RES_INCOMPLETE);
+	assert_int_equal(res_verdict_parse("pass"), -1);
+	assert_int_equal(res_exposure_parse("unexposed"), RES_UNEXPOSED);
 	assert_string_equal(res_observation(0, 10), "Never");
 	assert_string_equal(res_observation(3, 10), "Sometimes");
 	assert_string_equal(res_observation(10, 10), "Always");
 	assert_string_equal(res_verdict_name(RES_WARN), "WARN");
+}
+
+/*
+ * A forbidden zero is worth the trials that reached the window: enough
+ * that the reference's in-window rate p would have shown a bad trial with
+ * 95% probability, the fewest n with (1 - p)^n <= 0.05.
+ */
+static void test_exposure(void **state)
+{
+	struct res_race_counts c = { .expect = EXPECT_FORBIDDEN,
+				     .trials = 1e6, .bad = 0, .has_ref = true,
+				     .ref_bad = 1, .ref_reached = 100 };
+	struct res_race_decision d;
+
+	/* p = 0.01: log(0.05) / log(0.99) = 298.07, so 299 trials. */
+	near(res_exposure_needed(0.01, 0.05), 299, 0);
+	assert_true(pow(0.99, 299) <= 0.05 && pow(0.99, 298) > 0.05);
+	near(res_exposure_needed(1, 0.05), 1, 0);
+	near(res_exposure_needed(0, 0.05), 0, 0);
+	c.reached = 298;
+	res_race_decide(&c, RES_ALPHA, &d);
+	assert_int_equal(d.exposure, RES_UNEXPOSED);
+	assert_int_equal(d.verdict, RES_WARN);
+	near(d.needed, 299, 0);
+	c.reached = 299;
+	res_race_decide(&c, RES_ALPHA, &d);
+	assert_int_equal(d.exposure, RES_EXPOSED);
+	assert_int_equal(d.verdict, RES_PASS);
+	/* Nothing reached: unexposed, with or without a reference. */
+	c.reached = 0;
+	res_race_decide(&c, RES_ALPHA, &d);
+	assert_int_equal(d.exposure, RES_UNEXPOSED);
+	c.has_ref = false;
+	res_race_decide(&c, RES_ALPHA, &d);
+	assert_int_equal(d.exposure, RES_UNEXPOSED);
+	assert_int_equal(d.verdict, RES_WARN);
+	/* Reached, but no pre-fix rate: unsized, its bound all it shows. */
+	c.reached = 5;
+	res_race_decide(&c, RES_ALPHA, &d);
+	assert_int_equal(d.exposure, RES_UNSIZED);
+	assert_int_equal(d.verdict, RES_PASS);
+	near(d.needed, 0, 0);
+	/* A reference that never hit sizes nothing either. */
+	c.has_ref = true;
+	c.ref_bad = 0;
+	res_race_decide(&c, RES_ALPHA, &d);
+	assert_int_equal(d.exposure, RES_UNSIZED);
+}
+
+/* A build that cannot produce the outcome: structural, never "0 in N". */
+static void test_structural(void **state)
+{
+	struct res_race_counts c = { .expect = EXPECT_FORBIDDEN,
+				     .trials = 1e6, .structural = true };
+	struct res_race_decision d;
+
+	res_race_decide(&c, RES_ALPHA, &d);
+	assert_int_equal(d.exposure, RES_STRUCTURAL);
+	assert_int_equal(d.verdict, RES_PASS);
+	assert_string_equal(d.observation, "Structural");
+	c.expect = EXPECT_REPRODUCE;
+	res_race_decide(&c, RES_ALPHA, &d);
+	assert_int_equal(d.verdict, RES_WARN);
+	/* Seen where the build claims it cannot be: the claim is wrong. */
+	c.expect = EXPECT_ALLOWED;
+	c.bad = 1;
+	c.reached = 1;
+	res_race_decide(&c, RES_ALPHA, &d);
+	assert_int_equal(d.exposure, RES_SEEN);
+	assert_int_equal(d.verdict, RES_FAIL);
 }
 
 /* R's binom.test(k, n)$conf.int gives the same digits. */
@@ -296,6 +381,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdict_and_word),
+		cmocka_unit_test(test_exposure),
+		cmocka_unit_test(test_structural),
 		cmocka_unit_test(test_clopper_pearson),
 		cmocka_unit_test(test_binomial_tails),
 		cmocka_unit_test(test_rate_compare),

@@ -42,7 +42,22 @@ struct variant {
 
 extern const struct variant this_variant;
 
-const char *expectation_name(enum expectation e);
+/*
+ * The one spelling of each expectation: variant files, describe, races.json
+ * and the report read and write these words (results.c parses them).
+ */
+static inline const char *expectation_name(enum expectation e)
+{
+	switch (e) {
+	case EXPECT_REPRODUCE:
+		return "reproduce";
+	case EXPECT_FORBIDDEN:
+		return "forbidden";
+	case EXPECT_ALLOWED:
+		break;
+	}
+	return "allowed";
+}
 /* The expectation for @scenario on @arch: the arch-specific one wins. */
 enum expectation variant_expectation(const struct variant *v,
 				     const char *scenario, const char *arch);
