@@ -272,9 +272,14 @@ int race_run(const struct race_scenario *const *scenarios, int nr,
 					 slots[k].cpus, roles, nr_roles, results,
 					 err, errlen))
 				goto fail;
-			if (p->pair_mask & RACE_PAIRS_EACH)
-				results->r[results->nr - 1].pair =
-					pair_json(&slots[k]);
+			if (p->pair_mask & RACE_PAIRS_EACH) {
+				struct race_result *res = &results->r[results->nr - 1];
+
+				res->has_pair = true;
+				res->pair_cpus[0] = slots[k].cpus[0];
+				res->pair_cpus[1] = slots[k].cpus[1];
+				res->pair_of = strdup(fb_pair_class_name(slots[k].pc));
+			}
 		}
 	}
 	free(slots);

@@ -110,32 +110,24 @@ void race_result_worth(const struct race_result *r, char *buf, size_t len)
 	const char *v = res_verdict_name(r->d.verdict);
 	char a[32], b[32];
 
-	switch (r->d.exposure) {
-	case RES_SEEN:
+	grouped(r->reached, a, sizeof(a));
+	grouped(r->d.needed, b, sizeof(b));
+	if (r->d.exposure == RES_SEEN)
 		snprintf(buf, len, "%s", v);
-		break;
-	case RES_EXPOSED:
-		snprintf(buf, len, "%s (exposed: %s reached >= %s needed)", v,
-			 grouped(r->reached, a, sizeof(a)),
-			 grouped(r->d.needed, b, sizeof(b)));
-		break;
-	case RES_UNEXPOSED:
-		if (r->d.needed > 0)
-			snprintf(buf, len, "%s (unexposed: %s reached < %s needed)",
-				 v, grouped(r->reached, a, sizeof(a)),
-				 grouped(r->d.needed, b, sizeof(b)));
-		else
-			snprintf(buf, len, "%s (unexposed: no trial reached the window)",
-				 v);
-		break;
-	case RES_UNSIZED:
-		snprintf(buf, len, "%s (unsized: %s reached, no pre-fix rate to size the need)",
-			 v, grouped(r->reached, a, sizeof(a)));
-		break;
-	case RES_STRUCTURAL:
+	else if (r->d.exposure == RES_STRUCTURAL)
 		snprintf(buf, len, "%s (structural)", v);
-		break;
-	}
+	else if (r->expect != EXPECT_FORBIDDEN)
+		/* Exposure sizes a forbidden zero; here it only says how hard. */
+		snprintf(buf, len, "%s (not seen; %s reached the window)", v, a);
+	else if (r->d.exposure == RES_EXPOSED)
+		snprintf(buf, len, "%s (exposed: %s reached >= %s needed)", v, a, b);
+	else if (r->d.exposure == RES_UNSIZED)
+		snprintf(buf, len, "%s (unsized: %s reached, no pre-fix rate to size the need)",
+			 v, a);
+	else if (r->d.needed > 0)
+		snprintf(buf, len, "%s (unexposed: %s reached < %s needed)", v, a, b);
+	else
+		snprintf(buf, len, "%s (unexposed: no trial reached the window)", v);
 }
 
 /* The bad outcomes' names, "a+b". */
@@ -289,8 +281,10 @@ json_t *race_result_to_json(const struct race_result *r)
 		json_object_set(j, "deadline", r->deadline);
 		json_object_set(j, "deadline_ns", json_object_get(r->deadline, "ns"));
 	}
-	if (r->pair)
-		json_object_set(j, "pair", r->pair);
+	if (r->has_pair)
+		json_object_set_new(j, "pair", json_pack("{s:[i,i], s:s}",
+			"cpus", r->pair_cpus[0], r->pair_cpus[1], "class",
+			r->pair_of));
 	json_object_set_new(j, "outcomes", outs);
 	json_object_set_new(j, "assertions", assertions_json(r));
 	json_object_set_new(j, "expectation", json_string(expectation_name(r->expect)));
@@ -525,6 +519,27 @@ static int rd_roles(struct rd *rd, json_t *j, struct race_result *r)
 	return 0;
 }
 
+static int rd_pair(struct rd *rd, json_t *pair, struct race_result *r)
+{
+	json_t *cpus = json_object_get(pair, "cpus");
+
+	if (!pair)
+		return 0;
+	for (int i = 0; i < 2; i++) {
+		json_t *c = json_array_get(cpus, i);
+
+		if (!json_is_integer(c) || json_integer_value(c) < 0 ||
+		    json_integer_value(c) > 1 << 20)
+			return fail(rd, "pair.cpus malformed");
+		r->pair_cpus[i] = (int)json_integer_value(c);
+	}
+	if (json_array_size(cpus) != 2)
+		return fail(rd, "pair.cpus: not two CPUs");
+	r->pair_of = rd_name(rd, pair, "class");
+	r->has_pair = !rd->failed;
+	return rd->failed ? -1 : 0;
+}
+
 static int rd_ref(struct rd *rd, json_t *x, struct race_result *r)
 {
 	json_t *ref = json_object_get(x, "reference");
@@ -553,13 +568,13 @@ static int rd_agree(struct rd *rd, json_t *j, struct race_result *r)
 		return fail(rd, "observation '%s' disagrees with bad_trials %.0f of %.0f ('%s')",
 			    obs ? obs : "(none)", r->bad, r->trials,
 			    r->d.observation);
-	if (!st || res_exposure_parse(st) != r->d.exposure)
+	if (!st || res_exposure_parse(st) != (int)r->d.exposure)
 		return fail(rd, "exposure '%s' disagrees with its counts ('%s')",
 			    st ? st : "(none)", res_exposure_name(r->d.exposure));
 	if (rd_count(rd, x, "needed", RD_MAX_COUNT) != r->d.needed ||
 	    rd_count(rd, x, "reached", RD_MAX_COUNT) != r->reached)
 		return fail(rd, "exposure's reached or needed disagrees with the counts");
-	if (!ver || res_verdict_parse(ver) != r->d.verdict)
+	if (!ver || res_verdict_parse(ver) != (int)r->d.verdict)
 		return fail(rd, "verdict '%s' disagrees with the counts and expectation ('%s')",
 			    ver ? ver : "(none)", res_verdict_name(r->d.verdict));
 	return 0;
@@ -615,7 +630,8 @@ int race_result_from_json(json_t *j, struct race_result *r, char *err,
 	}
 	r->window = json_incref(w);
 	r->deadline = json_incref(json_object_get(j, "deadline"));
-	r->pair = json_incref(json_object_get(j, "pair"));
+	if (rd_pair(&rd, json_object_get(j, "pair"), r))
+		return -1;
 	if (rd.failed)
 		return -1;
 	return rd_agree(&rd, j, r);
@@ -693,7 +709,7 @@ void race_result_free(struct race_result *r)
 	free(r->ref.variant);
 	json_decref(r->window);
 	json_decref(r->deadline);
-	json_decref(r->pair);
+	free(r->pair_of);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -741,13 +757,13 @@ int race_file_from_json(json_t *j, struct race_file *f, char *err,
 		for (size_t k = 0; k < i; k++)
 			if (!strcmp(f->r[k].scenario, f->r[i].scenario) &&
 			    !strcmp(f->r[k].pair_class, f->r[i].pair_class) &&
-			    !f->r[i].pair)
+			    !f->r[i].has_pair)
 				return fail(&rd, "%s on %s listed twice",
 					    f->r[i].scenario, f->r[i].pair_class);
 	}
 	f->verdict = race_results_worst(f->r, f->nr);
 	v = json_string_value(json_object_get(j, "verdict"));
-	if (!v || res_verdict_parse(v) != f->verdict)
+	if (!v || res_verdict_parse(v) != (int)f->verdict)
 		return fail(&rd, "stored verdict '%s' disagrees with its results ('%s')",
 			    v ? v : "(none)", res_verdict_name(f->verdict));
 	f->topology = json_incref(json_object_get(j, "topology"));

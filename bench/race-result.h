@@ -82,12 +82,15 @@ struct race_result {
 	 */
 	const char *at_variant;
 	struct res_at_window at;
+	/* `race --pairs each`: the ordered CPU pair and its class. */
+	bool has_pair;
+	int pair_cpus[2];
+	char *pair_of;		/* the pair's class, as pair_class */
 	/*
 	 * The engine's detail that no rule reads (the window map's plan and
-	 * per-class bins, the deadline, a `--pairs each` pair), carried as
-	 * written: window, deadline, pair; NULL when absent.
+	 * per-class bins, the deadline), carried as written; NULL if absent.
 	 */
-	json_t *window, *deadline, *pair;
+	json_t *window, *deadline;
 };
 
 /* Every bad outcome cannot be produced by this build. */

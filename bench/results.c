@@ -37,7 +37,7 @@ int res_expect_parse(const char *s)
 	return -1;
 }
 
-enum res_verdict res_verdict_parse(const char *s)
+int res_verdict_parse(const char *s)
 {
 	for (int v = RES_PASS; s && v <= RES_FAIL; v++)
 		if (!strcmp(s, res_verdict_name(v)))
@@ -56,7 +56,7 @@ const char *res_exposure_name(enum res_exposure x)
 	return x <= RES_STRUCTURAL ? exposure_names[x] : "?";
 }
 
-enum res_exposure res_exposure_parse(const char *s)
+int res_exposure_parse(const char *s)
 {
 	for (int x = RES_SEEN; s && x <= RES_STRUCTURAL; x++)
 		if (!strcmp(s, exposure_names[x]))

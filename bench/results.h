@@ -33,7 +33,7 @@ enum res_verdict { RES_PASS, RES_WARN, RES_INCOMPLETE, RES_FAIL };
 
 
 const char *res_verdict_name(enum res_verdict v);
-enum res_verdict res_verdict_parse(const char *s);	/* -1 if unknown */
+int res_verdict_parse(const char *s);	/* -1 if unknown */
 /* expectation_name()'s words back; -1 for any other. */
 int res_expect_parse(const char *s);
 
@@ -51,7 +51,7 @@ enum res_exposure {
 	RES_STRUCTURAL,		/* this build cannot produce the outcome */
 };
 const char *res_exposure_name(enum res_exposure x);
-enum res_exposure res_exposure_parse(const char *s);	/* -1 if unknown */
+int res_exposure_parse(const char *s);	/* -1 if unknown */
 
 /* What a race result's verdict is decided from. */
 struct res_race_counts {

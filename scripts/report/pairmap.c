@@ -6,9 +6,9 @@
  * rate in a table on the page: the race-rate counterpart of core-to-core
  * latency maps.
  *
- * The rates are the bundle loader's (race_result: bad_count, trials, the
- * interval), so the map and every other view show one number; only the
- * "pair" key of each result is read here, from the races JSON, by index.
+ * The rates are the bundle loader's typed results (race-result.h: bad,
+ * trials, the interval, the pair), so the map and every other view show
+ * one number from one read of the file.
  *
  * gnuplot is fed data, never code: it runs with its working directory set
  * to the charts directory, on fixed file names (pairmap.dat in,
@@ -51,26 +51,6 @@ static int class_index(const char *s)
 	return -1;
 }
 
-/* The races JSON of @v, as bundle.json's parts name it. */
-static json_t *races_json(struct bundle *b, const char *variant)
-{
-	json_t *p;
-	size_t i;
-	char path[4200];
-
-	json_array_foreach(json_object_get(b->j, "parts"), i, p) {
-		const char *file = jstr(p, "file", NULL);
-
-		if (!file || strcmp(jstr(p, "kind", ""), "race") ||
-		    strcmp(jstr(p, "variant", ""), variant) ||
-		    strcmp(jstr(p, "status", ""), "ok"))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", b->dir, file);
-		return json_load_file(path, 0, NULL);
-	}
-	return NULL;
-}
-
 /* Maps of one bundle: one per variant and scenario with "pair" results. */
 static int collect(struct bundle *b, struct pm_map **out)
 {
@@ -79,28 +59,17 @@ static int collect(struct bundle *b, struct pm_map **out)
 
 	for (int i = 0; i < b->nr_variants; i++) {
 		struct variant_data *v = &b->v[i];
-		json_t *j = v->races_present ? races_json(b, v->name) : NULL;
-		json_t *results = json_object_get(j, "results");
 
-		if (!json_is_array(results) ||
-		    json_array_size(results) != (size_t)v->nr_races) {
-			json_decref(j);
-			continue;
-		}
 		for (int k = 0; k < v->nr_races; k++) {
-			json_t *res = json_array_get(results, k);
-			json_t *pair = json_object_get(res, "pair");
-			json_t *cpus = json_object_get(pair, "cpus");
+			const struct race_result *r = &v->races[k];
 			struct pm_map *m = NULL;
-			int cls = class_index(jstr(pair, "class", ""));
+			int cls = r->has_pair ? class_index(r->pair_of) : -1;
 
-			if (!json_is_array(cpus) || json_array_size(cpus) < 2 ||
-			    cls < 0 || strcmp(jstr(res, "scenario", ""),
-					      v->races[k].scenario))
+			if (cls < 0)
 				continue;
 			for (int n = 0; n < nmaps; n++)
 				if (maps[n].variant == v->name &&
-				    !strcmp(maps[n].scenario, v->races[k].scenario))
+				    !strcmp(maps[n].scenario, r->scenario))
 					m = &maps[n];
 			if (!m) {
 				maps = realloc(maps, (nmaps + 1) * sizeof(*maps));
@@ -109,19 +78,16 @@ static int collect(struct bundle *b, struct pm_map **out)
 				m = &maps[nmaps++];
 				memset(m, 0, sizeof(*m));
 				m->variant = v->name;
-				m->scenario = v->races[k].scenario;
+				m->scenario = r->scenario;
 			}
 			m->c = realloc(m->c, (m->nr + 1) * sizeof(*m->c));
 			if (!m->c)
 				abort();
 			m->c[m->nr++] = (struct pm_cell){
-				.a = (int)json_integer_value(json_array_get(cpus, 0)),
-				.b = (int)json_integer_value(json_array_get(cpus, 1)),
-				.cls = cls,
-				.r = &v->races[k],
+				.a = r->pair_cpus[0], .b = r->pair_cpus[1],
+				.cls = cls, .r = r,
 			};
 		}
-		json_decref(j);
 	}
 	*out = maps;
 	return nmaps;

@@ -125,9 +125,11 @@ static void race_line(const struct variant_data *v, const struct race_result *r,
 		fprintf(f, "  %.21s/%s: %s\n", v->name, r->pair_class,
 			expectation_name(r->expect));
 	race_result_worth(r, worth, sizeof(worth));
-	if (r->d.exposure != RES_STRUCTURAL)
+	if (r->d.exposure != RES_STRUCTURAL && r->reached > 0)
 		fprintf(f, "  %.0f reached the window (<= %.3g/M of them)\n",
 			r->reached, r->d.rhi * 1e6);
+	else if (r->d.exposure != RES_STRUCTURAL)
+		fputs("  no trial reached the window\n", f);
 	wrapped(f, worth);
 	if (seq) {
 		fputs("    sequential, not a race:\n", f);
@@ -137,7 +139,10 @@ static void race_line(const struct variant_data *v, const struct race_result *r,
 		if (r->o[i].bad && r->o[i].structural)
 			wrapped(f, r->o[i].structural);
 	/* A Never is worth the trials spent where a bug hit. */
-	if (!r->bad && r->at_variant)
+	if (!r->bad && r->at_variant && !(r->at.trials > 0))
+		fprintf(f, "    where %.21s hit: [%g, %g) ns: no trial there\n",
+			r->at_variant, r->at.lo, r->at.hi);
+	else if (!r->bad && r->at_variant)
 		fprintf(f, "    where %.21s hit: [%g, %g) ns, %d bins:\n"
 			"      %.0f in %.0f trials, <= %.3g/M\n",
 			r->at_variant, r->at.lo, r->at.hi, r->at.bins, r->at.bad,

@@ -222,7 +222,7 @@ static void test_cli_json(void **state)
 	assert_non_null(doc);
 	assert_string_equal(json_string_value(json_object_get(doc, "format")),
 			    "flagbench-race");
-	assert_int_equal(json_integer_value(json_object_get(doc, "version")), 1);
+	assert_int_equal(json_integer_value(json_object_get(doc, "version")), 2);
 	assert_string_equal(json_string_value(json_object_get(doc, "variant")),
 			    this_variant.name);
 	assert_true(json_is_boolean(json_object_get(doc, "emulated")));
