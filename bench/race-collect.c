@@ -6,6 +6,7 @@
  * and the LKMM twin's word.  The verdict is race_result_decide()'s; the
  * JSON is race_result_to_json()'s.  race.c lists every part.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,7 @@ void race_result_collect(struct race_result *res, struct race_run *r,
 	char plan[256];
 
 	memset(res, 0, sizeof(*res));
+	res->xcpu_ns = NAN;	/* race_run() measures it where the run ran */
 	res->scenario = strdup(s->name);
 	res->variant = strdup(this_variant.name);
 	res->arch = strdup(this_variant.arch);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
+#include "pingpong.h"
 #include "race-run.h"
 #include "race.h"
 #include "topology.h"
@@ -268,10 +269,15 @@ int race_run(const struct race_scenario *const *scenarios, int nr,
 			goto fail;
 		split_budget(p, n, &q);
 		for (k = 0; k < n; k++) {
+			/* The machine's state where and when the run starts. */
+			double xcpu = fb_pingpong_ns(slots[k].cpus[0],
+						     slots[k].cpus[1]);
+
 			if (race_run_one(scenarios[i], &q, t, slots[k].pc,
 					 slots[k].cpus, roles, nr_roles, results,
 					 err, errlen))
 				goto fail;
+			results->r[results->nr - 1].xcpu_ns = xcpu;
 			if (p->pair_mask & RACE_PAIRS_EACH) {
 				struct race_result *res = &results->r[results->nr - 1];
 

@@ -87,6 +87,15 @@ void race_result_set_ref(struct race_result *r, const struct race_result *ref)
 	race_result_decide(r);
 }
 
+double race_result_state_ratio(const struct race_result *a,
+			       const struct race_result *b)
+{
+	if (!(a->xcpu_ns > 0) || !(b->xcpu_ns > 0))
+		return NAN;
+	return a->xcpu_ns > b->xcpu_ns ? a->xcpu_ns / b->xcpu_ns :
+					 b->xcpu_ns / a->xcpu_ns;
+}
+
 /* ---- words ------------------------------------------------------------- */
 
 /* "12,345": counts people compare at a glance. */
@@ -265,6 +274,10 @@ json_t *race_result_to_json(const struct race_result *r)
 	json_object_set_new(j, "reached_trials", json_integer((json_int_t)r->reached));
 	json_object_set_new(j, "bad_trials", json_integer((json_int_t)r->bad));
 	json_object_set_new(j, "observation", json_string(r->d.observation));
+	if (r->xcpu_ns > 0)
+		json_object_set_new(j, "xcpu_latency", json_pack(
+			"{s:f, s:s}", "ns", r->xcpu_ns, "method",
+			"one-way cache-line transfer between the first two roles' CPUs, median of 7 ping-pongs of 2000 round trips, just before the run"));
 	json_object_set_new(j, "jitter", json_pack(
 		"{s:i, s:b, s:s, s:s}", "max_spins", r->jitter_spins,
 		"calibrated", false, "spin",
@@ -620,6 +633,9 @@ int race_result_from_json(json_t *j, struct race_result *r, char *err,
 		return -1;
 	r->plan = rd_str(&rd, w, "summary", false);
 	r->jitter_spins = (int)jnum_or(json_object_get(j, "jitter"), "max_spins", 0);
+	r->xcpu_ns = json_object_get(j, "xcpu_latency") ?
+		     rd_num(&rd, json_object_get(j, "xcpu_latency"), "ns", 0, 1e9) :
+		     NAN;
 	r->counter = rd_str(&rd, json_object_get(j, "alignment"), "counter", false);
 	r->ticks_per_ns = jnum_or(json_object_get(j, "alignment"), "ticks_per_ns", 0);
 	r->period_ns = jnum_or(json_object_get(j, "alignment"), "period_ns", 0);

@@ -68,6 +68,12 @@ struct race_result {
 	double (*bin_seen)[2];
 	char *plan;		/* window.summary: the sampling plan, in words */
 	char *lkmm_verdict, *lkmm_twin;	/* herd7's word and file, or NULL */
+	/*
+	 * The machine's state: one-way cache-line transfer time between the
+	 * first two roles' CPUs, measured just before the run (pingpong.h);
+	 * NAN when not measured.
+	 */
+	double xcpu_ns;
 	int jitter_spins;	/* --jitter MAX, 0: aimed */
 	char *counter;		/* the cycle counter slots were timed with */
 	double ticks_per_ns, period_ns, late_fraction;
@@ -111,6 +117,15 @@ const struct race_result *race_result_pick_ref(const struct race_result *r,
 					       int n);
 /* Size @r's zero by @ref (NULL: none), then decide again. */
 void race_result_set_ref(struct race_result *r, const struct race_result *ref);
+
+/*
+ * Two results' machine states differ when their cross-CPU latencies are
+ * more than RACE_STATE_RATIO apart: their rates are then not comparable
+ * as measurements of the code alone.  The ratio, >= 1 (NAN: unknown).
+ */
+#define RACE_STATE_RATIO 2.0
+double race_result_state_ratio(const struct race_result *a,
+			       const struct race_result *b);
 
 /* The one-line message: counts, both bounds, exposure, verdict. */
 void race_result_message(const struct race_result *r, char *buf, size_t len);

@@ -142,9 +142,10 @@ static void print_result(const struct race_result *r)
 	for (i = 0; i < r->nr_roles; i++)
 		snprintf(cpus + strlen(cpus), sizeof(cpus) - strlen(cpus), "%s%d",
 			 i ? "," : "", r->cpus[i]);
-	printf("%-20s %-7s cpus %-7s %12.0f trials %7.2f s  jitter %d  period %.0f ns, %.1f%% late\n",
+	printf("%-20s %-7s cpus %-7s %12.0f trials %7.2f s  jitter %d  period %.0f ns, %.1f%% late  xcpu %.0f ns\n",
 	       r->scenario, r->pair_class, cpus, r->trials, r->seconds,
-	       r->jitter_spins, r->period_ns, 100 * r->late_fraction);
+	       r->jitter_spins, r->period_ns, 100 * r->late_fraction,
+	       r->xcpu_ns);
 	printf("    %-24s %12s %14s %25s %14s\n", "outcome", "count",
 	       "per million", "95% CI per million", "per second");
 	for (i = 0; i < r->nr_outcomes; i++) {

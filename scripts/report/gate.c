@@ -503,6 +503,8 @@ static json_t *race_row_json(const char *pair, const struct race_row *w,
 		exp(floor), "verdict", res_verdict_name(cr->d.verdict));
 
 	json_object_set_new(j, "cand_reached_trials", json_real(cr->reached));
+	json_object_set_new(j, "cand_xcpu_ns", num_or_null(cr->xcpu_ns));
+	json_object_set_new(j, "base_xcpu_ns", br ? num_or_null(br->xcpu_ns) : json_null());
 	json_object_set_new(j, "exposure", json_string(res_exposure_name(cr->d.exposure)));
 	json_object_set_new(j, "needed_reached_trials", json_real(cr->d.needed));
 	json_object_set_new(j, "reference", cr->has_ref ?
@@ -534,7 +536,17 @@ static void gate_race(struct gate_state *g, const char *pair,
 	v = cr->d.verdict;
 	observation("candidate", cr);
 	if (br) {
+		double st = race_result_state_ratio(br, cr);
+
 		print_race_change(w, floor);
+		if (st > RACE_STATE_RATIO) {
+			printf("    the two ran in different states of the machine: cross-CPU latency %.0f ns against %.0f ns (x%.2g): rates compare the machine too\n",
+			       br->xcpu_ns, cr->xcpu_ns, st);
+			json_array_append_new(g->notes, json_sprintf(
+				"%s%s (%s): the baseline's cross-CPU latency was %.0f ns, the candidate's %.0f ns (x%.2g): different states of the machine",
+				pair, cr->scenario, cr->pair_class, br->xcpu_ns,
+				cr->xcpu_ns, st));
+		}
 		needed = res_trials_needed(br->bad, br->trials, cr->trials,
 					   &expected);
 	}

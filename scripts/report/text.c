@@ -125,6 +125,8 @@ static void race_line(const struct variant_data *v, const struct race_result *r,
 		fprintf(f, "  %.21s/%s: %s\n", v->name, r->pair_class,
 			expectation_name(r->expect));
 	race_result_worth(r, worth, sizeof(worth));
+	if (r->xcpu_ns > 0)	/* the machine's state the rate was taken in */
+		fprintf(f, "  cross-CPU latency %.0f ns\n", r->xcpu_ns);
 	if (r->d.exposure != RES_STRUCTURAL && r->reached > 0)
 		fprintf(f, "  %.0f reached the window (<= %.3g/M of them)\n",
 			r->reached, r->d.rhi * 1e6);

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Cache-line ping-pong between two pinned CPUs (pingpong.h).  The main
+ * thread starts both players; the first writes odd numbers and waits for
+ * the next even one, the second the reverse, on one 64-byte line: each
+ * step is one transfer of the line, from the other CPU's cache.
+ */
+#define _GNU_SOURCE
+#include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cycles.h"
+#include "pingpong.h"
+
+/* A partner that never answers (preempted for good): give up then. */
+#define PINGPONG_GIVE_UP_NS 10000000000ull
+
+struct pingpong {
+	uint64_t ball __attribute__((aligned(64)));
+	int cpu[2];
+	int failed;
+	double ns[FB_PINGPONG_SAMPLES];
+};
+
+struct player {
+	struct pingpong *pp;
+	int side;
+};
+
+static int pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+/* Wait until the ball is @want; false when the partner is gone. */
+static bool wait_for(struct pingpong *pp, uint64_t want, uint64_t give_up)
+{
+	unsigned int n = 0;
+
+	while (__atomic_load_n(&pp->ball, __ATOMIC_ACQUIRE) != want) {
+		if (__atomic_load_n(&pp->failed, __ATOMIC_RELAXED))
+			return false;
+		if (!(++n & 0xffff) && fb_cycles() > give_up) {
+			__atomic_store_n(&pp->failed, 1, __ATOMIC_RELAXED);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void *play(void *arg)
+{
+	struct player *p = arg;
+	struct pingpong *pp = p->pp;
+	uint64_t give_up, t0, ball = (uint64_t)p->side;
+	int s, i;
+
+	if (pin(pp->cpu[p->side])) {
+		__atomic_store_n(&pp->failed, 1, __ATOMIC_RELAXED);
+		return NULL;
+	}
+	give_up = fb_cycles() +
+		  (uint64_t)(PINGPONG_GIVE_UP_NS * fb_cycles_per_ns());
+	for (s = 0; s < FB_PINGPONG_SAMPLES; s++) {
+		t0 = fb_cycles();
+		for (i = 0; i < FB_PINGPONG_TRIPS; i++) {
+			/* Side 0 serves odd balls, side 1 returns even ones. */
+			if (!wait_for(pp, ball, give_up))
+				return NULL;
+			__atomic_store_n(&pp->ball, ++ball, __ATOMIC_RELEASE);
+			ball++;
+		}
+		if (p->side == 0)
+			pp->ns[s] = fb_cycles_to_ns((int64_t)(fb_cycles() - t0)) /
+				    (2.0 * FB_PINGPONG_TRIPS);
+	}
+	return NULL;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return (a > b) - (a < b);
+}
+
+double fb_pingpong_ns(int a, int b)
+{
+	struct pingpong *pp = aligned_alloc(64, sizeof(*pp));
+	struct player pl[2];
+	pthread_t tid[2];
+	double ns = NAN;
+	int i, started = 0;
+
+	if (!pp)
+		return NAN;
+	memset(pp, 0, sizeof(*pp));
+	pp->cpu[0] = a;
+	pp->cpu[1] = b;
+	for (i = 0; i < 2; i++) {
+		pl[i] = (struct player){ .pp = pp, .side = i };
+		if (pthread_create(&tid[i], NULL, play, &pl[i])) {
+			__atomic_store_n(&pp->failed, 1, __ATOMIC_RELAXED);
+			break;
+		}
+		started++;
+	}
+	for (i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	if (started == 2 && !pp->failed) {
+		qsort(pp->ns, FB_PINGPONG_SAMPLES, sizeof(pp->ns[0]), cmp_double);
+		ns = pp->ns[FB_PINGPONG_SAMPLES / 2];
+	}
+	free(pp);
+	return ns;
+}
