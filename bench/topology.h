@@ -22,6 +22,13 @@ enum fb_pair_class {
 	FB_NR_PAIR_CLASSES
 };
 
+/*
+ * The most PUs, and the highest OS index plus one, this build handles: a
+ * machine or a description past it is refused, never cut.  POWER10 E1080:
+ * 1,920; the biggest x86 and arm64 boxes: a few hundred.
+ */
+#define FB_MAX_CPUS 4096
+
 enum fb_placement {
 	FB_PLACE_COMPACT,	/* fill a core's threads, then the next core */
 	FB_PLACE_SCATTER,	/* one thread per core, packages round-robin */
