@@ -14,7 +14,8 @@
  * machines users have (multi-socket SMT x86, POWER SMT4/SMT8, many-core
  * arm64) can then be planned for here, with FB_CPUSET=LIST standing for
  * their taskset or cgroup.  Such a topology is for planning only: nothing
- * is ever pinned on it (fb_pin_self() refuses).
+ * is ever pinned on it (fb_pin_self() refuses).  topology-source.c bounds
+ * what it may build (FB_MAX_CPUS) before hwloc builds it.
  *
  * Every query is a table lookup: each PU's levels are looked up once per
  * load, and the classes present and the placement orders once per change
@@ -29,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <hwloc.h>
+#include "topology-source.h"
 #include "topology.h"
 
 /* The levels two CPUs can share, in the order of their pair classes. */
@@ -220,32 +222,10 @@ static int build_tables(struct fb_topology *t, const char *src, char *err,
 	return 0;
 }
 
-/* FB_TOPOLOGY: an XML file or "synthetic:DESCRIPTION". */
-static int topology_set_source(struct fb_topology *t, const char *src,
-			       char *err, size_t errlen)
-{
-	static const char synth[] = "synthetic:";
-
-	if (!strncmp(src, synth, sizeof(synth) - 1)) {
-		if (hwloc_topology_set_synthetic(t->topo, src + sizeof(synth) - 1)) {
-			snprintf(err, errlen,
-				 "FB_TOPOLOGY: not a valid hwloc synthetic description: '%s'",
-				 src + sizeof(synth) - 1);
-			return -1;
-		}
-		return 0;
-	}
-	if (hwloc_topology_set_xml(t->topo, src)) {
-		snprintf(err, errlen, "FB_TOPOLOGY: cannot read hwloc XML %s: %s",
-			 src, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 static int topology_load(struct fb_topology *t, char *err, size_t errlen)
 {
 	const char *src = getenv("FB_TOPOLOGY");
+	char *buf = NULL;
 
 	if (hwloc_topology_init(&t->topo)) {
 		snprintf(err, errlen, "hwloc: cannot initialise: %s",
@@ -256,7 +236,7 @@ static int topology_load(struct fb_topology *t, char *err, size_t errlen)
 	hwloc_topology_set_io_types_filter(t->topo, HWLOC_TYPE_FILTER_KEEP_NONE);
 	t->described = src && *src;
 	t->ready = false;
-	if (t->described && topology_set_source(t, src, err, errlen))
+	if (t->described && fb_topology_source(t->topo, src, &buf, err, errlen))
 		goto fail;
 	if (hwloc_topology_load(t->topo)) {
 		snprintf(err, errlen, "hwloc: cannot load the topology%s%s: %s",
@@ -264,6 +244,8 @@ static int topology_load(struct fb_topology *t, char *err, size_t errlen)
 			 strerror(errno));
 		goto fail;
 	}
+	free(buf);	/* hwloc has its own copy now */
+	buf = NULL;
 	if (build_tables(t, t->described ? src : NULL, err, errlen))
 		goto fail;
 	t->allowed = hwloc_bitmap_alloc();
@@ -274,6 +256,7 @@ static int topology_load(struct fb_topology *t, char *err, size_t errlen)
 	t->nr_numa = hwloc_get_nbobjs_by_type(t->topo, HWLOC_OBJ_NUMANODE);
 	return 0;
 fail:
+	free(buf);
 	hwloc_topology_destroy(t->topo);
 	return -1;
 }
@@ -393,9 +376,7 @@ static int described_allowed(struct fb_topology *t, hwloc_bitmap_t want,
 
 	if (!list || !*list) {
 		hwloc_bitmap_fill(want);
-	} else if (hwloc_bitmap_list_sscanf(want, list) ||
-		   hwloc_bitmap_iszero(want)) {
-		snprintf(err, errlen, "FB_CPUSET: not a CPU list: '%s'", list);
+	} else if (fb_cpu_list_parse(list, want, err, errlen)) {
 		return -1;
 	}
 	if (!install_allowed(t, want)) {
@@ -464,6 +445,10 @@ struct fb_topology *fb_topology_get(char *err, size_t errlen)
 	return t;
 fail:
 	pthread_mutex_unlock(&fb_topo_lock);
+	/* One line, whatever FB_TOPOLOGY or FB_CPUSET held. */
+	for (; errlen && *err; err++, errlen--)
+		if ((unsigned char)*err < ' ' || *err == 0x7f)
+			*err = '?';
 	return NULL;
 }
 
