@@ -29,7 +29,6 @@
 
 json_t *variant_describe_json(void);	/* describe.c */
 
-#define TP_MAX_THREADS 1024
 #define TP_THREAD_MEM 4096	/* one page of its own per thread */
 #define TP_SHARED_MEM (2 * 4096)	/* the shared page, then the shared line */
 
