@@ -701,6 +701,10 @@ static int setup_placement(const struct tp_opts *o)
 		fb_error("throughput: topology: %s", err);
 		return -1;
 	}
+	if (fb_topology_here(tp.topo, err, sizeof(err))) {
+		fb_error("throughput: %s", err);
+		return -1;
+	}
 	tp.placement = o->placement;
 	tp.nr_cpus = fb_topology_nr_cpus(tp.topo);
 	for (i = 0; i < o->nr_threads; i++) {

@@ -469,6 +469,15 @@ bool fb_topology_described(const struct fb_topology *t)
 	return t->described;
 }
 
+int fb_topology_here(const struct fb_topology *t, char *err, size_t errlen)
+{
+	if (!t->described)
+		return 0;
+	snprintf(err, errlen,
+		 "FB_TOPOLOGY describes another machine: plan with `topology --dry-run`, run on the machine itself");
+	return -1;
+}
+
 int fb_topology_nr_cpus(const struct fb_topology *t)
 {
 	return t->nr_cpus;

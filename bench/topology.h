@@ -47,6 +47,11 @@ struct fb_topology *fb_topology_get(char *err, size_t errlen);
 void fb_topology_reset(void);
 /* Loaded from FB_TOPOLOGY rather than from this machine. */
 bool fb_topology_described(const struct fb_topology *t);
+/*
+ * 0 if @t is this machine, else -1 and one line in @err: what runs
+ * (race, throughput) says so before running anything.
+ */
+int fb_topology_here(const struct fb_topology *t, char *err, size_t errlen);
 /* Allowed PUs. */
 int fb_topology_nr_cpus(const struct fb_topology *t);
 /* The allowed CPUs' OS indexes, ascending, into @cpus (up to @max). */

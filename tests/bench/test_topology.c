@@ -92,6 +92,7 @@ static void test_alloc_and_json(void **state)
 	char *p;
 	int cpu;
 
+	assert_int_equal(fb_topology_here(t, err, sizeof(err)), 0);
 	fb_topology_cpus(t, &cpu, 1);
 	p = fb_alloc_near(t, 1 << 16, cpu);
 	assert_non_null(p);
@@ -243,8 +244,10 @@ static void test_described_machines(void **state)
 		assert_int_equal(fb_topology_place(t, FB_PLACE_SCATTER, 4, cpus,
 						   err, sizeof(err)), 0);
 		assert_memory_equal(cpus, d->scatter, sizeof(d->scatter));
-		/* A plan, not this machine: nothing is pinned on it. */
+		/* A plan, not this machine: nothing is pinned or run on it. */
 		assert_int_equal(fb_pin_self(t, 0), -EOPNOTSUPP);
+		assert_int_equal(fb_topology_here(t, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "FB_TOPOLOGY describes another machine"));
 	}
 	back_to_this_machine();
 }
