@@ -19,39 +19,19 @@
 #include <cmocka.h>
 #include "topology-source.h"
 #include "topology.h"
+#include "topology_helpers.h"
 
 static char dir[] = "/tmp/flagbench-topology-test-XXXXXX";
-
-/* fb_topology_get() on FB_TOPOLOGY=@src (FB_CPUSET=@cpuset if not NULL). */
-static struct fb_topology *load(const char *src, const char *cpuset,
-				char *err, size_t errlen)
-{
-	setenv("FB_TOPOLOGY", src, 1);
-	if (cpuset)
-		setenv("FB_CPUSET", cpuset, 1);
-	else
-		unsetenv("FB_CPUSET");
-	fb_topology_reset();
-	return fb_topology_get(err, errlen);
-}
 
 static void refused(const char *src, const char *cpuset, const char *why)
 {
 	char err[512];
 
-	if (load(src, cpuset, err, sizeof(err)))
+	if (load_described(src, cpuset, err, sizeof(err)))
 		fail_msg("%s (cpuset %s) was accepted", src, cpuset);
 	if (!strstr(err, why))
 		fail_msg("%s: '%s' does not say '%s'", src, err, why);
 	assert_null(strchr(err, '\n'));
-}
-
-static void back_to_this_machine(void)
-{
-	unsetenv("FB_TOPOLOGY");
-	unsetenv("FB_CPUSET");
-	unsetenv("HWLOC_SYNTHETIC");
-	fb_topology_reset();
 }
 
 /* The PU count read from a synthetic description, as hwloc reads it. */
@@ -94,7 +74,7 @@ static void test_synthetic_count(void **state)
 			continue;
 		/* What hwloc builds from it is what was counted. */
 		snprintf(src, sizeof(src), "synthetic:%s", cases[i].desc);
-		t = load(src, NULL, err, sizeof(err));
+		t = load_described(src, NULL, err, sizeof(err));
 		if (!t)
 			fail_msg("%s: %s", src, err);
 		assert_int_equal(fb_topology_nr_cpus(t), pus);
@@ -112,9 +92,9 @@ static void test_synthetic_refused(void **state)
 	refused("synthetic:package:2 bogus:2", NULL, "not a valid hwloc synthetic");
 	refused("synthetic:pu:2\nsecond line", NULL, "synthetic");
 	/* At the bound: every PU, none cut. */
-	assert_non_null(load("synthetic:package:16 core:32 pu:8", NULL, err,
+	assert_non_null(load_described("synthetic:package:16 core:32 pu:8", NULL, err,
 			     sizeof(err)));
-	assert_int_equal(fb_topology_nr_cpus(load("synthetic:package:16 core:32 pu:8",
+	assert_int_equal(fb_topology_nr_cpus(load_described("synthetic:package:16 core:32 pu:8",
 						  NULL, err, sizeof(err))), 4096);
 	back_to_this_machine();
 }
@@ -163,10 +143,10 @@ static void test_cpu_list(void **state)
 	}
 	hwloc_bitmap_free(set);
 
-	t = load(e1080, "0-2147483647", err, sizeof(err));
+	t = load_described(e1080, "0-2147483647", err, sizeof(err));
 	assert_non_null(t);
 	assert_int_equal(fb_topology_nr_cpus(t), 1920);
-	t = load(e1080, "1900-2147483647", err, sizeof(err));
+	t = load_described(e1080, "1900-2147483647", err, sizeof(err));
 	assert_non_null(t);
 	assert_int_equal(fb_topology_nr_cpus(t), 20);
 	refused(e1080, "0,5000-6000", "past the 4096");
@@ -266,7 +246,7 @@ static void test_xml_bounds(void **state)
 
 	path_in_dir(path, sizeof(path), "good.xml");
 	write_xml(path, 3, 2, 1);
-	t = load(path, NULL, err, sizeof(err));
+	t = load_described(path, NULL, err, sizeof(err));
 	if (!t)
 		fail_msg("%s: %s", path, err);
 	assert_int_equal(fb_topology_nr_cpus(t), 2);
@@ -276,7 +256,7 @@ static void test_xml_bounds(void **state)
 	refused(path, NULL, "elements nested 100003 deep, more than the 64");
 	/* topology > Machine > Groups > PU: 64 deep is enough, 65 is not. */
 	write_xml(path, FB_XML_MAX_DEPTH - 3, 2, 1);
-	assert_non_null(load(path, NULL, err, sizeof(err)));
+	assert_non_null(load_described(path, NULL, err, sizeof(err)));
 	write_xml(path, FB_XML_MAX_DEPTH - 2, 2, 1);
 	refused(path, NULL, "nested 65 deep");
 	/* Too many PUs: refused before hwloc builds them. */
@@ -304,7 +284,7 @@ static void test_xml_round_trip(void **state)
 
 	path_in_dir(path, sizeof(path), "export.xml");
 	for (int round = 0; round < 2; round++) {
-		t = load(round ? path : "synthetic:package:2 l3:1 l2:56 core:1 pu:2",
+		t = load_described(round ? path : "synthetic:package:2 l3:1 l2:56 core:1 pu:2",
 			 NULL, err, sizeof(err));
 		if (!t)
 			fail_msg("round %d: %s", round, err);
