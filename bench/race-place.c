@@ -241,11 +241,8 @@ int race_run(const struct race_scenario *const *scenarios, int nr,
 
 	if (!t)
 		return -1;
-	if (fb_topology_described(t)) {
-		snprintf(err, errlen,
-			 "FB_TOPOLOGY describes another machine: plan with `topology --dry-run`, race on the machine itself");
+	if (fb_topology_here(t, err, errlen))
 		return -1;
-	}
 	/* Check everything before running anything. */
 	for (i = 0; i < nr; i++)
 		if (!roles_for(scenarios[i], fb_topology_nr_cpus(t), &nr_roles,

@@ -29,7 +29,6 @@
 
 json_t *variant_describe_json(void);	/* describe.c */
 
-#define TP_MAX_THREADS 1024
 #define TP_THREAD_MEM 4096	/* one page of its own per thread */
 #define TP_SHARED_MEM (2 * 4096)	/* the shared page, then the shared line */
 
@@ -700,6 +699,10 @@ static int setup_placement(const struct tp_opts *o)
 	tp.topo = fb_topology_get(err, sizeof(err));
 	if (!tp.topo) {
 		fb_error("throughput: topology: %s", err);
+		return -1;
+	}
+	if (fb_topology_here(tp.topo, err, sizeof(err))) {
+		fb_error("throughput: %s", err);
 		return -1;
 	}
 	tp.placement = o->placement;

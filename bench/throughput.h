@@ -29,6 +29,9 @@
 #include <jansson.h>
 #include "gbench.h"
 
+/* A scaling benchmark's most threads (it runs 1 .. allowed CPUs, up to it). */
+#define TP_MAX_THREADS 1024
+
 enum fb_bench_flags {
 	/* Run for each thread count (1 .. allowed CPUs, or --threads). */
 	FB_BENCH_SCALING = 1 << 0,

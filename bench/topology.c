@@ -14,7 +14,12 @@
  * machines users have (multi-socket SMT x86, POWER SMT4/SMT8, many-core
  * arm64) can then be planned for here, with FB_CPUSET=LIST standing for
  * their taskset or cgroup.  Such a topology is for planning only: nothing
- * is ever pinned on it (fb_pin_self() refuses).
+ * is ever pinned on it (fb_pin_self() refuses).  topology-source.c bounds
+ * what it may build (FB_MAX_CPUS) before hwloc builds it.
+ *
+ * Every query is a table lookup: each PU's levels are looked up once per
+ * load, and the classes present and the placement orders once per change
+ * of the allowed set.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,15 +30,60 @@
 #include <stdlib.h>
 #include <string.h>
 #include <hwloc.h>
+#include "topology-source.h"
 #include "topology.h"
 
-#define FB_MAX_CPUS 4096
+/* The levels two CPUs can share, in the order of their pair classes. */
+static const hwloc_obj_type_t level_type[FB_PAIR_NONE] = {
+	[FB_PAIR_SMT] = HWLOC_OBJ_CORE,
+	[FB_PAIR_L2] = HWLOC_OBJ_L2CACHE,
+	[FB_PAIR_L3] = HWLOC_OBJ_L3CACHE,
+	[FB_PAIR_PACKAGE] = HWLOC_OBJ_PACKAGE,
+};
+
+/*
+ * A PU's place in hwloc's tree, looked up once per load: the pair loops of
+ * `topology` and `race --pairs each` ask millions of pair classes on a big
+ * machine, and each is then a few compares instead of a walk of hwloc's
+ * PU list.
+ */
+struct fb_pu {
+	hwloc_obj_t obj;
+	hwloc_obj_t level[FB_PAIR_NONE];	/* closest core, L2, L3, package */
+	/*
+	 * below[c]: its topmost ancestor among the levels before class c
+	 * (NULL if none).  The levels are nodes of one tree, so two CPUs
+	 * share something closer than c exactly when their below[c] is one
+	 * object: what picking CPUs pairwise of class c rests on.
+	 */
+	hwloc_obj_t below[FB_NR_PAIR_CLASSES];
+	int smt_rank;	/* which thread of its core */
+	int core_rank;	/* which core of its package, -1 without a core */
+};
+
+/* Placement keys of an allowed CPU, from its place in hwloc's tree. */
+struct place_key {
+	int cpu;
+	int logical;	/* hwloc's logical PU index: compact order */
+	int smt_rank;
+	int core_rank;
+	int package;
+};
 
 struct fb_topology {
 	hwloc_topology_t topo;
+	int nr_pus;
+	struct fb_pu pus[FB_MAX_CPUS];	/* by logical index */
+	int pu_of[FB_MAX_CPUS];		/* OS index -> logical index, or -1 */
+	/* The allowed set, and what is derived from it once per change. */
 	hwloc_bitmap_t allowed;		/* allowed PUs, by OS index */
 	int nr_cpus;
 	int cpus[FB_MAX_CPUS];		/* allowed OS indexes, ascending */
+	unsigned present;		/* pair classes among them */
+	int order[2][FB_MAX_CPUS];	/* by enum fb_placement */
+	bool ready;
+	int next[FB_MAX_CPUS];		/* the allowed set as re-read */
+	struct place_key keys[FB_MAX_CPUS];
 	int nr_numa;
 	bool described;			/* FB_TOPOLOGY: not this machine */
 };
@@ -79,25 +129,94 @@ int fb_placement_parse(const char *s)
 	return -1;
 }
 
-/* FB_TOPOLOGY: an XML file or "synthetic:DESCRIPTION". */
-static int topology_set_source(struct fb_topology *t, const char *src,
-			       char *err, size_t errlen)
+/* Its closest ancestors at each level, and the topmost below each class. */
+static void pu_levels(struct fb_pu *p, hwloc_obj_t pu)
 {
-	static const char synth[] = "synthetic:";
+	hwloc_obj_t o;
+	int c, k;
 
-	t->described = true;
-	if (!strncmp(src, synth, sizeof(synth) - 1)) {
-		if (hwloc_topology_set_synthetic(t->topo, src + sizeof(synth) - 1)) {
-			snprintf(err, errlen,
-				 "FB_TOPOLOGY: not a valid hwloc synthetic description: '%s'",
-				 src + sizeof(synth) - 1);
+	memset(p, 0, sizeof(*p));
+	p->obj = pu;
+	for (o = pu->parent; o; o = o->parent)
+		for (c = 0; c < FB_PAIR_NONE; c++) {
+			if (o->type != level_type[c])
+				continue;
+			if (!p->level[c])
+				p->level[c] = o;
+			for (k = c + 1; k < FB_NR_PAIR_CLASSES; k++)
+				p->below[k] = o;	/* walking up: topmost last */
+		}
+}
+
+/*
+ * Placement ranks: which thread of its core (its rank among the core's
+ * PUs in logical order) and which core of its package (likewise), or
+ * among all cores when there is no package.
+ */
+static int rank_pus(struct fb_topology *t)
+{
+	int nc = hwloc_get_nbobjs_by_type(t->topo, HWLOC_OBJ_CORE);
+	int np = hwloc_get_nbobjs_by_type(t->topo, HWLOC_OBJ_PACKAGE);
+	int *threads = calloc(nc > 0 ? nc : 1, sizeof(int));
+	int *rank = calloc(nc > 0 ? nc : 1, sizeof(int));
+	int *cores = calloc(np > 0 ? np : 1, sizeof(int));
+	int i, ret = -1;
+
+	if (!threads || !rank || !cores)
+		goto out;
+	for (i = 0; i < nc; i++) {
+		hwloc_obj_t core = hwloc_get_obj_by_type(t->topo, HWLOC_OBJ_CORE, i);
+		hwloc_obj_t pkg = hwloc_get_ancestor_obj_by_type(t->topo,
+						HWLOC_OBJ_PACKAGE, core);
+
+		rank[i] = pkg ? cores[pkg->logical_index]++ : i;
+	}
+	for (i = 0; i < t->nr_pus; i++) {
+		struct fb_pu *p = &t->pus[i];
+		hwloc_obj_t core = p->level[FB_PAIR_SMT];
+
+		p->smt_rank = core ? threads[core->logical_index]++ : 0;
+		p->core_rank = core ? rank[core->logical_index] : -1;
+	}
+	ret = 0;
+out:
+	free(threads);
+	free(rank);
+	free(cores);
+	return ret;
+}
+
+/*
+ * Every PU's tables; -1 if the machine (FB_TOPOLOGY's @src, or this one
+ * when NULL) is past what this build handles.
+ */
+static int build_tables(struct fb_topology *t, const char *src, char *err,
+			size_t errlen)
+{
+	int n = hwloc_get_nbobjs_by_type(t->topo, HWLOC_OBJ_PU), i;
+	const char *pre = src ? "FB_TOPOLOGY: " : "";
+	const char *what = src ? src : "this machine";
+
+	if (n > FB_MAX_CPUS) {
+		snprintf(err, errlen, "%s%s: %d PUs, more than the %d flagbench handles (FB_MAX_CPUS)",
+			 pre, what, n, FB_MAX_CPUS);
+		return -1;
+	}
+	memset(t->pu_of, -1, sizeof(t->pu_of));
+	for (i = 0; i < n; i++) {
+		hwloc_obj_t pu = hwloc_get_obj_by_type(t->topo, HWLOC_OBJ_PU, i);
+
+		if (pu->os_index >= FB_MAX_CPUS) {
+			snprintf(err, errlen, "%s%s: PU P#%u, past the %d CPUs flagbench handles (FB_MAX_CPUS)",
+				 pre, what, pu->os_index, FB_MAX_CPUS);
 			return -1;
 		}
-		return 0;
+		t->pu_of[pu->os_index] = i;
+		pu_levels(&t->pus[i], pu);
 	}
-	if (hwloc_topology_set_xml(t->topo, src)) {
-		snprintf(err, errlen, "FB_TOPOLOGY: cannot read hwloc XML %s: %s",
-			 src, strerror(errno));
+	t->nr_pus = n;
+	if (rank_pus(t)) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	return 0;
@@ -106,6 +225,7 @@ static int topology_set_source(struct fb_topology *t, const char *src,
 static int topology_load(struct fb_topology *t, char *err, size_t errlen)
 {
 	const char *src = getenv("FB_TOPOLOGY");
+	char *buf = NULL;
 
 	if (hwloc_topology_init(&t->topo)) {
 		snprintf(err, errlen, "hwloc: cannot initialise: %s",
@@ -114,57 +234,152 @@ static int topology_load(struct fb_topology *t, char *err, size_t errlen)
 	}
 	/* Caches and NUMA only: I/O objects are not needed. */
 	hwloc_topology_set_io_types_filter(t->topo, HWLOC_TYPE_FILTER_KEEP_NONE);
-	t->described = false;
-	if (src && *src && topology_set_source(t, src, err, errlen)) {
-		hwloc_topology_destroy(t->topo);
-		return -1;
-	}
+	t->described = src && *src;
+	t->ready = false;
+	if (t->described && fb_topology_source(t->topo, src, &buf, err, errlen))
+		goto fail;
 	if (hwloc_topology_load(t->topo)) {
 		snprintf(err, errlen, "hwloc: cannot load the topology%s%s: %s",
 			 t->described ? " " : "", t->described ? src : "",
 			 strerror(errno));
-		hwloc_topology_destroy(t->topo);
-		return -1;
+		goto fail;
 	}
+	free(buf);	/* hwloc has its own copy now */
+	buf = NULL;
+	if (build_tables(t, t->described ? src : NULL, err, errlen))
+		goto fail;
 	t->allowed = hwloc_bitmap_alloc();
+	if (!t->allowed) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	t->nr_numa = hwloc_get_nbobjs_by_type(t->topo, HWLOC_OBJ_NUMANODE);
 	return 0;
+fail:
+	free(buf);
+	hwloc_topology_destroy(t->topo);
+	return -1;
+}
+
+static const struct fb_pu *pu_at(const struct fb_topology *t, int cpu)
+{
+	if (cpu < 0 || cpu >= FB_MAX_CPUS || t->pu_of[cpu] < 0)
+		return NULL;
+	return &t->pus[t->pu_of[cpu]];
+}
+
+enum fb_pair_class fb_cpu_pair_class(const struct fb_topology *t, int cpu_a,
+				     int cpu_b)
+{
+	const struct fb_pu *a = pu_at(t, cpu_a), *b = pu_at(t, cpu_b);
+	int c;
+
+	if (!a || !b)
+		return FB_PAIR_NONE;
+	for (c = 0; c < FB_PAIR_NONE; c++)
+		if (a->level[c] && a->level[c] == b->level[c])
+			return c;
+	return FB_PAIR_NONE;
+}
+
+static unsigned classes_among(const struct fb_topology *t)
+{
+	unsigned mask = 0, all = (1u << FB_NR_PAIR_CLASSES) - 1;
+	int i, j;
+
+	for (i = 0; i < t->nr_cpus; i++)
+		for (j = i + 1; j < t->nr_cpus; j++) {
+			mask |= 1u << fb_cpu_pair_class(t, t->cpus[i], t->cpus[j]);
+			if (mask == all)
+				return mask;
+		}
+	return mask;
+}
+
+static int cmp_compact(const void *a, const void *b)
+{
+	const struct place_key *x = a, *y = b;
+
+	return x->logical - y->logical;
+}
+
+static int cmp_scatter(const void *a, const void *b)
+{
+	const struct place_key *x = a, *y = b;
+
+	if (x->smt_rank != y->smt_rank)
+		return x->smt_rank - y->smt_rank;
+	if (x->core_rank != y->core_rank)
+		return x->core_rank - y->core_rank;
+	if (x->package != y->package)
+		return x->package - y->package;
+	return x->logical - y->logical;
+}
+
+/* The allowed CPUs in each placement's order. */
+static void order_allowed(struct fb_topology *t)
+{
+	struct place_key *keys = t->keys;
+	int i, n = t->nr_cpus;
+
+	for (i = 0; i < n; i++) {
+		const struct fb_pu *p = pu_at(t, t->cpus[i]);
+		hwloc_obj_t pkg = p->level[FB_PAIR_PACKAGE];
+
+		keys[i].cpu = t->cpus[i];
+		keys[i].logical = (int)p->obj->logical_index;
+		keys[i].smt_rank = p->smt_rank;
+		keys[i].core_rank = p->core_rank >= 0 ? p->core_rank : i;
+		keys[i].package = pkg ? (int)pkg->logical_index : 0;
+	}
+	qsort(keys, n, sizeof(*keys), cmp_compact);
+	for (i = 0; i < n; i++)
+		t->order[FB_PLACE_COMPACT][i] = keys[i].cpu;
+	qsort(keys, n, sizeof(*keys), cmp_scatter);
+	for (i = 0; i < n; i++)
+		t->order[FB_PLACE_SCATTER][i] = keys[i].cpu;
+}
+
+/*
+ * The allowed CPUs: those of @want that hwloc allows and knows as PUs.
+ * What is derived from them is computed again only when they change, so
+ * every thread of a race may ask for the topology while others read it.
+ */
+static int install_allowed(struct fb_topology *t, hwloc_const_bitmap_t want)
+{
+	hwloc_const_bitmap_t known = hwloc_topology_get_allowed_cpuset(t->topo);
+	int cpu, n = 0;
+
+	for (cpu = 0; cpu < FB_MAX_CPUS; cpu++)
+		if (hwloc_bitmap_isset(want, cpu) &&
+		    hwloc_bitmap_isset(known, cpu) && t->pu_of[cpu] >= 0)
+			t->next[n++] = cpu;
+	if (t->ready && n == t->nr_cpus &&
+	    !memcmp(t->next, t->cpus, n * sizeof(int)))
+		return n;
+	memcpy(t->cpus, t->next, n * sizeof(int));
+	t->nr_cpus = n;
+	hwloc_bitmap_zero(t->allowed);
+	for (cpu = 0; cpu < n; cpu++)
+		hwloc_bitmap_set(t->allowed, t->cpus[cpu]);
+	t->present = classes_among(t);
+	order_allowed(t);
+	t->ready = true;
+	return n;
 }
 
 /* A described machine: FB_CPUSET (a list such as "0-3,8"), or every PU. */
-static int described_allowed(struct fb_topology *t, char *err, size_t errlen)
+static int described_allowed(struct fb_topology *t, hwloc_bitmap_t want,
+			     char *err, size_t errlen)
 {
-	hwloc_const_bitmap_t known = hwloc_topology_get_allowed_cpuset(t->topo);
 	const char *list = getenv("FB_CPUSET");
-	hwloc_bitmap_t want = hwloc_bitmap_alloc();
-	int cpu, n = 0;
 
-	if (!want) {
-		snprintf(err, errlen, "out of memory");
+	if (!list || !*list) {
+		hwloc_bitmap_fill(want);
+	} else if (fb_cpu_list_parse(list, want, err, errlen)) {
 		return -1;
 	}
-	if (list && *list) {
-		if (hwloc_bitmap_list_sscanf(want, list) ||
-		    hwloc_bitmap_iszero(want)) {
-			snprintf(err, errlen, "FB_CPUSET: not a CPU list: '%s'",
-				 list);
-			hwloc_bitmap_free(want);
-			return -1;
-		}
-	} else {
-		hwloc_bitmap_copy(want, known);
-	}
-	hwloc_bitmap_zero(t->allowed);
-	hwloc_bitmap_foreach_begin(cpu, want) {
-		if (cpu >= FB_MAX_CPUS || !hwloc_bitmap_isset(known, cpu) ||
-		    !hwloc_get_pu_obj_by_os_index(t->topo, cpu))
-			continue;
-		hwloc_bitmap_set(t->allowed, cpu);
-		t->cpus[n++] = cpu;
-	} hwloc_bitmap_foreach_end();
-	hwloc_bitmap_free(want);
-	t->nr_cpus = n;
-	if (!n) {
+	if (!install_allowed(t, want)) {
 		snprintf(err, errlen, "FB_CPUSET %s: no CPU of the described topology",
 			 list);
 		return -1;
@@ -172,40 +387,46 @@ static int described_allowed(struct fb_topology *t, char *err, size_t errlen)
 	return 0;
 }
 
-/* The calling thread's affinity, within what hwloc's topology holds. */
-static int topology_refresh_allowed(struct fb_topology *t, char *err,
-				    size_t errlen)
+/* The calling thread's affinity (taskset, cgroups). */
+static int this_machine_allowed(struct fb_topology *t, hwloc_bitmap_t want,
+				char *err, size_t errlen)
 {
-	hwloc_const_bitmap_t known = hwloc_topology_get_allowed_cpuset(t->topo);
-	cpu_set_t *mask;
-	size_t size;
-	int cpu, n = 0;
+	size_t size = CPU_ALLOC_SIZE(FB_MAX_CPUS);
+	cpu_set_t *mask = CPU_ALLOC(FB_MAX_CPUS);
+	int cpu;
 
-	if (t->described)
-		return described_allowed(t, err, errlen);
-	mask = CPU_ALLOC(FB_MAX_CPUS);
-	size = CPU_ALLOC_SIZE(FB_MAX_CPUS);
 	if (!mask || sched_getaffinity(0, size, mask)) {
 		snprintf(err, errlen, "sched_getaffinity: %s", strerror(errno));
 		CPU_FREE(mask);
 		return -1;
 	}
-	hwloc_bitmap_zero(t->allowed);
-	for (cpu = 0; cpu < FB_MAX_CPUS; cpu++) {
-		if (!CPU_ISSET_S(cpu, size, mask) ||
-		    !hwloc_bitmap_isset(known, cpu) ||
-		    !hwloc_get_pu_obj_by_os_index(t->topo, cpu))
-			continue;
-		hwloc_bitmap_set(t->allowed, cpu);
-		t->cpus[n++] = cpu;
-	}
+	for (cpu = 0; cpu < FB_MAX_CPUS; cpu++)
+		if (CPU_ISSET_S(cpu, size, mask))
+			hwloc_bitmap_set(want, cpu);
 	CPU_FREE(mask);
-	t->nr_cpus = n;
-	if (!n) {
+	if (!install_allowed(t, want)) {
 		snprintf(err, errlen, "no allowed CPU is known to hwloc");
 		return -1;
 	}
 	return 0;
+}
+
+static int topology_refresh_allowed(struct fb_topology *t, char *err,
+				    size_t errlen)
+{
+	hwloc_bitmap_t want = hwloc_bitmap_alloc();
+	int ret;
+
+	if (!want) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (t->described)
+		ret = described_allowed(t, want, err, errlen);
+	else
+		ret = this_machine_allowed(t, want, err, errlen);
+	hwloc_bitmap_free(want);
+	return ret;
 }
 
 struct fb_topology *fb_topology_get(char *err, size_t errlen)
@@ -224,6 +445,10 @@ struct fb_topology *fb_topology_get(char *err, size_t errlen)
 	return t;
 fail:
 	pthread_mutex_unlock(&fb_topo_lock);
+	/* One line, whatever FB_TOPOLOGY or FB_CPUSET held. */
+	for (; errlen && *err; err++, errlen--)
+		if ((unsigned char)*err < ' ' || *err == 0x7f)
+			*err = '?';
 	return NULL;
 }
 
@@ -244,6 +469,15 @@ bool fb_topology_described(const struct fb_topology *t)
 	return t->described;
 }
 
+int fb_topology_here(const struct fb_topology *t, char *err, size_t errlen)
+{
+	if (!t->described)
+		return 0;
+	snprintf(err, errlen,
+		 "FB_TOPOLOGY describes another machine: plan with `topology --dry-run`, run on the machine itself");
+	return -1;
+}
+
 int fb_topology_nr_cpus(const struct fb_topology *t)
 {
 	return t->nr_cpus;
@@ -251,61 +485,15 @@ int fb_topology_nr_cpus(const struct fb_topology *t)
 
 int fb_topology_cpus(const struct fb_topology *t, int *cpus, int max)
 {
-	int i;
+	int n = t->nr_cpus < max ? t->nr_cpus : max;
 
-	for (i = 0; i < t->nr_cpus && i < max; i++)
-		cpus[i] = t->cpus[i];
-	return i;
-}
-
-static hwloc_obj_t pu_obj(const struct fb_topology *t, int cpu)
-{
-	return hwloc_get_pu_obj_by_os_index(t->topo, (unsigned)cpu);
-}
-
-/* The ancestor of @cpu of @type, NULL if the machine has none. */
-static hwloc_obj_t pu_ancestor(const struct fb_topology *t, int cpu,
-			       hwloc_obj_type_t type)
-{
-	hwloc_obj_t pu = pu_obj(t, cpu);
-
-	return pu ? hwloc_get_ancestor_obj_by_type(t->topo, type, pu) : NULL;
-}
-
-static bool share(const struct fb_topology *t, int a, int b,
-		  hwloc_obj_type_t type)
-{
-	hwloc_obj_t oa = pu_ancestor(t, a, type);
-
-	return oa && oa == pu_ancestor(t, b, type);
-}
-
-enum fb_pair_class fb_cpu_pair_class(const struct fb_topology *t, int cpu_a,
-				     int cpu_b)
-{
-	if (share(t, cpu_a, cpu_b, HWLOC_OBJ_CORE))
-		return FB_PAIR_SMT;
-	if (share(t, cpu_a, cpu_b, HWLOC_OBJ_L2CACHE))
-		return FB_PAIR_L2;
-	if (share(t, cpu_a, cpu_b, HWLOC_OBJ_L3CACHE))
-		return FB_PAIR_L3;
-	if (share(t, cpu_a, cpu_b, HWLOC_OBJ_PACKAGE))
-		return FB_PAIR_PACKAGE;
-	return FB_PAIR_NONE;
+	memcpy(cpus, t->cpus, (n > 0 ? n : 0) * sizeof(int));
+	return n > 0 ? n : 0;
 }
 
 unsigned fb_topology_classes_present(const struct fb_topology *t)
 {
-	unsigned mask = 0;
-	int i, j;
-
-	for (i = 0; i < t->nr_cpus; i++)
-		for (j = i + 1; j < t->nr_cpus; j++) {
-			mask |= 1u << fb_cpu_pair_class(t, t->cpus[i], t->cpus[j]);
-			if (mask == (1u << FB_NR_PAIR_CLASSES) - 1)
-				return mask;
-		}
-	return mask;
+	return t->present;
 }
 
 static int add_pair(int (*pairs)[2], int n, int cap, int a, int b)
@@ -356,24 +544,35 @@ int fb_topology_each_pair(const struct fb_topology *t, int max,
 	return np;
 }
 
-/* Depth-first: extend cpus[0..k) with allowed CPUs after index @from. */
-static bool pick_from(const struct fb_topology *t, enum fb_pair_class c,
-		      int n, int *cpus, int k, int from)
+/* @cpu is of class @c with each of cpus[0..k). */
+static bool fits(const struct fb_topology *t, enum fb_pair_class c,
+		 const int *cpus, int k, int cpu)
 {
-	int i, j;
+	while (k--)
+		if (fb_cpu_pair_class(t, cpus[k], cpu) != c)
+			return false;
+	return true;
+}
 
-	if (k == n)
-		return true;
-	for (i = from; i < t->nr_cpus; i++) {
-		int cpu = t->cpus[i];
+/*
+ * The first @n allowed CPUs, in allowed order, pairwise of class @c: what
+ * a depth-first search finds, without its cubic cost when there are none.
+ * Pairwise @c means one object of level @c shared (nothing shared for
+ * FB_PAIR_NONE) and distinct below[c] (struct fb_pu), so from a given
+ * first CPU, taking every later CPU that fits is exact: the sets form a
+ * partition matroid.
+ */
+static bool pick_first(const struct fb_topology *t, enum fb_pair_class c,
+		       int n, int *cpus)
+{
+	int i, j, k;
 
-		for (j = 0; j < k; j++)
-			if (fb_cpu_pair_class(t, cpus[j], cpu) != c)
-				break;
-		if (j < k)
-			continue;
-		cpus[k] = cpu;
-		if (pick_from(t, c, n, cpus, k + 1, i + 1))
+	for (i = 0; i + n <= t->nr_cpus; i++) {
+		cpus[0] = t->cpus[i];
+		for (k = 1, j = i + 1; j < t->nr_cpus && k < n; j++)
+			if (fits(t, c, cpus, k, t->cpus[j]))
+				cpus[k++] = t->cpus[j];
+		if (k == n)
 			return true;
 	}
 	return false;
@@ -393,8 +592,8 @@ int fb_topology_pick(const struct fb_topology *t, enum fb_pair_class c, int n,
 {
 	char allowed[256];
 
-	format_allowed(t, allowed, sizeof(allowed));
 	if (n > t->nr_cpus) {
+		format_allowed(t, allowed, sizeof(allowed));
 		snprintf(err, errlen, "%d CPUs needed, %d allowed: %s", n,
 			 t->nr_cpus, allowed);
 		return -1;
@@ -403,7 +602,8 @@ int fb_topology_pick(const struct fb_topology *t, enum fb_pair_class c, int n,
 		cpus[0] = t->cpus[0];
 		return 0;
 	}
-	if (!pick_from(t, c, n, cpus, 0, 0)) {
+	if (n > 1 && !pick_first(t, c, n, cpus)) {
+		format_allowed(t, allowed, sizeof(allowed));
 		snprintf(err, errlen,
 			 "no %d allowed CPUs are pairwise of class %s (allowed: %s)",
 			 n, fb_pair_class_name(c), allowed);
@@ -412,59 +612,9 @@ int fb_topology_pick(const struct fb_topology *t, enum fb_pair_class c, int n,
 	return 0;
 }
 
-/* Placement keys of an allowed CPU, from its place in hwloc's tree. */
-struct place_key {
-	int cpu;
-	int logical;	/* hwloc's logical PU index: compact order */
-	int smt_rank;	/* which thread of its core */
-	int core_rank;	/* which core of its package */
-	int package;
-};
-
-static int cmp_compact(const void *a, const void *b)
-{
-	const struct place_key *x = a, *y = b;
-
-	return x->logical - y->logical;
-}
-
-static int cmp_scatter(const void *a, const void *b)
-{
-	const struct place_key *x = a, *y = b;
-
-	if (x->smt_rank != y->smt_rank)
-		return x->smt_rank - y->smt_rank;
-	if (x->core_rank != y->core_rank)
-		return x->core_rank - y->core_rank;
-	if (x->package != y->package)
-		return x->package - y->package;
-	return x->logical - y->logical;
-}
-
-/* The rank of @obj among the objects of its type inside @parent. */
-static int rank_within(const struct fb_topology *t, hwloc_obj_t obj,
-		       hwloc_obj_t parent)
-{
-	hwloc_obj_t o = NULL;
-	int rank = 0;
-
-	if (!obj)
-		return 0;
-	while ((o = hwloc_get_next_obj_by_type(t->topo, obj->type, o))) {
-		if (o == obj)
-			return rank;
-		if (!parent || hwloc_obj_is_in_subtree(t->topo, o, parent))
-			rank++;
-	}
-	return rank;
-}
-
 int fb_topology_place(const struct fb_topology *t, enum fb_placement p, int n,
 		      int *cpus, char *err, size_t errlen)
 {
-	struct place_key *keys;
-	int i;
-
 	if (n > t->nr_cpus) {
 		char allowed[256];
 
@@ -473,27 +623,7 @@ int fb_topology_place(const struct fb_topology *t, enum fb_placement p, int n,
 			 n, t->nr_cpus, allowed);
 		return -1;
 	}
-	keys = calloc(t->nr_cpus, sizeof(*keys));
-	if (!keys) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	for (i = 0; i < t->nr_cpus; i++) {
-		hwloc_obj_t pu = pu_obj(t, t->cpus[i]);
-		hwloc_obj_t core = pu_ancestor(t, t->cpus[i], HWLOC_OBJ_CORE);
-		hwloc_obj_t pkg = pu_ancestor(t, t->cpus[i], HWLOC_OBJ_PACKAGE);
-
-		keys[i].cpu = t->cpus[i];
-		keys[i].logical = (int)pu->logical_index;
-		keys[i].smt_rank = core ? rank_within(t, pu, core) : 0;
-		keys[i].core_rank = core ? rank_within(t, core, pkg) : i;
-		keys[i].package = pkg ? (int)pkg->logical_index : 0;
-	}
-	qsort(keys, t->nr_cpus, sizeof(*keys),
-	      p == FB_PLACE_SCATTER ? cmp_scatter : cmp_compact);
-	for (i = 0; i < n; i++)
-		cpus[i] = keys[i].cpu;
-	free(keys);
+	memcpy(cpus, t->order[p == FB_PLACE_SCATTER], (n > 0 ? n : 0) * sizeof(int));
 	return 0;
 }
 
@@ -522,10 +652,10 @@ void *fb_alloc_near(const struct fb_topology *t, size_t len, int cpu)
 	void *p = NULL;
 
 	if (t->nr_numa > 1) {
-		hwloc_obj_t pu = pu_obj(t, cpu);
+		const struct fb_pu *pu = pu_at(t, cpu);
 
 		if (pu)
-			p = hwloc_alloc_membind(t->topo, len, pu->cpuset,
+			p = hwloc_alloc_membind(t->topo, len, pu->obj->cpuset,
 						HWLOC_MEMBIND_BIND, 0);
 	}
 	if (!p)
@@ -585,7 +715,7 @@ json_t *fb_topology_json(const struct fb_topology *t)
 	int cores = hwloc_get_nbobjs_by_type(t->topo, HWLOC_OBJ_CORE);
 	int pkgs = hwloc_get_nbobjs_by_type(t->topo, HWLOC_OBJ_PACKAGE);
 	json_t *allowed = json_array(), *classes = json_array();
-	unsigned present = fb_topology_classes_present(t);
+	unsigned present = t->present;
 	unsigned api = hwloc_get_api_version();
 	char hwloc[32];
 	int i;

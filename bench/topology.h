@@ -22,6 +22,13 @@ enum fb_pair_class {
 	FB_NR_PAIR_CLASSES
 };
 
+/*
+ * The most PUs, and the highest OS index plus one, this build handles: a
+ * machine or a description past it is refused, never cut.  POWER10 E1080:
+ * 1,920; the biggest x86 and arm64 boxes: a few hundred.
+ */
+#define FB_MAX_CPUS 4096
+
 enum fb_placement {
 	FB_PLACE_COMPACT,	/* fill a core's threads, then the next core */
 	FB_PLACE_SCATTER,	/* one thread per core, packages round-robin */
@@ -40,6 +47,11 @@ struct fb_topology *fb_topology_get(char *err, size_t errlen);
 void fb_topology_reset(void);
 /* Loaded from FB_TOPOLOGY rather than from this machine. */
 bool fb_topology_described(const struct fb_topology *t);
+/*
+ * 0 if @t is this machine, else -1 and one line in @err: what runs
+ * (race, throughput) says so before running anything.
+ */
+int fb_topology_here(const struct fb_topology *t, char *err, size_t errlen);
 /* Allowed PUs. */
 int fb_topology_nr_cpus(const struct fb_topology *t);
 /* The allowed CPUs' OS indexes, ascending, into @cpus (up to @max). */

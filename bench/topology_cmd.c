@@ -14,6 +14,7 @@
 #include "command.h"
 #include "race.h"
 #include "throughput.h"
+#include "topology-source.h"
 #include "topology.h"
 
 static const char topology_usage[] =
@@ -33,12 +34,20 @@ static void topology_help(void)
 "  --cpuset LIST    its allowed CPUs, e.g. 0-7,16 (same as FB_CPUSET; this\n"
 "                   machine's are taken from taskset/cgroups)\n"
 "  --dry-run        also print the CPUs each race scenario (with --pairs, as\n"
-"                   `race` would) and each benchmark (with --placement, at\n"
-"                   every thread count) would use; nothing is run\n"
-"  --json FILE      write all of it as JSON (- for stdout)\n");
+"                   `race` would) and each benchmark (with --placement: an\n"
+"                   n-thread run takes the first n CPUs of one order) would\n"
+"                   use; nothing is run\n"
+"  --json FILE      write all of it as JSON (- for stdout)\n\n"
+"A machine past %d PUs is refused, as is an XML file that is not a regular\n"
+"file, is over %u MiB or nests elements over %d deep: one line, exit 2.\n",
+	       FB_MAX_CPUS, FB_XML_MAX_BYTES >> 20, FB_XML_MAX_DEPTH);
 }
 
-/* Every ordered pair of allowed CPUs, counted by class, and the first. */
+/*
+ * Every ordered pair of allowed CPUs, counted by class, and the first.
+ * A class is symmetric, so each unordered pair counts twice, and the
+ * first ordered pair of a class always has its lower CPU first.
+ */
 static json_t *pair_table(struct fb_topology *t)
 {
 	int n = fb_topology_nr_cpus(t), *cpus, i, j;
@@ -51,16 +60,14 @@ static json_t *pair_table(struct fb_topology *t)
 		return a;
 	fb_topology_cpus(t, cpus, n);
 	for (i = 0; i < n; i++)
-		for (j = 0; j < n; j++) {
-			enum fb_pair_class c;
+		for (j = i + 1; j < n; j++) {
+			enum fb_pair_class c = fb_cpu_pair_class(t, cpus[i], cpus[j]);
 
-			if (i == j)
-				continue;
-			c = fb_cpu_pair_class(t, cpus[i], cpus[j]);
-			if (!count[c]++) {
+			if (!count[c]) {
 				first[c][0] = cpus[i];
 				first[c][1] = cpus[j];
 			}
+			count[c] += 2;
 		}
 	free(cpus);
 	for (i = 0; i < FB_NR_PAIR_CLASSES; i++)
@@ -105,44 +112,61 @@ static json_t *race_plans(unsigned int pair_mask, char *err, size_t errlen)
 	return all;
 }
 
-/* Scaling benchmarks at every thread count, the others on one CPU. */
+/*
+ * The CPUs of the benchmarks: an n-thread run takes the first n CPUs of
+ * one placement order (fb_topology_place), so the order is given once,
+ * as long as the most threads a run has, instead of once per thread count
+ * (quadratic in the CPUs, hundreds of MB for a POWER10).
+ */
 static json_t *bench_plans(struct fb_topology *t, enum fb_placement pl,
 			   char *err, size_t errlen)
 {
 	const struct fb_benchmark *b;
-	int n = fb_topology_nr_cpus(t), k, i, *cpus;
-	json_t *all = json_object(), *by_threads = json_object();
-	char key[16];
+	int n = fb_topology_nr_cpus(t), i, *cpus;
+	json_t *all = json_object(), *order = json_array();
 
+	if (n > TP_MAX_THREADS)
+		n = TP_MAX_THREADS;
 	cpus = calloc(n, sizeof(*cpus));
-	if (!cpus)
-		goto fail;
-	for (k = 1; k <= n; k++) {
-		json_t *a = json_array();
-
-		if (fb_topology_place(t, pl, k, cpus, err, errlen)) {
-			json_decref(a);
-			goto fail;
-		}
-		for (i = 0; i < k; i++)
-			json_array_append_new(a, json_integer(cpus[i]));
-		snprintf(key, sizeof(key), "%d", k);
-		json_object_set_new(by_threads, key, a);
+	if (!cpus || fb_topology_place(t, pl, n, cpus, err, errlen)) {
+		if (!cpus)
+			snprintf(err, errlen, "out of memory");
+		free(cpus);
+		json_decref(all);
+		json_decref(order);
+		return NULL;
 	}
+	for (i = 0; i < n; i++)
+		json_array_append_new(order, json_integer(cpus[i]));
 	free(cpus);
-	for (b = fb_benchmarks_begin(); b < fb_benchmarks_end(); b++)
-		json_object_set_new(all, b->name, json_pack("{s:b, s:O}",
-			"scaling", !!(b->flags & FB_BENCH_SCALING), "cpus",
-			(b->flags & FB_BENCH_SCALING) ? by_threads :
-				json_object_get(by_threads, "1")));
-	json_decref(by_threads);
-	return json_pack("{s:s, s:o}", "placement", fb_placement_name(pl),
-			 "benchmarks", all);
-fail:
-	free(cpus);
-	json_decref(all);
-	json_decref(by_threads);
-	return NULL;
+	for (b = fb_benchmarks_begin(); b < fb_benchmarks_end(); b++) {
+		bool scaling = b->flags & FB_BENCH_SCALING;
+
+		json_object_set_new(all, b->name, json_pack("{s:b, s:i}",
+			"scaling", scaling, "max_threads", scaling ? n : 1));
+	}
+	return json_pack("{s:s, s:o, s:o}", "placement", fb_placement_name(pl),
+			 "order", order, "benchmarks", all);
+}
+
+/* Each benchmark's thread counts, and the CPUs the first n threads take. */
+static void print_bench_plans(json_t *plans)
+{
+	json_t *bs = json_object_get(plans, "benchmarks"), *v;
+	const char *name;
+
+	printf("\nbenchmarks (placement %s; n threads run on the first n CPUs of:\n  ",
+	       json_string_value(json_object_get(plans, "placement")));
+	print_cpus("", json_object_get(plans, "order"));
+	printf(")\n");
+	json_object_foreach(bs, name, v) {
+		json_int_t max = json_integer_value(json_object_get(v, "max_threads"));
+
+		if (json_is_true(json_object_get(v, "scaling")))
+			printf("  %-40s 1-%lld threads\n", name, (long long)max);
+		else
+			printf("  %-40s 1 thread\n", name);
+	}
 }
 
 static void print_text(json_t *doc)
@@ -183,30 +207,32 @@ static void print_text(json_t *doc)
 			}
 	}
 	plans = json_object_get(doc, "throughput");
-	if (plans) {
-		json_t *bs = json_object_get(plans, "benchmarks");
+	if (plans)
+		print_bench_plans(plans);
+}
 
-		printf("\nbenchmarks (placement %s):\n",
-		       json_string_value(json_object_get(plans, "placement")));
-		json_object_foreach(bs, name, v) {
-			json_t *c = json_object_get(v, "cpus");
-			const char *k;
-			json_t *a;
+/* --dry-run: the races' and the benchmarks' CPUs, into @doc; -1 if none. */
+static int add_plans(json_t *doc, struct fb_topology *t, const char *pairs,
+		     unsigned int pair_mask, enum fb_placement placement)
+{
+	char err[512];
+	json_t *plan;
 
-			if (!json_is_true(json_object_get(v, "scaling"))) {
-				printf("  %-40s", name);
-				print_cpus(" cpu ", c);
-				printf("\n");
-				continue;
-			}
-			printf("  %-40s", name);
-			json_object_foreach(c, k, a) {
-				printf(" %s:", k);
-				print_cpus("", a);
-			}
-			printf("\n");
-		}
+	json_object_set_new(doc, "pairs_asked",
+			    json_string(pairs ? pairs : "closest and farthest"));
+	plan = race_plans(pair_mask, err, sizeof(err));
+	if (!plan) {
+		fb_error("topology: races: %s", err);
+		return -1;
 	}
+	json_object_set_new(doc, "races", plan);
+	plan = bench_plans(t, placement, err, sizeof(err));
+	if (!plan) {
+		fb_error("topology: benchmarks: %s", err);
+		return -1;
+	}
+	json_object_set_new(doc, "throughput", plan);
+	return 0;
 }
 
 static int topology_main(int argc, char **argv)
@@ -217,7 +243,7 @@ static int topology_main(int argc, char **argv)
 	bool dry_run = false;
 	struct fb_topology *t;
 	char err[512];
-	json_t *doc, *plan;
+	json_t *doc;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -269,22 +295,8 @@ static int topology_main(int argc, char **argv)
 	doc = json_pack("{s:s, s:o, s:o}", "source",
 			fb_topology_described(t) ? getenv("FB_TOPOLOGY") : "this machine",
 			"topology", fb_topology_json(t), "pairs", pair_table(t));
-	if (dry_run) {
-		json_object_set_new(doc, "pairs_asked",
-				    json_string(pairs ? pairs : "closest and farthest"));
-		plan = race_plans(pair_mask, err, sizeof(err));
-		if (!plan) {
-			fb_error("topology: races: %s", err);
-			goto out;
-		}
-		json_object_set_new(doc, "races", plan);
-		plan = bench_plans(t, placement, err, sizeof(err));
-		if (!plan) {
-			fb_error("topology: benchmarks: %s", err);
-			goto out;
-		}
-		json_object_set_new(doc, "throughput", plan);
-	}
+	if (dry_run && add_plans(doc, t, pairs, pair_mask, placement))
+		goto out;
 	if (json_path)
 		ret = fb_write_json(doc, json_path) ? EXIT_ERROR : EXIT_PASS;
 	else

@@ -7,11 +7,13 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <string.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <cmocka.h>
 #include "race-result.h"
 #include "race.h"
 #include "topology.h"
+#include "topology_helpers.h"
 
 static void test_names(void **state)
 {
@@ -92,6 +94,7 @@ static void test_alloc_and_json(void **state)
 	char *p;
 	int cpu;
 
+	assert_int_equal(fb_topology_here(t, err, sizeof(err)), 0);
 	fb_topology_cpus(t, &cpu, 1);
 	p = fb_alloc_near(t, 1 << 16, cpu);
 	assert_non_null(p);
@@ -181,23 +184,33 @@ static struct fb_topology *describe(const char *synthetic, const char *cpuset)
 	struct fb_topology *t;
 
 	snprintf(src, sizeof(src), "synthetic:%s", synthetic);
-	setenv("FB_TOPOLOGY", src, 1);
-	if (cpuset)
-		setenv("FB_CPUSET", cpuset, 1);
-	else
-		unsetenv("FB_CPUSET");
-	fb_topology_reset();
-	t = fb_topology_get(err, sizeof(err));
+	t = load_described(src, cpuset, err, sizeof(err));
 	if (!t)
 		fail_msg("%s: %s", synthetic, err);
 	return t;
 }
 
-static void back_to_this_machine(void)
+/*
+ * Every unordered pair of allowed CPUs by class, against @want, and the
+ * classes present.
+ */
+static void check_pairs(struct fb_topology *t, const char *name,
+			const long *want)
 {
-	unsetenv("FB_TOPOLOGY");
-	unsetenv("FB_CPUSET");
-	fb_topology_reset();
+	static int cpus[FB_MAX_CPUS];
+	long pairs[FB_NR_PAIR_CLASSES] = { 0 };
+	int n = fb_topology_cpus(t, cpus, FB_MAX_CPUS), i, j, c;
+
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			pairs[fb_cpu_pair_class(t, cpus[i], cpus[j])]++;
+	for (c = 0; c < FB_NR_PAIR_CLASSES; c++) {
+		print_message("%-18s %-8s %8ld pairs\n", name,
+			      fb_pair_class_name(c), pairs[c]);
+		assert_int_equal(pairs[c], want[c]);
+		assert_int_equal(!!(fb_topology_classes_present(t) & (1u << c)),
+				 want[c] > 0);
+	}
 }
 
 static void test_described_machines(void **state)
@@ -208,24 +221,14 @@ static void test_described_machines(void **state)
 	for (m = 0; m < sizeof(machines) / sizeof(machines[0]); m++) {
 		const struct described *d = &machines[m];
 		struct fb_topology *t = describe(d->synthetic, NULL);
-		long pairs[FB_NR_PAIR_CLASSES] = { 0 };
-		int cpus[256], n, i, j, c;
+		int cpus[4], c;
 
 		assert_true(fb_topology_described(t));
-		n = fb_topology_nr_cpus(t);
-		assert_int_equal(n, d->pus);
-		fb_topology_cpus(t, cpus, 256);
-		for (i = 0; i < n; i++)
-			for (j = i + 1; j < n; j++)
-				pairs[fb_cpu_pair_class(t, cpus[i], cpus[j])]++;
+		assert_int_equal(fb_topology_nr_cpus(t), d->pus);
+		check_pairs(t, d->name, d->pairs);
 		for (c = 0; c < FB_NR_PAIR_CLASSES; c++) {
 			int two[2];
 
-			print_message("%-18s %-8s %5ld pairs\n", d->name,
-				      fb_pair_class_name(c), pairs[c]);
-			assert_int_equal(pairs[c], d->pairs[c]);
-			assert_int_equal(!!(fb_topology_classes_present(t) & (1u << c)),
-					 d->pairs[c] > 0);
 			if (d->first[c][0] < 0) {
 				assert_int_equal(fb_topology_pick(t, c, 2, two, err,
 								  sizeof(err)), -1);
@@ -243,8 +246,10 @@ static void test_described_machines(void **state)
 		assert_int_equal(fb_topology_place(t, FB_PLACE_SCATTER, 4, cpus,
 						   err, sizeof(err)), 0);
 		assert_memory_equal(cpus, d->scatter, sizeof(d->scatter));
-		/* A plan, not this machine: nothing is pinned on it. */
+		/* A plan, not this machine: nothing is pinned or run on it. */
 		assert_int_equal(fb_pin_self(t, 0), -EOPNOTSUPP);
+		assert_int_equal(fb_topology_here(t, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "FB_TOPOLOGY describes another machine"));
 	}
 	back_to_this_machine();
 }
@@ -286,6 +291,147 @@ static void test_described_cpuset(void **state)
 	fb_topology_reset();
 	assert_null(fb_topology_get(err, sizeof(err)));
 	assert_non_null(strstr(err, "synthetic"));
+	back_to_this_machine();
+}
+
+/*
+ * Big machines, at the scale users have them: every unordered pair's
+ * class, counted by hand from the shape, and what is picked and placed.
+ */
+struct big {
+	const char *name, *synthetic;
+	int pus;
+	long pairs[FB_NR_PAIR_CLASSES];	/* smt, l2, l3, package, none */
+	int three[FB_NR_PAIR_CLASSES][3];	/* first 3 pairwise; -1: none */
+};
+
+static const struct big bigs[] = {
+	{
+		/*
+		 * 2-socket x86, 56 cores SMT2 a socket, L2 per core, one L3
+		 * a socket.  smt 112; l3 2 x (C(112,2) - 56); none 112^2.
+		 */
+		"x86 2S 56c SMT2", "package:2 l3:1 l2:56 core:1 pu:2", 224,
+		{ 112, 0, 12320, 0, 12544 },
+		{ { -1 }, { -1 }, { 0, 2, 4 }, { -1 }, { -1 } },
+	},
+	{
+		/*
+		 * POWER10 E1080: 16 sockets of 15 SMT8 cores (what hwloc
+		 * shows without caches).  smt 240 x 28; package 16 x
+		 * (C(120,2) - 15 x 28); none the other C(1920,2) pairs.
+		 */
+		"POWER10 E1080", "package:16 core:15 pu:8", 1920,
+		{ 6720, 0, 0, 107520, 1728000 },
+		{ { 0, 1, 2 }, { -1 }, { -1 }, { 0, 8, 16 }, { 0, 120, 240 } },
+	},
+	{
+		/* arm64, 128 cores, no SMT, a private L2 each, no L3. */
+		"arm64 128c", "package:1 l2:128 l1d:1 core:1 pu:1", 128,
+		{ 0, 0, 0, 8128, 0 },
+		{ { -1 }, { -1 }, { -1 }, { 0, 1, 2 }, { -1 } },
+	},
+	{
+		/* The most this build plans for: 4,096 PUs, SMT8. */
+		"4096 PUs", "package:16 core:32 pu:8", 4096,
+		{ 14336, 0, 0, 507904, 7864320 },
+		{ { 0, 1, 2 }, { -1 }, { -1 }, { 0, 8, 16 }, { 0, 256, 512 } },
+	},
+};
+
+static void test_big_machines(void **state)
+{
+	static int cpus[FB_MAX_CPUS];
+	char err[256];
+	size_t m;
+
+	for (m = 0; m < sizeof(bigs) / sizeof(bigs[0]); m++) {
+		const struct big *d = &bigs[m];
+		struct fb_topology *t = describe(d->synthetic, NULL);
+		int n = fb_topology_nr_cpus(t), i, j, c, three[3];
+
+		assert_int_equal(n, d->pus);
+		check_pairs(t, d->name, d->pairs);
+		for (c = 0; c < FB_NR_PAIR_CLASSES; c++) {
+			if (d->three[c][0] < 0) {
+				assert_int_equal(fb_topology_pick(t, c, 3, three, err,
+								  sizeof(err)), -1);
+				continue;
+			}
+			assert_int_equal(fb_topology_pick(t, c, 3, three, err,
+							  sizeof(err)), 0);
+			assert_memory_equal(three, d->three[c], sizeof(three));
+		}
+		/* Placement: a permutation of the allowed CPUs. */
+		assert_int_equal(fb_topology_place(t, FB_PLACE_SCATTER, n, cpus,
+						   err, sizeof(err)), 0);
+		for (i = 0, j = 0; i < n; i++)
+			j += cpus[i];
+		assert_int_equal(j, n * (n - 1) / 2);
+	}
+	back_to_this_machine();
+}
+
+/* The reference: depth-first, every candidate, cubic. */
+static bool search(struct fb_topology *t, enum fb_pair_class c, int n,
+		   const int *all, int nr, int *cpus, int k, int from)
+{
+	int i, j;
+
+	if (k == n)
+		return true;
+	for (i = from; i < nr; i++) {
+		for (j = 0; j < k; j++)
+			if (fb_cpu_pair_class(t, cpus[j], all[i]) != c)
+				break;
+		if (j < k)
+			continue;
+		cpus[k] = all[i];
+		if (search(t, c, n, all, nr, cpus, k + 1, i + 1))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * fb_topology_pick() finds what the depth-first search finds, or fails
+ * where it fails, on every class and 2 to 4 CPUs, on machines whose
+ * levels nest in every way hwloc allows, whole or cut by a cpuset.
+ */
+static void test_pick_is_search(void **state)
+{
+	static const char *const shapes[][2] = {
+		{ "package:2 numa:2 l3:1 l2:10 l1d:1 core:1 pu:2", NULL },
+		{ "package:2 numa:2 l3:1 l2:10 l1d:1 core:1 pu:2", "0-2,40,41,60" },
+		{ "package:2 l3:12 l2:1 core:2 pu:4", NULL },
+		{ "package:2 l3:12 l2:1 core:2 pu:4", "0-3,8,96-99,190,191" },
+		{ "package:2 l3:3 l2:2 core:2 pu:2", NULL },
+		{ "package:3 l2:3 core:2 pu:3", "0-4,9,20,33,40-53" },
+		{ "l3:3 l2:2 core:3 pu:1", NULL },
+		{ "package:4 core:4 pu:1", "0,5,10,15" },
+		{ "pu:7", NULL },
+	};
+	static int all[256], want[4], got[4];
+	char err[256];
+	size_t m;
+
+	for (m = 0; m < sizeof(shapes) / sizeof(shapes[0]); m++) {
+		struct fb_topology *t = describe(shapes[m][0], shapes[m][1]);
+		int nr = fb_topology_cpus(t, all, 256), c, n;
+
+		for (c = 0; c < FB_NR_PAIR_CLASSES; c++)
+			for (n = 2; n <= 4; n++) {
+				bool found = search(t, c, n, all, nr, want, 0, 0);
+				int ret = fb_topology_pick(t, c, n, got, err,
+							   sizeof(err));
+
+				if (ret != (found ? 0 : -1) ||
+				    (found && memcmp(want, got, n * sizeof(int))))
+					fail_msg("%s (%s): %d %s: pick %d, search %d",
+						 shapes[m][0], shapes[m][1], n,
+						 fb_pair_class_name(c), ret, found);
+			}
+	}
 	back_to_this_machine();
 }
 
@@ -357,6 +503,8 @@ int main(void)
 		cmocka_unit_test(test_described_machines),
 		cmocka_unit_test(test_described_cpuset),
 		cmocka_unit_test(test_each_pair_sample),
+		cmocka_unit_test(test_big_machines),
+		cmocka_unit_test(test_pick_is_search),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
