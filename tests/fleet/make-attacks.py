@@ -19,6 +19,8 @@ dupverdict, contradict) as a directory DST.
   contradict    rows that FAIL (a forbidden outcome seen), every stored
                 verdict PASS
   badname       a bundle directory named "x y*"
+  longname      a bundle directory named with 250 bytes (a name of 255
+                bytes and a "-2" made the old fleet spin)
 """
 import io
 import json
@@ -143,6 +145,7 @@ def main():
     write('dupverdict', dupverdict())
     write('contradict', CONTENT['contradict']())
     write('badname', base_files(), name='x y*')
+    write('longname', base_files(), name='b' * 250)
 
 
 main()
