@@ -666,7 +666,9 @@ static int bundle_usage(void)
 	      "       flagbench-report bundle part DIR VARIANT KIND ok|failed|missing\n"
 	      "           [--file F] [--error MSG]\n"
 	      "       flagbench-report bundle finish DIR [--interrupted REASON]\n"
-	      "       flagbench-report bundle check DIR\n"
+	      "       flagbench-report bundle check DIR [--json]\n"
+	      "           (--json: {\"bundle\", \"complete\", \"finished\",\n"
+	      "           \"verdict\"}, the verdict recomputed from the rows)\n"
 	      "       flagbench-report bundle rounds OUT ROUND1.json ROUND2.json ...\n"
 	      "           (one Google Benchmark JSON of every sample, each tagged\n"
 	      "           \"flagbench_round\": its round, the context of round 1)\n",
@@ -899,19 +901,60 @@ static int bundle_finish(int argc, char **argv)
 	return ret;
 }
 
-static int bundle_check(const char *dir)
+/*
+ * --json: one object for scripts (the fleet), with the verdict recomputed
+ * from the rows, never the word bundle.json stores.
+ */
+static void bundle_check_json(const char *dir, struct bundle *b)
 {
-	char err[1024];
-	struct bundle *b = bundle_load(dir, err, sizeof(err));
+	json_t *o = json_pack("{s:s, s:b, s:b, s:s}", "bundle", dir,
+			      "complete", b->complete, "finished",
+			      json_is_string(json_object_get(b->j, "finished")),
+			      "verdict",
+			      res_verdict_name(bundle_compute_verdict(b)));
+	char *s = o ? json_dumps(o, JSON_PRESERVE_ORDER) : NULL;
 
+	printf("%s\n", s ? s : "{}");
+	free(s);
+	json_decref(o);
+}
+
+static int bundle_check(int argc, char **argv)
+{
+	const char *dir = NULL;
+	bool as_json = false;
+	struct bundle *b;
+	char err[1024];
+
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			as_json = true;
+		} else if (!dir && argv[i][0] != '-') {
+			dir = argv[i];
+		} else {
+			fb_err("bundle check: unexpected argument '%s'", argv[i]);
+			return EXIT_ERROR;
+		}
+	}
+	if (!dir)
+		return bundle_usage();
+	b = bundle_load(dir, err, sizeof(err));
 	if (!b) {
 		fb_err("%s", err);
 		return EXIT_ERROR;
 	}
-	printf("%s: %s, %d variants, %s, verdict %s\n", b->id, b->arch,
-	       b->nr_variants, b->complete ? "complete" : "incomplete",
-	       res_verdict_name(b->verdict));
+	if (as_json)
+		bundle_check_json(dir, b);
+	else
+		printf("%s: %s, %d variants, %s, verdict %s\n", b->id, b->arch,
+		       b->nr_variants, b->complete ? "complete" : "incomplete",
+		       res_verdict_name(b->verdict));
 	bundle_free(b);
+	/* A script reads this line: no line is an error, never a pass. */
+	if (fflush(stdout) || ferror(stdout)) {
+		fb_err("bundle check: cannot write standard output");
+		return EXIT_ERROR;
+	}
 	return EXIT_PASS;
 }
 
@@ -965,7 +1008,7 @@ int cmd_bundle(int argc, char **argv)
 	if (!strcmp(argv[1], "finish"))
 		return bundle_finish(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "check"))
-		return bundle_check(argv[2]);
+		return bundle_check(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "rounds") && argc >= 4)
 		return bundle_rounds(argc - 2, argv + 2);
 	return bundle_usage();
