@@ -72,16 +72,45 @@ static int classes_for(struct fb_topology *t, unsigned int want,
 	return 0;
 }
 
+/*
+ * FLAGBENCH_RACE_UNFOLD=1: run a scenario's own roles even on fewer CPUs
+ * than it has roles, some roles sharing a CPU (time-sliced), instead of
+ * its folded roles.  Serialised runs only: roles that take turns on a CPU
+ * never meet, which is all a serialised run asks of them, and the test of
+ * serialised mode needs the unfolded roles on a two-CPU machine.  1 when
+ * asked, 0 when not, -1 with a message when asked for an interleaved run.
+ */
+static int unfold_asked(const struct race_params *p, char *err, size_t errlen)
+{
+	const char *e = getenv("FLAGBENCH_RACE_UNFOLD");
+
+	if (!e || !*e || !strcmp(e, "0"))
+		return 0;
+	if (strcmp(e, "1")) {
+		snprintf(err, errlen, "FLAGBENCH_RACE_UNFOLD: '%s' is not 0 or 1", e);
+		return -1;
+	}
+	if (p->order == RACE_INTERLEAVED) {
+		snprintf(err, errlen,
+			 "FLAGBENCH_RACE_UNFOLD=1 needs --serialise: roles sharing a CPU would not race");
+		return -1;
+	}
+	return 1;
+}
+
 /* The roles @s runs with @nr_cpus CPUs, or NULL with a message. */
 static const struct race_role *roles_for(const struct race_scenario *s,
+					 const struct race_params *p,
 					 int nr_cpus, unsigned int *nr,
 					 struct fb_topology *t, char *err,
 					 size_t errlen)
 {
 	char allowed[128] = "";
-	int cpus[64], n, i;
+	int cpus[64], n, i, unfold = unfold_asked(p, err, errlen);
 
-	if ((int)s->nr_roles <= nr_cpus) {
+	if (unfold < 0)
+		return NULL;
+	if ((int)s->nr_roles <= nr_cpus || unfold) {
 		*nr = s->nr_roles;
 		return s->roles;
 	}
@@ -163,6 +192,29 @@ static int plan_slots(struct fb_topology *t, unsigned int classes,
 	return n;
 }
 
+/*
+ * With unfolded roles on fewer CPUs (FLAGBENCH_RACE_UNFOLD): the slots hold
+ * @placed CPUs; role k >= @placed shares role k % @placed's.
+ */
+static void share_cpus(struct race_slot *slots, int n, unsigned int placed,
+		       unsigned int nr_roles)
+{
+	unsigned int k;
+	int i;
+
+	for (i = 0; i < n; i++)
+		for (k = placed; k < nr_roles; k++)
+			slots[i].cpus[k] = slots[i].cpus[k % placed];
+}
+
+/* The CPUs @nr_roles roles take on @t: one each, or all there are. */
+static unsigned int cpus_placed(struct fb_topology *t, unsigned int nr_roles)
+{
+	int nr = fb_topology_nr_cpus(t);
+
+	return nr > 0 && (unsigned int)nr < nr_roles ? (unsigned int)nr : nr_roles;
+}
+
 /* --pairs each: the budget is the scenario's, split between the pairs. */
 static void split_budget(const struct race_params *p, int nslots,
 			 struct race_params *q)
@@ -193,7 +245,8 @@ json_t *race_plan(const struct race_scenario *s, const struct race_params *p,
 
 	if (!t)
 		return NULL;
-	roles = roles_for(s, fb_topology_nr_cpus(t), &nr_roles, t, err, errlen);
+	roles = roles_for(s, p, fb_topology_nr_cpus(t), &nr_roles, t, err,
+			  errlen);
 	if (!roles || classes_for(t, p->pair_mask, &classes, err, errlen))
 		return NULL;
 	classes |= p->pair_mask & RACE_PAIRS_EACH;
@@ -202,11 +255,12 @@ json_t *race_plan(const struct race_scenario *s, const struct race_params *p,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	n = plan_slots(t, classes, nr_roles, slots, err, errlen);
+	n = plan_slots(t, classes, cpus_placed(t, nr_roles), slots, err, errlen);
 	if (n < 0) {
 		free(slots);
 		return NULL;
 	}
+	share_cpus(slots, n, cpus_placed(t, nr_roles), nr_roles);
 	split_budget(p, n, &q);
 	plan = json_array();
 	for (i = 0; i < n; i++) {
@@ -247,8 +301,8 @@ int race_run(const struct race_scenario *const *scenarios, int nr,
 	}
 	/* Check everything before running anything. */
 	for (i = 0; i < nr; i++)
-		if (!roles_for(scenarios[i], fb_topology_nr_cpus(t), &nr_roles,
-			       t, err, errlen))
+		if (!roles_for(scenarios[i], p, fb_topology_nr_cpus(t),
+			       &nr_roles, t, err, errlen))
 			return -1;
 	if (classes_for(t, p->pair_mask, &classes, err, errlen))
 		return -1;
@@ -260,12 +314,14 @@ int race_run(const struct race_scenario *const *scenarios, int nr,
 	}
 	for (i = 0; i < nr; i++) {
 		const struct race_role *roles =
-			roles_for(scenarios[i], fb_topology_nr_cpus(t),
+			roles_for(scenarios[i], p, fb_topology_nr_cpus(t),
 				  &nr_roles, t, err, errlen);
+		unsigned int placed = cpus_placed(t, nr_roles);
 
-		n = plan_slots(t, classes, nr_roles, slots, err, errlen);
+		n = plan_slots(t, classes, placed, slots, err, errlen);
 		if (n < 0)
 			goto fail;
+		share_cpus(slots, n, placed, nr_roles);
 		split_budget(p, n, &q);
 		for (k = 0; k < n; k++) {
 			if (race_run_one(scenarios[i], &q, t, slots[k].pc,
