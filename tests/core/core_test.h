@@ -46,6 +46,19 @@ static inline struct page *fb_mem_map_create(unsigned long nr)
 	return map;
 }
 
+/* Hits of the refcount-assert experiment's VM_BUG_ON_PGFLAGS (seed 001). */
+static inline unsigned long pgflags_hits(void)
+{
+	return vm_bug_hits("atomic_read(&page->_refcount)") +
+	       vm_bug_hits("atomic_read(&f->page._refcount)");
+}
+
+/* VM_BUG_ON hits other than the refcount-assert experiment's. */
+static inline unsigned long other_hits(void)
+{
+	return vm_bug_hits(NULL) - pgflags_hits();
+}
+
 static inline void fb_mem_map_destroy(struct page *map)
 {
 	set_mem_map(NULL, 0);
