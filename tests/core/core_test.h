@@ -65,6 +65,21 @@ static inline void fb_mem_map_destroy(struct page *map)
 	free(map);
 }
 
+/* A cmocka setup: a fresh mem_map of @nr pages, no assertion hit yet. */
+static inline int fb_mem_map_setup(void **state, unsigned long nr)
+{
+	*state = fb_mem_map_create(nr);
+	vm_bug_reset();
+	return 0;
+}
+
+/* Its teardown. */
+static inline int fb_mem_map_teardown(void **state)
+{
+	fb_mem_map_destroy(*state);
+	return 0;
+}
+
 /* A page as the allocator hands it out: one reference, no flags. */
 static inline struct page *fb_alloc_page(unsigned long pfn)
 {

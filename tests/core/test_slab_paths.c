@@ -28,15 +28,7 @@ enum { NR_PAGES = 8 };
 
 static int setup(void **state)
 {
-	*state = fb_mem_map_create(NR_PAGES);
-	vm_bug_reset();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fb_mem_map_destroy(*state);
-	return 0;
+	return fb_mem_map_setup(state, NR_PAGES);
 }
 
 /*
@@ -259,7 +251,7 @@ static void test_alloc_slab_page_and_free_slab(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, fb_mem_map_teardown)
 		T(test_isolate_movable_page_stops_at_the_first_failing_test),
 		T(test_isolate_movable_page_stops_around_the_lock),
 		T(test_isolate_movable_page_on_poisoned_slab_page),
