@@ -181,30 +181,6 @@ static __always_inline void note_trial(struct race_run *r,
 }
 
 /*
- * Serialised order: role @th runs trial @i only once the role before it in
- * the order has finished that trial; the first role of the order never
- * waits.  No slots, no jitter: the roles never meet.  Reversed, the
- * sequences of roles (a role and those that follow it) swap places, each
- * still in role order: a role that follows another always runs right
- * after it, and the first role of a sequence waits for the last role of
- * the sequence after its own.
- */
-static int serial_prev(const struct race_run *r, int role)
-{
-	int n = (int)r->nr_roles, next = role + 1;
-
-	if (r->p->order == RACE_SERIALISED || (role && r->roles[role].follows))
-		return role - 1;
-	while (next < n && r->roles[next].follows)
-		next++;
-	if (next >= n)
-		return -1;
-	while (next + 1 < n && r->roles[next + 1].follows)
-		next++;
-	return next;
-}
-
-/*
  * Until role @o has finished @n trials over all batches (serialised order,
  * anchored slots); false when a barrier's deadline passed.  Past
  * @yield_after spins the other role may be off its CPU: let it run.
@@ -226,7 +202,7 @@ static bool wait_done(struct race_run *r, const struct race_thread *o,
 static bool serial_wait(struct race_run *r, struct race_thread *th,
 			unsigned long i)
 {
-	int prev = serial_prev(r, th->role);
+	int prev = race_serial_prev(r, th->role);
 
 	return prev < 0 || wait_done(r, &r->th[prev], th->base + i + 1, 256);
 }
