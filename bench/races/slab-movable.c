@@ -52,7 +52,6 @@
  * checks, which one thread doing both in turn can produce).  C follows B:
  * a serialised run, in either order, frees only a slab B has allocated.
  */
-#include <errno.h>
 #include <stddef.h>
 #include <string.h>
 #include <flagbench/kconfig.h>
@@ -225,7 +224,7 @@ static const char *sm_no_check_3(void)
 
 /*
  * v6.1's lone __PageMovable(): any A during the slab's life, once its word
- * is LIST_POISON2, gets through, alone (tests/core/test_seed_paths.c).
+ * is LIST_POISON2, gets through, alone (tests/core/test_slab_paths.c).
  */
 static const char *sm_no_slab_test(void)
 {
