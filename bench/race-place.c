@@ -4,9 +4,10 @@
  * (its folded roles when fewer, or all of them sharing CPUs when a
  * serialised run asks), the pair classes asked for, one set of CPUs per
  * class or, with --pairs each, per ordered pair, and the budget split
- * between them; and the order of a serialised run's roles.  race_plan() says so without running; race_run()
- * runs every scenario on each set, one run at a time (race-batch.c), and
- * race-json.c renders each; race.c lists every part.
+ * between them; and the order of a serialised run's roles.  race_plan()
+ * says so without running; race_run() runs every scenario on each set,
+ * one run at a time (race-batch.c), and race-json.c renders each; race.c
+ * lists every part.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,11 +221,10 @@ static unsigned int cpus_placed(struct fb_topology *t, unsigned int nr_roles)
  * Serialised order (race-batch.c waits by it): a role runs a trial only
  * once the role before it in the order has finished that trial; the first
  * role of the order never waits (no slots, no jitter: the roles never
- * meet).  Forward is role order.  Reversed, the
- * sequences of roles (a role and those that follow it) swap places, each
- * still in role order: a role that follows another always runs right
- * after it, and the first role of a sequence waits for the last role of
- * the sequence after its own.
+ * meet).  Forward is role order.  Reversed, the sequences of roles (a role
+ * and those that follow it) swap places, each still in role order: a role
+ * that follows another always runs right after it, and the first role of
+ * a sequence waits for the last role of the sequence after its own.
  */
 int race_serial_prev(const struct race_run *r, int role)
 {
