@@ -181,18 +181,6 @@ static __always_inline void note_trial(struct race_run *r,
 }
 
 /*
- * Serialised order: role @th runs trial @i only once the role before it in
- * the order has finished that trial; the first role of the order never
- * waits.  No slots, no jitter: the roles never meet.
- */
-static int serial_prev(const struct race_run *r, int role)
-{
-	if (r->p->order == RACE_SERIALISED)
-		return role - 1;
-	return role + 1 < (int)r->nr_roles ? role + 1 : -1;
-}
-
-/*
  * Until role @o has finished @n trials over all batches (serialised order,
  * anchored slots); false when a barrier's deadline passed.  Past
  * @yield_after spins the other role may be off its CPU: let it run.
@@ -214,7 +202,7 @@ static bool wait_done(struct race_run *r, const struct race_thread *o,
 static bool serial_wait(struct race_run *r, struct race_thread *th,
 			unsigned long i)
 {
-	int prev = serial_prev(r, th->role);
+	int prev = race_serial_prev(r, th->role);
 
 	return prev < 0 || wait_done(r, &r->th[prev], th->base + i + 1, 256);
 }

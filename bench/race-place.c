@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Where a race runs: the roles a scenario needs with the CPUs allowed
- * (its folded roles when fewer), the pair classes asked for, one set of
- * CPUs per class or, with --pairs each, per ordered pair, and the budget
- * split between them.  race_plan() says so without running; race_run()
- * runs every scenario on each set, one run at a time (race-batch.c), and
- * race-collect.c types each; race.c lists every part.
+ * (its folded roles when fewer, or all of them sharing CPUs when a
+ * serialised run asks), the pair classes asked for, one set of CPUs per
+ * class or, with --pairs each, per ordered pair, and the budget split
+ * between them; and the order of a serialised run's roles.  race_plan()
+ * says so without running; race_run() runs every scenario on each set,
+ * one run at a time (race-batch.c), and race-collect.c types
+ * each; race.c
+ * lists every part.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,16 +76,45 @@ static int classes_for(struct fb_topology *t, unsigned int want,
 	return 0;
 }
 
+/*
+ * FLAGBENCH_RACE_UNFOLD=1: run a scenario's own roles even on fewer CPUs
+ * than it has roles, some roles sharing a CPU (time-sliced), instead of
+ * its folded roles.  Serialised runs only: roles that take turns on a CPU
+ * never meet, which is all a serialised run asks of them, and the test of
+ * serialised mode needs the unfolded roles on a two-CPU machine.  1 when
+ * asked, 0 when not, -1 with a message when asked for an interleaved run.
+ */
+static int unfold_asked(const struct race_params *p, char *err, size_t errlen)
+{
+	const char *e = getenv("FLAGBENCH_RACE_UNFOLD");
+
+	if (!e || !*e || !strcmp(e, "0"))
+		return 0;
+	if (strcmp(e, "1")) {
+		snprintf(err, errlen, "FLAGBENCH_RACE_UNFOLD: '%s' is not 0 or 1", e);
+		return -1;
+	}
+	if (p->order == RACE_INTERLEAVED) {
+		snprintf(err, errlen,
+			 "FLAGBENCH_RACE_UNFOLD=1 needs --serialise: roles sharing a CPU would not race");
+		return -1;
+	}
+	return 1;
+}
+
 /* The roles @s runs with @nr_cpus CPUs, or NULL with a message. */
 static const struct race_role *roles_for(const struct race_scenario *s,
+					 const struct race_params *p,
 					 int nr_cpus, unsigned int *nr,
 					 struct fb_topology *t, char *err,
 					 size_t errlen)
 {
 	char allowed[128] = "";
-	int cpus[64], n, i;
+	int cpus[64], n, i, unfold = unfold_asked(p, err, errlen);
 
-	if ((int)s->nr_roles <= nr_cpus) {
+	if (unfold < 0)
+		return NULL;
+	if ((int)s->nr_roles <= nr_cpus || unfold) {
 		*nr = s->nr_roles;
 		return s->roles;
 	}
@@ -164,6 +196,53 @@ static int plan_slots(struct fb_topology *t, unsigned int classes,
 	return n;
 }
 
+/*
+ * With unfolded roles on fewer CPUs (FLAGBENCH_RACE_UNFOLD): the slots hold
+ * @placed CPUs; role k >= @placed shares role k % @placed's.
+ */
+static void share_cpus(struct race_slot *slots, int n, unsigned int placed,
+		       unsigned int nr_roles)
+{
+	unsigned int k;
+	int i;
+
+	for (i = 0; i < n; i++)
+		for (k = placed; k < nr_roles; k++)
+			slots[i].cpus[k] = slots[i].cpus[k % placed];
+}
+
+/* The CPUs @nr_roles roles take on @t: one each, or all there are. */
+static unsigned int cpus_placed(struct fb_topology *t, unsigned int nr_roles)
+{
+	int nr = fb_topology_nr_cpus(t);
+
+	return nr > 0 && (unsigned int)nr < nr_roles ? (unsigned int)nr : nr_roles;
+}
+
+/*
+ * Serialised order (race-batch.c waits by it): a role runs a trial only
+ * once the role before it in the order has finished that trial; the first
+ * role of the order never waits (no slots, no jitter: the roles never
+ * meet).  Forward is role order.  Reversed, the sequences of roles (a role
+ * and those that follow it) swap places, each still in role order: a role
+ * that follows another always runs right after it, and the first role of
+ * a sequence waits for the last role of the sequence after its own.
+ */
+int race_serial_prev(const struct race_run *r, int role)
+{
+	int n = (int)r->nr_roles, next = role + 1;
+
+	if (r->p->order == RACE_SERIALISED || (role && r->roles[role].follows))
+		return role - 1;
+	while (next < n && r->roles[next].follows)
+		next++;
+	if (next >= n)
+		return -1;
+	while (next + 1 < n && r->roles[next + 1].follows)
+		next++;
+	return next;
+}
+
 /* --pairs each: the budget is the scenario's, split between the pairs. */
 static void split_budget(const struct race_params *p, int nslots,
 			 struct race_params *q)
@@ -194,7 +273,8 @@ json_t *race_plan(const struct race_scenario *s, const struct race_params *p,
 
 	if (!t)
 		return NULL;
-	roles = roles_for(s, fb_topology_nr_cpus(t), &nr_roles, t, err, errlen);
+	roles = roles_for(s, p, fb_topology_nr_cpus(t), &nr_roles, t, err,
+			  errlen);
 	if (!roles || classes_for(t, p->pair_mask, &classes, err, errlen))
 		return NULL;
 	classes |= p->pair_mask & RACE_PAIRS_EACH;
@@ -203,11 +283,12 @@ json_t *race_plan(const struct race_scenario *s, const struct race_params *p,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	n = plan_slots(t, classes, nr_roles, slots, err, errlen);
+	n = plan_slots(t, classes, cpus_placed(t, nr_roles), slots, err, errlen);
 	if (n < 0) {
 		free(slots);
 		return NULL;
 	}
+	share_cpus(slots, n, cpus_placed(t, nr_roles), nr_roles);
 	split_budget(p, n, &q);
 	plan = json_array();
 	for (i = 0; i < n; i++) {
@@ -245,8 +326,8 @@ int race_run(const struct race_scenario *const *scenarios, int nr,
 		return -1;
 	/* Check everything before running anything. */
 	for (i = 0; i < nr; i++)
-		if (!roles_for(scenarios[i], fb_topology_nr_cpus(t), &nr_roles,
-			       t, err, errlen))
+		if (!roles_for(scenarios[i], p, fb_topology_nr_cpus(t),
+			       &nr_roles, t, err, errlen))
 			return -1;
 	if (classes_for(t, p->pair_mask, &classes, err, errlen))
 		return -1;
@@ -258,12 +339,14 @@ int race_run(const struct race_scenario *const *scenarios, int nr,
 	}
 	for (i = 0; i < nr; i++) {
 		const struct race_role *roles =
-			roles_for(scenarios[i], fb_topology_nr_cpus(t),
+			roles_for(scenarios[i], p, fb_topology_nr_cpus(t),
 				  &nr_roles, t, err, errlen);
+		unsigned int placed = cpus_placed(t, nr_roles);
 
-		n = plan_slots(t, classes, nr_roles, slots, err, errlen);
+		n = plan_slots(t, classes, placed, slots, err, errlen);
 		if (n < 0)
 			goto fail;
+		share_cpus(slots, n, placed, nr_roles);
 		split_budget(p, n, &q);
 		for (k = 0; k < n; k++) {
 			/* The machine's state where and when the run starts. */

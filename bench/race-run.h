@@ -144,6 +144,12 @@ static inline unsigned long site_hits(struct vm_bug_site *const *sites)
 }
 
 /*
+ * Serialised orders: the role @role waits for in @r's order, or -1 for
+ * the first (race-place.c).
+ */
+int race_serial_prev(const struct race_run *r, int role);
+
+/*
  * Run @s with @roles on @cpus (a set of class @pc) and append its result
  * to @results; 0, or -1 with a message in @err (race-batch.c).
  */

@@ -34,6 +34,12 @@ struct race_trial {
 struct race_role {
 	const char *name;	/* what it models, e.g. "lock_page+__ClearPageIsolated" */
 	void (*fn)(struct race_trial *t);
+	/*
+	 * This role and the one before it are one sequence (a slab's free
+	 * after its allocation): a serialised order never splits them, and
+	 * runs them in role order in both directions.  Not for the first role.
+	 */
+	bool follows;
 };
 
 struct race_outcome {
@@ -153,7 +159,8 @@ struct race_params {
 	/*
 	 * RACE_INTERLEAVED: roles aligned on slots, jittered; serialised:
 	 * every trial's roles strictly one after the other, in role order
-	 * or its reverse, which must never show a bad outcome.
+	 * or its reverse (sequences of roles kept whole, race_role.follows),
+	 * which must never show a bad outcome.
 	 */
 	int order;
 	bool quiet;		/* no terminal table */

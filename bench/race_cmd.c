@@ -380,9 +380,12 @@ struct race_cmd {
 	OPT_CALLBACK("serialise", &(c)->p.order, "forward|reverse",           \
 		     opt_serialise,                                             \
 		     "run each trial's roles strictly one after the other,\n"   \
-		     "in role order or its reverse (no slots, no jitter):\n"    \
-		     "the roles never meet, so no bad outcome may show\n"       \
-		     "(\"order\" in the JSON; default: interleaved)"),          \
+		     "in role order or its reverse, a scenario's role\n"        \
+		     "sequences kept whole (no slots, no jitter): the roles\n"  \
+		     "never meet, so no bad outcome may show (\"order\" in\n"  \
+		     "the JSON; default: interleaved); environment\n"          \
+		     "FLAGBENCH_RACE_UNFOLD=1: a scenario's unfolded roles\n"   \
+		     "even on fewer CPUs, sharing them"),                       \
 	OPT_STRING("reference", &(c)->ref_path, "FILE",                       \
 		   "a pre-fix build's races.json: a forbidden outcome not\n"    \
 		   "seen then needs enough trials in the window that the\n"     \

@@ -10,7 +10,7 @@
 __thread unsigned long migration_dangling_removed;
 __thread unsigned long migration_temporary_stack_skipped;
 __thread unsigned long migration_entry_wait_got;
-__thread unsigned long isolate_movable_page_got;
+__thread enum isolate_movable_stop isolate_movable_page_stop;
 __thread unsigned long migration_entry_wait_frozen;
 
 /* mm/balloon_compaction.c, v6.1: a driver that always lets go. */
@@ -50,17 +50,10 @@ static bool movable_ops_valid(const struct movable_operations *mops)
 }
 
 /*
- * Seed 001: PG_isolated changes under the page lock, while a waiter may be
- * setting PG_waiters in the same word.  The fix made these atomic.
+ * Seed 001: PG_isolated is cleared under the page lock, while a waiter may
+ * be setting PG_waiters in the same word (the v5.17 putback paths).  The
+ * fix made the clears atomic.
  */
-static __always_inline void migrate_set_isolated(struct page *page)
-{
-	if (IS_ENABLED(CONFIG_FB_ISOLATED_BITOPS_ATOMIC))
-		SetPageIsolated(page);
-	else
-		__SetPageIsolated(page);
-}
-
 static __always_inline void migrate_clear_isolated(struct page *page)
 {
 	if (IS_ENABLED(CONFIG_FB_ISOLATED_BITOPS_ATOMIC))
@@ -84,65 +77,84 @@ static __always_inline void movable_check_rmb(void)
 		smp_rmb();
 }
 
-/* The checks before the page lock, in the order movable_check selects. */
-static __always_inline bool movable_precheck_fails(struct page *page)
+/*
+ * The checks before the page lock, in the order movable_check selects:
+ * 0 when the page passed them all, else which test (1, 2 or 3 in that
+ * order) turned it away.
+ */
+static __always_inline unsigned int movable_precheck(struct page *page)
 {
 	if (IS_ENABLED(CONFIG_FB_MOVABLE_CHECK_SLAB_MOVABLE)) {
+		/* Hugh Dickins's first thought: !PageSlab() before __PageMovable() */
 		if (unlikely(PageSlab(page)))
-			return true;
+			return 1;
 		movable_check_rmb();
-		return unlikely(!__PageMovable(page));
+		return unlikely(!__PageMovable(page)) ? 2 : 0;
 	}
 	if (IS_ENABLED(CONFIG_FB_MOVABLE_CHECK_SLAB_MOVABLE_SLAB)) {
 		/* v6.2 (8b8817630ae8) */
 		if (unlikely(PageSlab(page)))
-			return true;
+			return 1;
 		/* Pairs with smp_wmb() in slab freeing, e.g. SLUB's __free_slab() */
 		movable_check_rmb();
 		if (unlikely(!__PageMovable(page)))
-			return true;
+			return 2;
 		/* Pairs with smp_wmb() in slab allocation, e.g. SLUB's alloc_slab_page() */
 		movable_check_rmb();
-		return unlikely(PageSlab(page));
+		return unlikely(PageSlab(page)) ? 3 : 0;
 	}
 	if (IS_ENABLED(CONFIG_FB_MOVABLE_CHECK_MOVABLE_SLAB_MOVABLE)) {
 		/* Vlastimil Babka's second thought in seed 004 */
 		if (unlikely(!__PageMovable(page)))
-			return true;
+			return 1;
 		movable_check_rmb();
 		if (unlikely(PageSlab(page)))
-			return true;
+			return 2;
 		movable_check_rmb();
-		return unlikely(!__PageMovable(page));
+		return unlikely(!__PageMovable(page)) ? 3 : 0;
 	}
 	/* v6.1: no slab test at all. */
-	return unlikely(!__PageMovable(page));
+	return unlikely(!__PageMovable(page)) ? 1 : 0;
 }
 
+/*
+ * Models mm/migrate.c:isolate_movable_page(), v6.1 (the v6.2 checks of
+ * 8b8817630ae8 and Vlastimil Babka's reverse order as movable_check
+ * choices).  v6.1 sets PG_isolated atomically (SetPageIsolated(), since
+ * the v5.18 fix of seed 001), whatever isolated_bitops says of the v5.17
+ * putback paths below.  isolate_movable_page_stop records where the call
+ * ended: the model's marker, no timing.
+ */
 int isolate_movable_page(struct page *page, isolate_mode_t mode)
 {
 	const struct movable_operations *mops;
+	unsigned int failed;
 	int ret = -EBUSY;
 
+	isolate_movable_page_stop = IMP_NO_REFERENCE;
 	/*
 	 * Avoid burning cycles with pages that are yet under __free_pages(),
 	 * or just got freed under us.
 	 */
 	if (unlikely(!get_page_unless_zero(page)))
 		goto out;
-	isolate_movable_page_got++;
 
 	/*
-	 * Check movable flag before taking the page lock because
-	 * we use non-atomic bitops on newly allocated page flags so
-	 * unconditionally grabbing the lock ruins page's owner side.
+	 * Check PageMovable before holding a PG_lock because page's owner
+	 * assumes anybody doesn't touch PG_lock of newly allocated page
+	 * so unconditionally grabbing the lock ruins page's owner side.
 	 */
-	if (movable_precheck_fails(page))
+	failed = movable_precheck(page);
+	if (failed) {
+		isolate_movable_page_stop = IMP_CHECK_1 + failed - 1;
 		goto out_putpage;
+	}
 
+	isolate_movable_page_stop = IMP_LOCK_BUSY;
 	if (unlikely(!trylock_page(page)))
 		goto out_putpage;
 
+	isolate_movable_page_stop = IMP_NOT_MOVABLE_LOCKED;
 	if (!PageMovable(page) || PageIsolated(page))
 		goto out_no_isolated;
 
@@ -151,17 +163,20 @@ int isolate_movable_page(struct page *page, isolate_mode_t mode)
 	if (!movable_ops_valid(mops)) {
 		/* Here the kernel jumps through a slab's list pointer. */
 		BUG_ON(!movable_ops_valid(mops));
+		isolate_movable_page_stop = IMP_BAD_OPS;
 		ret = -EFAULT;
 		goto out_no_isolated;
 	}
 
+	isolate_movable_page_stop = IMP_DRIVER_REFUSED;
 	if (!mops->isolate_page(page, mode))
 		goto out_no_isolated;
 
 	/* Driver shouldn't use PG_isolated bit of page->flags */
 	WARN_ON_ONCE(PageIsolated(page));
-	migrate_set_isolated(page);
+	SetPageIsolated(page);
 	unlock_page(page);
+	isolate_movable_page_stop = IMP_ISOLATED;
 	return 0;
 
 out_no_isolated:

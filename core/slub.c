@@ -27,8 +27,12 @@ struct page *alloc_slab_page(struct kmem_cache *s, struct page *page)
 	/*
 	 * The slab now uses the word that is folio->mapping for itself: in
 	 * v6.1 its slab_cache (an aligned pointer, never "movable"), from
-	 * v6.2's struct slab rearrangement (65505d1f2338) slab_list.prev,
-	 * which can be LIST_POISON2: the kmem_cache says which.
+	 * v6.2's struct slab rearrangement (130d4df57390) slab_list.prev,
+	 * which can be LIST_POISON2: the kmem_cache says which.  v6.2 SLUB
+	 * leaves the page allocator's NULL here and stores LIST_POISON2 only
+	 * in remove_partial()'s list_del(), later in the slab's life; the
+	 * model stores it at once, the earliest a store to the word may
+	 * follow the flag (the smp_wmb() above orders every later one).
 	 */
 	WRITE_ONCE(page->slab_cache, s->mapping_word);
 	return page;
@@ -44,8 +48,9 @@ static inline void set_freepointer(struct kmem_cache *s, void *object, void *fp)
  * allocate_slab(), v6.1, without debugging, KASAN or a shuffled freelist:
  * the slab's counters, then the freelist threaded through every object.
  * The mapping word was stored before this loop (alloc_slab_page() above
- * does allocate_slab()'s "slab->slab_cache = s"), so a slab whose word
- * looks movable looks so for the whole loop: the least life a slab has.
+ * does allocate_slab()'s "slab->slab_cache = s", and the model's
+ * LIST_POISON2, see there), so a slab whose word looks movable looks so
+ * for the whole loop: the least life the model gives a slab.
  */
 struct page *allocate_slab(struct kmem_cache *s, struct page *page, void *start)
 {

@@ -93,9 +93,11 @@ DEFINE_FB_BENCHMARK("paths/alloc_slab_page+__free_slab", bm_slab_alloc_free, 0,
 		    "slab_barriers and slab_refcount knobs' choices");
 
 /*
- * Seed 001: what migration uses for PG_isolated in this build, on a page
- * as migration holds it (locked, one reference): the refcount-assert
- * variant counts its VM_BUG_ON_PGFLAGS here, as it would fire there.
+ * Seed 001: the isolated_bitops knob's PG_isolated updates, on a page as
+ * migration holds it (locked, one reference): the refcount-assert variant
+ * counts its VM_BUG_ON_PGFLAGS here, as it would fire there.  The model's
+ * migration clears PG_isolated this way (v5.17's putback paths); its
+ * isolate_movable_page() sets it as v6.1 does, with SetPageIsolated().
  */
 static __always_inline void migrate_clear_isolated(struct page *page)
 {

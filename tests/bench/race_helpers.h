@@ -124,6 +124,31 @@ static inline unsigned long race_test_bad(json_t *r)
 	return bad;
 }
 
+#ifdef _GNU_SOURCE
+#include <sched.h>
+
+/*
+ * Narrow this process to its first @n allowed CPUs (the engine takes a
+ * narrowed affinity at its word), the old set kept in @saved for
+ * sched_setaffinity(); -1, changing nothing, if fewer are allowed.
+ */
+static inline int race_test_with_cpus(int n, cpu_set_t *saved)
+{
+	cpu_set_t set;
+	int cpu, k = 0;
+
+	if (sched_getaffinity(0, sizeof(*saved), saved) || CPU_COUNT(saved) < n)
+		return -1;
+	CPU_ZERO(&set);
+	for (cpu = 0; cpu < CPU_SETSIZE && k < n; cpu++)
+		if (CPU_ISSET(cpu, saved)) {
+			CPU_SET(cpu, &set);
+			k++;
+		}
+	return sched_setaffinity(0, sizeof(set), &set) ? -1 : 0;
+}
+#endif
+
 static inline void race_test_print(json_t *r)
 {
 	printf("    %s [%s] %s\n", json_string_value(json_object_get(r, "scenario")),

@@ -115,24 +115,6 @@ static void test_deadline_miss_counted(void **state)
 	json_decref(results);
 }
 
-static int with_cpus(int n, cpu_set_t *saved)
-{
-	cpu_set_t set;
-	int cpu, k = 0;
-
-	assert_int_equal(sched_getaffinity(0, sizeof(*saved), saved), 0);
-	if (CPU_COUNT(saved) < n)
-		return -1;
-	CPU_ZERO(&set);
-	for (cpu = 0; cpu < CPU_SETSIZE && k < n; cpu++)
-		if (CPU_ISSET(cpu, saved)) {
-			CPU_SET(cpu, &set);
-			k++;
-		}
-	assert_int_equal(sched_setaffinity(0, sizeof(set), &set), 0);
-	return 0;
-}
-
 static void test_one_cpu_error(void **state)
 {
 	const struct race_scenario *s = race_scenario_find("lost-waiters");
@@ -142,7 +124,7 @@ static void test_one_cpu_error(void **state)
 	char err[256] = "";
 
 	race_params_default(&p);
-	with_cpus(1, &saved);
+	race_test_with_cpus(1, &saved);
 	assert_int_equal(race_run_json(&s, 1, &p, results, err, sizeof(err)), -1);
 	assert_int_equal(sched_setaffinity(0, sizeof(saved), &saved), 0);
 	printf("    error: %s\n", err);
@@ -160,7 +142,7 @@ static void test_too_many_roles_error(void **state)
 	char err[256] = "";
 
 	race_params_default(&p);
-	if (with_cpus(2, &saved))
+	if (race_test_with_cpus(2, &saved))
 		skip();
 	assert_int_equal(race_run_json(&s, 1, &p, results, err, sizeof(err)), -1);
 	assert_int_equal(sched_setaffinity(0, sizeof(saved), &saved), 0);
@@ -200,7 +182,7 @@ static void test_cli_errors(void **state)
 	assert_int_equal(RACE("--seconds", "1"), EXIT_ERROR);
 	assert_int_equal(RACE("LU", "--json", "/nonexistent/dir/out.json"),
 			 EXIT_ERROR);
-	with_cpus(1, &saved);
+	race_test_with_cpus(1, &saved);
 	assert_int_equal(RACE("LU", "--trials", "10"), EXIT_ERROR);
 	assert_int_equal(sched_setaffinity(0, sizeof(saved), &saved), 0);
 	assert_int_equal(RACE("--help"), EXIT_PASS);

@@ -46,10 +46,38 @@ static inline struct page *fb_mem_map_create(unsigned long nr)
 	return map;
 }
 
+/* Hits of the refcount-assert experiment's VM_BUG_ON_PGFLAGS (seed 001). */
+static inline unsigned long pgflags_hits(void)
+{
+	return vm_bug_hits("atomic_read(&page->_refcount)") +
+	       vm_bug_hits("atomic_read(&f->page._refcount)");
+}
+
+/* VM_BUG_ON hits other than the refcount-assert experiment's. */
+static inline unsigned long other_hits(void)
+{
+	return vm_bug_hits(NULL) - pgflags_hits();
+}
+
 static inline void fb_mem_map_destroy(struct page *map)
 {
 	set_mem_map(NULL, 0);
 	free(map);
+}
+
+/* A cmocka setup: a fresh mem_map of @nr pages, no assertion hit yet. */
+static inline int fb_mem_map_setup(void **state, unsigned long nr)
+{
+	*state = fb_mem_map_create(nr);
+	vm_bug_reset();
+	return 0;
+}
+
+/* Its teardown. */
+static inline int fb_mem_map_teardown(void **state)
+{
+	fb_mem_map_destroy(*state);
+	return 0;
 }
 
 /* A page as the allocator hands it out: one reference, no flags. */

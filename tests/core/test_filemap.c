@@ -118,15 +118,7 @@ static bool waiter_finished(void *arg)
 
 static int setup(void **state)
 {
-	*state = fb_mem_map_create(NR_PAGES);
-	vm_bug_reset();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fb_mem_map_destroy(*state);
-	return 0;
+	return fb_mem_map_setup(state, NR_PAGES);
 }
 
 static void test_trylock_page_and_unlock_page(void **state)
@@ -410,7 +402,7 @@ static void test_exclusive_waiters_hand_the_lock_on_one_by_one(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, fb_mem_map_teardown)
 		T(test_trylock_page_and_unlock_page),
 		T(test_lock_page_uncontended_takes_lock_without_sleeping),
 		T(test_lock_page_waiter_is_woken_by_unlock_page),

@@ -251,12 +251,6 @@ static void test_concurrent_hits_are_all_counted_one_snapshot(void **state)
 	free(h);
 }
 
-static unsigned long pgflags_hits(void)
-{
-	return vm_bug_hits("atomic_read(&page->_refcount)") +
-	       vm_bug_hits("atomic_read(&f->page._refcount)");
-}
-
 /*
  * Seed 001, Matthew Wilcox's experiment: a non-atomic flag update on a page
  * somebody holds a reference to is counted, only where the variant asks.

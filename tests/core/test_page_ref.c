@@ -19,15 +19,7 @@ enum { NR_PAGES = 4 };
 
 static int setup(void **state)
 {
-	*state = fb_mem_map_create(NR_PAGES);
-	vm_bug_reset();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fb_mem_map_destroy(*state);
-	return 0;
+	return fb_mem_map_setup(state, NR_PAGES);
 }
 
 static void test_get_page_and_put_page_count_references(void **state)
@@ -323,7 +315,7 @@ static void test_freeze_never_succeeds_under_a_speculative_reference(void **stat
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, fb_mem_map_teardown)
 		T(test_get_page_and_put_page_count_references),
 		T(test_get_page_unless_zero_fails_at_zero_only),
 		T(test_page_ref_freeze_succeeds_only_at_exact_count),

@@ -9,7 +9,7 @@
  *   002 attach_page_private, migrate_page_move_mapping's freeze (surplus_put)
  *   003 migration entries, unmap_and_move, __migration_entry_wait
  *       racing exec's shift_arg_pages (migration_entry, exec_stack)
- *   004 slab pages and isolate_movable_page (movable_check, slab_refcount)
+ *   004 slab pages and isolate_movable_page: test_slab_paths.c
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -45,18 +45,6 @@ static int teardown(void **state)
 	clear_wait_deadline();
 	fb_mem_map_destroy(*state);
 	return 0;
-}
-
-static unsigned long pgflags_hits(void)
-{
-	return vm_bug_hits("atomic_read(&page->_refcount)") +
-	       vm_bug_hits("atomic_read(&f->page._refcount)");
-}
-
-/* VM_BUG_ON hits other than the refcount-assert experiment's. */
-static unsigned long other_hits(void)
-{
-	return vm_bug_hits(NULL) - pgflags_hits();
 }
 
 /* An anonymous page mapped once at @ptep, as do_anonymous_page leaves it. */
@@ -191,7 +179,7 @@ static void test_isolate_migratepages_block_sorts_page_kinds(void **state)
 	assert_int_equal(other_hits(), 0);
 }
 
-/* ---- seeds 001/004: isolate_movable_page ------------------------------ */
+/* ---- seed 001: isolate_movable_page ----------------------------------- */
 
 static void test_isolate_movable_page_isolates_balloon_page(void **state)
 {
@@ -220,10 +208,13 @@ static void test_isolate_movable_page_isolates_balloon_page(void **state)
 	assert_int_equal(page_ref_count(page), 1);
 	assert_ptr_equal(page_movable_ops(page), &balloon_mops);
 	assert_int_equal(other_hits(), 0);
-	/* refcount-assert counts the non-atomic PG_isolated updates (001). */
+	/*
+	 * refcount-assert counts the non-atomic PG_isolated updates (001):
+	 * putback's clear; v6.1's isolate_movable_page() sets it atomically.
+	 */
 	assert_int_equal(pgflags_hits(),
 			 PGFLAGS_ASSERT &&
-				 !IS_ENABLED(CONFIG_FB_ISOLATED_BITOPS_ATOMIC) ? 2 : 0);
+				 !IS_ENABLED(CONFIG_FB_ISOLATED_BITOPS_ATOMIC) ? 1 : 0);
 }
 
 static void test_isolate_movable_page_refuses_busy_pages(void **state)
@@ -249,114 +240,6 @@ static void test_isolate_movable_page_refuses_busy_pages(void **state)
 	assert_int_equal(isolate_movable_page(free, 0), -EBUSY);
 	assert_int_equal(page_ref_count(free), 0);
 	assert_int_equal(vm_bug_hits(NULL), 0);
-}
-
-/*
- * Seed 004: a slab page whose mapping word is LIST_POISON2.  v6.1's lone
- * __PageMovable() takes it for movable and the kernel calls through the
- * poison (-EFAULT here, and a counted BUG_ON); a PageSlab test in any order
- * turns it away; a frozen slab refcount stops it at get_page_unless_zero().
- */
-static void test_isolate_movable_page_on_poisoned_slab_page(void **state)
-{
-	struct kmem_cache s = { .name = "kmalloc-64", .mapping_word = LIST_POISON2 };
-	struct page *page = alloc_slab_page(&s, pfn_to_page(0));
-	int expect, refs = page_ref_count(page);
-
-	(void)state;
-	assert_true(__PageMovable(page));
-	if (SLAB_FROZEN || !IS_ENABLED(CONFIG_FB_MOVABLE_CHECK_MOVABLE))
-		expect = -EBUSY;
-	else
-		expect = -EFAULT;
-
-	assert_int_equal(isolate_movable_page(page, 0), expect);
-	assert_int_equal(vm_bug_hits("!movable_ops_valid(mops)"),
-			 expect == -EFAULT);
-	/* Whatever it decided, it gave back what it took. */
-	assert_int_equal(page_ref_count(page), refs);
-	assert_false(PageLocked(page));
-	assert_true(PageSlab(page));
-	assert_false(PageIsolated(page));
-	assert_ptr_equal(page->slab_cache, LIST_POISON2);
-}
-
-/* Before struct slab's rearrangement the word was the kmem_cache pointer. */
-static void test_isolate_movable_page_on_plain_slab_page(void **state)
-{
-	struct kmem_cache s = { .name = "kmalloc-64" };
-	struct page *page;
-
-	(void)state;
-	s.mapping_word = &s;
-	page = alloc_slab_page(&s, pfn_to_page(0));
-	assert_false(__PageMovable(page));
-	assert_int_equal(isolate_movable_page(page, 0), -EBUSY);
-	assert_int_equal(page_ref_count(page), SLAB_FROZEN ? 0 : 1);
-	assert_int_equal(other_hits(), 0);
-}
-
-/*
- * allocate_slab() (v6.1): the mapping word as alloc_slab_page() leaves it,
- * the counters of a fresh slab, and a freelist that visits every object
- * once, in address order, with its pointers at s->offset.
- */
-static void test_allocate_slab_threads_the_freelist(void **state)
-{
-	enum { SIZE = 64, OBJECTS = 8 };
-	struct kmem_cache s = { .name = "kmalloc-64", .mapping_word = LIST_POISON2,
-				.size = SIZE, .offset = SIZE / 2, .objects = OBJECTS };
-	_Alignas(64) char mem[SIZE * OBJECTS + SIZE];
-	struct page *page = pfn_to_page(1);
-	char *p;
-	unsigned int n = 0;
-
-	(void)state;
-	memset(mem, 0x5a, sizeof(mem));
-	assert_ptr_equal(allocate_slab(&s, page, mem), page);
-	assert_true(PageSlab(page));
-	assert_ptr_equal(page->slab_cache, LIST_POISON2);
-	assert_int_equal(page->objects, OBJECTS);
-	assert_int_equal(page->inuse, 0);
-	assert_int_equal(page->frozen, 0);
-	for (p = page->freelist; p; p = *(char **)(p + s.offset)) {
-		assert_ptr_equal(p, mem + n * SIZE);
-		assert_true(++n <= OBJECTS);
-	}
-	assert_int_equal(n, OBJECTS);
-	/* Nothing past the last object was written. */
-	assert_int_equal((unsigned char)mem[SIZE * OBJECTS + s.offset], 0x5a);
-
-	__free_slab(&s, page);
-	assert_false(PageSlab(page));
-	assert_null(page->mapping);
-	assert_int_equal(other_hits(), 0);
-}
-
-static void test_alloc_slab_page_and_free_slab(void **state)
-{
-	struct kmem_cache s = { .name = "kmalloc-64", .mapping_word = LIST_POISON2 };
-	struct page *page = pfn_to_page(0);
-
-	(void)state;
-	assert_ptr_equal(alloc_slab_page(&s, page), page);
-	assert_true(PageSlab(page));
-	assert_false(PageBuddy(page));
-	assert_int_equal(page_ref_count(page), SLAB_FROZEN ? 0 : 1);
-	assert_ptr_equal(page->slab_cache, LIST_POISON2);
-	/* A frozen slab refuses speculative references (v6.2's direction). */
-	assert_int_equal(folio_try_get(page_folio(page)), !SLAB_FROZEN);
-	if (!SLAB_FROZEN)
-		put_page(page);	/* the folio_try_get's */
-
-	__free_slab(&s, page);
-	assert_false(PageSlab(page));
-	assert_null(page->mapping);
-	assert_int_equal(page_ref_count(page), 0);
-	assert_true(PageBuddy(page));	/* back to the allocator */
-	assert_int_equal(other_hits(), 0);
-	/* __folio_set_slab/__folio_clear_slab on a referenced page (001). */
-	assert_int_equal(pgflags_hits(), PGFLAGS_ASSERT && !SLAB_FROZEN ? 2 : 0);
 }
 
 /* ---- seed 002: the refcount freeze ------------------------------------- */
@@ -773,10 +656,6 @@ int main(void)
 		T(test_isolate_migratepages_block_sorts_page_kinds),
 		T(test_isolate_movable_page_isolates_balloon_page),
 		T(test_isolate_movable_page_refuses_busy_pages),
-		T(test_isolate_movable_page_on_poisoned_slab_page),
-		T(test_isolate_movable_page_on_plain_slab_page),
-		T(test_alloc_slab_page_and_free_slab),
-		T(test_allocate_slab_threads_the_freelist),
 		T(test_migrate_page_move_mapping_moves_cache_reference),
 		T(test_migrate_page_move_mapping_refused_under_extra_ref),
 		T(test_attach_page_private_takes_a_reference_unless_surplus_put),

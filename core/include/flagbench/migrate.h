@@ -51,6 +51,30 @@ bool PageMovable(struct page *page);
  */
 int isolate_movable_page(struct page *page, isolate_mode_t mode);
 
+/*
+ * Where this thread's last isolate_movable_page() call ended, set by the
+ * code path itself (the model's marker for seed 004; no timing, and no
+ * kernel counterpart).  In this order: every value from IMP_LOCK_BUSY on
+ * passed all the tests before the page lock.
+ */
+enum isolate_movable_stop {
+	IMP_NO_REFERENCE,	/* get_page_unless_zero() failed */
+	IMP_CHECK_1,		/* the first test before the lock turned it away */
+	IMP_CHECK_2,		/* the second (movable_check's order) */
+	IMP_CHECK_3,		/* the third */
+	IMP_LOCK_BUSY,		/* trylock_page() failed */
+	IMP_NOT_MOVABLE_LOCKED,	/* PageMovable()/PageIsolated() under the lock */
+	IMP_BAD_OPS,		/* -EFAULT: no movable_operations behind the word */
+	IMP_DRIVER_REFUSED,	/* mops->isolate_page() said no */
+	IMP_ISOLATED,
+};
+extern __thread enum isolate_movable_stop isolate_movable_page_stop;
+
+static inline bool isolate_movable_passed_checks(enum isolate_movable_stop s)
+{
+	return s >= IMP_LOCK_BUSY;
+}
+
 /* Called with the page locked: the driver takes it back, PG_isolated goes. */
 void putback_movable_page(struct page *page);
 /* mm/migrate.c v5.17 putback_movable_pages() for one isolated page. */
@@ -102,8 +126,6 @@ extern __thread unsigned long migration_dangling_removed;
  * what the fault held, for seed 002.
  */
 extern __thread unsigned long migration_entry_wait_got;
-/* isolate_movable_page() calls of this thread that got a reference. */
-extern __thread unsigned long isolate_movable_page_got;
 extern __thread unsigned long migration_entry_wait_frozen;
 /* How many temporary exec stacks this thread's try_to_unmap skipped. */
 extern __thread unsigned long migration_temporary_stack_skipped;

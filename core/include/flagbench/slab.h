@@ -19,7 +19,9 @@ struct kmem_cache {
 	/*
 	 * What this cache's slabs leave in the word that is folio->mapping:
 	 * the kmem_cache pointer in v5.7's struct page, or, once struct slab
-	 * was rearranged, a list pointer that can be LIST_POISON2 (seed 004).
+	 * was rearranged (v6.2, 130d4df57390), a list pointer that is
+	 * LIST_POISON2 after list_del() (seed 004); alloc_slab_page() stores
+	 * it at allocation (see there).
 	 */
 	void *mapping_word;
 	/* What allocate_slab() needs to thread a new slab's freelist. */
