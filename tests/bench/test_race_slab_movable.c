@@ -147,12 +147,12 @@ static void test_unfold_only_serialised(void **state)
 
 	race_params_default(&p);
 	p.trials = 10;
-	assert_int_equal(race_run(&s, 1, &p, results, err, sizeof(err)), -1);
+	assert_int_equal(race_run_json(&s, 1, &p, results, err, sizeof(err)), -1);
 	printf("    error: %s\n", err);
 	assert_non_null(strstr(err, "FLAGBENCH_RACE_UNFOLD=1 needs --serialise"));
 	assert_int_equal(setenv("FLAGBENCH_RACE_UNFOLD", "yes", 1), 0);
 	p.order = RACE_SERIALISED;
-	assert_int_equal(race_run(&s, 1, &p, results, err, sizeof(err)), -1);
+	assert_int_equal(race_run_json(&s, 1, &p, results, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "'yes' is not 0 or 1"));
 	assert_int_equal(json_array_size(results), 0);
 	json_decref(results);
