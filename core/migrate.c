@@ -590,6 +590,22 @@ static bool migration_entry_get_page(struct page *page)
 }
 
 /*
+ * wait_on_page_locked(page); put_page(page); - the fault's wait before
+ * 9a1ea439b16b.  A wait its deadline ended is a fault the kernel would
+ * still have asleep with its reference: the reference stays taken (the
+ * trial is a deadline miss), rather than put at an instant the kernel
+ * never would, such as inside a migration's freeze.
+ */
+static int wait_then_put(struct page *page)
+{
+	int ret = wait_on_page_locked(page);
+
+	if (!ret)
+		put_page(page);
+	return ret;
+}
+
+/*
  * mm/migrate.c migration_entry_wait(), v2.6.34: a reference, then
  * wait_on_page_locked() holding it, then put_page().  With
  * migration_entry=cleanup, seed 003's patch: an entry whose page is
@@ -625,9 +641,7 @@ recheck:
 		goto recheck;
 	}
 	spin_unlock(ptl);
-	ret = wait_on_page_locked(page);
-	put_page(page);
-	return ret;
+	return wait_then_put(page);
 out:
 	spin_unlock(ptl);
 	return 0;
@@ -644,7 +658,6 @@ int __migration_entry_wait(struct mm_struct *mm, pte_t *ptep)
 {
 	spinlock_t *ptl = &mm->page_table_lock;
 	struct page *page;
-	int ret;
 
 	spin_lock(ptl);
 	page = pte_migration_page(ptep, true);
@@ -655,7 +668,5 @@ int __migration_entry_wait(struct mm_struct *mm, pte_t *ptep)
 	spin_unlock(ptl);
 	if (!IS_ENABLED(CONFIG_FB_FAULT_WAIT_WAIT_LOCKED))
 		return put_and_wait_on_page_locked(page);
-	ret = wait_on_page_locked(page);
-	put_page(page);
-	return ret;
+	return wait_then_put(page);
 }

@@ -718,6 +718,11 @@ static void test_migration_entry_wait_waits_while_page_locked(void **state)
 	set_wait_timeout_ns(50ull * 1000 * 1000);
 	assert_int_equal(__migration_entry_wait(&mm, &pte), -ETIMEDOUT);
 	assert_int_equal(current->missed_wakeups, missed + 1);
+	if (IS_ENABLED(CONFIG_FB_FAULT_WAIT_WAIT_LOCKED)) {
+		/* Still "asleep" in the kernel: its reference is held. */
+		assert_int_equal(page_ref_count(page), 2);
+		put_page(page);
+	}
 	assert_int_equal(page_ref_count(page), 1);	/* dropped before sleeping */
 
 	/* Frozen (mapping being replaced): no reference, no wait. */
