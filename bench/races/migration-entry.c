@@ -303,22 +303,22 @@ static const char *me_no_dangling(void)
 	return "exec_stack=skip-temporary (a8bef8ff6ea1): no migration entry is ever left behind in exec's stack, so no fault meets one unlocked";
 }
 
-static const char *me_no_remap(void)
+/* The clean-up's outcomes: none without a dangling entry, or without it. */
+static const char *me_no_cleanup(const char *strict)
 {
 	if (me_no_dangling())
 		return me_no_dangling();
-	if (IS_ENABLED(CONFIG_FB_MIGRATION_ENTRY_CLEANUP))
-		return NULL;
-	return "migration_entry=strict: no clean-up in this build; a dangling entry is a BUG_ON, nothing maps a page back";
+	return IS_ENABLED(CONFIG_FB_MIGRATION_ENTRY_CLEANUP) ? NULL : strict;
+}
+
+static const char *me_no_remap(void)
+{
+	return me_no_cleanup("migration_entry=strict: no clean-up in this build; a dangling entry is a BUG_ON, nothing maps a page back");
 }
 
 static const char *me_no_stuck(void)
 {
-	if (me_no_dangling())
-		return me_no_dangling();
-	if (IS_ENABLED(CONFIG_FB_MIGRATION_ENTRY_CLEANUP))
-		return NULL;
-	return "migration_entry=strict: the BUG_ON stops the fault at its first look at a dangling entry (a freed page is unlocked)";
+	return me_no_cleanup("migration_entry=strict: the BUG_ON stops the fault at its first look at a dangling entry (a freed page is unlocked)");
 }
 
 static const struct race_outcome me_outcomes[] = {
