@@ -165,9 +165,13 @@ static void rf_check(struct race_trial *t, unsigned long *counts)
 	counts[RF_MIGRATED]++;
 	/*
 	 * B's reference, taken and still held when its put met the freeze;
-	 * or in the count A froze, the owners' being one short of it.
+	 * or in the count A froze, the owners' being one short of it - unless
+	 * B's wait ended at its deadline, where B keeps a reference the
+	 * kernel's sleeping fault would hold too, but only the deadline let
+	 * B get out of A's way (serialised in reverse, every trial).
 	 */
-	if ((d->b_got && d->b_put_on_zero) || d->owner_refs < d->a_expected)
+	if ((d->b_got && d->b_put_on_zero) ||
+	    (!d->b_ret && d->owner_refs < d->a_expected))
 		counts[RF_FROZEN_UNDER_READER]++;
 }
 
