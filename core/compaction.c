@@ -4,7 +4,7 @@
  * Models mm/compaction.c isolate_migratepages_block(), v5.7: free pages are
  * skipped, non-LRU movable pages go to isolate_movable_page(), LRU pages
  * meet the racy pinned-page check before the lru_lock, are rechecked under
- * it and isolated with a reference.
+ * it and isolated with a reference (__isolate_lru_page()).
  */
 #include <errno.h>
 #include <flagbench/compaction.h>
@@ -34,6 +34,20 @@ bool compaction_racy_check_fails(struct page *page)
 		       page_count(page) > _page_mapcount(page);
 	/* v5.7: page_mapcount() asserts !PageSlab, which the race breaks. */
 	return !page_mapping(page) && page_count(page) > page_mapcount(page);
+}
+
+/*
+ * Seed 000's patch, second hunk: "Recheck page extra references under
+ * lock", after the PageLRU recheck.  The page cannot leave the LRU while
+ * the lru_lock is held, so page_mapcount()'s VM_BUG_ON(PageSlab) cannot
+ * fire here; Hugh Dickins called the recheck "rather superfluous".
+ */
+static bool compaction_locked_recheck_fails(struct page *page)
+{
+	if (!IS_ENABLED(CONFIG_FB_COMPACTION_CHECK_OPEN_CODED))
+		return false;
+	return page_count(page) > page_mapcount(page) +
+					  (!PageAnon(page) || PageSwapCache(page));
 }
 
 unsigned long isolate_migratepages_block(struct compact_control *cc,
@@ -68,11 +82,16 @@ unsigned long isolate_migratepages_block(struct compact_control *cc,
 		if (!lruvec)
 			continue;
 		spin_lock(&lruvec->lru_lock);
-		/* Recheck PageLRU and take a reference, as __isolate_lru_page. */
-		if (!PageLRU(page) || !get_page_unless_zero(page)) {
+		/* Recheck PageLRU under lock; then take a reference, as
+		 * __isolate_lru_page. */
+		if (!PageLRU(page) || compaction_locked_recheck_fails(page) ||
+		    !get_page_unless_zero(page)) {
 			spin_unlock(&lruvec->lru_lock);
 			continue;
 		}
+		/* What the isolation took: a slab page? (the model's count) */
+		if (PageSlab(page))
+			cc->nr_isolated_slab++;
 		ClearPageLRU(page);
 		lruvec->nr_pages--;
 		spin_unlock(&lruvec->lru_lock);

@@ -38,6 +38,8 @@ struct wait_page_queue {
 
 static struct wait_queue_head page_wait_table[PAGE_WAIT_TABLE_SIZE];
 
+__thread unsigned long page_waiters_announced_flags;
+
 __attribute__((constructor)) static void page_wait_table_init(void)
 {
 	int i;
@@ -88,7 +90,7 @@ int wait_on_page_bit_common(struct page *page, int bit_nr,
 		.bit_nr = bit_nr,
 		.behavior = behavior,
 	};
-	bool dropped = false;
+	bool dropped = false, announced = false;
 	int ret;
 
 	for (;;) {
@@ -120,6 +122,11 @@ int wait_on_page_bit_common(struct page *page, int bit_nr,
 		 * word wipes PG_waiters in between (seed 001).
 		 */
 		SetPageWaiters(page);
+		if (!announced) {
+			/* Not the kernel's: seed 001's window marker (pagemap.h). */
+			page_waiters_announced_flags = READ_ONCE(page->flags);
+			announced = true;
+		}
 		if (page_bit_acquired(page, bit_nr, behavior)) {
 			spin_unlock(&q->lock);
 			ret = 0;

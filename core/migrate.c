@@ -12,6 +12,7 @@ __thread unsigned long migration_temporary_stack_skipped;
 __thread unsigned long migration_entry_wait_got;
 __thread enum isolate_movable_stop isolate_movable_page_stop;
 __thread unsigned long migration_entry_wait_frozen;
+__thread unsigned long migration_entry_unlocked;
 
 /* mm/balloon_compaction.c, v6.1: a driver that always lets go. */
 static bool balloon_page_isolate(struct page *page, int mode)
@@ -311,6 +312,41 @@ int migrate_page_move_mapping(struct address_space *mapping,
 	return MIGRATEPAGE_SUCCESS;
 }
 
+/*
+ * fs/iomap.c iomap_migrate_page(), v5.0 (xfs's ->migratepage, seed 002's
+ * filesystem): the page cache entry moves, then the private data and the
+ * reference PagePrivate stands for move to the new page.  With
+ * surplus_put, v5.0-rc4's, before 8e47a457321c: iomap_page_create() took no
+ * reference, and the data moves without one.  (The copy of the contents
+ * is not modelled.)
+ */
+int iomap_migrate_page(struct address_space *mapping, struct page *newpage,
+		       struct page *page)
+{
+	int ret = migrate_page_move_mapping(mapping, newpage, page, 0);
+
+	if (ret != MIGRATEPAGE_SUCCESS)
+		return ret;
+	if (page_has_private(page)) {
+		ClearPagePrivate(page);
+		if (!IS_ENABLED(CONFIG_FB_SURPLUS_PUT_ON))
+			get_page(newpage);
+		newpage->private = page->private;	/* set_page_private() */
+		page->private = 0;
+		if (!IS_ENABLED(CONFIG_FB_SURPLUS_PUT_ON))
+			put_page(page);
+		SetPagePrivate(newpage);
+	}
+	return MIGRATEPAGE_SUCCESS;
+}
+
+/*
+ * mm/migrate.c move_to_new_page(), v5.0, with v5.17's handling of
+ * PG_isolated for non-LRU movable pages.  An LRU page goes to its
+ * mapping's ->migratepage: migrate_page() (the mapping and refcount
+ * alone) for anonymous and swap cache pages, iomap_migrate_page() for the
+ * model's one filesystem.
+ */
 int move_to_new_page(struct page *newpage, struct page *page)
 {
 	int rc;
@@ -319,8 +355,12 @@ int move_to_new_page(struct page *newpage, struct page *page)
 	VM_BUG_ON_PAGE(!PageLocked(newpage), newpage);
 
 	if (likely(!__PageMovable(page))) {
-		rc = migrate_page_move_mapping(page_mapping(page), newpage,
-					       page, 0);
+		struct address_space *mapping = page_mapping(page);
+
+		if (mapping && mapping != &swapper_space)
+			rc = iomap_migrate_page(mapping, newpage, page);
+		else
+			rc = migrate_page_move_mapping(mapping, newpage, page, 0);
 		/* Anon and movable mappings stay for PageAnon() until the free. */
 		if (rc == MIGRATEPAGE_SUCCESS &&
 		    !((unsigned long)page->mapping & PAGE_MAPPING_FLAGS))
@@ -475,6 +515,34 @@ int remove_migration_ptes(struct anon_vma *anon_vma, struct page *old,
 	return restored;
 }
 
+/*
+ * mm/migrate.c migrate_page_copy(), v2.6.34, less the copy of the contents
+ * (the model's pages have none; a scenario copies its own): once the new
+ * page has it, the old page loses its page cache or anon identity.
+ */
+void migrate_page_copy(struct page *newpage, struct page *page)
+{
+	if (PageUptodate(page))
+		SetPageUptodate(newpage);
+	if (PageDirty(page)) {
+		ClearPageDirty(page);
+		SetPageDirty(newpage);
+	}
+	ClearPageSwapCache(page);
+	ClearPageActive(page);
+	ClearPagePrivate(page);
+	page->private = 0;
+	WRITE_ONCE(page->mapping, NULL);
+}
+
+/*
+ * mm/migrate.c unmap_and_move(), v2.6.34, from the trylock of the old page
+ * (here lock_page(): "force"): unmap into migration entries, migrate_page()
+ * (move_to_new_page() and migrate_page_copy()), remove the entries (to
+ * the new page on success), unlock, and putback_lru_page() both pages,
+ * which drops migration's references: a migrated old page is freed, and
+ * so is a new page nothing mapped.  The model has no LRU to put back on.
+ */
 int unmap_and_move(struct page *newpage, struct page *page)
 {
 	struct anon_vma *anon_vma;
@@ -490,45 +558,90 @@ int unmap_and_move(struct page *newpage, struct page *page)
 		goto unlock;
 	}
 	try_to_unmap(page);
-	rc = page_mapped(page) ? -EAGAIN : move_to_new_page(newpage, page);
+	rc = -EAGAIN;
+	if (!page_mapped(page)) {
+		rc = move_to_new_page(newpage, page);
+		if (!rc)
+			migrate_page_copy(newpage, page);
+	}
 	remove_migration_ptes(anon_vma, page, rc ? page : newpage);
 	unlock_page(newpage);
 unlock:
 	unlock_page(page);
+	if (rc != -EAGAIN)
+		put_page(page);
+	put_page(newpage);
 	return rc;
 }
 
-int __migration_entry_wait(struct mm_struct *mm, pte_t *ptep)
+/* Under the ptl: the page @ptep's migration entry names, or NULL. */
+static struct page *pte_migration_page(pte_t *ptep, bool lock_required)
+{
+	pte_t pte = READ_ONCE(*ptep);
+	swp_entry_t entry;
+
+	if (!is_swap_pte(pte))
+		return NULL;
+	entry = pte_to_swp_entry(pte);
+	if (!is_migration_entry(entry))
+		return NULL;
+	return migration_entry_to_page(entry, lock_required);
+}
+
+/*
+ * The fault's reference: get_page_unless_zero(), as both releases take it
+ * ("Once radix-tree replacement of page migration started, page_count
+ * *must* be zero ... Even failed, page fault will occur again"), and the
+ * model's record of which way it went.
+ */
+static bool migration_entry_get_page(struct page *page)
+{
+	if (!get_page_unless_zero(page)) {
+		migration_entry_wait_frozen++;
+		return false;
+	}
+	migration_entry_wait_got++;
+	return true;
+}
+
+/*
+ * wait_on_page_locked(page); put_page(page); - the fault's wait before
+ * 9a1ea439b16b.  A wait its deadline ended is a fault the kernel would
+ * still have asleep with its reference: the reference stays taken (the
+ * trial is a deadline miss), rather than put at an instant the kernel
+ * never would, such as inside a migration's freeze.
+ */
+static int wait_then_put(struct page *page)
+{
+	int ret = wait_on_page_locked(page);
+
+	if (!ret)
+		put_page(page);
+	return ret;
+}
+
+/*
+ * mm/migrate.c migration_entry_wait(), v2.6.34: a reference, then
+ * wait_on_page_locked() holding it, then put_page().  With
+ * migration_entry=cleanup, seed 003's patch: an entry whose page is
+ * unlocked is dangling; under the page lock it becomes a pte of the page
+ * the entry names - remove_migration_pte(page, ..., page), the old page -
+ * and the pte is looked at again.
+ */
+int migration_entry_wait(struct mm_struct *mm, pte_t *ptep)
 {
 	bool lock_required = !IS_ENABLED(CONFIG_FB_MIGRATION_ENTRY_CLEANUP);
 	spinlock_t *ptl = &mm->page_table_lock;
-	swp_entry_t entry;
 	struct page *page;
-	pte_t pte;
 	int ret;
 
 recheck:
 	spin_lock(ptl);
-	pte = READ_ONCE(*ptep);
-	if (!is_swap_pte(pte))
+	page = pte_migration_page(ptep, lock_required);
+	if (!page || !migration_entry_get_page(page))
 		goto out;
-	entry = pte_to_swp_entry(pte);
-	if (!is_migration_entry(entry))
-		goto out;
-	page = migration_entry_to_page(entry, lock_required);
 
-	/*
-	 * Once page cache replacement of page migration started, page_count
-	 * is zero; but we must not call put_and_wait_on_page_locked() without
-	 * a ref. Use get_page_unless_zero(), and just fault again if it fails.
-	 */
-	if (!get_page_unless_zero(page)) {
-		migration_entry_wait_frozen++;
-		goto out;
-	}
-	migration_entry_wait_got++;
-
-	/* Seed 003's patch: if unlocked, this is a dangling migration pte. */
+	/* If unlocked, this is a dangling migration pte that needs removal */
 	if (!lock_required && !PageLocked(page)) {
 		spin_unlock(ptl);
 		ret = lock_page(page);
@@ -543,8 +656,32 @@ recheck:
 		goto recheck;
 	}
 	spin_unlock(ptl);
-	return put_and_wait_on_page_locked(page);
+	return wait_then_put(page);
 out:
 	spin_unlock(ptl);
 	return 0;
+}
+
+/*
+ * mm/migrate.c __migration_entry_wait(), v5.0: put_and_wait_on_page_locked()
+ * (9a1ea439b16b) drops the reference once the fault is queued for the
+ * page lock.  With fault_wait=wait-locked, the code before that commit
+ * (v4.20, as v2.6.34): wait_on_page_locked() holding the reference, then
+ * put_page().
+ */
+int __migration_entry_wait(struct mm_struct *mm, pte_t *ptep)
+{
+	spinlock_t *ptl = &mm->page_table_lock;
+	struct page *page;
+
+	spin_lock(ptl);
+	page = pte_migration_page(ptep, true);
+	if (!page || !migration_entry_get_page(page)) {
+		spin_unlock(ptl);
+		return 0;
+	}
+	spin_unlock(ptl);
+	if (!IS_ENABLED(CONFIG_FB_FAULT_WAIT_WAIT_LOCKED))
+		return put_and_wait_on_page_locked(page);
+	return wait_then_put(page);
 }

@@ -9,22 +9,30 @@
  *	  PageLRU(page) == true
  *						isolate_lru_page(page)
  *						page_remove_rmap, put_page x2: freed
- *						alloc_slab_page(): PageSlab
+ *						allocate_slab(): slab_cache,
+ *						  then PageSlab
  *	  !page_mapping(page) &&
  *	  page_count(page) > page_mapcount(page)
  *	      VM_BUG_ON_PAGE(PageSlab(page))
  *
  * Page 0 is an anonymous page mapped once, on an LRU of its own.  The racy
  * check is the compaction_check knob's: page_mapcount() with its assertion
- * (v5.7), the open-coded test of the patch, or _page_mapcount() without the
- * assertion (Hugh's suggestion).  The bad outcome is the assertion's hit
- * count; "met-slab" counts the trials whose racy check met the page as a
- * slab page, in every variant: a fix's "0 asserts" is stated over those.
+ * (v5.7), the open-coded test of the patch (with its recheck under the
+ * lru_lock), or _page_mapcount() without the assertion (Hugh's
+ * suggestion).  Two bad outcomes: the assertion's hit count, and what
+ * Hugh's answer rests on - that a check which stops asserting is harmless
+ * because a slab page it waves through is never isolated: A's own record
+ * of having taken a reference on a page that was a slab page then.  The
+ * first has no live site once the assertion is gone (the engine calls it
+ * structural there); the second is live in every build.  "met-slab"
+ * counts the trials whose racy check met the page as a slab page, in
+ * every variant: the window both are stated over.
  *
  * Roles: A follows mm/compaction.c isolate_migratepages_block() of v5.7
  * (include/linux/mm.h page_mapcount() of v5.7 for the assertion); B follows
  * mm/vmscan.c isolate_lru_page(), mm/rmap.c page_remove_rmap() and
- * mm/swap.c put_page() of v5.7, then mm/slub.c allocate_slab() of v5.7.
+ * mm/swap.c put_page() of v5.7, then mm/slub.c allocate_slab() of v5.7,
+ * which stores the kmem_cache in the mapping word before __SetPageSlab().
  *
  * Page 1 is Hugh's objection made a number: a file page with buffers in
  * page->private, mapped once, on the LRU: a good migration candidate that
@@ -44,10 +52,12 @@ struct compaction_mapcount {
 	int b_isolate;		/* isolate_lru_page(): 0 or -EBUSY */
 	unsigned long a_isolated;
 	unsigned long a_met_slab;	/* cc.nr_racy_slab */
+	unsigned long a_isolated_slab;	/* cc.nr_isolated_slab */
 };
 
 enum {
 	CM_MAPCOUNT_ON_SLAB,
+	CM_ISOLATED_SLAB,
 	CM_MET_SLAB,
 	CM_GOOD_REJECTED,
 	CM_A_ISOLATED,
@@ -69,6 +79,7 @@ static void cm_compact(struct race_trial *t)
 	isolate_migratepages_block(&cc, pfn, pfn + 2);
 	d->a_isolated = cc.nr_migratepages;
 	d->a_met_slab = cc.nr_racy_slab;
+	d->a_isolated_slab = cc.nr_isolated_slab;
 }
 
 static void cm_free_realloc(struct race_trial *t)
@@ -82,7 +93,7 @@ static void cm_free_realloc(struct race_trial *t)
 	atomic_dec(&page->_mapcount);	/* page_remove_rmap(): munmap */
 	put_page(page);			/* isolate_lru_page's */
 	put_page(page);			/* the mapping's: freed */
-	alloc_slab_page(&cm_cache, page);
+	allocate_slab_v5_7(&cm_cache, page);
 }
 
 static void cm_reset(struct race_trial *t)
@@ -120,6 +131,8 @@ static void cm_check(struct race_trial *t, unsigned long *counts)
 
 	if (d->a_met_slab)
 		counts[CM_MET_SLAB]++;
+	if (d->a_isolated_slab)
+		counts[CM_ISOLATED_SLAB]++;
 	if (!d->b_isolate && PageSlab(&t->pages[0]))
 		counts[CM_B_SLAB]++;
 	else
@@ -133,6 +146,8 @@ static const struct race_outcome cm_outcomes[] = {
 	[CM_MAPCOUNT_ON_SLAB] = { .name = "mapcount-on-slab", .bad = true,
 		.assert_func = "page_mapcount", .assert_cond = "PageSlab(page)",
 		.help = "page_mapcount() asked about a slab page: VM_BUG_ON_PAGE(PageSlab(page)) hits" },
+	[CM_ISOLATED_SLAB] = { .name = "isolated-slab", .bad = true,
+		.help = "compaction took a reference on a slab page and isolated it: what a racy check that stops asserting must never lead to (Hugh Dickins: it only needs to be right most of the time)" },
 	[CM_MET_SLAB] = { .name = "met-slab", .racy = true,
 		.help = "the racy check ran on a page that PageLRU had passed and that was a slab page by the check's end: the window, in every variant, whether or not page_mapcount asserts" },
 	[CM_GOOD_REJECTED] = { .name = "good-rejected",
@@ -151,9 +166,9 @@ static const struct race_arch_expect cm_expect[] = {
 static const struct race_scenario compaction_mapcount = {
 	.name = "compaction-mapcount",
 	.seed = "000",
-	.description = "isolate_migratepages_block's racy check outside the lru_lock meets a page freed and reallocated as slab: VM_BUG_ON(PageSlab) in page_mapcount; and file pages with buffers the open-coded check rejects",
+	.description = "isolate_migratepages_block's racy check outside the lru_lock meets a page freed and reallocated as slab: VM_BUG_ON(PageSlab) in page_mapcount, or the slab page isolated; and file pages with buffers the open-coded check rejects",
 	.roles = { { "isolate_migratepages_block", cm_compact },
-		   { "isolate_lru_page+put_page+alloc_slab_page", cm_free_realloc } },
+		   { "isolate_lru_page+put_page+allocate_slab", cm_free_realloc } },
 	.nr_roles = 2,
 	.trial_size = sizeof(struct compaction_mapcount),
 	.pages_per_trial = 2,

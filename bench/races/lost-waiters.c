@@ -30,9 +30,20 @@
  *
  * Roles: A follows mm/migrate.c putback_movable_pages() of v5.17 for one
  * page from lock_page() on (putback_movable_page, unlock_page, put_page);
- * B follows include/linux/pagemap.h trylock_page() and mm/filemap.c
- * __folio_lock()/folio_wait_bit_common() of v5.17.  "woken" (B slept while
- * A held the lock and was woken) marks the trials that reached the window.
+ * B follows include/linux/pagemap.h trylock_page() and lock_page() (its
+ * trylock, then __lock_page()) and mm/filemap.c
+ * __folio_lock()/folio_wait_bit_common() of v5.17.
+ *
+ * The window is B's SetPageWaiters() landing while A holds the lock and
+ * before A's clear of PG_isolated has stored its result: only then can a
+ * non-atomic clear wipe it.  B's set_bit returns nothing, so the marker is
+ * the flags word B reads right after it (page_waiters_announced_flags,
+ * core/include/flagbench/pagemap.h): PG_locked still set, and PG_isolated
+ * still set or PG_waiters already wiped.  "woken" and "no-sleep" are the
+ * trials B announced itself in the window; the same endings with the
+ * announcement after A's clear, and B taking the lock at lock_page()'s
+ * own trylock without announcing itself at all, are counted apart and do
+ * not mark the window.
  */
 #include <flagbench/migrate.h>
 #include <flagbench/pagemap.h>
@@ -42,9 +53,11 @@
 struct lost_waiters {
 	uint64_t a_done_ns;	/* after A's unlock_page() returned */
 	int b_ret __aligned(64);	/* B's lock_page(); 1: B won trylock */
+	bool b_retried;		/* lock_page()'s own trylock won */
 	unsigned long b_sleeps;	/* futex sleeps B took */
 	uint64_t b_deadline_ns;
 	bool b_waiters_at_timeout;
+	unsigned long b_announced;	/* page_waiters_announced_flags */
 };
 
 enum {
@@ -52,6 +65,9 @@ enum {
 	LW_WAITERS_LOST,
 	LW_WOKEN,
 	LW_NO_SLEEP,
+	LW_WOKEN_AFTER_CLEAR,
+	LW_NO_SLEEP_AFTER_CLEAR,
+	LW_SECOND_TRYLOCK,
 	LW_AFTER_UNLOCK,
 	LW_DEADLINE_MISS,
 };
@@ -78,7 +94,13 @@ static void lw_lock(struct race_trial *t)
 		unlock_page(page);
 		return;
 	}
-	d->b_ret = lock_page(page);
+	/* lock_page(), open-coded to tell its trylock from its wait. */
+	page_waiters_announced_flags = 0;
+	if (trylock_page(page))
+		d->b_retried = true;
+	else
+		d->b_ret = __lock_page(page);
+	d->b_announced = page_waiters_announced_flags;
 	d->b_sleeps = current->sleeps - sleeps;
 	if (!d->b_ret)
 		unlock_page(page);
@@ -109,12 +131,21 @@ static void lw_check(struct race_trial *t, unsigned long *counts)
 {
 	struct lost_waiters *d = t->data;
 
+	bool in_window = page_waiters_announced_in_window(d->b_announced);
+
 	if (d->b_ret == 1) {
 		counts[LW_AFTER_UNLOCK]++;
 		return;
 	}
+	if (d->b_retried) {
+		counts[LW_SECOND_TRYLOCK]++;
+		return;
+	}
 	if (!d->b_ret) {
-		counts[d->b_sleeps ? LW_WOKEN : LW_NO_SLEEP]++;
+		if (d->b_sleeps)
+			counts[in_window ? LW_WOKEN : LW_WOKEN_AFTER_CLEAR]++;
+		else
+			counts[in_window ? LW_NO_SLEEP : LW_NO_SLEEP_AFTER_CLEAR]++;
 		return;
 	}
 	/* B's deadline ended its sleep: was A's wake-up due before it? */
@@ -129,15 +160,36 @@ static void lw_check(struct race_trial *t, unsigned long *counts)
 	}
 }
 
+/*
+ * v2.6.34 has neither flag: the putback's clear of PG_isolated compiles to
+ * nothing, and a waiter queues itself on the hashed wait queue, which
+ * unlock_page() looks at after clearing PG_locked.  No RMW is left that
+ * could wipe an announcement.
+ */
+static const char *lw_no_rmw(void)
+{
+	if (FB_HAVE_PG_WAITERS() && FB_HAVE_PG_ISOLATED())
+		return NULL;
+	return "this layout has no PG_isolated or no PG_waiters: no read-modify-write of the flags word can lose a waiter's announcement";
+}
+
 static const struct race_outcome lw_outcomes[] = {
 	[LW_NOT_WOKEN] = { .name = "not-woken", .bad = true,
+		.structural = lw_no_rmw,
 		.help = "B slept past its deadline although A had unlocked the page before it" },
 	[LW_WAITERS_LOST] = { .name = "waiters-lost", .bad = true,
+		.structural = lw_no_rmw,
 		.help = "of those, PG_waiters was clear while B was still queued: wiped by A's RMW" },
 	[LW_WOKEN] = { .name = "woken", .racy = true,
-		.help = "B slept and A's unlock woke it: the window was hit, correctly" },
+		.help = "B announced itself (SetPageWaiters) while A held the lock and before A's clear of PG_isolated stored, slept, and A's unlock woke it: the window, hit correctly" },
 	[LW_NO_SLEEP] = { .name = "no-sleep", .racy = true,
-		.help = "B's trylock failed, but the lock came free before B slept: the roles met, B announced itself as a waiter while A held the lock" },
+		.help = "B announced itself in the window, but the lock came free before B slept" },
+	[LW_WOKEN_AFTER_CLEAR] = { .name = "woken-after-clear",
+		.help = "B slept and was woken, but announced itself after A's clear of PG_isolated had stored: outside the window" },
+	[LW_NO_SLEEP_AFTER_CLEAR] = { .name = "no-sleep-after-clear",
+		.help = "B announced itself after A's clear (or, without PG_waiters, queued itself) and took the lock before sleeping: outside the window" },
+	[LW_SECOND_TRYLOCK] = { .name = "second-trylock",
+		.help = "B's first trylock failed but lock_page()'s own trylock took the lock: B never announced itself" },
 	[LW_AFTER_UNLOCK] = { .name = "after-unlock",
 		.help = "B's trylock came after A's unlock_page(): the roles did not meet" },
 	[LW_DEADLINE_MISS] = { .name = "deadline-miss",

@@ -29,18 +29,34 @@
  *
  * Roles, all v2.6.34: A is mm/migrate.c unmap_and_move() with mm/rmap.c's
  * try_to_unmap_anon() and rmap_walk_anon() (vma_address() from the vma as
- * it is at that instant); B is fs/exec.c shift_arg_pages() (mm/mmap.c
- * vma_adjust(), mm/mremap.c move_page_tables()), then setup_arg_pages()
- * clearing VM_STACK_INCOMPLETE_SETUP and a fault on the moved stack page
- * (mm/memory.c do_swap_page(), mm/migrate.c migration_entry_wait(), with
- * seed 003's patch under migration_entry=cleanup), faulting again while
- * the pte is a swap pte, at most ME_MAX_REFAULTS times.  The knob
+ * it is at that instant), migrate_page() and the putback_lru_page() of
+ * both pages that frees a migrated old page; B is fs/exec.c
+ * shift_arg_pages() (mm/mmap.c vma_adjust(), mm/mremap.c
+ * move_page_tables()), then setup_arg_pages() clearing
+ * VM_STACK_INCOMPLETE_SETUP and a fault on the moved stack page
+ * (mm/memory.c do_swap_page(), mm/migrate.c migration_entry_wait():
+ * get_page_unless_zero(), wait_on_page_locked(), put_page(); seed 003's
+ * patch under migration_entry=cleanup), faulting again while the pte is a
+ * swap pte, at most ME_MAX_REFAULTS times.  The knob
  * exec_stack=skip-temporary is a8bef8ff6ea1: try_to_unmap leaves the
  * temporary stack alone.
  *
+ * The bad outcomes, each from the roles' own records, in every build: the
+ * fault met a migration entry whose page was unlocked (the question the
+ * BUG_ON asks, answered whether or not this build asks it); and what Mel's
+ * clean-up does with such an entry.  His patch maps back the page the
+ * entry names - remove_migration_pte(page, vma, address, page) - which
+ * after a successful migration is the old page: its contents and its anon
+ * identity went to the new page, which nothing maps any more, and
+ * migration's putback is freeing it.  If the putback wins, the entry names
+ * a free page: get_page_unless_zero() fails at every fault and nothing
+ * removes the entry (the kernel faults again until the page is reused).
+ * The window: remove_migration_ptes() found nothing, so the entry was left
+ * behind ("walk-missed", A's record).
+ *
  * The page is the top page of a four-page anonymous stack at 8 pages,
- * moved down by 6, isolated for migration.  Serialised, the rmap always finds the
- * pte: nothing dangles.
+ * moved down by 6, isolated for migration.  Serialised, the rmap always
+ * finds the pte: nothing dangles.
  */
 #include <pthread.h>
 #include <string.h>
@@ -71,6 +87,8 @@ struct migration_entry {
 	int b_faults;		/* migration_entry_wait() calls */
 	bool b_bug;		/* the BUG_ON fired in B's fault */
 	bool b_present;		/* the pte mapped a page in the end */
+	bool b_unlocked;	/* a fault met the entry's page unlocked */
+	bool b_got;		/* a fault took a reference on the page */
 	unsigned long b_cleaned;	/* dangling entries B removed */
 	/* The two pages' contents, for migrate_page_copy(). */
 	char old_data[4096] __aligned(64);
@@ -79,6 +97,8 @@ struct migration_entry {
 
 enum {
 	ME_ENTRY_UNLOCKED,
+	ME_REMAPPED_OLD,
+	ME_ENTRY_STUCK,
 	ME_WALK_MISSED,
 	ME_DANGLING_CLEANED,
 	ME_WAITED,
@@ -94,11 +114,14 @@ static pthread_once_t me_once = PTHREAD_ONCE_INIT;
 
 static void me_find_sites(void)
 {
-	race_find_sites("migration_entry_to_page", "!PageLocked(p) && lock_required",
+	race_find_sites("migration_entry_to_page", "!locked && lock_required",
 			me_sites, ARRAY_SIZE(me_sites));
 }
 
-/* unmap_and_move(), v2.6.34, recording what each rmap walk found. */
+/*
+ * unmap_and_move(), v2.6.34 (core/migrate.c has it whole), recording what
+ * each rmap walk found.
+ */
 static void me_migrate(struct race_trial *t)
 {
 	struct migration_entry *d = t->data;
@@ -120,15 +143,21 @@ static void me_migrate(struct race_trial *t)
 	/*
 	 * v2.6.34 migrate_page(): after the mapping, migrate_page_copy()
 	 * copies the contents (copy_highpage) - the bulk of the time the
-	 * entries are installed, which the model's move_to_new_page() lacks.
+	 * entries are installed - and wipes the old page's identity.
 	 */
-	if (!rc)
+	if (!rc) {
 		memcpy(d->new_data, d->old_data, sizeof(d->new_data));
+		migrate_page_copy(newpage, page);
+	}
 	d->a_restored = remove_migration_ptes(&d->anon_vma, page,
 					      rc ? page : newpage);
 	unlock_page(newpage);
 unlock:
 	unlock_page(page);
+	/* putback_lru_page() of both: a migrated old page is freed here. */
+	if (rc != -EAGAIN)
+		put_page(page);
+	put_page(newpage);
 out:
 	d->a_rc = rc;
 }
@@ -139,6 +168,8 @@ static void me_exec(struct race_trial *t)
 	struct migration_entry *d = t->data;
 	unsigned long bugs = race_sites_hits(me_sites);
 	unsigned long cleaned = migration_dangling_removed;
+	unsigned long unlocked = migration_entry_unlocked;
+	unsigned long got = migration_entry_wait_got;
 	pte_t *ptep = pte_offset_map(&d->mm, ME_TOP - ME_SHIFT);
 	pte_t pte;
 
@@ -150,7 +181,7 @@ static void me_exec(struct race_trial *t)
 	pte = READ_ONCE(*ptep);
 	while (is_swap_pte(pte) && d->b_faults < ME_MAX_REFAULTS) {
 		d->b_faults++;
-		d->b_ret = __migration_entry_wait(&d->mm, ptep);
+		d->b_ret = migration_entry_wait(&d->mm, ptep);
 		if (race_sites_hits(me_sites) != bugs) {
 			d->b_bug = true;	/* the kernel stops here */
 			break;
@@ -161,6 +192,8 @@ static void me_exec(struct race_trial *t)
 	}
 	d->b_present = pte_present(READ_ONCE(*ptep));
 	d->b_cleaned = migration_dangling_removed - cleaned;
+	d->b_unlocked = migration_entry_unlocked != unlocked;
+	d->b_got = migration_entry_wait_got != got;
 }
 
 static void me_reset(struct race_trial *t)
@@ -206,6 +239,25 @@ static void me_reset(struct race_trial *t)
 	prep_new_page(newpage);
 }
 
+/* After a successful migration, the clean-up mapped the old page back. */
+static bool me_remapped_old(struct race_trial *t)
+{
+	struct migration_entry *d = t->data;
+	pte_t pte = READ_ONCE(*pte_offset_map(&d->mm, ME_TOP - ME_SHIFT));
+
+	return d->b_cleaned && !d->a_rc && pte_present(pte) &&
+	       pte_pfn(pte) == page_to_pfn(&t->pages[0]);
+}
+
+/* The fault gave up on an entry that names a free page. */
+static bool me_entry_stuck(struct race_trial *t)
+{
+	struct migration_entry *d = t->data;
+	pte_t pte = READ_ONCE(*pte_offset_map(&d->mm, ME_TOP - ME_SHIFT));
+
+	return is_swap_pte(pte) && PageBuddy(&t->pages[0]);
+}
+
 static void me_check(struct race_trial *t, unsigned long *counts)
 {
 	struct migration_entry *d = t->data;
@@ -214,35 +266,79 @@ static void me_check(struct race_trial *t, unsigned long *counts)
 		counts[ME_STACK_SKIPPED]++;
 	else if (!d->a_unmapped)
 		counts[ME_UNMAP_MISSED]++;
-	else if (!d->a_rc && !d->a_restored)
+	else if (!d->a_restored)
 		counts[ME_WALK_MISSED]++;
 	if (!d->b_faults) {
 		counts[ME_NO_ENTRY]++;
 		return;
 	}
-	if (d->b_bug)
+	if (d->b_unlocked)
 		counts[ME_ENTRY_UNLOCKED]++;
-	else if (d->b_ret)
-		counts[ME_DEADLINE_MISS]++;
-	else if (!d->b_present)
-		counts[ME_REFAULT_LIMIT]++;
-	else if (!d->b_cleaned)
-		counts[ME_WAITED]++;
 	if (d->b_cleaned)
 		counts[ME_DANGLING_CLEANED]++;
+	if (me_remapped_old(t))
+		counts[ME_REMAPPED_OLD]++;
+	if (d->b_bug)
+		return;	/* the kernel stopped at the BUG_ON */
+	if (d->b_ret)
+		counts[ME_DEADLINE_MISS]++;
+	else if (!d->b_present && me_entry_stuck(t))
+		counts[ME_ENTRY_STUCK]++;
+	else if (!d->b_present)
+		counts[ME_REFAULT_LIMIT]++;
+	else if (!d->b_unlocked && d->b_got)
+		counts[ME_WAITED]++;
+}
+
+/*
+ * a8bef8ff6ea1: try_to_unmap() installs no entry while exec's stack is
+ * temporary, and once exec has cleared the flag both rmap walks see the
+ * moved vma and the moved pte (the LKMM twin's Never): no entry is ever
+ * left behind for the fault to meet unlocked.
+ */
+static const char *me_no_dangling(void)
+{
+	if (!IS_ENABLED(CONFIG_FB_EXEC_STACK_SKIP_TEMPORARY))
+		return NULL;
+	return "exec_stack=skip-temporary (a8bef8ff6ea1): no migration entry is ever left behind in exec's stack, so no fault meets one unlocked";
+}
+
+/* The clean-up's outcomes: none without a dangling entry, or without it. */
+static const char *me_no_cleanup(const char *strict)
+{
+	if (me_no_dangling())
+		return me_no_dangling();
+	return IS_ENABLED(CONFIG_FB_MIGRATION_ENTRY_CLEANUP) ? NULL : strict;
+}
+
+static const char *me_no_remap(void)
+{
+	return me_no_cleanup("migration_entry=strict: no clean-up in this build; a dangling entry is a BUG_ON, nothing maps a page back");
+}
+
+static const char *me_no_stuck(void)
+{
+	return me_no_cleanup("migration_entry=strict: the BUG_ON stops the fault at its first look at a dangling entry (a freed page is unlocked)");
 }
 
 static const struct race_outcome me_outcomes[] = {
 	[ME_ENTRY_UNLOCKED] = { .name = "entry-unlocked", .bad = true,
-		.help = "the process faulted on a migration entry whose page was unlocked: BUG_ON(!PageLocked(p)) in migration_entry_to_page" },
+		.structural = me_no_dangling,
+		.help = "the process faulted on a migration entry whose page was unlocked (migration_entry_to_page's look at PG_locked, before its BUG_ON decides: counted in every build)" },
+	[ME_REMAPPED_OLD] = { .name = "remapped-old", .bad = true,
+		.structural = me_no_remap,
+		.help = "after a successful migration, the clean-up mapped the old page back in the entry's place: the page migration emptied and is freeing, not the new one that has the contents" },
+	[ME_ENTRY_STUCK] = { .name = "entry-stuck", .bad = true,
+		.structural = me_no_stuck,
+		.help = "the dangling entry names a page migration has freed: get_page_unless_zero fails at every fault and nothing removes the entry (the kernel faults again until the page is reused)" },
 	[ME_WALK_MISSED] = { .name = "walk-missed", .racy = true,
-		.help = "remove_migration_ptes' rmap walk looked where exec's vma_adjust said the page was, before move_page_tables brought the entry there: the entry was left behind" },
+		.help = "the window: remove_migration_ptes' rmap walk found no entry where exec's vma_adjust said the page was, before move_page_tables brought it there: the entry was left behind" },
 	[ME_DANGLING_CLEANED] = { .name = "dangling-cleaned", .racy = true,
 		.help = "the fault removed a dangling migration entry (seed 003's patch)" },
-	[ME_WAITED] = { .name = "waited", .racy = true,
-		.help = "the fault met the entry while migration held the page lock, waited, and found the page mapped" },
-	[ME_UNMAP_MISSED] = { .name = "unmap-missed", .racy = true,
-		.help = "try_to_unmap's rmap walk came between exec's vma_adjust and move_page_tables and found no pte: migration gave up (-EAGAIN)" },
+	[ME_WAITED] = { .name = "waited",
+		.help = "the fault met the entry while migration held the page lock, waited holding a reference, and found the page mapped: the roles met, but nothing was left behind" },
+	[ME_UNMAP_MISSED] = { .name = "unmap-missed",
+		.help = "try_to_unmap's rmap walk came between exec's vma_adjust and move_page_tables and found no pte: migration gave up (-EAGAIN) and left no entry" },
 	/*
 	 * Not racy: migration skips the stack whenever exec has not finished
 	 * with it, even when the roles run one after the other.
@@ -264,7 +360,7 @@ static const struct race_arch_expect me_expect[] = {
 static const struct race_scenario migration_entry = {
 	.name = "migration-entry",
 	.seed = "003",
-	.description = "exec's shift_arg_pages moves the stack's pte between migration's two rmap walks: the migration entry is left behind, and the process's fault meets it with the page unlocked (BUG_ON in migration_entry_to_page), or cleans it up",
+	.description = "exec's shift_arg_pages moves the stack's pte between migration's two rmap walks: the migration entry is left behind, and the process's fault meets it with the page unlocked (BUG_ON in migration_entry_to_page), or cleans it up by mapping the old page back",
 	.roles = { { "unmap_and_move", me_migrate },
 		   { "shift_arg_pages+do_swap_page", me_exec } },
 	.nr_roles = 2,

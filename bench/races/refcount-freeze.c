@@ -24,25 +24,37 @@
  * rest: move_to_new_page() (the freeze), remove_migration_ptes(), the
  * unlocks and the isolation reference's put_page().  B is the fault.
  *
- * Roles: A follows mm/migrate.c of v5.0 (move_to_new_page(),
- * migrate_page_move_mapping() with page_ref_freeze() of
- * include/linux/page_ref.h, remove_migration_ptes()); B follows
- * mm/migrate.c __migration_entry_wait() and mm/filemap.c
- * put_and_wait_on_page_locked() of v5.0 (9a1ea439b16b).
+ * Roles: A follows mm/migrate.c of v5.0 (move_to_new_page(), with fs/iomap.c
+ * iomap_migrate_page(): migrate_page_move_mapping() with page_ref_freeze()
+ * of include/linux/page_ref.h, then the private data and its reference
+ * moved to the new page; remove_migration_ptes()); B follows mm/migrate.c
+ * __migration_entry_wait() and mm/filemap.c put_and_wait_on_page_locked()
+ * of v5.0 (9a1ea439b16b), or with fault_wait=wait-locked the code before
+ * that commit: wait_on_page_locked() holding the reference, then
+ * put_page().
  *
- * Outcomes from what the roles saw, trial by trial: A's freeze succeeded
- * (A's record) while B held a reference - B took one (its
- * get_page_unless_zero succeeded) and its own put_page found the count
- * frozen at zero (the seed's VM_BUG_ON_PAGE, which B's role watches);
- * the put on zero as the assertion counts it; and the old page freed
- * while its filesystem still holds it.  That both RMWs succeed is the
+ * Outcomes from what the roles saw, trial by trial.  frozen-under-reader:
+ * A's freeze succeeded while B held a reference.  Either B's own put_page
+ * met the frozen count (put_and_wait drops the reference while A may be
+ * between freeze and unfreeze: the seed's VM_BUG_ON, which B's role
+ * watches), or the count A froze had B's reference in it: the owners held
+ * one fewer than expected_page_refs() (the reset records what they hold,
+ * A what it froze at), and B is the only other holder - the way the bug
+ * shows before 9a1ea439b16b, where B puts its reference only after A's
+ * unlock and nothing oopses at once.  Then the put on zero as the
+ * assertion counts it.  That both RMWs succeed on one word is the
  * ordering question Hugh Dickins set aside ("a barrier missing somewhere"
- * on arm64 and power): on one word they cannot both win unless a
- * reference was given back that was never taken, so without surplus_put
- * frozen-under-reader is forbidden on every architecture and would show a
- * broken get_page_unless_zero/page_ref_freeze pair.  "reader-met-freeze"
- * (B's get failed on the frozen count) and, without the surplus put,
+ * on arm64 and power): they cannot both win unless a reference was given
+ * back that was never taken, so without surplus_put frozen-under-reader
+ * is forbidden on every architecture and would show a broken
+ * get_page_unless_zero/page_ref_freeze pair.  "reader-met-freeze" (B's
+ * get failed on the frozen count) and, without the surplus put,
  * "freeze-failed" (B's reference stopped the freeze) mark the window.
+ *
+ * The old page is freed once migration is done with it, in every build:
+ * its private data and their reference went to the new page (v5.0's
+ * iomap_migrate_page(); without that the model once counted the free as
+ * "freed-in-use", an artefact of not moving PagePrivate).
  */
 #include <pthread.h>
 #include <string.h>
@@ -54,6 +66,8 @@ struct refcount_freeze {
 	struct address_space mapping;
 	struct anon_vma rmap;	/* the pte list remove_migration_ptes walks */
 	pte_t pte;
+	int owner_refs;		/* the owners' references, before any role */
+	int a_expected;		/* expected_page_refs(): what A freezes at */
 	int a_rc;		/* move_to_new_page() */
 	int b_ret __aligned(64);	/* __migration_entry_wait() */
 	bool b_got;		/* its get_page_unless_zero succeeded */
@@ -64,7 +78,6 @@ struct refcount_freeze {
 enum {
 	RF_FROZEN_UNDER_READER,
 	RF_PUT_ON_ZERO,
-	RF_FREED_IN_USE,
 	RF_READER_MET_FREEZE,
 	RF_MIGRATED,
 	RF_FREEZE_FAILED,
@@ -85,6 +98,7 @@ static void rf_migrate(struct race_trial *t)
 	struct refcount_freeze *d = t->data;
 	struct page *page = &t->pages[0], *newpage = &t->pages[1];
 
+	d->a_expected = expected_page_refs(page);
 	d->a_rc = move_to_new_page(newpage, page);
 	remove_migration_ptes(&d->rmap, page, d->a_rc ? page : newpage);
 	unlock_page(newpage);
@@ -133,6 +147,7 @@ static void rf_reset(struct race_trial *t)
 	init_free_page(newpage);
 	prep_new_page(newpage);
 	trylock_page(newpage);
+	d->owner_refs = page_ref_count(page);
 }
 
 static void rf_check(struct race_trial *t, unsigned long *counts)
@@ -148,22 +163,25 @@ static void rf_check(struct race_trial *t, unsigned long *counts)
 		return;
 	}
 	counts[RF_MIGRATED]++;
-	/* B's reference, taken and still held when its put met the freeze. */
-	if (d->b_got && d->b_put_on_zero)
+	/*
+	 * B's reference, taken and still held when its put met the freeze;
+	 * or in the count A froze, the owners' being one short of it - unless
+	 * B's wait ended at its deadline, where B keeps a reference the
+	 * kernel's sleeping fault would hold too, but only the deadline let
+	 * B get out of A's way (serialised in reverse, every trial).
+	 */
+	if ((d->b_got && d->b_put_on_zero) ||
+	    (!d->b_ret && d->owner_refs < d->a_expected))
 		counts[RF_FROZEN_UNDER_READER]++;
-	if (PageBuddy(&t->pages[0]))
-		counts[RF_FREED_IN_USE]++;
 }
 
 static const struct race_outcome rf_outcomes[] = {
 	[RF_FROZEN_UNDER_READER] = { .name = "frozen-under-reader", .bad = true,
-		.help = "page_ref_freeze succeeded while B held a reference: B's get_page_unless_zero succeeded and its put_page met the frozen count" },
+		.help = "page_ref_freeze succeeded while B held a reference: B's put_page met the frozen count, or the count A froze had B's reference in it (the owners held one fewer than expected)" },
 	[RF_PUT_ON_ZERO] = { .name = "put-on-zero", .bad = true,
 		.assert_func = "put_page_testzero",
 		.assert_cond = "page_ref_count(page) == 0",
 		.help = "put_page on a zero (frozen) refcount: VM_BUG_ON_PAGE(page_ref_count(page) == 0)" },
-	[RF_FREED_IN_USE] = { .name = "freed-in-use", .bad = true,
-		.help = "the old page was freed while its filesystem still held it" },
 	[RF_READER_MET_FREEZE] = { .name = "reader-met-freeze", .racy = true,
 		.help = "B's get_page_unless_zero met the frozen count and failed: the fault came inside the freeze" },
 	[RF_MIGRATED] = { .name = "migrated", .help = "the freeze succeeded" },
@@ -190,7 +208,7 @@ static const struct race_arch_expect rf_expect[] = {
 static const struct race_scenario refcount_freeze = {
 	.name = "refcount-freeze",
 	.seed = "002",
-	.description = "migrate_page_move_mapping's page_ref_freeze against a fault's get_page_unless_zero + put_and_wait_on_page_locked; with a surplus put_page the freeze succeeds under the reader",
+	.description = "migrate_page_move_mapping's page_ref_freeze against a fault's get_page_unless_zero + put_and_wait_on_page_locked (or, before 9a1ea439b16b, wait_on_page_locked + put_page); with a surplus put_page the freeze succeeds under the reader",
 	.roles = { { "move_to_new_page+remove_migration_ptes+unlock_page", rf_migrate },
 		   { "__migration_entry_wait", rf_fault } },
 	.nr_roles = 2,

@@ -18,14 +18,23 @@ struct compact_control {
 	 * what seed 000's check meets, whether or not it asserts.
 	 */
 	unsigned long nr_racy_slab;
+	/*
+	 * Not the kernel's either: pages this scan isolated (took a
+	 * reference on and off the LRU) that were slab pages when it took
+	 * them - what the racy check's wrong answers would cost if the
+	 * locked recheck did not stop them (Hugh Dickins in seed 000: the
+	 * check "only needs to be right most of the time").
+	 */
+	unsigned long nr_isolated_slab;
 	unsigned long nr_movable;	/* non-LRU movable pages isolated */
 };
 
 /*
  * Scan [low_pfn, end_pfn) and isolate what can be migrated.  The racy
  * check before the lru_lock is the compaction_check knob's: page_mapcount()
- * with its VM_BUG_ON (v5.7), the open-coded test of seed 000's patch, or
- * _page_mapcount() without the assertion.  Returns the pfn it stopped at.
+ * with its VM_BUG_ON (v5.7), the open-coded test of seed 000's patch (with
+ * its recheck of the references under the lru_lock), or _page_mapcount()
+ * without the assertion.  Returns the pfn it stopped at.
  */
 unsigned long isolate_migratepages_block(struct compact_control *cc,
 					 unsigned long low_pfn,

@@ -4,9 +4,11 @@
  * refcount, migration entries and the faults that meet them.
  * Models mm/migrate.c of v6.1 (isolate_movable_page), v5.17 (putback and
  * move_to_new_page's PG_isolated handling), v5.0 (migrate_page_move_mapping,
- * __migration_entry_wait) and v2.6.34 with seed 003's patch
- * (unmap_and_move, try_to_unmap and remove_migration_ptes by rmap walk,
- * dangling entries) and a8bef8ff6ea1 (skip exec's temporary stack).
+ * move_to_new_page, __migration_entry_wait; fs/iomap.c iomap_migrate_page)
+ * and v2.6.34 with seed 003's patch (unmap_and_move, migrate_page_copy,
+ * try_to_unmap and remove_migration_ptes by rmap walk,
+ * migration_entry_wait and its clean-up of dangling entries) and
+ * a8bef8ff6ea1 (skip exec's temporary stack).
  */
 #ifndef FLAGBENCH_MIGRATE_H
 #define FLAGBENCH_MIGRATE_H
@@ -81,8 +83,17 @@ void putback_movable_page(struct page *page);
 int putback_movable_pages_one(struct page *page);
 /* Its body from lock_page() on, to unlock_page(): the caller locked @page. */
 void putback_movable_pages_one_locked(struct page *page);
-/* Called with both pages locked; clears PG_isolated on success (v5.17). */
+/*
+ * Called with both pages locked; clears PG_isolated on success (v5.17).
+ * A page with a mapping other than the swap cache's migrates as xfs's do
+ * (iomap_migrate_page()): its private data and reference move too.
+ */
 int move_to_new_page(struct page *newpage, struct page *page);
+/* fs/iomap.c v5.0 (v5.0-rc4's with surplus_put): mapping, then private data. */
+int iomap_migrate_page(struct address_space *mapping, struct page *newpage,
+		       struct page *page);
+/* v2.6.34's, less the contents: the old page's identity goes. */
+void migrate_page_copy(struct page *newpage, struct page *page);
 
 /* Attach fs-private data, with the reference a filesystem should take. */
 void attach_page_private(struct page *page, unsigned long data);
@@ -104,26 +115,35 @@ int remove_migration_ptes(struct anon_vma *anon_vma, struct page *old,
 			  struct page *new);
 
 /*
- * Migrate the locked-by-us @page to the free @newpage: lock, unmap into
- * migration entries, move the mapping under a frozen refcount, restore the
- * ptes (to @newpage on success), unlock.  0 or -EAGAIN/-ETIMEDOUT.
+ * v2.6.34: migrate the isolated @page (its reference is the caller's) to
+ * the free @newpage: lock, unmap into migration entries, move the mapping,
+ * restore the ptes (to @newpage on success), unlock, and put both pages
+ * back (putback_lru_page()): a migrated old page is then free.  0 or
+ * -EAGAIN/-ETIMEDOUT.
  */
 int unmap_and_move(struct page *newpage, struct page *page);
 
 /*
- * A fault met a swap pte.  If it is a migration entry, take a reference
- * and wait for migration to finish (put_and_wait_on_page_locked), or, with
- * the cleanup knob, remove a dangling entry to an unlocked page.
- * Returns 0 (fault again), or -ETIMEDOUT if the wait hit the deadline.
+ * A fault met a swap pte (v2.6.34).  If it is a migration entry, take a
+ * reference, wait for the page lock holding it, put it; with the cleanup
+ * knob, remove a dangling entry to an unlocked page (seed 003's patch).
+ * Returns 0 (fault again), or -ETIMEDOUT if a wait hit the deadline.
+ */
+int migration_entry_wait(struct mm_struct *mm, pte_t *ptep);
+
+/*
+ * The same in v5.0: the reference is dropped once queued
+ * (put_and_wait_on_page_locked), or, with fault_wait=wait-locked, held
+ * through the wait as before 9a1ea439b16b.  No clean-up.
  */
 int __migration_entry_wait(struct mm_struct *mm, pte_t *ptep);
 
 /* How many dangling entries this thread removed (the cleanup knob). */
 extern __thread unsigned long migration_dangling_removed;
 /*
- * What this thread's __migration_entry_wait() calls met: a reference
- * taken (got) or a frozen, zero count (frozen) - the model's record of
- * what the fault held, for seed 002.
+ * What this thread's faults on migration entries met: a reference taken
+ * (got) or a zero count (frozen: frozen by migration, or the page freed)
+ * - the model's record of what the fault held, for seeds 002 and 003.
  */
 extern __thread unsigned long migration_entry_wait_got;
 extern __thread unsigned long migration_entry_wait_frozen;

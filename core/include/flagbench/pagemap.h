@@ -34,6 +34,30 @@ static __always_inline bool folio_trylock(struct folio *folio)
 int wait_on_page_bit_common(struct page *page, int bit_nr,
 			    enum behavior behavior);
 
+/*
+ * Not the kernel's: the flags word this thread read right after the first
+ * SetPageWaiters() of its last wait_on_page_bit_common() (0 if it never
+ * got that far).  That read is program-ordered after the set on the same
+ * word, so it returns the set's own write or a later one: with PG_locked
+ * still set and either PG_isolated still set or PG_waiters already gone,
+ * the announcement came while the page's holder held the lock and before
+ * its clear of PG_isolated stored (seed 001's window, which the waiter's
+ * set_bit cannot report: it returns nothing).  A clear that lands between
+ * the set and this read, a few instructions apart, is missed: the marker
+ * can undercount the window, never count a trial outside it.
+ */
+extern __thread unsigned long page_waiters_announced_flags;
+
+/* Did the announcement @flags records come inside seed 001's window? */
+static __always_inline bool page_waiters_announced_in_window(unsigned long flags)
+{
+	if (!FB_HAVE_PG_WAITERS() || !FB_HAVE_PG_ISOLATED())
+		return false;
+	if (!test_bit(PG_locked, &flags))
+		return false;
+	return test_bit(PG_isolated, &flags) || !test_bit(PG_waiters, &flags);
+}
+
 static __always_inline int __lock_page(struct page *page)
 {
 	return wait_on_page_bit_common(page, PG_locked, EXCLUSIVE);

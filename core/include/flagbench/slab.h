@@ -37,6 +37,11 @@ struct page *alloc_slab_page(struct kmem_cache *s, struct page *page);
  * page's memory, s->objects * s->size bytes), freelist and all; returns it.
  */
 struct page *allocate_slab(struct kmem_cache *s, struct page *page, void *start);
+/*
+ * v5.7's allocate_slab() on the free @page, up to its freelist: the
+ * kmem_cache in the mapping word, then PG_slab (core/slub-v5.7.c).
+ */
+struct page *allocate_slab_v5_7(struct kmem_cache *s, struct page *page);
 /* Give the slab page back to the page allocator. */
 void __free_slab(struct kmem_cache *s, struct page *page);
 

@@ -113,6 +113,15 @@ static __always_inline int is_migration_entry(swp_entry_t entry)
 }
 
 /*
+ * Not the kernel's: how many migration_entry_to_page() calls of this thread
+ * found the entry's page unlocked, counted from the same look at PG_locked
+ * that the BUG_ON below decides on, in every build - also where the BUG_ON
+ * is not asked (migration_entry=cleanup): seed 003's "the fault met a
+ * migration entry whose page was unlocked", whatever the build does next.
+ */
+extern __thread unsigned long migration_entry_unlocked;
+
+/*
  * Any use of a migration entry may only occur while the page is locked:
  * the BUG_ON that dangling entries hit in seed 003.  @lock_required is
  * Mel Gorman's parameter from that thread; strict callers pass true.
@@ -121,8 +130,10 @@ static __always_inline struct page *migration_entry_to_page(swp_entry_t entry,
 							    bool lock_required)
 {
 	struct page *p = pfn_to_page(swp_offset(entry));
+	bool locked = PageLocked(p);
 
-	BUG_ON(!PageLocked(p) && lock_required);
+	migration_entry_unlocked += !locked;
+	BUG_ON(!locked && lock_required);
 	return p;
 }
 

@@ -19,14 +19,19 @@
 /* Lets the assembler accept LSE even when -march does not advertise it. */
 #define __LSE_PREAMBLE ".arch_extension lse\n"
 
-/* Relaxed: no "memory" clobber, as atomic_lse.h. */
-#define __LSE_OP(name, type, w, asm_op)                                        \
+/*
+ * Relaxed: no "memory" clobber, as atomic_lse.h; an ordered form (stclrl,
+ * a release) passes "memory" as @cl, or the compiler could move plain
+ * accesses across the instruction that orders them for the CPU.
+ */
+#define __LSE_OP(name, type, w, asm_op, cl...)                                 \
 static __always_inline void name(type i, volatile type *v)                     \
 {                                                                              \
 	__asm__ __volatile__(__LSE_PREAMBLE                                    \
 			     "	" #asm_op "	%" #w "[i], %[v]\n"            \
 			     : [v] "+Q"(*v)                                    \
-			     : [i] "r"(i));                                    \
+			     : [i] "r"(i)                                      \
+			     : cl);                                            \
 }
 
 #define __LSE_FETCH_OP(name, type, w, asm_op)                                  \
@@ -49,7 +54,7 @@ __LSE_FETCH_OP(__lse_xchg_mb_32, int, w, swpal)
 __LSE_OP(__lse_atomic64_or, long, x, stset)
 __LSE_OP(__lse_atomic64_andnot, long, x, stclr)
 __LSE_OP(__lse_atomic64_xor, long, x, steor)
-__LSE_OP(__lse_atomic64_andnot_release, long, x, stclrl)
+__LSE_OP(__lse_atomic64_andnot_release, long, x, stclrl, "memory")
 __LSE_FETCH_OP(__lse_atomic64_fetch_or, long, x, ldsetal)
 __LSE_FETCH_OP(__lse_atomic64_fetch_or_acquire, long, x, ldseta)
 __LSE_FETCH_OP(__lse_atomic64_fetch_andnot, long, x, ldclral)
