@@ -129,6 +129,18 @@ struct bundle {
 
 /* Load @dir; NULL and one line in @err on failure. */
 struct bundle *bundle_load(const char *dir, char *err, size_t errlen);
+/* The steps: bundle.json, one part of @v (load.c)... */
+struct bundle *bundle_open(const char *dir, char *err, size_t errlen);
+int load_part(struct bundle *b, struct variant_data *v, const char *kind,
+	      const char *file, char *err, size_t errlen);
+json_t *load_json(const char *dir, const char *file, char *err,
+		  size_t errlen);
+/* parts.c: a throughput and a race part, parsed. */
+struct tp_run *tp_parse(json_t *j, char *err, size_t errlen);
+void tp_free(struct tp_run *r);
+int races_parse(json_t *j, struct variant_data *v, char *err, size_t errlen);
+/* A JSON value as its text, for messages: "1" stays "1", not 0. */
+const char *json_text(json_t *v, char *buf, size_t len);
 void bundle_free(struct bundle *b);
 struct variant_data *bundle_variant(struct bundle *b, const char *name);
 struct tp_bench *tp_find(struct tp_run *r, const char *name);
