@@ -583,6 +583,12 @@ static int run_gate(struct gate_state *g, const struct gate_opts *o,
 		return -1;
 	if (!!bs->variant != !!cs->variant)
 		return undecidable(g, "give both sides as BUNDLE:VARIANT, or both as bundles");
+	/* A build against itself would PASS whatever it measured. */
+	if (same_bundle(bs->b, cs->b) &&
+	    (!bs->variant || !strcmp(bs->variant, cs->variant)))
+		return undecidable(g, "baseline and candidate are the same bundle%s%s: nothing to compare",
+				   bs->variant ? " and variant " : "",
+				   bs->variant ? bs->variant : "");
 	if (bs->variant) {
 		base = bundle_variant(bs->b, bs->variant);
 		cand = bundle_variant(cs->b, cs->variant);
