@@ -7,6 +7,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <libgen.h>
 #include <limits.h>
@@ -28,16 +29,6 @@ bool bundle_part_kind_known(const char *kind)
 		if (!strcmp(kind, part_kinds[i]))
 			return true;
 	return false;
-}
-
-int seterr(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
 }
 
 /* ------------------------------------------------------- bundle subcommands */
@@ -89,7 +80,9 @@ static int lscpu_int(json_t *list, const char *field, int dflt)
 
 static void machine_from_lscpu(json_t *m, const char *path)
 {
-	json_t *j = path ? json_load_file(path, 0, NULL) : NULL;
+	char err[256];
+	json_t *j = path ? sio_load_json_path(path, FB_CAP_TEXT, err,
+					      sizeof(err)) : NULL;
 	json_t *l = json_object_get(j, "lscpu");
 	int sockets, cores_per, threads_per;
 
@@ -115,9 +108,10 @@ static void machine_from_lscpu(json_t *m, const char *path)
 
 static char *cache_value(const char *cache, const char *key)
 {
-	char *text = read_file(cache, NULL), *p, *e, *r = NULL;
+	char err[256], *text, *p, *e, *r = NULL;
 	size_t kl = strlen(key);
 
+	text = sio_read_path(cache, FB_CAP_TEXT, NULL, err, sizeof(err));
 	for (p = text; p && *p; p = e ? e + 1 : NULL) {
 		e = strchr(p, '\n');
 		if (e)
@@ -146,7 +140,8 @@ static char *compiler_from_cmake(const char *cache)
 	free(dir);
 	if (glob(pattern, 0, NULL, &g) || !g.gl_pathc)
 		return NULL;
-	text = read_file(g.gl_pathv[g.gl_pathc - 1], NULL);
+	text = sio_read_path(g.gl_pathv[g.gl_pathc - 1], FB_CAP_TEXT, NULL,
+			     out, sizeof(out));
 	globfree(&g);
 	id = text ? strstr(text, "set(CMAKE_C_COMPILER_ID \"") : NULL;
 	ver = text ? strstr(text, "set(CMAKE_C_COMPILER_VERSION \"") : NULL;
@@ -214,10 +209,25 @@ static const char *opt(int argc, char **argv, const char *name,
 
 static int bundle_write(const char *dir, json_t *j)
 {
-	char path[4096];
+	struct sio_dir d;
+	int ret;
 
-	snprintf(path, sizeof(path), "%s/bundle.json", dir);
-	return write_json_atomic(j, path) ? EXIT_ERROR : EXIT_PASS;
+	if (sio_dir_open(&d, dir, false))
+		return EXIT_ERROR;
+	ret = sio_write_json(j, &d, "bundle.json") ? EXIT_ERROR : EXIT_PASS;
+	sio_dir_close(&d);
+	return ret;
+}
+
+/* bundle.json of a bundle being written, its shape checked; or NULL. */
+static json_t *index_read(const char *dir)
+{
+	char err[1024];
+	json_t *j = bundle_index_read(dir, err, sizeof(err));
+
+	if (!j)
+		fb_err("%s", err);
+	return j;
 }
 
 static int bundle_init(int argc, char **argv)
@@ -303,7 +313,6 @@ static void set_part(json_t *parts, const char *variant, const char *kind,
 static int bundle_part(int argc, char **argv)
 {
 	const char *dir = argv[0], *status;
-	char err[1024];
 	json_t *j;
 	int ret;
 
@@ -316,11 +325,9 @@ static int bundle_part(int argc, char **argv)
 		fb_err("bundle part: kind must be describe|race|throughput|code, status ok|failed|missing");
 		return EXIT_ERROR;
 	}
-	j = load_json(dir, "bundle.json", err, sizeof(err));
-	if (!j) {
-		fb_err("%s", err);
+	j = index_read(dir);
+	if (!j)
 		return EXIT_ERROR;
-	}
 	set_part(json_object_get(j, "parts"), argv[1], argv[2], status,
 		 opt(argc, argv, "--file", NULL), opt(argc, argv, "--error", NULL));
 	ret = bundle_write(dir, j);
@@ -330,30 +337,40 @@ static int bundle_part(int argc, char **argv)
 
 /*
  * Check every part that claims "ok" by parsing it, so that a truncated or
- * malformed file is reported as failed here rather than by every reader.
+ * malformed file is reported as failed here rather than by every reader;
+ * as the readers do (load.c), from a tree of regular files only, each
+ * file inside the bundle.  -1: the bundle cannot be read at all.
  */
-static void validate_parts(const char *dir, json_t *j)
+static int validate_parts(const char *dir, json_t *j)
 {
 	struct bundle *probe;
 	json_t *p;
 	size_t i;
 	char err[1024];
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	probe = bundle_open(dir, err, sizeof(err));
-	if (!probe)
-		return;
+	if (fd < 0) {
+		fb_err("%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	probe = bundle_open(fd, dir, err, sizeof(err));
+	if (!probe) {
+		fb_err("%s", err);
+		return -1;
+	}
 	json_array_foreach(json_object_get(j, "parts"), i, p) {
 		struct variant_data *v = bundle_variant(probe, jstr(p, "variant", ""));
 
 		if (!v || strcmp(jstr(p, "status", ""), "ok"))
 			continue;
-		if (load_part(probe, v, jstr(p, "kind", ""), jstr(p, "file", ""),
-			      err, sizeof(err))) {
+		if (bundle_load_part(probe, v, jstr(p, "kind", ""),
+				     jstr(p, "file", NULL), err, sizeof(err))) {
 			json_object_set_new(p, "status", json_string("failed"));
 			json_object_set_new(p, "error", json_string(err));
 		}
 	}
 	bundle_free(probe);
+	return 0;
 }
 
 /* The first throughput context's perf status describes the machine's. */
@@ -380,11 +397,9 @@ static int bundle_finish(int argc, char **argv)
 	size_t i, k;
 	int ret;
 
-	j = load_json(dir, "bundle.json", err, sizeof(err));
-	if (!j) {
-		fb_err("%s", err);
+	j = index_read(dir);
+	if (!j)
 		return EXIT_ERROR;
-	}
 	parts = json_object_get(j, "parts");
 	vs = json_object_get(j, "variants");
 	kinds = json_object_get(j, "kinds");
@@ -396,27 +411,36 @@ static int bundle_finish(int argc, char **argv)
 				set_part(parts, json_string_value(vn),
 					 json_string_value(kn), "missing", NULL,
 					 why ? why : "not run");
-	validate_parts(dir, j);
+	if (validate_parts(dir, j)) {
+		json_decref(j);
+		return EXIT_ERROR;
+	}
 	json_array_foreach(parts, i, p)
 		if (strcmp(jstr(p, "status", ""), "ok"))
 			complete = false;
-	iso_now(now, sizeof(now));
-	json_object_set_new(j, "finished", json_string(now));
 	json_object_set_new(j, "complete", json_boolean(complete));
 	if (why)
 		json_object_set_new(j, "interrupted", json_string(why));
+	/*
+	 * Still unfinished as written here: its verdict stays INCOMPLETE
+	 * until the one from the parts is written with "finished" below, so
+	 * that no reader ever sees a finished bundle whose verdict is not
+	 * its rows'.
+	 */
 	if (bundle_write(dir, j)) {
 		json_decref(j);
 		return EXIT_ERROR;
 	}
 	/* Verdict from the parts as written. */
-	b = bundle_load(dir, err, sizeof(err));
+	b = bundle_load_rows(dir, err, sizeof(err));
 	if (!b) {
 		fb_err("%s", err);
 		json_decref(j);
 		return EXIT_ERROR;
 	}
 	b->complete = complete;
+	iso_now(now, sizeof(now));
+	json_object_set_new(j, "finished", json_string(now));
 	json_object_set_new(j, "verdict",
 			    json_string(verdict_name(bundle_compute_verdict(b))));
 	machine_perf(b, json_object_get(j, "machine"));
@@ -457,11 +481,10 @@ static int bundle_rounds(int argc, char **argv)
 	int i, ret;
 
 	for (i = 1; i < argc; i++) {
-		j = load_json(".", argv[i], err, sizeof(err));
-		if (!j && argv[i][0] == '/')
-			j = json_load_file(argv[i], 0, NULL);
+		j = sio_load_json_path(argv[i], FB_CAP_PART, err, sizeof(err));
 		if (!j || !json_is_array(json_object_get(j, "benchmarks"))) {
-			fb_err("bundle rounds: %s: not Google Benchmark JSON", argv[i]);
+			fb_err("bundle rounds: %s: not Google Benchmark JSON%s%s",
+			       argv[i], j ? "" : ": ", j ? "" : err);
 			json_decref(j);
 			json_decref(all);
 			json_decref(out);

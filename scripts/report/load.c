@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Loading a result bundle (reports/FORMAT.md): bundle.json, then every part
- * it lists.
+ * it lists, from a tree checked first to hold regular files and
+ * directories only (safe-io.c), each file read relative to the bundle's
+ * directory without following links and under a size cap.  The headline
+ * verdict is recomputed from the rows here, once; every view renders it.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "report.h"
 
 /* -------------------------------------------------------------------- bundle */
@@ -20,35 +26,79 @@ const char *json_text(json_t *v, char *buf, size_t len)
 	return buf;
 }
 
-json_t *load_json(const char *dir, const char *file, char *err,
-			 size_t errlen)
+/*
+ * @file below the directory @fd (@dir in messages), as JSON; with @bytes,
+ * what all files of the bundle read so far add up to, capped too.
+ */
+static json_t *read_json_at(int fd, const char *dir, const char *file,
+			    size_t cap, size_t *bytes, char *err,
+			    size_t errlen)
 {
-	char path[4096];
-	json_error_t je;
+	char why[256], *text;
+	json_t *j;
+	size_t len;
+
+	text = sio_read_at(fd, file, cap, &len, why, sizeof(why));
+	/* Many parts each under the cap are still too much together. */
+	if (text && bytes && (*bytes += len) > FB_CAP_BUNDLE) {
+		seterr(why, sizeof(why), "the bundle's files are larger than %u MiB together",
+		       FB_CAP_BUNDLE >> 20);
+		free(text);
+		text = NULL;
+	}
+	j = text ? sio_parse_json(text, len, why, sizeof(why)) : NULL;
+	free(text);
+	if (!j)
+		seterr(err, errlen, "%s/%s: %s", dir, file, why);
+	return j;
+}
+
+static json_t *load_json(struct bundle *b, const char *file, size_t cap,
+			 char *err, size_t errlen)
+{
+	return read_json_at(b->dirfd, b->dir, file, cap, &b->bytes, err,
+			    errlen);
+}
+
+json_t *bundle_index_read(const char *dir, char *err, size_t errlen)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	json_t *j;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	j = json_load_file(path, 0, &je);
-	if (!j)
-		seterr(err, errlen, "%s: %s (line %d)", path, je.text, je.line);
+	if (fd < 0) {
+		seterr(err, errlen, "%s: %s", dir, strerror(errno));
+		return NULL;
+	}
+	j = read_json_at(fd, dir, "bundle.json", FB_CAP_INDEX, NULL, err,
+			 errlen);
+	close(fd);
+	if (j && bundle_json_check(j, dir, err, errlen)) {
+		json_decref(j);
+		return NULL;
+	}
 	return j;
 }
 
 /* Load one part; -1 with the reason in @err. */
-int load_part(struct bundle *b, struct variant_data *v,
+int bundle_load_part(struct bundle *b, struct variant_data *v,
 		     const char *kind, const char *file, char *err,
 		     size_t errlen)
 {
 	char why[512];
-	json_t *j = load_json(b->dir, file, err, errlen);
+	json_t *j;
 	int ret = 0;
 
+	if (!file || !bundle_path_inside(file))
+		return seterr(err, errlen, "%s: the %s part of %s: file must be a relative path inside the bundle",
+			      b->dir, kind, v->name);
+	j = load_json(b, file, FB_CAP_PART, err, errlen);
 	if (!j)
 		return -1;
 	why[0] = 0;
 	if ((!strcmp(kind, "describe") && v->describe) ||
 	    (!strcmp(kind, "race") && v->races) ||
-	    (!strcmp(kind, "throughput") && v->tp)) {
+	    (!strcmp(kind, "throughput") && v->tp) ||
+	    (!strcmp(kind, "code") && v->code)) {
 		json_decref(j);
 		return seterr(err, errlen, "%s: the %s part of %s is listed twice",
 			      b->dir, kind, v->name);
@@ -99,12 +149,53 @@ struct variant_data *bundle_variant(struct bundle *b, const char *name)
 	return NULL;
 }
 
-struct bundle *bundle_open(const char *dir, char *err, size_t errlen)
+/*
+ * bundle.json's shape, before anything is taken from it: also for `bundle
+ * part` and `bundle finish`, which edit it (a number among "variants"
+ * would be a NULL name).
+ */
+int bundle_json_check(json_t *j, const char *dir, char *err, size_t errlen)
 {
-	struct bundle *b = xcalloc(1, sizeof(*b));
-	json_t *m, *vs, *v;
-	char *tmp;
+	json_t *m = json_object_get(j, "machine");
+	json_t *vs = json_object_get(j, "variants"), *v;
 	size_t i;
+
+	if (strcmp(jstr(j, "format", ""), BUNDLE_FORMAT))
+		return seterr(err, errlen, "%s/bundle.json: not a flagbench bundle",
+			      dir);
+	if (!json_is_integer(json_object_get(j, "version")) ||
+	    json_integer_value(json_object_get(j, "version")) != BUNDLE_VERSION) {
+		char ver[64];
+
+		return seterr(err, errlen, "%s: bundle format version %s, this tool reads %d",
+			      dir, json_text(json_object_get(j, "version"), ver,
+					     sizeof(ver)), BUNDLE_VERSION);
+	}
+	if (!json_is_object(m) || !jstr(m, "arch", NULL) || !json_is_array(vs) ||
+	    !json_is_array(json_object_get(j, "parts")))
+		return seterr(err, errlen, "%s/bundle.json: machine.arch, variants or parts missing",
+			      dir);
+	if (json_array_size(vs) > FB_MAX_VARIANTS)
+		return seterr(err, errlen, "%s/bundle.json: more than %d variants",
+			      dir, FB_MAX_VARIANTS);
+	json_array_foreach(vs, i, v)
+		if (!json_is_string(v))
+			return seterr(err, errlen, "%s/bundle.json: variants[%zu] is not a name",
+				      dir, i);
+		else if (!name_ok(json_string_value(v)))
+			return seterr(err, errlen, "%s: variants[%zu] is empty, too long or has control characters or bidi overrides",
+				      dir, i);
+	json_array_foreach(json_object_get(j, "kinds"), i, v)
+		if (!json_is_string(v) || !bundle_part_kind_known(json_string_value(v)))
+			return seterr(err, errlen, "%s/bundle.json: kinds[%zu] is not a part kind",
+				      dir, i);
+	return 0;
+}
+
+/* "dir/" -> "dir", and its last component, which names the bundle. */
+static void bundle_names(struct bundle *b, const char *dir)
+{
+	char *tmp;
 
 	b->dir = xstrdup(dir);
 	while (strlen(b->dir) > 1 && b->dir[strlen(b->dir) - 1] == '/')
@@ -112,47 +203,44 @@ struct bundle *bundle_open(const char *dir, char *err, size_t errlen)
 	tmp = xstrdup(b->dir);
 	b->id = xstrdup(basename(tmp));
 	free(tmp);
-	b->j = load_json(dir, "bundle.json", err, errlen);
-	if (!b->j)
-		goto bad;
-	if (strcmp(jstr(b->j, "format", ""), BUNDLE_FORMAT)) {
-		seterr(err, errlen, "%s/bundle.json: not a flagbench bundle", dir);
-		goto bad;
-	}
-	if (!json_is_integer(json_object_get(b->j, "version")) ||
-	    json_integer_value(json_object_get(b->j, "version")) != BUNDLE_VERSION) {
-		char ver[64];
+}
 
-		seterr(err, errlen, "%s: bundle format version %s, this tool reads %d",
-		       dir, json_text(json_object_get(b->j, "version"), ver,
-				      sizeof(ver)), BUNDLE_VERSION);
-		goto bad;
-	}
-	m = json_object_get(b->j, "machine");
-	vs = json_object_get(b->j, "variants");
-	if (!json_is_object(m) || !jstr(m, "arch", NULL) || !json_is_array(vs) ||
-	    !json_is_array(json_object_get(b->j, "parts"))) {
-		seterr(err, errlen, "%s/bundle.json: machine.arch, variants or parts missing",
+/* Takes @fd: the bundle's directory, open. */
+struct bundle *bundle_open(int fd, const char *dir, char *err, size_t errlen)
+{
+	struct bundle *b = xcalloc(1, sizeof(*b));
+	json_t *m, *vs, *v;
+	char why[512];
+	size_t i;
+
+	b->dirfd = fd;
+	bundle_names(b, dir);
+	/* Its name becomes a directory of the cross page and is printed. */
+	if (!printable(b->id, 255)) {
+		seterr(err, errlen, "%s: the bundle's name has control characters or bidi overrides",
 		       dir);
 		goto bad;
 	}
+	if (sio_tree_check(fd, why, sizeof(why))) {
+		seterr(err, errlen, "%s: %s", dir, why);
+		goto bad;
+	}
+	b->j = load_json(b, "bundle.json", FB_CAP_INDEX, err, errlen);
+	if (!b->j || bundle_json_check(b->j, dir, err, errlen))
+		goto bad;
+	json_clean_strings(b->j);
+	m = json_object_get(b->j, "machine");
+	vs = json_object_get(b->j, "variants");
 	b->arch = jstr(m, "arch", "?");
 	b->cpu_model = jstr(m, "cpu_model", "unknown CPU");
 	b->emulated = json_is_true(json_object_get(m, "emulated"));
 	b->started = jstr(b->j, "started", "");
 	b->profile = jstr(b->j, "profile", "");
 	b->complete = json_is_true(json_object_get(b->j, "complete"));
-	b->verdict = verdict_parse(jstr(b->j, "verdict", ""));
 	b->nr_variants = json_array_size(vs);
 	b->v = xcalloc(b->nr_variants, sizeof(*b->v));
-	json_array_foreach(vs, i, v) {
-		if (!json_is_string(v)) {
-			seterr(err, errlen, "%s/bundle.json: variants[%zu] is not a name",
-			       dir, i);
-			goto bad;
-		}
+	json_array_foreach(vs, i, v)
 		b->v[i].name = xstrdup(json_string_value(v));
-	}
 	return b;
 bad:
 	bundle_free(b);
@@ -160,92 +248,177 @@ bad:
 }
 
 /*
- * The result of another variant than @i's with the same scenario and pair
- * class as @r and the most bad trials (its variant's name in *@name), or
- * NULL when no other variant hit.
+ * Per scenario and pair class, the result with the most bad trials (the
+ * first such in variant order) and the same among the other variants
+ * than its own: the one most_bad() gives any result of the bundle.
  */
-static const struct race_result *
-most_bad_elsewhere(const struct bundle *b, int i, const struct race_result *r,
-		   const char **name)
+struct top2 {
+	const struct race_result *r[2];
+	int v[2];
+};
+
+static void top2_add(struct top2 *t, const struct race_result *o, int v)
 {
-	const struct race_result *ref = NULL;
-
-	for (int j = 0; j < b->nr_variants; j++) {
-		if (j == i)
-			continue;
-		for (int l = 0; l < b->v[j].nr_races; l++) {
-			const struct race_result *o = &b->v[j].races[l];
-
-			if (!strcmp(o->scenario, r->scenario) &&
-			    !strcmp(o->pair_class, r->pair_class) &&
-			    o->bad_count > 0 &&
-			    (!ref || o->bad_count > ref->bad_count)) {
-				ref = o;
-				*name = b->v[j].name;
-			}
+	if (!(o->bad_count > 0))
+		return;
+	if (!t->r[0] || o->bad_count > t->r[0]->bad_count) {
+		if (t->r[0] && t->v[0] != v) {
+			t->r[1] = t->r[0];
+			t->v[1] = t->v[0];
 		}
+		t->r[0] = o;
+		t->v[0] = v;
+	} else if (v != t->v[0] &&
+		   (!t->r[1] || o->bad_count > t->r[1]->bad_count)) {
+		t->r[1] = o;
+		t->v[1] = v;
 	}
-	return ref;
+}
+
+/* "scenario\x1fpair_class": a key no name can forge (no controls). */
+static void race_key(const struct race_result *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s\x1f%s", r->scenario, r->pair_class);
 }
 
 /*
  * For each race result, the trials it spent where another variant of the
  * bundle hit the same scenario on the same pair class (the one with the
  * most bad trials): what a fix's zero is worth.  Once, here; the summary
- * and the page render it.
+ * and the page render it.  Indexed: a bundle may hold many results.
  */
 static void races_at_windows(struct bundle *b)
 {
-	for (int i = 0; i < b->nr_variants; i++)
-		for (int k = 0; k < b->v[i].nr_races; k++) {
-			struct race_result *r = &b->v[i].races[k];
-			const char *name = NULL;
-			const struct race_result *ref =
-				most_bad_elsewhere(b, i, r, &name);
+	json_t *index = json_object();
+	struct top2 *tops = xcalloc(1, sizeof(*tops));
+	int i, k, n = 0;
+	char key[2 * FB_MAX_NAME + 8];
 
-			if (ref && res_at_window(ref->bins, ref->nr_bins, r->bins,
-						 r->nr_bins, RES_ALPHA, &r->at))
-				r->at_variant = name;
+	for (i = 0; i < b->nr_variants; i++)
+		for (k = 0; k < b->v[i].nr_races; k++) {
+			const struct race_result *r = &b->v[i].races[k];
+			json_t *at;
+
+			race_key(r, key, sizeof(key));
+			at = json_object_get(index, key);
+			if (!at) {
+				tops = realloc(tops, (n + 1) * sizeof(*tops));
+				if (!tops)
+					abort();
+				memset(&tops[n], 0, sizeof(*tops));
+				at = json_integer(n++);
+				json_object_set_new(index, key, at);
+			}
+			top2_add(&tops[json_integer_value(at)], r, i);
 		}
+	for (i = 0; i < b->nr_variants; i++)
+		for (k = 0; k < b->v[i].nr_races; k++) {
+			struct race_result *r = &b->v[i].races[k];
+			const struct top2 *t;
+			int w;
+
+			race_key(r, key, sizeof(key));
+			t = &tops[json_integer_value(json_object_get(index, key))];
+			w = t->r[0] && t->v[0] != i ? 0 : 1;
+			if (t->r[w] && res_at_window(t->r[w]->bins, t->r[w]->nr_bins,
+						     r->bins, r->nr_bins,
+						     RES_ALPHA, &r->at))
+				r->at_variant = b->v[t->v[w]].name;
+		}
+	free(tops);
+	json_decref(index);
 }
 
-struct bundle *bundle_load(const char *dir, char *err, size_t errlen)
+/*
+ * The verdict bundle.json states must be the one its rows give: a bundle
+ * that says PASS over a forbidden outcome seen is refused, not believed.
+ * A run never finished still says INCOMPLETE, as `bundle init` wrote.
+ */
+static int verdict_check(const struct bundle *b, char *err, size_t errlen)
 {
-	struct bundle *b = bundle_open(dir, err, errlen);
+	const char *said = jstr(b->j, "verdict", "");
+
+	if (verdict_parse(said) == b->verdict ||
+	    (json_is_null(json_object_get(b->j, "finished")) &&
+	     verdict_parse(said) == V_INCOMPLETE))
+		return 0;
+	return seterr(err, errlen, "%s: bundle.json says verdict %s%s%.20s%s, its race results give %s",
+		      b->dir, *said ? "" : "(none)", *said ? "'" : "", said,
+		      *said ? "'" : "", verdict_name(b->verdict));
+}
+
+static int load_parts(struct bundle *b, char *err, size_t errlen)
+{
 	json_t *p;
 	size_t i;
 
-	if (!b)
-		return NULL;
 	json_array_foreach(json_object_get(b->j, "parts"), i, p) {
 		struct variant_data *v = bundle_variant(b, jstr(p, "variant", ""));
 
 		if (!v || strcmp(jstr(p, "status", ""), "ok"))
 			continue;
-		if (!bundle_path_inside(jstr(p, "file", ""))) {
-			seterr(err, errlen, "%s: parts[%zu]: file must be a relative path inside the bundle",
-			       dir, i);
-			bundle_free(b);
-			return NULL;
-		}
-		if (!jstr(p, "file", NULL) ||
-		    load_part(b, v, jstr(p, "kind", ""), jstr(p, "file", ""),
-			      err, errlen)) {
-			if (!jstr(p, "file", NULL))
-				seterr(err, errlen, "%s: part %zu has no file", dir, i);
-			bundle_free(b);
-			return NULL;
-		}
+		if (!jstr(p, "file", NULL))
+			return seterr(err, errlen, "%s: part %zu has no file",
+				      b->dir, i);
+		if (!bundle_path_inside(jstr(p, "file", "")))
+			return seterr(err, errlen, "%s: parts[%zu]: file must be a relative path inside the bundle",
+				      b->dir, i);
+		if (bundle_load_part(b, v, jstr(p, "kind", ""),
+				     jstr(p, "file", ""), err, errlen))
+			return -1;
 	}
-	if (bundle_validate(b, err, errlen)) {
-		bundle_free(b);
-		return NULL;
-	}
-	races_at_windows(b);
-	return b;
+	return 0;
 }
 
-static void race_result_free(struct race_result *r)
+static struct bundle *load_at(int fd, const char *dir, bool check_verdict,
+			      char *err, size_t errlen)
+{
+	struct bundle *b = bundle_open(fd, dir, err, errlen);
+
+	if (!b)
+		return NULL;
+	if (load_parts(b, err, errlen) || bundle_validate(b, err, errlen))
+		goto bad;
+	b->verdict = bundle_compute_verdict(b);
+	if (check_verdict && verdict_check(b, err, errlen))
+		goto bad;
+	races_at_windows(b);
+	return b;
+bad:
+	bundle_free(b);
+	return NULL;
+}
+
+/* The directory the user named: its own path may hold links they made. */
+static struct bundle *load_path(const char *dir, bool check_verdict,
+				char *err, size_t errlen)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0) {
+		seterr(err, errlen, "%s: %s", dir, strerror(errno));
+		return NULL;
+	}
+	return load_at(fd, dir, check_verdict, err, errlen);
+}
+
+struct bundle *bundle_load(const char *dir, char *err, size_t errlen)
+{
+	return load_path(dir, true, err, errlen);
+}
+
+struct bundle *bundle_load_rows(const char *dir, char *err, size_t errlen)
+{
+	return load_path(dir, false, err, errlen);
+}
+
+struct bundle *bundle_load_fd(int fd, const char *dir, char *err,
+			      size_t errlen)
+{
+	return load_at(fd, dir, true, err, errlen);
+}
+
+void race_result_free(struct race_result *r)
 {
 	free(r->scenario);
 	free(r->pair_class);
@@ -254,12 +427,12 @@ static void race_result_free(struct race_result *r)
 	free(r->message);
 	free(r->lkmm_verdict);
 	free(r->lkmm_twin);
+	free(r->pair_cls);
 	for (int k = 0; r->o && k < r->nr_outcomes; k++)
 		free(r->o[k].name);
 	free(r->o);
 	free(r->bins);
-	json_decref(r->assertions);
-	json_decref(r->window);
+	free(r->plan);
 }
 
 /* Everything, also of a half-loaded bundle: LeakSanitizer checks it. */
@@ -277,11 +450,14 @@ void bundle_free(struct bundle *b)
 		for (int k = 0; v->races && k < v->nr_races; k++)
 			race_result_free(&v->races[k]);
 		free(v->races);
+		json_decref(v->by_scenario);
 		free(v->race_verdict);
 		free(v->name);
 	}
 	free(b->v);
 	json_decref(b->j);
+	if (b->dirfd >= 0)
+		close(b->dirfd);
 	free(b->dir);
 	free(b->id);
 	free(b);
