@@ -185,6 +185,11 @@ int bundle_json_check(json_t *j, const char *dir, char *err, size_t errlen)
 		else if (!name_ok(json_string_value(v)))
 			return seterr(err, errlen, "%s: variants[%zu] is empty, too long or has control characters or bidi overrides",
 				      dir, i);
+	json_array_foreach(json_object_get(j, "parts"), i, v)
+		/* A path, read as it is: no text to clean in it. */
+		if (*jstr(v, "file", "") && !printable(jstr(v, "file", ""), 1024))
+			return seterr(err, errlen, "%s: parts[%zu]: the file name has control characters or bidi overrides",
+				      dir, i);
 	json_array_foreach(json_object_get(j, "kinds"), i, v)
 		if (!json_is_string(v) || !bundle_part_kind_known(json_string_value(v)))
 			return seterr(err, errlen, "%s/bundle.json: kinds[%zu] is not a part kind",

@@ -341,8 +341,10 @@ static int walk_entry(int dfd, const char *name, struct walk *w, size_t at,
 		 name);
 	if (++w->entries > SIO_MAX_ENTRIES)
 		return seterr(w->err, w->len, "more than %d files", SIO_MAX_ENTRIES);
+	/* Gone since readdir: another report's temporary, renamed. */
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW))
-		return seterr(w->err, w->len, "%s: %s", w->path, strerror(errno));
+		return errno == ENOENT ? 0 :
+		       seterr(w->err, w->len, "%s: %s", w->path, strerror(errno));
 	if (S_ISREG(st.st_mode)) {
 		if (st.st_nlink > 1)
 			return seterr(w->err, w->len, "%s is a hard link (%lu names): a bundle holds regular files and directories only",
@@ -356,6 +358,8 @@ static int walk_entry(int dfd, const char *name, struct walk *w, size_t at,
 		return seterr(w->err, w->len, "%s: directories nested deeper than %d",
 			      w->path, SIO_MAX_DEPTH);
 	sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sub < 0 && errno == ENOENT)
+		return 0;
 	if (sub < 0)
 		return seterr(w->err, w->len, "%s: %s", w->path, why(errno));
 	return walk_dir(sub, w, strlen(w->path), depth + 1);
