@@ -64,6 +64,18 @@ static FILE *data_file(struct chart_ctx *c, const char *name,
 	return plot_data(c, sf, file);
 }
 
+/* data/PREFIX-SLUG.dat, SLUG @text made a file name; the chart's name in @name. */
+static FILE *slug_data(struct chart_ctx *c, const char *prefix,
+		       const char *text, char *name, size_t len,
+		       struct sio_file *sf)
+{
+	char slug[200];
+
+	slugify(text, slug, sizeof(slug));
+	snprintf(name, len, "%s%s", prefix, slug);
+	return data_file(c, name, sf);
+}
+
 /* gnuplot's answer as the chart's: drawn, listed; not drawn, not an error. */
 static int drawn(struct chart_ctx *c, int ret, const char *name,
 		 const char *title, const char *group)
@@ -255,14 +267,12 @@ static void scaling_rows(struct bundle *b, FILE *f, const struct point *p,
 static int scaling_chart(struct bundle *b, struct chart_ctx *c,
 			 const char *fam, const struct point *p, int n)
 {
-	char name[512], slug[400], title[600];
+	char name[300], title[600];
 	struct sio_file sf;
 	int i, cols = 0;
 	FILE *f;
 
-	slugify(fam, slug, sizeof(slug));
-	snprintf(name, sizeof(name), "scaling-%s", slug);
-	f = data_file(c, name, &sf);
+	f = slug_data(c, "scaling-", fam, name, sizeof(name), &sf);
 	if (!f)
 		return -1;
 	fputs("threads", f);
@@ -432,14 +442,12 @@ int charts_bundle(struct bundle *b, struct chart_ctx *c)
 static int cross_chart(struct bundle **bs, int n, struct chart_ctx *c,
 		       const char *vn, struct tp_run *first)
 {
-	char name[300], slug[200], title[400];
+	char name[300], title[400];
 	struct sio_file sf;
 	int i, k, rows = 0;
 	FILE *f;
 
-	slugify(vn, slug, sizeof(slug));
-	snprintf(name, sizeof(name), "cross-ns-per-op-%s", slug);
-	f = data_file(c, name, &sf);
+	f = slug_data(c, "cross-ns-per-op-", vn, name, sizeof(name), &sf);
 	if (!f)
 		return -1;
 	fputs("benchmark", f);
@@ -497,14 +505,12 @@ int charts_cross(struct bundle **bs, int n, struct chart_ctx *c)
 static int history_chart(struct bundle **bs, int n, struct chart_ctx *c,
 			 const char *arch, struct tp_run *ref, const char *vn)
 {
-	char name[300], slug[200], title[400], label[128];
+	char name[300], title[400], label[128];
 	struct sio_file sf;
 	int i, k, cols = 0;
 	FILE *f;
 
-	slugify(arch, slug, sizeof(slug));
-	snprintf(name, sizeof(name), "history-%s", slug);
-	f = data_file(c, name, &sf);
+	f = slug_data(c, "history-", arch, name, sizeof(name), &sf);
 	if (!f)
 		return -1;
 	fputs("run", f);

@@ -468,6 +468,16 @@ static const char *topology_picture(struct bundle *b, const struct sio_dir *out,
 	return NULL;
 }
 
+/* @out/index.html, begun with its head; sio_commit() when done. */
+static FILE *page_begin(struct sio_file *sf, const struct sio_dir *out,
+			const char *title, const struct report_opts *ro)
+{
+	if (!sio_create(sf, out, "index.html"))
+		return NULL;
+	page_head(sf->f, title, ro);
+	return sf->f;
+}
+
 int html_bundle(struct bundle *b, const struct sio_dir *out,
 		const struct report_opts *ro, json_t *charts)
 {
@@ -477,11 +487,10 @@ int html_bundle(struct bundle *b, const struct sio_dir *out,
 	FILE *f;
 
 	topo = topology_picture(b, out, rel, sizeof(rel));
-	f = sio_create(&sf, out, "index.html");
+	snprintf(title, sizeof(title), "flagbench %s", b->id);
+	f = page_begin(&sf, out, title, ro);
 	if (!f)
 		return -1;
-	snprintf(title, sizeof(title), "flagbench %s", b->id);
-	page_head(f, title, ro);
 	fputs("<header><h1>flagbench: ", f);
 	E(b->id);
 	fprintf(f, "</h1>\n<p class=\"verdict v-%s\">Verdict: %s%s</p>\n",
@@ -540,10 +549,9 @@ int html_cross(struct bundle **bs, int n, const struct sio_dir *out,
 	FILE *f;
 	int i, v, k;
 
-	f = sio_create(&sf, out, "index.html");
+	f = page_begin(&sf, out, "flagbench: across architectures", ro);
 	if (!f)
 		return -1;
-	page_head(f, "flagbench: across architectures", ro);
 	fputs("<header><h1>flagbench across architectures</h1>\n"
 	      "<p>The same variants and benchmarks on each machine. Bundles marked "
 	      "<span class=\"emulated\">emulated (qemu): functional, not hardware</span> "
@@ -606,10 +614,9 @@ int html_index(struct bundle **bs, int n, const struct sio_dir *out,
 	FILE *f;
 	int i;
 
-	f = sio_create(&sf, out, "index.html");
+	f = page_begin(&sf, out, "flagbench: all runs", ro);
 	if (!f)
 		return -1;
-	page_head(f, "flagbench: all runs", ro);
 	fputs("<header><h1>flagbench: all runs</h1><p>Every bundle in this "
 	      "directory, newest first, and the history of the headline figures "
 	      "(median ns/op of the first variant's uncontended benchmarks) per "
