@@ -87,7 +87,13 @@ static int open_below(int dirfd, const char *rel, bool create)
 		return -1;
 	while (*p) {
 		size_t n = strcspn(p, "/");
+		int err;
 
+		/* "a//b" and "./a" stay where they are: nothing to open. */
+		if (!n || (n == 1 && *p == '.')) {
+			p += n + (p[n] == '/');
+			continue;
+		}
 		if (!plain_name(p, n)) {
 			close(fd);
 			errno = EINVAL;
@@ -103,9 +109,12 @@ static int open_below(int dirfd, const char *rel, bool create)
 				       O_CLOEXEC);
 		if (next < 0)
 			link_errno(fd, name);
+		err = errno;
 		close(fd);
-		if (next < 0)
+		if (next < 0) {
+			errno = err;
 			return -1;
+		}
 		fd = next;
 		p += n;
 		p += *p == '/';
