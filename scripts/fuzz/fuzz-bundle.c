@@ -4,9 +4,10 @@
  * a bundle's files joined by FUZZ_SPLIT (bundle.json first, then the parts,
  * named 1.json, 2.json, ... so that the seed's bundle.json points at them).
  * Each input is written to a private directory on /dev/shm, loaded and
- * validated (bundle_load), then everything that renders a loaded bundle
- * runs on it: the verdict, the text summary, the chart data files
- * (gnuplot is not run) and the HTML page.  Built and run by
+ * validated (bundle_load_rows: the stored verdict is not compared, so that
+ * mutations reach the renderers), then everything that renders a loaded
+ * bundle runs on it: the text summary, the chart data files (gnuplot is
+ * not run) and the HTML page, written as the report writes them.  Built and run by
  * scripts/fuzz-bundle, outside CI.
  */
 #include <stdint.h>
@@ -39,7 +40,8 @@ static void put(const char *name, const uint8_t *p, size_t n)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct report_opts ro = { .alpha = 0.05, .threshold = 0.05 };
-	struct chart_opts co = { .gnuplot_dir = ".", .no_plot = true };
+	struct chart_opts co = { .gnuplot_dir = ".", .no_plot = true,
+				 .timeout = 10 };
 	const uint8_t *p = data, *end = data + size;
 	size_t sl = strlen(FUZZ_SPLIT);
 	struct bundle *b;
@@ -72,16 +74,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		p = q < end ? q + sl : end + 1;
 	}
-	b = bundle_load(dir, err, sizeof(err));
+	b = bundle_load_rows(dir, err, sizeof(err));
 	if (b) {
 		json_t *charts = json_array();
 		FILE *f = fopen("/dev/null", "w");
+		struct chart_ctx c;
+		struct sio_dir o;
 
-		b->verdict = bundle_compute_verdict(b);
 		text_summary(b, f, &ro);
 		fclose(f);
-		charts_bundle(b, out, &co, charts);
-		html_bundle(b, out, &ro, charts);
+		if (!sio_dir_open(&o, out, true)) {
+			if (!plot_begin(&c, &o, &co, charts)) {
+				charts_bundle(b, &c);
+				plot_end(&c);
+			}
+			html_bundle(b, &o, &ro, charts);
+			sio_dir_close(&o);
+		}
 		json_decref(charts);
 		bundle_free(b);
 	}

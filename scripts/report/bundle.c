@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Reading a result bundle (reports/FORMAT.md) into memory, and the few
- * writes run-bench asks for while a run is under way: every write replaces
+ * The few writes run-bench asks for while a run is under way (bundle init,
+ * part, finish, rounds) and `bundle check`: every write replaces
  * bundle.json atomically, so that an interrupted run always leaves a
- * readable bundle that says what is missing.
+ * readable bundle that says what is missing.  Reading is load.c's.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <libgen.h>
 #include <limits.h>
@@ -28,487 +29,6 @@ bool bundle_part_kind_known(const char *kind)
 		if (!strcmp(kind, part_kinds[i]))
 			return true;
 	return false;
-}
-
-int seterr(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/* ---------------------------------------------------------------- throughput */
-
-static double time_unit_ns(const char *unit)
-{
-	if (!unit || !strcmp(unit, "ns"))
-		return 1;
-	if (!strcmp(unit, "us"))
-		return 1e3;
-	if (!strcmp(unit, "ms"))
-		return 1e6;
-	if (!strcmp(unit, "s"))
-		return 1e9;
-	return NAN;
-}
-
-static struct tp_bench *tp_get(struct tp_run *r, const char *name, int *cap)
-{
-	struct tp_bench *b = tp_find(r, name);
-	const char *t;
-
-	if (b)
-		return b;
-	if (r->nr == *cap) {
-		*cap = *cap ? *cap * 2 : 16;
-		r->b = realloc(r->b, *cap * sizeof(*r->b));
-		if (!r->b)
-			abort();
-	}
-	b = &r->b[r->nr++];
-	memset(b, 0, sizeof(*b));
-	b->name = xstrdup(name);
-	b->family = xstrdup(name);
-	t = strstr(name, "/threads:");
-	if (t) {
-		long n = strtol(t + 9, NULL, 10);	/* clamps: atoi may not */
-
-		b->family[t - name] = 0;
-		b->threads = n >= 0 && n <= FB_MAX_THREADS ? (int)n : -1;
-	}
-	b->cycles = b->instructions = b->cache_misses = NAN;
-	b->mean = b->median = b->stddev = b->ops_median = NAN;
-	return b;
-}
-
-static void push(double **a, int n, double v)
-{
-	*a = realloc(*a, (n + 1) * sizeof(**a));
-	if (!*a)
-		abort();
-	(*a)[n] = v;
-}
-
-/* Accumulate a per-op counter as a running mean over repetitions. */
-static void counter_mean(double *acc, json_t *e, const char *key, int n)
-{
-	double v = jnum(e, key, NAN);
-
-	if (isnan(v))
-		return;
-	*acc = isnan(*acc) ? v : (*acc * (n - 1) + v) / n;
-}
-
-static int tp_add_entry(struct tp_run *r, json_t *e, int *cap, char *err,
-			size_t errlen)
-{
-	const char *name = jstr(e, "run_name", jstr(e, "name", NULL));
-	const char *type = jstr(e, "run_type", "iteration");
-	struct tp_bench *b;
-	double ns, round_d;
-	int round;
-
-	if (!name)
-		return seterr(err, errlen, "benchmark entry without a name");
-	if (json_is_true(json_object_get(e, "error_occurred")))
-		return 0;	/* skipped: reported by GB's own output */
-	b = tp_get(r, name, cap);
-	if (!b->threads) {
-		double t = jnum(e, "threads", 1);
-
-		/* Range first: a cast of 1e300 to int is undefined. */
-		b->threads = t >= 0 && t <= FB_MAX_THREADS ? (int)t : -1;
-	}
-	round_d = jnum(e, "flagbench_round", -1);
-	/* Range first, as for threads: rounds are small whole numbers. */
-	round = round_d >= 0 && round_d <= INT_MAX ? (int)round_d : -1;
-	if (!strcmp(type, "aggregate")) {
-		const char *agg = jstr(e, "aggregate_name", "");
-		double v = jnum(e, "ns_per_op", NAN);
-
-		if (isnan(v))
-			v = jnum(e, "real_time", NAN) *
-			    time_unit_ns(jstr(e, "time_unit", "ns"));
-		if (!strcmp(agg, "mean"))
-			b->mean = v;
-		else if (!strcmp(agg, "median"))
-			b->median = v;
-		else if (!strcmp(agg, "stddev"))
-			b->stddev = v;
-		return 0;
-	}
-	ns = jnum(e, "ns_per_op", NAN);
-	if (isnan(ns))
-		ns = jnum(e, "real_time", NAN) *
-		     time_unit_ns(jstr(e, "time_unit", "ns"));
-	if (!isfinite(ns) || ns < 0)
-		return seterr(err, errlen, "%s: no ns_per_op or real_time", name);
-	push(&b->ns, b->nreps, ns);
-	b->round = realloc(b->round, (b->nreps + 1) * sizeof(*b->round));
-	if (!b->round)
-		abort();
-	b->round[b->nreps] = round;
-	push(&b->ops, b->nreps, jnum(e, "ops_per_s", ns > 0 ? 1e9 * b->threads / ns : NAN));
-	b->nreps++;
-	counter_mean(&b->cycles, e, "cycles_per_op", b->nreps);
-	counter_mean(&b->instructions, e, "instructions_per_op", b->nreps);
-	counter_mean(&b->cache_misses, e, "cache_misses_per_op", b->nreps);
-	return 0;
-}
-
-static void tp_free(struct tp_run *r)
-{
-	if (!r)
-		return;
-	for (int k = 0; k < r->nr; k++) {
-		free(r->b[k].name);
-		free(r->b[k].family);
-		free(r->b[k].ns);
-		free(r->b[k].ops);
-		free(r->b[k].round);
-	}
-	free(r->b);
-	free(r->placement);
-	free(r->perf_reason);
-	free(r);
-}
-
-static struct tp_run *tp_parse(json_t *j, char *err, size_t errlen)
-{
-	json_t *list = json_object_get(j, "benchmarks"), *e;
-	json_t *fb = json_object_get(json_object_get(j, "context"), "flagbench");
-	struct tp_run *r;
-	size_t i;
-	int cap = 0, k;
-
-	if (!json_is_array(list)) {
-		seterr(err, errlen, "not Google Benchmark JSON (no \"benchmarks\" array)");
-		return NULL;
-	}
-	r = xcalloc(1, sizeof(*r));
-	r->placement = xstrdup(jstr(fb, "placement", "compact"));
-	r->perf_supported = json_is_true(json_object_get(json_object_get(fb, "perf"), "supported"));
-	r->perf_reason = xstrdup(jstr(json_object_get(fb, "perf"), "reason", "not recorded"));
-	json_array_foreach(list, i, e) {
-		if (!json_is_object(e) ||
-		    tp_add_entry(r, e, &cap, err, errlen) < 0) {
-			if (!json_is_object(e))
-				seterr(err, errlen, "benchmarks[%zu] is not an object", i);
-			tp_free(r);
-			return NULL;
-		}
-	}
-	/* Our own statistics from the repetitions, GB's aggregates otherwise. */
-	for (k = 0; k < r->nr; k++) {
-		struct tp_bench *b = &r->b[k];
-
-		if (!b->nreps) {
-			b->aggregate_only = true;
-			continue;
-		}
-		b->mean = stat_mean(b->ns, b->nreps);
-		b->median = stat_median(b->ns, b->nreps);
-		b->stddev = stat_stddev(b->ns, b->nreps);
-		b->ops_median = stat_median(b->ops, b->nreps);
-	}
-	return r;
-}
-
-struct tp_bench *tp_find(struct tp_run *r, const char *name)
-{
-	int i;
-
-	for (i = 0; r && i < r->nr; i++)
-		if (!strcmp(r->b[i].name, name))
-			return &r->b[i];
-	return NULL;
-}
-
-/* --------------------------------------------------------------------- races */
-
-/*
- * races.json, read and checked once (race-result.c: every count in range,
- * every stored word the rules' word); the variant takes its results.
- */
-static int races_parse(json_t *j, struct variant_data *v, char *err,
-		       size_t errlen)
-{
-	struct race_file f;
-
-	if (race_file_from_json(j, &f, err, errlen)) {
-		race_file_free(&f);
-		return -1;
-	}
-	v->nr_races = f.nr;
-	v->races = f.r;
-	v->race_verdict = f.verdict;
-	v->races_present = true;
-	f.r = NULL;
-	f.nr = 0;
-	race_file_free(&f);
-	return 0;
-}
-
-/* -------------------------------------------------------------------- bundle */
-
-/* A JSON value as its text, for messages: "1" stays "1", not 0. */
-static const char *json_text(json_t *v, char *buf, size_t len)
-{
-	char *s = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
-
-	snprintf(buf, len, "%s", s ? s : "(none)");
-	free(s);
-	return buf;
-}
-
-static json_t *load_json(const char *dir, const char *file, char *err,
-			 size_t errlen)
-{
-	char path[4096];
-	json_error_t je;
-	json_t *j;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	j = json_load_file(path, 0, &je);
-	if (!j)
-		seterr(err, errlen, "%s: %s (line %d)", path, je.text, je.line);
-	return j;
-}
-
-/* Load one part; -1 with the reason in @err. */
-static int load_part(struct bundle *b, struct variant_data *v,
-		     const char *kind, const char *file, char *err,
-		     size_t errlen)
-{
-	char why[512];
-	json_t *j = load_json(b->dir, file, err, errlen);
-	int ret = 0;
-
-	if (!j)
-		return -1;
-	why[0] = 0;
-	if ((!strcmp(kind, "describe") && v->describe) ||
-	    (!strcmp(kind, "race") && v->races) ||
-	    (!strcmp(kind, "throughput") && v->tp)) {
-		json_decref(j);
-		return seterr(err, errlen, "%s: the %s part of %s is listed twice",
-			      b->dir, kind, v->name);
-	}
-	if (!strcmp(kind, "describe")) {
-		v->describe = j;
-		return 0;
-	}
-	if (!strcmp(kind, "code")) {
-		/* scripts/code-identity: family -> hash of its machine code. */
-		if (strcmp(jstr(j, "format", ""), "flagbench-code") ||
-		    !json_is_object(json_object_get(j, "benchmarks"))) {
-			json_decref(j);
-			return seterr(err, errlen, "%s/%s: not a flagbench-code file",
-				      b->dir, file);
-		}
-		v->code = json_incref(json_object_get(j, "benchmarks"));
-		/* Absent from code.json before races had identities. */
-		if (json_is_object(json_object_get(j, "races")))
-			v->code_races = json_incref(json_object_get(j, "races"));
-		json_decref(j);
-		return 0;
-	}
-	if (!strcmp(kind, "race")) {
-		ret = races_parse(j, v, why, sizeof(why));
-		json_decref(j);
-	} else if (!strcmp(kind, "throughput")) {
-		v->tp = tp_parse(j, why, sizeof(why));
-		ret = v->tp ? 0 : -1;
-		json_decref(j);
-	} else {
-		json_decref(j);
-	}
-	if (!ret)
-		ret = part_validate(v, kind, why, sizeof(why));
-	if (ret)
-		seterr(err, errlen, "%s/%s: %s", b->dir, file, why);
-	return ret;
-}
-
-struct variant_data *bundle_variant(struct bundle *b, const char *name)
-{
-	int i;
-
-	for (i = 0; i < b->nr_variants; i++)
-		if (!strcmp(b->v[i].name, name))
-			return &b->v[i];
-	return NULL;
-}
-
-static struct bundle *bundle_open(const char *dir, char *err, size_t errlen)
-{
-	struct bundle *b = xcalloc(1, sizeof(*b));
-	json_t *m, *vs, *v;
-	char *tmp;
-	size_t i;
-
-	b->dir = xstrdup(dir);
-	while (strlen(b->dir) > 1 && b->dir[strlen(b->dir) - 1] == '/')
-		b->dir[strlen(b->dir) - 1] = 0;
-	tmp = xstrdup(b->dir);
-	b->id = xstrdup(basename(tmp));
-	free(tmp);
-	b->j = load_json(dir, "bundle.json", err, errlen);
-	if (!b->j)
-		goto bad;
-	if (strcmp(jstr(b->j, "format", ""), BUNDLE_FORMAT)) {
-		seterr(err, errlen, "%s/bundle.json: not a flagbench bundle", dir);
-		goto bad;
-	}
-	if (!json_is_integer(json_object_get(b->j, "version")) ||
-	    json_integer_value(json_object_get(b->j, "version")) != BUNDLE_VERSION) {
-		char ver[64];
-
-		seterr(err, errlen, "%s: bundle format version %s, this tool reads %d",
-		       dir, json_text(json_object_get(b->j, "version"), ver,
-				      sizeof(ver)), BUNDLE_VERSION);
-		goto bad;
-	}
-	m = json_object_get(b->j, "machine");
-	vs = json_object_get(b->j, "variants");
-	if (!json_is_object(m) || !jstr(m, "arch", NULL) || !json_is_array(vs) ||
-	    !json_is_array(json_object_get(b->j, "parts"))) {
-		seterr(err, errlen, "%s/bundle.json: machine.arch, variants or parts missing",
-		       dir);
-		goto bad;
-	}
-	b->arch = jstr(m, "arch", "?");
-	b->cpu_model = jstr(m, "cpu_model", "unknown CPU");
-	b->emulated = json_is_true(json_object_get(m, "emulated"));
-	b->started = jstr(b->j, "started", "");
-	b->profile = jstr(b->j, "profile", "");
-	b->complete = json_is_true(json_object_get(b->j, "complete"));
-	b->verdict = res_verdict_parse(jstr(b->j, "verdict", ""));
-	b->nr_variants = json_array_size(vs);
-	b->v = xcalloc(b->nr_variants, sizeof(*b->v));
-	json_array_foreach(vs, i, v) {
-		if (!json_is_string(v)) {
-			seterr(err, errlen, "%s/bundle.json: variants[%zu] is not a name",
-			       dir, i);
-			goto bad;
-		}
-		b->v[i].name = xstrdup(json_string_value(v));
-	}
-	return b;
-bad:
-	bundle_free(b);
-	return NULL;
-}
-
-/*
- * Every race result's zero sized by the bundle's pre-fix build: the other
- * variant's result of the same scenario and pair class with the most bad
- * trials in reached ones (race_result_pick_ref()), which also says where
- * it hit.  Once, here; the summary, the page and bundle check render it.
- */
-static void races_size_zeros(struct bundle *b)
-{
-	for (int i = 0; i < b->nr_variants; i++)
-		for (int k = 0; k < b->v[i].nr_races; k++) {
-			struct race_result *r = &b->v[i].races[k];
-			const struct race_result *ref = NULL;
-
-			for (int j = 0; j < b->nr_variants; j++) {
-				const struct race_result *o = j == i ? NULL :
-					race_result_pick_ref(r, b->v[j].races,
-							     b->v[j].nr_races);
-
-				if (o && (!ref || o->bad > ref->bad))
-					ref = o;
-			}
-			if (ref)
-				race_result_set_ref(r, ref);
-		}
-}
-
-struct bundle *bundle_load(const char *dir, char *err, size_t errlen)
-{
-	struct bundle *b = bundle_open(dir, err, errlen);
-	json_t *p;
-	size_t i;
-
-	if (!b)
-		return NULL;
-	json_array_foreach(json_object_get(b->j, "parts"), i, p) {
-		struct variant_data *v = bundle_variant(b, jstr(p, "variant", ""));
-
-		if (!v || strcmp(jstr(p, "status", ""), "ok"))
-			continue;
-		if (!bundle_path_inside(jstr(p, "file", ""))) {
-			seterr(err, errlen, "%s: parts[%zu]: file must be a relative path inside the bundle",
-			       dir, i);
-			bundle_free(b);
-			return NULL;
-		}
-		if (!jstr(p, "file", NULL) ||
-		    load_part(b, v, jstr(p, "kind", ""), jstr(p, "file", ""),
-			      err, errlen)) {
-			if (!jstr(p, "file", NULL))
-				seterr(err, errlen, "%s: part %zu has no file", dir, i);
-			bundle_free(b);
-			return NULL;
-		}
-	}
-	if (bundle_validate(b, err, errlen)) {
-		bundle_free(b);
-		return NULL;
-	}
-	races_size_zeros(b);
-	return b;
-}
-
-/* Everything, also of a half-loaded bundle: LeakSanitizer checks it. */
-void bundle_free(struct bundle *b)
-{
-	if (!b)
-		return;
-	for (int i = 0; b->v && i < b->nr_variants; i++) {
-		struct variant_data *v = &b->v[i];
-
-		json_decref(v->describe);
-		json_decref(v->code);
-		json_decref(v->code_races);
-		tp_free(v->tp);
-		for (int k = 0; v->races && k < v->nr_races; k++)
-			race_result_free(&v->races[k]);
-		free(v->races);
-		free(v->name);
-	}
-	free(b->v);
-	json_decref(b->j);
-	free(b->dir);
-	free(b->id);
-	free(b);
-}
-
-const char *bundle_arch_label(const struct bundle *b, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s%s", b->arch, b->emulated ? " (emulated)" : "");
-	return buf;
-}
-
-enum res_verdict bundle_compute_verdict(struct bundle *b)
-{
-	enum res_verdict worst = RES_PASS;
-
-	for (int i = 0; i < b->nr_variants; i++) {
-		enum res_verdict v = race_results_worst(b->v[i].races,
-							b->v[i].nr_races);
-
-		if (v > worst)
-			worst = v;
-	}
-	if (!b->complete && worst != RES_FAIL)
-		worst = RES_INCOMPLETE;
-	return worst;
 }
 
 /* ------------------------------------------------------- bundle subcommands */
@@ -560,7 +80,9 @@ static int lscpu_int(json_t *list, const char *field, int dflt)
 
 static void machine_from_lscpu(json_t *m, const char *path)
 {
-	json_t *j = path ? json_load_file(path, 0, NULL) : NULL;
+	char err[256];
+	json_t *j = path ? sio_load_json_path(path, FB_CAP_TEXT, err,
+					      sizeof(err)) : NULL;
 	json_t *l = json_object_get(j, "lscpu");
 	int sockets, cores_per, threads_per;
 
@@ -586,9 +108,10 @@ static void machine_from_lscpu(json_t *m, const char *path)
 
 static char *cache_value(const char *cache, const char *key)
 {
-	char *text = read_file(cache, NULL), *p, *e, *r = NULL;
+	char err[256], *text, *p, *e, *r = NULL;
 	size_t kl = strlen(key);
 
+	text = sio_read_path(cache, FB_CAP_TEXT, NULL, err, sizeof(err));
 	for (p = text; p && *p; p = e ? e + 1 : NULL) {
 		e = strchr(p, '\n');
 		if (e)
@@ -617,7 +140,8 @@ static char *compiler_from_cmake(const char *cache)
 	free(dir);
 	if (glob(pattern, 0, NULL, &g) || !g.gl_pathc)
 		return NULL;
-	text = read_file(g.gl_pathv[g.gl_pathc - 1], NULL);
+	text = sio_read_path(g.gl_pathv[g.gl_pathc - 1], FB_CAP_TEXT, NULL,
+			     out, sizeof(out));
 	globfree(&g);
 	id = text ? strstr(text, "set(CMAKE_C_COMPILER_ID \"") : NULL;
 	ver = text ? strstr(text, "set(CMAKE_C_COMPILER_VERSION \"") : NULL;
@@ -687,10 +211,25 @@ static const char *opt(int argc, char **argv, const char *name,
 
 static int bundle_write(const char *dir, json_t *j)
 {
-	char path[4096];
+	struct sio_dir d;
+	int ret;
 
-	snprintf(path, sizeof(path), "%s/bundle.json", dir);
-	return write_json_atomic(j, path) ? EXIT_ERROR : EXIT_PASS;
+	if (sio_dir_open(&d, dir, false))
+		return EXIT_ERROR;
+	ret = sio_write_json(j, &d, "bundle.json") ? EXIT_ERROR : EXIT_PASS;
+	sio_dir_close(&d);
+	return ret;
+}
+
+/* bundle.json of a bundle being written, its shape checked; or NULL. */
+static json_t *index_read(const char *dir)
+{
+	char err[1024];
+	json_t *j = bundle_index_read(dir, err, sizeof(err));
+
+	if (!j)
+		fb_err("%s", err);
+	return j;
 }
 
 static int bundle_init(int argc, char **argv)
@@ -776,7 +315,6 @@ static void set_part(json_t *parts, const char *variant, const char *kind,
 static int bundle_part(int argc, char **argv)
 {
 	const char *dir = argv[0], *status;
-	char err[1024];
 	json_t *j;
 	int ret;
 
@@ -789,11 +327,9 @@ static int bundle_part(int argc, char **argv)
 		fb_err("bundle part: kind must be describe|race|throughput|code, status ok|failed|missing");
 		return EXIT_ERROR;
 	}
-	j = load_json(dir, "bundle.json", err, sizeof(err));
-	if (!j) {
-		fb_err("%s", err);
+	j = index_read(dir);
+	if (!j)
 		return EXIT_ERROR;
-	}
 	set_part(json_object_get(j, "parts"), argv[1], argv[2], status,
 		 opt(argc, argv, "--file", NULL), opt(argc, argv, "--error", NULL));
 	ret = bundle_write(dir, j);
@@ -803,30 +339,40 @@ static int bundle_part(int argc, char **argv)
 
 /*
  * Check every part that claims "ok" by parsing it, so that a truncated or
- * malformed file is reported as failed here rather than by every reader.
+ * malformed file is reported as failed here rather than by every reader;
+ * as the readers do (load.c), from a tree of regular files only, each
+ * file inside the bundle.  -1: the bundle cannot be read at all.
  */
-static void validate_parts(const char *dir, json_t *j)
+static int validate_parts(const char *dir, json_t *j)
 {
 	struct bundle *probe;
 	json_t *p;
 	size_t i;
 	char err[1024];
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	probe = bundle_open(dir, err, sizeof(err));
-	if (!probe)
-		return;
+	if (fd < 0) {
+		fb_err("%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	probe = bundle_open(fd, dir, err, sizeof(err));
+	if (!probe) {
+		fb_err("%s", err);
+		return -1;
+	}
 	json_array_foreach(json_object_get(j, "parts"), i, p) {
 		struct variant_data *v = bundle_variant(probe, jstr(p, "variant", ""));
 
 		if (!v || strcmp(jstr(p, "status", ""), "ok"))
 			continue;
-		if (load_part(probe, v, jstr(p, "kind", ""), jstr(p, "file", ""),
-			      err, sizeof(err))) {
+		if (bundle_load_part(probe, v, jstr(p, "kind", ""),
+				     jstr(p, "file", NULL), err, sizeof(err))) {
 			json_object_set_new(p, "status", json_string("failed"));
 			json_object_set_new(p, "error", json_string(err));
 		}
 	}
 	bundle_free(probe);
+	return 0;
 }
 
 /* The first throughput context's perf status describes the machine's. */
@@ -853,11 +399,9 @@ static int bundle_finish(int argc, char **argv)
 	size_t i, k;
 	int ret;
 
-	j = load_json(dir, "bundle.json", err, sizeof(err));
-	if (!j) {
-		fb_err("%s", err);
+	j = index_read(dir);
+	if (!j)
 		return EXIT_ERROR;
-	}
 	parts = json_object_get(j, "parts");
 	vs = json_object_get(j, "variants");
 	kinds = json_object_get(j, "kinds");
@@ -869,27 +413,36 @@ static int bundle_finish(int argc, char **argv)
 				set_part(parts, json_string_value(vn),
 					 json_string_value(kn), "missing", NULL,
 					 why ? why : "not run");
-	validate_parts(dir, j);
+	if (validate_parts(dir, j)) {
+		json_decref(j);
+		return EXIT_ERROR;
+	}
 	json_array_foreach(parts, i, p)
 		if (strcmp(jstr(p, "status", ""), "ok"))
 			complete = false;
-	iso_now(now, sizeof(now));
-	json_object_set_new(j, "finished", json_string(now));
 	json_object_set_new(j, "complete", json_boolean(complete));
 	if (why)
 		json_object_set_new(j, "interrupted", json_string(why));
+	/*
+	 * Still unfinished as written here: its verdict stays INCOMPLETE
+	 * until the one from the parts is written with "finished" below, so
+	 * that no reader ever sees a finished bundle whose verdict is not
+	 * its rows'.
+	 */
 	if (bundle_write(dir, j)) {
 		json_decref(j);
 		return EXIT_ERROR;
 	}
 	/* Verdict from the parts as written. */
-	b = bundle_load(dir, err, sizeof(err));
+	b = bundle_load_rows(dir, err, sizeof(err));
 	if (!b) {
 		fb_err("%s", err);
 		json_decref(j);
 		return EXIT_ERROR;
 	}
 	b->complete = complete;
+	iso_now(now, sizeof(now));
+	json_object_set_new(j, "finished", json_string(now));
 	json_object_set_new(j, "verdict",
 			    json_string(res_verdict_name(bundle_compute_verdict(b))));
 	machine_perf(b, json_object_get(j, "machine"));
@@ -901,10 +454,6 @@ static int bundle_finish(int argc, char **argv)
 	return ret;
 }
 
-/*
- * --json: one object for scripts (the fleet), with the verdict recomputed
- * from the rows, never the word bundle.json stores.
- */
 static void bundle_check_json(const char *dir, struct bundle *b)
 {
 	json_t *o = json_pack("{s:s, s:b, s:b, s:s}", "bundle", dir,
@@ -971,11 +520,10 @@ static int bundle_rounds(int argc, char **argv)
 	int i, ret;
 
 	for (i = 1; i < argc; i++) {
-		j = load_json(".", argv[i], err, sizeof(err));
-		if (!j && argv[i][0] == '/')
-			j = json_load_file(argv[i], 0, NULL);
+		j = sio_load_json_path(argv[i], FB_CAP_PART, err, sizeof(err));
 		if (!j || !json_is_array(json_object_get(j, "benchmarks"))) {
-			fb_err("bundle rounds: %s: not Google Benchmark JSON", argv[i]);
+			fb_err("bundle rounds: %s: not Google Benchmark JSON%s%s",
+			       argv[i], j ? "" : ": ", j ? "" : err);
 			json_decref(j);
 			json_decref(all);
 			json_decref(out);

@@ -1,18 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Charts: this file writes tab-separated data files under charts/data/ and
- * runs the gnuplot scripts of scripts/gnuplot/ on them, each drawing one PNG
- * and one SVG.  The scripts hold every choice of style; this file only
- * decides what goes in which column.
+ * runs the gnuplot scripts of scripts/gnuplot/ on them (plot.c), each
+ * drawing one PNG and one SVG.  The scripts hold every choice of style;
+ * this file only decides what goes in which column.  Variant names,
+ * architectures and benchmark names are untrusted text: they travel in the
+ * data files only, never on gnuplot's command line.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include "report.h"
 
 #define MAX_COLS 64
@@ -30,28 +27,6 @@ static void put_num(FILE *f, double v)
 		fputs("\t?", f);
 }
 
-/*
- * gnuplot is fed data, never code.  Bundles travel between machines, so a
- * variant name, an architecture or a bundle directory is untrusted text: none
- * of it is ever pasted into `-e` or into a script.  gnuplot runs with its
- * working directory set to OUTDIR/charts; the one string it is given is the
- * chart's name, a slug checked here ([A-Za-z0-9._-], also the file names
- * data/NAME.dat, data/NAME.meta, NAME.png, NAME.svg), the rest of `-e` is
- * numbers printed by us, and the scripts read titles, labels and legends
- * from the data files with strcol()/columnheader(), which never evaluate.
- */
-static bool safe_name(const char *s)
-{
-	if (!*s || *s == '.' || *s == '-')
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-' ||
-		      *s == '.'))
-			return false;
-	return true;
-}
-
 /* A data-file field: tabs and newlines would split it, '"' would quote it. */
 static void put_field(FILE *f, const char *s)
 {
@@ -60,142 +35,83 @@ static void put_field(FILE *f, const char *s)
 		      *s == '"' ? '\'' : *s, f);
 }
 
-int chart_gnuplot(const struct chart_opts *o, const char *outdir,
-		  const char *script, const char *name, const char *nums)
-{
-	char vars[512], dir[4200], gp[4200], real[PATH_MAX];
-	char *argv[] = { "gnuplot", "-e", vars, gp, NULL };
-	pid_t pid;
-	int st;
-
-	if (o->no_plot)
-		return 0;
-	if (!safe_name(name)) {
-		fb_err("chart name '%s' is not a plain file name", name);
-		return -1;
-	}
-	if (!realpath(o->gnuplot_dir, real)) {
-		fb_err("gnuplot scripts %s: %s", o->gnuplot_dir, strerror(errno));
-		return -1;
-	}
-	snprintf(gp, sizeof(gp), "%s/%s", real, script);
-	snprintf(dir, sizeof(dir), "%s/charts", outdir);
-	snprintf(vars, sizeof(vars), "name='%s'; %s", name, nums);
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		fb_err("cannot run gnuplot: %s", strerror(errno));
-		return -1;
-	}
-	if (!pid) {
-		int fd, saved;
-
-		if (chdir(dir)) {
-			fb_err("cannot enter %s: %s", dir, strerror(errno));
-			_exit(126);
-		}
-		/* Its warnings ("empty x range" on one point) go to a log. */
-		saved = fcntl(2, F_DUPFD_CLOEXEC, 3);
-		fd = open("data/gnuplot.log", O_WRONLY | O_CREAT | O_APPEND, 0644);
-		if (fd >= 0) {
-			dup2(fd, 2);
-			close(fd);
-		}
-		execvp("gnuplot", argv);
-		if (saved >= 0)
-			dup2(saved, 2);
-		fb_err("cannot run gnuplot: %s (scripts/install-deps --report)",
-		       strerror(errno));
-		_exit(127);
-	}
-	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
-		if (!WIFEXITED(st) || WEXITSTATUS(st) < 126)
-			fb_err("gnuplot %s failed on chart %s (see %s/data/gnuplot.log)",
-			       script, name, dir);
-		return -1;
-	}
-	return 0;
-}
-
 /* data/NAME.meta: one line, title<TAB>xlabel<TAB>ylabel, read as data. */
-static int meta_file(const char *outdir, const char *name, const char *title,
+static int meta_file(struct chart_ctx *c, const char *name, const char *title,
 		     const char *xlabel, const char *ylabel)
 {
-	char path[4200];
-	FILE *f;
+	struct sio_file sf;
+	char file[600];
 
-	snprintf(path, sizeof(path), "%s/charts/data/%s.meta", outdir, name);
-	f = fopen(path, "w");
-	if (!f) {
-		fb_err("cannot write %s: %s", path, strerror(errno));
+	snprintf(file, sizeof(file), "%s.meta", name);
+	if (!plot_data(c, &sf, file))
 		return -1;
-	}
-	put_field(f, title);
-	fputc('\t', f);
-	put_field(f, xlabel);
-	fputc('\t', f);
-	put_field(f, ylabel);
-	fputc('\n', f);
-	if (fclose(f)) {
-		fb_err("cannot write %s: %s", path, strerror(errno));
+	put_field(sf.f, title);
+	fputc('\t', sf.f);
+	put_field(sf.f, xlabel);
+	fputc('\t', sf.f);
+	put_field(sf.f, ylabel);
+	fputc('\n', sf.f);
+	return sio_commit(&sf);
+}
+
+/* data/NAME.dat, in the private directory until plot_end(). */
+static FILE *data_file(struct chart_ctx *c, const char *name,
+		       struct sio_file *sf)
+{
+	char file[600];
+
+	snprintf(file, sizeof(file), "%s.dat", name);
+	return plot_data(c, sf, file);
+}
+
+/* data/PREFIX-SLUG.dat, SLUG @text made a file name; the chart's name in @name. */
+static FILE *slug_data(struct chart_ctx *c, const char *prefix,
+		       const char *text, char *name, size_t len,
+		       struct sio_file *sf)
+{
+	char slug[200];
+
+	slugify(text, slug, sizeof(slug));
+	snprintf(name, len, "%s%s", prefix, slug);
+	return data_file(c, name, sf);
+}
+
+/* gnuplot's answer as the chart's: drawn, listed; not drawn, not an error. */
+static int drawn(struct chart_ctx *c, int ret, const char *name,
+		 const char *title, const char *group)
+{
+	if (ret < 0)
 		return -1;
-	}
+	if (!ret)
+		plot_made(c, name, title, group);
 	return 0;
 }
 
-static int chart_done(json_t *made, const char *outdir, const char *name,
-		      const char *title, const char *group)
-{
-	char png[600], svg[600];
-
-	snprintf(png, sizeof(png), "charts/%s.png", name);
-	snprintf(svg, sizeof(svg), "charts/%s.svg", name);
-	json_array_append_new(made, json_pack("{s:s, s:s, s:s, s:s, s:s}",
-		"name", name, "title", title, "group", group, "png", png,
-		"svg", svg));
-	return 0;
-}
-
-static FILE *data_file(const char *outdir, const char *name, char *path,
-		       size_t len)
-{
-	FILE *f;
-
-	snprintf(path, len, "%s/charts/data", outdir);
-	if (mkdir_p(path)) {
-		fb_err("cannot create %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	snprintf(path, len, "%s/charts/data/%s.dat", outdir, name);
-	f = fopen(path, "w");
-	if (!f)
-		fb_err("cannot write %s: %s", path, strerror(errno));
-	return f;
-}
-
-static int histogram(const struct chart_opts *o, const char *outdir,
-		     const char *name, int ncols, const char *ylabel,
-		     const char *title, bool logy)
+static int histogram(struct chart_ctx *c, const char *name, int ncols,
+		     const char *ylabel, const char *title, bool logy,
+		     const char *group)
 {
 	char nums[128];
 
-	if (meta_file(outdir, name, title, "", ylabel))
+	if (meta_file(c, name, title, "", ylabel))
 		return -1;
 	snprintf(nums, sizeof(nums), "ncols=%d; logy=%d", ncols, logy);
-	return chart_gnuplot(o, outdir, "histogram.gp", name, nums);
+	return drawn(c, plot_run(c, "histogram.gp", name, nums), name, title,
+		     group);
 }
 
-static int lines(const struct chart_opts *o, const char *outdir,
-		 const char *name, int ncols, const char *xlabel,
-		 const char *ylabel, const char *title, bool xtic, bool logy)
+static int lines(struct chart_ctx *c, const char *name, int ncols,
+		 const char *xlabel, const char *ylabel, const char *title,
+		 bool xtic, bool logy, const char *group)
 {
 	char nums[128];
 
-	if (meta_file(outdir, name, title, xlabel, ylabel))
+	if (meta_file(c, name, title, xlabel, ylabel))
 		return -1;
 	snprintf(nums, sizeof(nums), "ncols=%d; xtic=%d; logy=%d", ncols,
 		 xtic, logy);
-	return chart_gnuplot(o, outdir, "lines.gp", name, nums);
+	return drawn(c, plot_run(c, "lines.gp", name, nums), name, title,
+		     group);
 }
 
 /* ns/op (or a perf counter) per uncontended benchmark, a bar per variant. */
@@ -213,13 +129,12 @@ static double metric(const struct tp_bench *b, enum metric m, double *sd)
 	return NAN;
 }
 
-static int chart_per_op(struct bundle *b, const char *outdir,
-			const struct chart_opts *o, json_t *made,
+static int chart_per_op(struct bundle *b, struct chart_ctx *c,
 			enum metric m, const char *name, const char *ylabel,
 			const char *title)
 {
 	struct tp_run *first = NULL;
-	char path[4096];
+	struct sio_file sf;
 	int i, k, rows = 0, cols = 0;
 	FILE *f;
 
@@ -227,7 +142,7 @@ static int chart_per_op(struct bundle *b, const char *outdir,
 		first = b->v[i].tp;
 	if (!first)
 		return 0;
-	f = data_file(outdir, name, path, sizeof(path));
+	f = data_file(c, name, &sf);
 	if (!f)
 		return -1;
 	fputs("benchmark", f);
@@ -253,81 +168,151 @@ static int chart_per_op(struct bundle *b, const char *outdir,
 		fputc('\n', f);
 		rows += any;
 	}
-	fclose(f);
 	if (!rows) {
-		remove(path);
+		sio_discard(&sf);
 		return 0;
 	}
-	if (histogram(o, outdir, name, cols, ylabel, title, true))
+	if (sio_commit(&sf))
 		return -1;
-	return chart_done(made, outdir, name, title, "throughput");
+	return histogram(c, name, cols, ylabel, title, true, "throughput");
+}
+
+/* One benchmark of a contended family: the scaling curves' points. */
+struct point {
+	int family, threads, v, k;
+};
+
+static int cmp_point(const void *a, const void *b)
+{
+	const struct point *x = a, *y = b;
+
+	if (x->family != y->family)
+		return x->family - y->family;
+	if (x->threads != y->threads)
+		return x->threads - y->threads;
+	return x->v != y->v ? x->v - y->v : x->k - y->k;
+}
+
+/*
+ * Every benchmark of a contended family (one run on several threads, or
+ * named contended/...) of every variant, grouped by family (in the order
+ * the families first appear) and thread count: one sort, so that a bundle
+ * of many benchmarks costs n log n, not n^2 per family.
+ */
+static struct point *scaling_points(struct bundle *b, json_t *families,
+				    int *n)
+{
+	struct point *p = NULL;
+	int i, k, cap = 0;
+
+	for (i = 0; i < b->nr_variants; i++)
+		for (k = 0; b->v[i].tp && k < b->v[i].tp->nr; k++) {
+			struct tp_bench *tb = &b->v[i].tp->b[k];
+
+			if ((tb->threads > 1 || !strncmp(tb->name, "contended/", 10)) &&
+			    !json_object_get(families, tb->family))
+				json_object_set_new(families, tb->family,
+					json_integer(json_object_size(families)));
+		}
+	*n = 0;
+	for (i = 0; i < b->nr_variants; i++)
+		for (k = 0; b->v[i].tp && k < b->v[i].tp->nr; k++) {
+			struct tp_bench *tb = &b->v[i].tp->b[k];
+			int t = tb->threads ? tb->threads : 1;
+
+			if (!json_object_get(families, tb->family))
+				continue;
+			if (*n == cap) {
+				cap = cap ? 2 * cap : 64;
+				p = realloc(p, cap * sizeof(*p));
+				if (!p)
+					abort();
+			}
+			p[(*n)++] = (struct point){
+				(int)json_integer_value(json_object_get(families, tb->family)),
+				t, i, k };
+		}
+	if (*n)
+		qsort(p, *n, sizeof(*p), cmp_point);
+	return p;
+}
+
+/* The rows of one family, from its points @p[0..n): threads, ops/s per variant. */
+static void scaling_rows(struct bundle *b, FILE *f, const struct point *p,
+			 int n, int cols)
+{
+	for (int at = 0, end; at < n; at = end) {
+		const struct tp_bench *tb[MAX_COLS] = { 0 };
+		bool any = false;
+
+		for (end = at; end < n && p[end].threads == p[at].threads; end++)
+			if (p[end].v < cols) {	/* the last one of a variant */
+				tb[p[end].v] = &b->v[p[end].v].tp->b[p[end].k];
+				any = true;
+			}
+		if (p[at].threads > 4096)
+			break;
+		if (!any)
+			continue;
+		fprintf(f, "%d", p[at].threads);
+		for (int i = 0; i < cols; i++)
+			if (tb[i] && isfinite(tb[i]->ops_median))
+				fprintf(f, "\t%.6g", tb[i]->ops_median);
+			else
+				fputs("\t?", f);
+		fputc('\n', f);
+	}
+}
+
+static int scaling_chart(struct bundle *b, struct chart_ctx *c,
+			 const char *fam, const struct point *p, int n)
+{
+	char name[300], title[600];
+	struct sio_file sf;
+	int i, cols = 0;
+	FILE *f;
+
+	f = slug_data(c, "scaling-", fam, name, sizeof(name), &sf);
+	if (!f)
+		return -1;
+	fputs("threads", f);
+	for (i = 0; i < b->nr_variants && cols < MAX_COLS; i++, cols++) {
+		fputc('\t', f), put_field(f, b->v[i].name);
+		fputs(" (", f);
+		put_field(f, b->v[i].tp ? b->v[i].tp->placement : "-");
+		fputc(')', f);
+	}
+	fputc('\n', f);
+	scaling_rows(b, f, p, n, cols);
+	if (sio_commit(&sf))
+		return -1;
+	snprintf(title, sizeof(title), "%s: ops/s against threads", fam);
+	return lines(c, name, cols, "threads", "ops/s (median, all threads)",
+		     title, false, false, "scaling");
 }
 
 /* ops/s against threads for each contended family, a line per variant. */
-static int chart_scaling(struct bundle *b, const char *outdir,
-			 const struct chart_opts *o, json_t *made)
+static int chart_scaling(struct bundle *b, struct chart_ctx *c)
 {
 	json_t *families = json_object();
 	const char *fam;
-	json_t *dummy;
-	int i, k;
+	json_t *rank;
+	struct point *p;
+	int n, at = 0, ret = 0;
 
-	for (i = 0; i < b->nr_variants; i++)
-		for (k = 0; b->v[i].tp && k < b->v[i].tp->nr; k++)
-			if (b->v[i].tp->b[k].threads > 1 ||
-			    !strncmp(b->v[i].tp->b[k].name, "contended/", 10))
-				json_object_set_new(families, b->v[i].tp->b[k].family,
-						    json_true());
-	json_object_foreach(families, fam, dummy) {
-		char name[512], slug[400], path[4096], title[600];
-		int threads, cols = 0;
-		FILE *f;
+	p = scaling_points(b, families, &n);
+	json_object_foreach(families, fam, rank) {
+		int end = at;
 
-		slugify(fam, slug, sizeof(slug));
-		snprintf(name, sizeof(name), "scaling-%s", slug);
-		f = data_file(outdir, name, path, sizeof(path));
-		if (!f)
-			return -1;
-		fputs("threads", f);
-		for (i = 0; i < b->nr_variants && cols < MAX_COLS; i++, cols++) {
-			fputc('\t', f), put_field(f, b->v[i].name);
-			fputs(" (", f);
-			put_field(f, b->v[i].tp ? b->v[i].tp->placement : "-");
-			fputc(')', f);
-		}
-		fputc('\n', f);
-		for (threads = 1; threads <= 4096; threads++) {
-			bool any = false;
-			char line[8192];
-			size_t n = 0;
-
-			for (i = 0; i < cols; i++) {
-				struct tp_run *r = b->v[i].tp;
-				struct tp_bench *tb = NULL;
-
-				for (k = 0; r && k < r->nr; k++)
-					if (!strcmp(r->b[k].family, fam) &&
-					    (r->b[k].threads ? r->b[k].threads : 1) == threads)
-						tb = &r->b[k];
-				any |= tb != NULL;
-				if (tb && isfinite(tb->ops_median))
-					n += snprintf(line + n, sizeof(line) - n,
-						      "\t%.6g", tb->ops_median);
-				else
-					n += snprintf(line + n, sizeof(line) - n, "\t?");
-			}
-			if (any)
-				fprintf(f, "%d%s\n", threads, line);
-		}
-		fclose(f);
-		snprintf(title, sizeof(title), "%s: ops/s against threads", fam);
-		if (lines(o, outdir, name, cols, "threads",
-			  "ops/s (median, all threads)", title, false, false))
-			return -1;
-		chart_done(made, outdir, name, title, "scaling");
+		while (end < n && p[end].family == json_integer_value(rank))
+			end++;
+		if (!ret && scaling_chart(b, c, fam, p + at, end - at))
+			ret = -1;
+		at = end;
 	}
+	free(p);
 	json_decref(families);
-	return 0;
+	return ret;
 }
 
 /* The scenarios of @b's race results, in order, each once (new array). */
@@ -356,39 +341,26 @@ json_t *race_scenario_names(struct bundle *b, bool with_window)
  * log scale; a scenario that never fired is drawn as its upper bound, an
  * arrow pointing down.
  */
-static int chart_races(struct bundle *b, const char *outdir,
-		       const struct chart_opts *o, json_t *made)
+static void races_legend(struct bundle *b, FILE *f)
 {
-	json_t *scen = race_scenario_names(b, false), *s;
-	char path[4096], nums[128];
-	size_t si;
-	int i, k, rows = 0;
-	FILE *f, *xt;
+	int i;
 
-	if (!json_array_size(scen)) {
-		json_decref(scen);
-		return 0;
-	}
 	/* The legend: one header line of variant names, one empty row. */
-	f = data_file(outdir, "races-names", path, sizeof(path));
-	if (!f)
-		goto fail;
 	for (i = 0; i < b->nr_variants; i++)
 		fputs(i ? "\t" : "", f), put_field(f, b->v[i].name);
 	fputc('\n', f);
 	for (i = 0; i < b->nr_variants; i++)
 		fputs(i ? "\t?" : "?", f);
 	fputc('\n', f);
-	fclose(f);
-	/* The scenarios' tics: x<TAB>name. */
-	xt = data_file(outdir, "races-xtics", path, sizeof(path));
-	if (!xt)
-		goto fail;
-	f = data_file(outdir, "races", path, sizeof(path));
-	if (!f) {
-		fclose(xt);
-		goto fail;
-	}
+}
+
+/* races.dat and races-xtics.dat: a point per result, a tic per scenario. */
+static int races_points(struct bundle *b, json_t *scen, FILE *f, FILE *xt)
+{
+	json_t *s;
+	size_t si;
+	int i, k, rows = 0;
+
 	fputs("x\trate\tlo\thi\tbound\tvariant\tscenario\n", f);
 	json_array_foreach(scen, si, s) {
 		const char *sc = json_string_value(s);
@@ -412,104 +384,166 @@ static int chart_races(struct bundle *b, const char *outdir,
 				rows++;
 			}
 	}
-	fclose(xt);
-	fclose(f);
-	snprintf(nums, sizeof(nums), "nv=%d; xmax=%g", b->nr_variants,
-		 json_array_size(scen) * (b->nr_variants + 1.0) - 1);
-	json_decref(scen);
-	if (!rows)
-		return 0;
-	if (chart_gnuplot(o, outdir, "races.gp", "races", nums))
-		return -1;
-	return chart_done(made, outdir, "races",
-			  "bad outcomes per million trials, 95% interval (triangle: upper bound, none seen)",
-			  "races");
-fail:
-	json_decref(scen);
-	return -1;
+	return rows;
 }
 
-int charts_bundle(struct bundle *b, const char *outdir,
-		  const struct chart_opts *o, json_t *made)
+static int chart_races(struct bundle *b, struct chart_ctx *c)
 {
-	if (chart_per_op(b, outdir, o, made, M_NS, "ns-per-op",
-			 "ns/op (median; bar: stddev)",
+	json_t *scen = race_scenario_names(b, false);
+	struct sio_file sf, sx, sn;
+	char nums[128];
+	int rows, ret = -1;
+
+	if (!json_array_size(scen)) {
+		json_decref(scen);
+		return 0;
+	}
+	if (!data_file(c, "races-names", &sn))
+		goto out;
+	races_legend(b, sn.f);
+	if (sio_commit(&sn) || !data_file(c, "races-xtics", &sx))
+		goto out;
+	if (!data_file(c, "races", &sf)) {
+		sio_discard(&sx);
+		goto out;
+	}
+	rows = races_points(b, scen, sf.f, sx.f);
+	if (sio_commit(&sx) | sio_commit(&sf))
+		goto out;
+	snprintf(nums, sizeof(nums), "nv=%d; xmax=%g", b->nr_variants,
+		 json_array_size(scen) * (b->nr_variants + 1.0) - 1);
+	ret = !rows ? 0 : drawn(c, plot_run(c, "races.gp", "races", nums), "races",
+		"bad outcomes per million trials, 95% interval (triangle: upper bound, none seen)",
+		"races");
+out:
+	json_decref(scen);
+	return ret;
+}
+
+int charts_bundle(struct bundle *b, struct chart_ctx *c)
+{
+	if (chart_per_op(b, c, M_NS, "ns-per-op", "ns/op (median; bar: stddev)",
 			 "ns/op per operation, uncontended"))
 		return -1;
-	if (chart_scaling(b, outdir, o, made) ||
-	    chart_races(b, outdir, o, made) ||
-	    pairmap_charts(b, outdir, o, made) ||
-	    charts_windows(b, outdir, o, made))
+	if (chart_scaling(b, c) || chart_races(b, c) || pairmap_charts(b, c) ||
+	    charts_windows(b, c))
 		return -1;
-	if (chart_per_op(b, outdir, o, made, M_CYCLES, "perf-cycles",
-			 "cycles/op", "perf: cycles per operation") ||
-	    chart_per_op(b, outdir, o, made, M_INSTRUCTIONS, "perf-instructions",
+	if (chart_per_op(b, c, M_CYCLES, "perf-cycles", "cycles/op",
+			 "perf: cycles per operation") ||
+	    chart_per_op(b, c, M_INSTRUCTIONS, "perf-instructions",
 			 "instructions/op", "perf: instructions per operation") ||
-	    chart_per_op(b, outdir, o, made, M_CACHE_MISSES, "perf-cache-misses",
+	    chart_per_op(b, c, M_CACHE_MISSES, "perf-cache-misses",
 			 "cache misses/op", "perf: cache misses per operation"))
 		return -1;
 	return 0;
 }
 
 /* The same benchmark of one variant on every bundle's architecture. */
-int charts_cross(struct bundle **bs, int n, const char *outdir,
-		 const struct chart_opts *o, json_t *made)
+static int cross_chart(struct bundle **bs, int n, struct chart_ctx *c,
+		       const char *vn, struct tp_run *first)
+{
+	char name[300], title[400];
+	struct sio_file sf;
+	int i, k, rows = 0;
+	FILE *f;
+
+	f = slug_data(c, "cross-ns-per-op-", vn, name, sizeof(name), &sf);
+	if (!f)
+		return -1;
+	fputs("benchmark", f);
+	for (i = 0; i < n; i++)
+		fputc('\t', f), put_field(f, bs[i]->arch),
+		fprintf(f, "%s\tsd", bs[i]->emulated ? " emulated (qemu)" : "");
+	fputc('\n', f);
+	for (k = 0; k < first->nr; k++) {
+		if (!uncontended(&first->b[k]))
+			continue;
+		put_field(f, first->b[k].name);
+		for (i = 0; i < n; i++) {
+			struct variant_data *v = bundle_variant(bs[i], vn);
+			struct tp_bench *tb = v ? tp_find(v->tp, first->b[k].name) : NULL;
+
+			put_num(f, tb ? tb->median : NAN);
+			put_num(f, tb ? tb->stddev : 0);
+		}
+		fputc('\n', f);
+		rows++;
+	}
+	if (sio_commit(&sf))
+		return -1;
+	if (!rows)
+		return 0;
+	snprintf(title, sizeof(title),
+		 "%s: ns/op by architecture (emulated: functional, not hardware)", vn);
+	return histogram(c, name, n, "ns/op (median; bar: stddev)", title, true,
+			 "cross");
+}
+
+int charts_cross(struct bundle **bs, int n, struct chart_ctx *c)
 {
 	struct bundle *b0 = bs[0];
-	int vi, i, k;
 
-	for (vi = 0; vi < b0->nr_variants; vi++) {
+	for (int vi = 0; vi < b0->nr_variants; vi++) {
 		const char *vn = b0->v[vi].name;
-		struct tp_run *first = b0->v[vi].tp;
-		char name[300], slug[200], path[4096], title[400];
-		int rows = 0;
-		FILE *f;
-
 		int have = 0;
 
-		for (i = 0; i < n; i++) {
+		for (int i = 0; i < n; i++) {
 			struct variant_data *v = bundle_variant(bs[i], vn);
 
 			have += v && v->tp;
 		}
 		/* Side by side needs at least two sides. */
-		if (!first || have < 2)
+		if (!b0->v[vi].tp || have < 2)
 			continue;
-		slugify(vn, slug, sizeof(slug));
-		snprintf(name, sizeof(name), "cross-ns-per-op-%s", slug);
-		f = data_file(outdir, name, path, sizeof(path));
-		if (!f)
+		if (cross_chart(bs, n, c, vn, b0->v[vi].tp))
 			return -1;
-		fputs("benchmark", f);
-		for (i = 0; i < n; i++)
-			fputc('\t', f), put_field(f, bs[i]->arch),
-			fprintf(f, "%s\tsd", bs[i]->emulated ? " emulated (qemu)" : "");
-		fputc('\n', f);
-		for (k = 0; k < first->nr; k++) {
-			if (!uncontended(&first->b[k]))
-				continue;
-			put_field(f, first->b[k].name);
-			for (i = 0; i < n; i++) {
-				struct variant_data *v = bundle_variant(bs[i], vn);
-				struct tp_bench *tb = v ? tp_find(v->tp, first->b[k].name) : NULL;
-
-				put_num(f, tb ? tb->median : NAN);
-				put_num(f, tb ? tb->stddev : 0);
-			}
-			fputc('\n', f);
-			rows++;
-		}
-		fclose(f);
-		if (!rows)
-			continue;
-		snprintf(title, sizeof(title),
-			 "%s: ns/op by architecture (emulated: functional, not hardware)", vn);
-		if (histogram(o, outdir, name, n, "ns/op (median; bar: stddev)",
-			      title, true))
-			return -1;
-		chart_done(made, outdir, name, title, "cross");
 	}
 	return 0;
+}
+
+/* The history of one architecture (@arch): a line per benchmark. */
+static int history_chart(struct bundle **bs, int n, struct chart_ctx *c,
+			 const char *arch, struct tp_run *ref, const char *vn)
+{
+	char name[300], title[400], label[128];
+	struct sio_file sf;
+	int i, k, cols = 0;
+	FILE *f;
+
+	f = slug_data(c, "history-", arch, name, sizeof(name), &sf);
+	if (!f)
+		return -1;
+	fputs("run", f);
+	for (k = 0; k < ref->nr && cols < 8; k++)
+		if (uncontended(&ref->b[k]))
+			fputc('\t', f), put_field(f, ref->b[k].name), cols++;
+	fputc('\n', f);
+	for (i = 0; i < n; i++) {
+		struct variant_data *v;
+		int col = 0;
+
+		if (strcmp(bundle_arch_label(bs[i], label, sizeof(label)), arch))
+			continue;
+		v = bundle_variant(bs[i], vn);
+		snprintf(label, 17, "%s", bs[i]->started);
+		put_field(f, label);
+		for (k = 0; k < ref->nr && col < cols; k++) {
+			struct tp_bench *tb;
+
+			if (!uncontended(&ref->b[k]))
+				continue;
+			tb = v ? tp_find(v->tp, ref->b[k].name) : NULL;
+			put_num(f, tb ? tb->median : NAN);
+			col++;
+		}
+		fputc('\n', f);
+	}
+	if (sio_commit(&sf))
+		return -1;
+	snprintf(title, sizeof(title), "%s, variant %s: median ns/op over runs",
+		 arch, vn);
+	return lines(c, name, cols, "run", "ns/op (median)", title, true, true,
+		     "history");
 }
 
 /*
@@ -517,73 +551,31 @@ int charts_cross(struct bundle **bs, int n, const char *outdir,
  * uncontended benchmarks, over the bundles of one architecture in time
  * order (the caller sorts).
  */
-int charts_history(struct bundle **bs, int n, const char *outdir,
-		   const struct chart_opts *o, json_t *made)
+int charts_history(struct bundle **bs, int n, struct chart_ctx *c)
 {
 	json_t *archs = json_object(), *dummy;
 	const char *arch;
+	char label[128];
+	int ret = 0;
 
-	for (int i = 0; i < n; i++) {
-		char label[128];
-
+	for (int i = 0; i < n; i++)
 		json_object_set_new(archs, bundle_arch_label(bs[i], label, sizeof(label)),
 				    json_true());
-	}
 	json_object_foreach(archs, arch, dummy) {
 		struct tp_run *ref = NULL;
 		const char *vn = NULL;
-		char name[300], slug[200], path[4096], title[400], label[128];
-		int i, k, cols = 0, rows = 0;
-		FILE *f;
 
-		for (i = 0; i < n && !ref; i++)
+		for (int i = 0; i < n && !ref; i++)
 			if (!strcmp(bundle_arch_label(bs[i], label, sizeof(label)), arch) &&
 			    bs[i]->nr_variants && bs[i]->v[0].tp) {
 				ref = bs[i]->v[0].tp;
 				vn = bs[i]->v[0].name;
 			}
-		if (!ref)
-			continue;
-		slugify(arch, slug, sizeof(slug));
-		snprintf(name, sizeof(name), "history-%s", slug);
-		f = data_file(outdir, name, path, sizeof(path));
-		if (!f)
-			return -1;
-		fputs("run", f);
-		for (k = 0; k < ref->nr && cols < 8; k++)
-			if (uncontended(&ref->b[k]))
-				fputc('\t', f), put_field(f, ref->b[k].name), cols++;
-		fputc('\n', f);
-		for (i = 0; i < n; i++) {
-			struct variant_data *v;
-			int c = 0;
-
-			if (strcmp(bundle_arch_label(bs[i], label, sizeof(label)), arch))
-				continue;
-			v = bundle_variant(bs[i], vn);
-			snprintf(label, 17, "%s", bs[i]->started);
-			put_field(f, label);
-			for (k = 0; k < ref->nr && c < cols; k++) {
-				struct tp_bench *tb;
-
-				if (!uncontended(&ref->b[k]))
-					continue;
-				tb = v ? tp_find(v->tp, ref->b[k].name) : NULL;
-				put_num(f, tb ? tb->median : NAN);
-				c++;
-			}
-			fputc('\n', f);
-			rows++;
+		if (ref && history_chart(bs, n, c, arch, ref, vn)) {
+			ret = -1;
+			break;
 		}
-		fclose(f);
-		snprintf(title, sizeof(title), "%s, variant %s: median ns/op over runs",
-			 arch, vn);
-		if (lines(o, outdir, name, cols, "run", "ns/op (median)",
-			  title, true, true))
-			return -1;
-		chart_done(made, outdir, name, title, "history");
-		(void)rows;
 	}
 	json_decref(archs);
-	return 0;
+	return ret;
 }

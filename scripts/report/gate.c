@@ -282,7 +282,8 @@ static int parse_side(const char *arg, struct side *s, char *err, size_t len)
 			return -1;
 		}
 	}
-	s->b = bundle_load(s->spec, err, len);
+	/* The gate compares rows; the bundle's own verdict is never read. */
+	s->b = bundle_load_rows(s->spec, err, len);
 	return s->b ? 0 : -1;
 }
 
@@ -664,6 +665,12 @@ static int run_gate(struct gate_state *g, const struct gate_opts *o,
 		return -1;
 	if (!!bs->variant != !!cs->variant)
 		return undecidable(g, "give both sides as BUNDLE:VARIANT, or both as bundles");
+	/* A build against itself would PASS whatever it measured. */
+	if (same_bundle(bs->b, cs->b) &&
+	    (!bs->variant || !strcmp(bs->variant, cs->variant)))
+		return undecidable(g, "baseline and candidate are the same bundle%s%s: nothing to compare",
+				   bs->variant ? " and variant " : "",
+				   bs->variant ? bs->variant : "");
 	if (bs->variant) {
 		base = bundle_variant(bs->b, bs->variant);
 		cand = bundle_variant(cs->b, cs->variant);

@@ -6,12 +6,10 @@
  * read them; one small script only records, for the browser test, whether
  * every image decoded.
  */
-#include <errno.h>
-#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/stat.h>
 #include "report.h"
 
 #define E(s) html_escape(f, s)
@@ -40,7 +38,9 @@ static void href_rel(FILE *f, const char *path, const char *suffix)
 
 static void page_head(FILE *f, const char *title, const struct report_opts *ro)
 {
-	char *css = ro->css_path ? read_file(ro->css_path, NULL) : NULL;
+	char err[256];
+	char *css = ro->css_path ? sio_read_path(ro->css_path, FB_CAP_TEXT,
+						 NULL, err, sizeof(err)) : NULL;
 
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -336,13 +336,16 @@ static void throughput_section(struct bundle *b, FILE *f,
 }
 
 static void charts_section(FILE *f, json_t *charts, const char *id,
-			   const char *heading)
+			   const char *heading, const struct report_opts *ro)
 {
 	json_t *c;
 	size_t i;
 
 	fprintf(f, "<section id=\"%s\"><h2>%s</h2>\n", id, heading);
-	if (!json_array_size(charts))
+	if (ro->charts_note)
+		fputs("<p class=\"v-INCOMPLETE\">Charts ", f), E(ro->charts_note),
+			fputs(".</p>\n", f);
+	else if (!json_array_size(charts))
 		fputs("<p>No charts: no data to draw.</p>\n", f);
 	json_array_foreach(charts, i, c) {
 		fputs("<figure class=\"chart\"><a href=\"", f);
@@ -447,70 +450,73 @@ static void tables_section(struct bundle *b, FILE *f)
 	fputs("</section>\n", f);
 }
 
-static FILE *page_open(const char *outdir, const char *name, char *path,
-		       size_t plen, char *tmp, size_t tlen)
-{
-	snprintf(path, plen, "%s/%s", outdir, name);
-	return open_tmp(path, tmp, tlen);
-}
-
-static int copy_file(const char *from, const char *to)
-{
-	size_t len;
-	char *data = read_file(from, &len), tmp[4200];
-	FILE *f;
-
-	if (!data)
-		return -1;
-	f = open_tmp(to, tmp, sizeof(tmp));
-	if (!f) {
-		free(data);
-		return -1;
-	}
-	fwrite(data, 1, len, f);
-	free(data);
-	return commit_file(f, tmp, to);
-}
-
-/* The lstopo picture, next to the page: "machine/topology.svg" or NULL. */
-static const char *topology_picture(struct bundle *b, const char *outdir,
-				    const char *prefix, char *rel, size_t len)
+/*
+ * The lstopo picture, next to the page: "machine/topology.svg" or NULL.
+ * Read from the bundle as every file of it is (a regular file, no link
+ * followed, capped): a link to a secret is refused when the bundle is
+ * loaded, and would not be followed here either.
+ */
+static const char *topology_picture(struct bundle *b, const struct sio_dir *out,
+				    char *rel, size_t len)
 {
 	static const char *const pics[] = { "topology.svg", "topology.png" };
-	char from[4200], to[4200], ra[PATH_MAX], rb[PATH_MAX];
+	char from[64], err[256], *data;
+	struct sio_dir machine;
+	struct sio_file sf;
+	struct stat a, o;
+	size_t n;
 
 	for (int i = 0; i < 2; i++) {
-		snprintf(from, sizeof(from), "%s/machine/%s", b->dir, pics[i]);
-		if (access(from, R_OK))
+		snprintf(from, sizeof(from), "machine/%s", pics[i]);
+		data = sio_read_at(b->dirfd, from, FB_CAP_PICTURE, &n, err,
+				   sizeof(err));
+		if (!data)
 			continue;
-		snprintf(rel, len, "%s%s", prefix, pics[i]);
-		snprintf(to, sizeof(to), "%s/%s", outdir, rel);
-		if (realpath(from, ra) && realpath(to, rb) && !strcmp(ra, rb))
+		snprintf(rel, len, "%s", from);
+		/* The page is written into the bundle: the picture is there. */
+		if (!fstat(b->dirfd, &a) && !fstat(out->fd, &o) &&
+		    a.st_dev == o.st_dev && a.st_ino == o.st_ino) {
+			free(data);
 			return rel;
-		snprintf(ra, sizeof(ra), "%s/%s", outdir, prefix);
-		if (mkdir_p(ra))
+		}
+		if (sio_dir_sub(&machine, out, "machine", true)) {
+			free(data);
 			return NULL;
-		snprintf(from, sizeof(from), "%s/machine/%s", b->dir, pics[i]);
-		if (copy_file(from, to))
-			return NULL;
+		}
+		if (sio_create(&sf, &machine, pics[i]))
+			fwrite(data, 1, n, sf.f);
+		free(data);
+		if (!sf.f || sio_commit(&sf))
+			rel = NULL;
+		sio_dir_close(&machine);
 		return rel;
 	}
 	return NULL;
 }
 
-int html_bundle(struct bundle *b, const char *outdir,
+/* @out/index.html, begun with its head; sio_commit() when done. */
+static FILE *page_begin(struct sio_file *sf, const struct sio_dir *out,
+			const char *title, const struct report_opts *ro)
+{
+	if (!sio_create(sf, out, "index.html"))
+		return NULL;
+	page_head(sf->f, title, ro);
+	return sf->f;
+}
+
+int html_bundle(struct bundle *b, const struct sio_dir *out,
 		const struct report_opts *ro, json_t *charts)
 {
-	char path[4200], tmp[4300], rel[256], title[512];
+	char rel[256], title[512];
+	struct sio_file sf;
 	const char *topo;
 	FILE *f;
 
-	topo = topology_picture(b, outdir, "machine/", rel, sizeof(rel));
-	f = page_open(outdir, "index.html", path, sizeof(path), tmp, sizeof(tmp));
+	topo = topology_picture(b, out, rel, sizeof(rel));
+	snprintf(title, sizeof(title), "flagbench %s", b->id);
+	f = page_begin(&sf, out, title, ro);
 	if (!f)
 		return -1;
-	snprintf(title, sizeof(title), "flagbench %s", b->id);
-	page_head(f, title, ro);
 	fputs("<header><h1>flagbench: ", f);
 	E(b->id);
 	fprintf(f, "</h1>\n<p class=\"verdict v-%s\">Verdict: %s%s</p>\n",
@@ -529,34 +535,23 @@ int html_bundle(struct bundle *b, const char *outdir,
 	verdict_section(b, f);
 	throughput_section(b, f, ro);
 	machine_section(b, f, topo);
-	charts_section(f, charts, "charts", "Charts");
+	charts_section(f, charts, "charts", "Charts", ro);
 	pairmap_html(b, f);
 	tables_section(b, f);
 	fputs("</main>\n", f);
 	page_tail(f);
-	return commit_file(f, tmp, path);
+	return sio_commit(&sf);
 }
 
-int html_cross(struct bundle **bs, int n, const char *outdir,
-	       const struct report_opts *ro, json_t *charts)
+/* The cross page's table of bundles, each with its verdict. */
+static void cross_bundles(struct bundle **bs, int n, FILE *f)
 {
-	char path[4200], tmp[4300], label[128];
-	FILE *f;
-	int i, v, k;
+	char label[128];
 
-	f = page_open(outdir, "index.html", path, sizeof(path), tmp, sizeof(tmp));
-	if (!f)
-		return -1;
-	page_head(f, "flagbench: across architectures", ro);
-	fputs("<header><h1>flagbench across architectures</h1>\n"
-	      "<p>The same variants and benchmarks on each machine. Bundles marked "
-	      "<span class=\"emulated\">emulated (qemu): functional, not hardware</span> "
-	      "show that the code runs and the races are checked there; their timings "
-	      "are the emulator's, not the processor's.</p></header>\n<main>\n"
-	      "<section id=\"bundles\"><h2>Bundles</h2><table class=\"data\"><thead><tr>"
+	fputs("<section id=\"bundles\"><h2>Bundles</h2><table class=\"data\"><thead><tr>"
 	      "<th>arch</th><th>CPU</th><th>bundle</th><th>complete</th><th>verdict</th>"
 	      "</tr></thead><tbody>\n", f);
-	for (i = 0; i < n; i++) {
+	for (int i = 0; i < n; i++) {
 		fputs("<tr><td>", f);
 		E(bundle_arch_label(bs[i], label, sizeof(label)));
 		if (bs[i]->emulated)
@@ -570,6 +565,25 @@ int html_cross(struct bundle **bs, int n, const char *outdir,
 		fputs("</tr>\n", f);
 	}
 	fputs("</tbody></table></section>\n", f);
+}
+
+int html_cross(struct bundle **bs, int n, const struct sio_dir *out,
+	       const struct report_opts *ro, json_t *charts)
+{
+	char label[128];
+	struct sio_file sf;
+	FILE *f;
+	int i, v, k;
+
+	f = page_begin(&sf, out, "flagbench: across architectures", ro);
+	if (!f)
+		return -1;
+	fputs("<header><h1>flagbench across architectures</h1>\n"
+	      "<p>The same variants and benchmarks on each machine. Bundles marked "
+	      "<span class=\"emulated\">emulated (qemu): functional, not hardware</span> "
+	      "show that the code runs and the races are checked there; their timings "
+	      "are the emulator's, not the processor's.</p></header>\n<main>\n", f);
+	cross_bundles(bs, n, f);
 	/* Race verdicts side by side: scenario x variant, one column per arch. */
 	fputs("<section id=\"verdicts\"><h2>Race verdicts by architecture</h2>"
 	      "<div class=\"scroll\"><table class=\"data\"><thead><tr><th>variant</th>"
@@ -589,11 +603,8 @@ int html_cross(struct bundle **bs, int n, const char *outdir,
 			fputs("</td>", f);
 			for (i = 0; i < n; i++) {
 				struct variant_data *vd = bundle_variant(bs[i], bs[0]->v[v].name);
-				struct race_result *r = NULL;
+				struct race_result *r = vd ? race_last(vd, r0->scenario) : NULL;
 
-				for (int j = 0; vd && j < vd->nr_races; j++)
-					if (!strcmp(vd->races[j].scenario, r0->scenario))
-						r = &vd->races[j];
 				if (!r) {
 					fputs("<td>–</td>", f);
 					continue;
@@ -606,7 +617,8 @@ int html_cross(struct bundle **bs, int n, const char *outdir,
 			fputs("</tr>\n", f);
 		}
 	fputs("</tbody></table></div></section>\n", f);
-	charts_section(f, charts, "charts", "The same benchmark on each architecture");
+	charts_section(f, charts, "charts", "The same benchmark on each architecture",
+		       ro);
 	fputs("<section id=\"pages\"><h2>Per-bundle pages</h2><ul>\n", f);
 	for (i = 0; i < n; i++) {
 		fputs("<li><a href=\"", f);
@@ -617,20 +629,20 @@ int html_cross(struct bundle **bs, int n, const char *outdir,
 	}
 	fputs("</ul></section>\n</main>\n", f);
 	page_tail(f);
-	return commit_file(f, tmp, path);
+	return sio_commit(&sf);
 }
 
-int html_index(struct bundle **bs, int n, const char *outdir,
+int html_index(struct bundle **bs, int n, const struct sio_dir *out,
 	       const struct report_opts *ro, json_t *charts)
 {
-	char path[4200], tmp[4300], label[128];
+	char label[128];
+	struct sio_file sf;
 	FILE *f;
 	int i;
 
-	f = page_open(outdir, "index.html", path, sizeof(path), tmp, sizeof(tmp));
+	f = page_begin(&sf, out, "flagbench: all runs", ro);
 	if (!f)
 		return -1;
-	page_head(f, "flagbench: all runs", ro);
 	fputs("<header><h1>flagbench: all runs</h1><p>Every bundle in this "
 	      "directory, newest first, and the history of the headline figures "
 	      "(median ns/op of the first variant's uncontended benchmarks) per "
@@ -655,8 +667,8 @@ int html_index(struct bundle **bs, int n, const char *outdir,
 		fputs("</tr>\n", f);
 	}
 	fputs("</tbody></table></section>\n", f);
-	charts_section(f, charts, "history", "History");
+	charts_section(f, charts, "history", "History", ro);
 	fputs("</main>\n", f);
 	page_tail(f);
-	return commit_file(f, tmp, path);
+	return sio_commit(&sf);
 }

@@ -2,6 +2,7 @@
 /* flagbench-report: bundle bookkeeping, reports and the gate. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,9 +26,15 @@ static void usage(FILE *f)
 	fputs("usage: flagbench-report COMMAND ...\n\n"
 	      "  report BUNDLE... [--out DIR] [--baseline VARIANT] [--threshold PCT]\n"
 	      "         [--alpha A] [--gnuplot-dir DIR] [--css FILE] [--no-plot]\n"
+	      "         [--gnuplot-timeout S]\n"
 	      "      one bundle: its page, charts and summary.txt (in the bundle,\n"
 	      "      or DIR); several: the cross-architecture page in DIR; a\n"
-	      "      directory of bundles: an index with the history of each run\n"
+	      "      directory of bundles: an index with the history of each run.\n"
+	      "      A gnuplot run longer than S seconds (60) is stopped; without\n"
+	      "      gnuplot the page and summary are written without charts.\n"
+	      "      A bundle must be regular files and directories only (no\n"
+	      "      links, FIFOs, devices or hard links) and its stored verdict\n"
+	      "      the one its race results give, or it is refused (exit 2)\n"
 	      "  summary BUNDLE [--baseline VARIANT] [--threshold PCT] [--alpha A]\n"
 	      "      the plain-text summary (72 columns) on standard output\n"
 	      "  gate BASELINE CANDIDATE [options]   ('gate --help')\n"
@@ -83,7 +90,7 @@ static bool takes_value(const char *o)
 {
 	static const char *const with_value[] = {
 		"--out", "--baseline", "--gnuplot-dir", "--css", "--threshold",
-		"--alpha",
+		"--alpha", "--gnuplot-timeout",
 	};
 
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(*with_value); i++)
@@ -103,6 +110,7 @@ static int parse_report_args(int argc, char **argv, struct report_args *a)
 	a->ro.css_path = css;
 	a->ro.alpha = 0.05;
 	a->ro.threshold = 0.05;
+	a->co.timeout = 60;
 	for (i = 1; i < argc; i++) {
 		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -143,6 +151,9 @@ static int parse_report_args(int argc, char **argv, struct report_args *a)
 		} else if (!strcmp(o, "--alpha")) {
 			if (parse_num(argv[0], o, v, 1e-12, 0.5, &a->ro.alpha))
 				return -1;
+		} else if (!strcmp(o, "--gnuplot-timeout")) {
+			if (parse_num(argv[0], o, v, 0.001, 86400, &a->co.timeout))
+				return -1;
 		}
 	}
 	if (!a->npos) {
@@ -164,97 +175,212 @@ static int check_baseline(struct bundle **bs, int n, const char *baseline)
 	return 0;
 }
 
-static int write_summary(struct bundle *b, const char *outdir,
+static int write_summary(struct bundle *b, const struct sio_dir *out,
 			 const struct report_opts *ro)
 {
-	char path[4200], tmp[4300];
-	FILE *f;
+	struct sio_file sf;
 
-	snprintf(path, sizeof(path), "%s/summary.txt", outdir);
-	f = open_tmp(path, tmp, sizeof(tmp));
-	if (!f)
+	if (!sio_create(&sf, out, "summary.txt"))
 		return -1;
-	text_summary(b, f, ro);
-	return commit_file(f, tmp, path);
+	text_summary(b, sf.f, ro);
+	return sio_commit(&sf);
 }
 
-/* Page, charts and summary of one bundle into @outdir. */
-static int report_one(struct bundle *b, const char *outdir,
+/*
+ * Page, charts and summary of one bundle into @out.  The summary first:
+ * it needs no chart, and the page says when the charts could not be drawn.
+ */
+static int report_one(struct bundle *b, const struct sio_dir *out,
 		      struct report_args *a)
 {
 	json_t *charts = json_array();
+	struct chart_ctx c;
 	int ret = -1;
 
-	if (mkdir_p(outdir)) {
-		fb_err("cannot create %s: %s", outdir, strerror(errno));
+	if (write_summary(b, out, &a->ro) ||
+	    plot_begin(&c, out, &a->co, charts))
 		goto out;
-	}
-	if (charts_bundle(b, outdir, &a->co, charts) ||
-	    html_bundle(b, outdir, &a->ro, charts) ||
-	    write_summary(b, outdir, &a->ro))
+	ret = charts_bundle(b, &c);
+	if (plot_end(&c) || ret)
 		goto out;
-	ret = 0;
+	a->ro.charts_note = charts_note(&a->co);
+	ret = html_bundle(b, out, &a->ro, charts);
 out:
 	json_decref(charts);
-	return ret;
+	return ret ? -1 : 0;
 }
 
-/* Subdirectories of @dir that hold a bundle; unreadable ones are skipped. */
-static int load_dir(const char *dir, struct bundle **bs, int max)
-{
-	struct dirent *de;
-	DIR *d = opendir(dir);
-	int n = 0;
+/* A directory of bundles, as a history: grows as needed. */
+struct bundles {
+	struct bundle **b;
+	int n, cap;
+	json_t *skipped;	/* why entries were not loaded, said at the end */
+};
 
-	if (!d) {
-		fb_err("cannot read %s: %s", dir, strerror(errno));
+static void bundles_add(struct bundles *l, struct bundle *b)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		l->b = realloc(l->b, l->cap * sizeof(*l->b));
+		if (!l->b)
+			abort();
+	}
+	l->b[l->n++] = b;
+}
+
+/*
+ * Entry @name of the history directory @d, if it is a bundle: a directory
+ * (never a link: a link would write the page elsewhere) holding a
+ * bundle.json.  Unreadable bundles are skipped with one line each.
+ */
+static void load_entry(const struct sio_dir *d, const char *name,
+		       struct bundles *l)
+{
+	char sub[4400], err[1024];
+	struct bundle *b;
+	struct stat st;
+	int fd;
+
+	if (name[0] == '.' || fstatat(d->fd, name, &st, AT_SYMLINK_NOFOLLOW))
+		return;
+	snprintf(sub, sizeof(sub), "%s/%s", d->path, name);
+	if (S_ISLNK(st.st_mode)) {
+		json_array_append_new(l->skipped, json_sprintf(
+			"skipping %s: a symbolic link, not a bundle's directory", sub));
+		return;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return;
+	fd = openat(d->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (fstatat(fd, "bundle.json", &st, AT_SYMLINK_NOFOLLOW)) {
+		close(fd);
+		return;
+	}
+	b = bundle_load_fd(fd, sub, err, sizeof(err));
+	if (!b)
+		json_array_append_new(l->skipped, json_sprintf("skipping %s", err));
+	else
+		bundles_add(l, b);
+}
+
+/*
+ * What was skipped: a line each beside a report that went on; with no
+ * bundle left, the one line of the error says the first reason.
+ */
+static int say_skipped(const char *dir, const struct bundles *l)
+{
+	json_t *s;
+	size_t i;
+
+	if (!l->n) {
+		fb_err("%s: no bundle in this directory%s%s%s", dir,
+		       json_array_size(l->skipped) ? " (" : "",
+		       json_string_value(json_array_get(l->skipped, 0)) ?: "",
+		       json_array_size(l->skipped) ? ")" : "");
 		return -1;
 	}
-	while ((de = readdir(d)) && n < max) {
-		char sub[4200], err[1024];
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name);
-		if (!is_bundle(sub))
-			continue;
-		bs[n] = bundle_load(sub, err, sizeof(err));
-		if (!bs[n]) {
-			fb_err("skipping %s", err);
-			continue;
-		}
-		n++;
-	}
-	closedir(d);
-	return n;
+	json_array_foreach(l->skipped, i, s)
+		fb_err("%s", json_string_value(s));
+	return 0;
 }
 
-static int report_many(struct bundle **bs, int n, const char *out,
+/* Every bundle under @dir, however many. */
+static int load_dir(const char *dir, struct bundles *l)
+{
+	struct sio_dir d;
+	struct dirent *de;
+	DIR *dd;
+
+	if (sio_dir_open(&d, dir, false))
+		return -1;
+	dd = fdopendir(dup(d.fd));
+	if (!dd) {
+		fb_err("cannot read %s: %s", dir, strerror(errno));
+		sio_dir_close(&d);
+		return -1;
+	}
+	l->skipped = json_array();
+	while ((de = readdir(dd)))
+		load_entry(&d, de->d_name, l);
+	closedir(dd);
+	sio_dir_close(&d);
+	return say_skipped(dir, l) ? 0 : l->n;
+}
+
+/* Each bundle's page in @out/ID, then the index or cross page of them all. */
+static int report_many(struct bundle **bs, int n, const char *outdir,
 		       struct report_args *a, bool index)
 {
 	json_t *charts = json_array();
+	struct sio_dir out, sub;
+	struct chart_ctx c;
 	int i, ret = -1;
 
 	qsort(bs, n, sizeof(*bs), cmp_started);
-	if (mkdir_p(out)) {
-		fb_err("cannot create %s: %s", out, strerror(errno));
+	if (sio_dir_open(&out, outdir, true))
 		goto done;
-	}
 	for (i = 0; i < n; i++) {
-		char sub[4200];
-
-		snprintf(sub, sizeof(sub), "%s/%s", out, bs[i]->id);
-		if (report_one(bs[i], sub, a))
+		if (sio_dir_sub(&sub, &out, bs[i]->id, true))
+			goto done;
+		ret = report_one(bs[i], &sub, a);
+		sio_dir_close(&sub);
+		if (ret)
 			goto done;
 	}
-	if (index ? charts_history(bs, n, out, &a->co, charts) ||
-			    html_index(bs, n, out, &a->ro, charts)
-		  : charts_cross(bs, n, out, &a->co, charts) ||
-			    html_cross(bs, n, out, &a->ro, charts))
+	ret = -1;
+	if (plot_begin(&c, &out, &a->co, charts))
 		goto done;
-	ret = 0;
+	ret = index ? charts_history(bs, n, &c) : charts_cross(bs, n, &c);
+	if (plot_end(&c) || ret)
+		goto done;
+	a->ro.charts_note = charts_note(&a->co);
+	ret = index ? html_index(bs, n, &out, &a->ro, charts) :
+		      html_cross(bs, n, &out, &a->ro, charts);
 done:
+	sio_dir_close(&out);
 	json_decref(charts);
+	return ret ? -1 : 0;
+}
+
+/* A directory of bundles: the index with the history, in it or --out. */
+static int report_history(struct report_args *a)
+{
+	struct bundles l = { 0 };
+	struct stat st;
+	int n, ret;
+
+	if (stat(a->pos[0], &st) || !S_ISDIR(st.st_mode)) {
+		fb_err("%s: not a bundle or a directory of bundles", a->pos[0]);
+		return EXIT_ERROR;
+	}
+	n = load_dir(a->pos[0], &l);
+	ret = n > 0 && !report_many(l.b, n, a->out ? a->out : a->pos[0], a,
+				    true) ? EXIT_PASS : EXIT_ERROR;
+	for (int i = 0; i < l.n; i++)
+		bundle_free(l.b[i]);
+	free(l.b);
+	json_decref(l.skipped);
+	return ret;
+}
+
+/* One bundle's page in it (or --out); several: the cross page in --out. */
+static int report_bundles(struct bundle **bs, int n, struct report_args *a)
+{
+	struct sio_dir out;
+	int ret;
+
+	if (n > 1 && !a->out) {
+		fb_err("report: several bundles need --out DIR for the cross-architecture page");
+		return -1;
+	}
+	if (n > 1)
+		return report_many(bs, n, a->out, a, false);
+	if (sio_dir_open(&out, a->out ? a->out : bs[0]->dir, true))
+		return -1;
+	ret = report_one(bs[0], &out, a);
+	sio_dir_close(&out);
 	return ret;
 }
 
@@ -267,23 +393,8 @@ int cmd_report(int argc, char **argv)
 
 	if (parse_report_args(argc, argv, &a))
 		return EXIT_ERROR;
-	if (a.npos == 1 && !is_bundle(a.pos[0])) {
-		struct stat st;
-
-		if (stat(a.pos[0], &st) || !S_ISDIR(st.st_mode)) {
-			fb_err("%s: not a bundle or a directory of bundles", a.pos[0]);
-			return EXIT_ERROR;
-		}
-		n = load_dir(a.pos[0], bs, 256);
-		if (n <= 0) {
-			if (!n)
-				fb_err("%s: no bundle in this directory", a.pos[0]);
-			return EXIT_ERROR;
-		}
-		ret = report_many(bs, n, a.out ? a.out : a.pos[0], &a, true) ?
-		      EXIT_ERROR : EXIT_PASS;
-		goto out;
-	}
+	if (a.npos == 1 && !is_bundle(a.pos[0]))
+		return report_history(&a);
 	for (i = 0; i < a.npos; i++) {
 		bs[n] = bundle_load(a.pos[i], err, sizeof(err));
 		if (!bs[n]) {
@@ -292,17 +403,10 @@ int cmd_report(int argc, char **argv)
 		}
 		n++;
 	}
-	if (check_baseline(bs, n, a.ro.baseline))
+	if (check_baseline(bs, n, a.ro.baseline) || report_bundles(bs, n, &a))
 		goto out;
-	if (n == 1)
-		ret = report_one(bs[0], a.out ? a.out : bs[0]->dir, &a) ?
-		      EXIT_ERROR : EXIT_PASS;
-	else if (!a.out)
-		fb_err("report: several bundles need --out DIR for the cross-architecture page");
-	else
-		ret = report_many(bs, n, a.out, &a, false) ? EXIT_ERROR : EXIT_PASS;
-	if (!ret)
-		printf("%s/index.html\n", a.out ? a.out : bs[0]->dir);
+	ret = EXIT_PASS;
+	printf("%s/index.html\n", a.out ? a.out : bs[0]->dir);
 out:
 	for (i = 0; i < n; i++)
 		bundle_free(bs[i]);

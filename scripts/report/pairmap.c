@@ -6,27 +6,19 @@
  * rate in a table on the page: the race-rate counterpart of core-to-core
  * latency maps.
  *
- * The rates are the bundle loader's typed results (race-result.h: bad,
- * trials, the interval, the pair), so the map and every other view show
- * one number from one read of the file.
+ * The rates and the pairs are the bundle loader's (race_result: bad,
+ * trials, the interval, pair_cpus, pair_of), so the map and every other
+ * view show one number, read once.
  *
- * gnuplot is fed data, never code: it runs with its working directory set
- * to the charts directory, on fixed file names (pairmap.dat in,
- * pairmap.png/.svg out, renamed afterwards); titles, CPU numbers and class
- * letters travel in the data file only.
+ * gnuplot is fed data, never code (plot.c): it runs in a private
+ * directory, on fixed file names (pairmap.dat in, pairmap.png/.svg out,
+ * renamed afterwards); titles, CPU numbers and class letters travel in the
+ * data file only.
  */
-#define _GNU_SOURCE	/* posix_spawn_file_actions_addchdir_np, glibc 2.29 */
-#include <errno.h>
-#include <math.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include "report.h"
-
-extern char **environ;
 
 static const char *const class_names[] = { "smt", "l2", "l3", "package", "none" };
 #define NR_CLASSES 5
@@ -51,6 +43,16 @@ static int class_index(const char *s)
 	return -1;
 }
 
+/* The map of @variant and @scenario among maps[from..n), or NULL. */
+static struct pm_map *find_map(struct pm_map *maps, int from, int n,
+			       const char *scenario)
+{
+	for (int i = from; i < n; i++)
+		if (!strcmp(maps[i].scenario, scenario))
+			return &maps[i];
+	return NULL;
+}
+
 /* Maps of one bundle: one per variant and scenario with "pair" results. */
 static int collect(struct bundle *b, struct pm_map **out)
 {
@@ -59,18 +61,16 @@ static int collect(struct bundle *b, struct pm_map **out)
 
 	for (int i = 0; i < b->nr_variants; i++) {
 		struct variant_data *v = &b->v[i];
+		int first = nmaps;	/* this variant's maps */
 
 		for (int k = 0; k < v->nr_races; k++) {
 			const struct race_result *r = &v->races[k];
-			struct pm_map *m = NULL;
 			int cls = r->has_pair ? class_index(r->pair_of) : -1;
+			struct pm_map *m;
 
 			if (cls < 0)
 				continue;
-			for (int n = 0; n < nmaps; n++)
-				if (maps[n].variant == v->name &&
-				    !strcmp(maps[n].scenario, r->scenario))
-					m = &maps[n];
+			m = find_map(maps, first, nmaps, r->scenario);
 			if (!m) {
 				maps = realloc(maps, (nmaps + 1) * sizeof(*maps));
 				if (!maps)
@@ -121,12 +121,12 @@ static int map_cpus(const struct pm_map *m, int *cpus)
 	return u;
 }
 
+/* @cpu's place among the sorted @cpus. */
 static int index_of(const int *cpus, int n, int cpu)
 {
-	for (int i = 0; i < n; i++)
-		if (cpus[i] == cpu)
-			return i;
-	return -1;
+	const int *at = bsearch(&cpu, cpus, n, sizeof(*cpus), cmp_int);
+
+	return at ? (int)(at - cpus) : -1;
 }
 
 /*
@@ -134,18 +134,19 @@ static int index_of(const int *cpus, int n, int cpu)
  * ordered pair: x (B's CPU index) y (A's) rate per million (-1: none seen)
  * class letter, A's CPU, B's CPU.
  */
-static int write_map(const struct pm_map *m, const char *path)
+static int write_map(const struct pm_map *m, struct chart_ctx *c)
 {
 	static const char letter[NR_CLASSES] = { 'S', '2', '3', 'P', 'N' };
 	int *cpus = calloc(2 * m->nr, sizeof(int)), n;
+	struct sio_file sf;
 	FILE *f;
 
 	if (!cpus)
 		return -1;
 	n = map_cpus(m, cpus);
-	f = fopen(path, "w");
+	/* gnuplot's fixed name, beside it in the private directory. */
+	f = sio_create(&sf, &c->priv, "pairmap.dat");
 	if (!f) {
-		fb_err("cannot write %s: %s", path, strerror(errno));
 		free(cpus);
 		return -1;
 	}
@@ -160,60 +161,54 @@ static int write_map(const struct pm_map *m, const char *path)
 			rate, letter[m->c[i].cls], m->c[i].a, m->c[i].b);
 	}
 	free(cpus);
-	return fclose(f) ? -1 : 0;
+	return sio_commit(&sf);
 }
 
-int pairmap_charts(struct bundle *b, const char *outdir,
-		   const struct chart_opts *o, json_t *made)
+/* gnuplot's fixed names, renamed to map @i's: pairmap-I.dat, .png, .svg. */
+static int rename_map(struct chart_ctx *c, const char *name, bool drawn)
+{
+	static const char *const ext[] = { "png", "svg" };
+	char to[96];
+
+	snprintf(to, sizeof(to), "%s.dat", name);
+	if (sio_move(&c->priv, "pairmap.dat", &c->priv_data, to))
+		return -1;
+	for (int e = 0; e < 2 && drawn; e++) {
+		char from[32];
+
+		snprintf(from, sizeof(from), "pairmap.%s", ext[e]);
+		snprintf(to, sizeof(to), "%s.%s", name, ext[e]);
+		if (sio_move(&c->priv, from, &c->priv, to))
+			return -1;
+	}
+	return 0;
+}
+
+int pairmap_charts(struct bundle *b, struct chart_ctx *c)
 {
 	struct pm_map *maps;
-	char dir[4200], from[4300], to[4400], title[512], name[64];
+	char title[512], name[64];
 	int n = collect(b, &maps), ret = 0;
 
-	if (!n)
-		return 0;
-	snprintf(dir, sizeof(dir), "%s/charts", outdir);
-	snprintf(from, sizeof(from), "%s/data", dir);
-	if (mkdir_p(from)) {
-		fb_err("cannot create %s: %s", from, strerror(errno));
-		free_maps(maps, n);
-		return -1;
-	}
 	for (int i = 0; i < n && !ret; i++) {
-		static const char *const ext[] = { "png", "svg" };
+		int drawn;
 
-		snprintf(from, sizeof(from), "%s/pairmap.dat", dir);
-		if (write_map(&maps[i], from) ||
-		    chart_gnuplot(o, outdir, "pairmap.gp", "pairmap", "")) {
+		if (write_map(&maps[i], c)) {
 			ret = -1;
 			break;
 		}
+		drawn = plot_run(c, "pairmap.gp", "pairmap", "");
 		snprintf(name, sizeof(name), "pairmap-%d", i + 1);
-		snprintf(to, sizeof(to), "%s/data/%s.dat", dir, name);
-		rename(from, to);
-		for (int e = 0; e < 2 && !o->no_plot; e++) {
-			snprintf(from, sizeof(from), "%s/pairmap.%s", dir, ext[e]);
-			snprintf(to, sizeof(to), "%s/%s.%s", dir, name, ext[e]);
-			if (rename(from, to)) {
-				fb_err("gnuplot drew no %s: %s", from, strerror(errno));
-				ret = -1;
-			}
+		if (drawn < 0 || rename_map(c, name, !drawn)) {
+			ret = -1;
+			break;
 		}
-		if (o->no_plot)
+		if (drawn)
 			continue;
 		snprintf(title, sizeof(title),
 			 "%s, %s: bad outcomes per million trials per CPU pair (A's CPU down, B's across)",
 			 maps[i].variant, maps[i].scenario);
-		{
-			char png[96], svg[96];
-
-			snprintf(png, sizeof(png), "charts/%s.png", name);
-			snprintf(svg, sizeof(svg), "charts/%s.svg", name);
-			json_array_append_new(made, json_pack(
-				"{s:s, s:s, s:s, s:s, s:s}", "name", name,
-				"title", title, "group", "pairmap", "png", png,
-				"svg", svg));
-		}
+		plot_made(c, name, title, "pairmap");
 	}
 	free_maps(maps, n);
 	return ret;

@@ -46,9 +46,32 @@ double mann_whitney_u_method(const double *x, int nx, const double *y, int ny,
 			     bool *exact_out);
 /* Smallest two-sided p-value the exact test can give for n against n. */
 double mwu_min_p(int n);
-/* ---- bundle.c ---- */
-/* More threads than any machine runs: a bundle claiming so is refused. */
-#define FB_MAX_THREADS (1 << 20)
+/* ---- load.c, parts.c, bundle.c ---- */
+/*
+ * What a bundle may hold, generous for real runs (a --full run has 40
+ * rounds, a few hundred benchmarks, 240 CPU pairs per scenario): a bundle
+ * past any of them is refused, so that no crafted count can size an array
+ * or a quadratic loop (the Hodges-Lehmann estimate is n^2 in the rounds).
+ */
+#define FB_MAX_THREADS (1 << 20)	/* more threads than any machine runs */
+#define FB_MAX_CPU (1 << 20)		/* a CPU number of a pair */
+#define FB_MAX_VARIANTS 32
+#define FB_MAX_ROUND 1000		/* flagbench_round: 1..N */
+#define FB_MAX_SAMPLES 1000		/* samples of one benchmark */
+#define FB_MAX_BENCHMARKS 2048		/* benchmarks of one throughput part */
+#define FB_MAX_ENTRIES 100000		/* entries of one throughput part */
+#define FB_MAX_RESULTS 4096		/* results of one race part */
+#define FB_MAX_SCENARIOS 256		/* scenarios of one bundle */
+#define FB_MAX_OUTCOMES 64		/* outcome classes of one result */
+#define FB_MAX_BINS 256			/* window bins of one result (62 real) */
+#define FB_MAX_NAME 128			/* bytes of a name */
+#define FB_CAP_BUNDLE (256u << 20)	/* bytes of all parts of one bundle */
+
+/* Size caps per kind of file read (bytes); the largest real ones are 1 MB. */
+#define FB_CAP_INDEX (8u << 20)		/* bundle.json */
+#define FB_CAP_PART (64u << 20)		/* a part's JSON */
+#define FB_CAP_PICTURE (16u << 20)	/* machine/topology.svg, .png */
+#define FB_CAP_TEXT (16u << 20)		/* CSS, lscpu -J, CMake's files */
 
 struct tp_bench {
 	char *name;		/* run_name: "bitops/clear_bit", ".../threads:2" */
@@ -70,6 +93,7 @@ struct tp_run {
 	char *perf_reason;
 	int nr;
 	struct tp_bench *b;
+	json_t *index;			/* name -> index in b */
 };
 
 struct variant_data {
@@ -80,6 +104,7 @@ struct variant_data {
 	struct tp_run *tp;		/* NULL if missing/failed */
 	int nr_races;
 	struct race_result *races;	/* per scenario x pair class */
+	json_t *by_scenario;		/* scenario -> index of its last result */
 	bool races_present;
 	enum res_verdict race_verdict;	/* races.json's, checked against its rows */
 };
@@ -87,24 +112,72 @@ struct variant_data {
 struct bundle {
 	char *dir;
 	char *id;			/* directory's base name */
-	json_t *j;			/* bundle.json */
+	int dirfd;			/* the bundle's directory, open */
+	size_t bytes;			/* read from it so far */
+	json_t *j;			/* bundle.json, its text cleaned */
 	const char *arch, *cpu_model, *started, *profile;
 	bool emulated, complete;
+	/* From the rows (bundle_compute_verdict()): the one every view shows. */
 	enum res_verdict verdict;
 	int nr_variants;
 	struct variant_data *v;
 };
 
-/* Load @dir; NULL and one line in @err on failure. */
+/*
+ * Load @dir; NULL and one line in @err on failure.  A bundle whose stored
+ * "verdict" disagrees with the one its rows give is refused, as is any
+ * name with control characters or bidi overrides.
+ */
 struct bundle *bundle_load(const char *dir, char *err, size_t errlen);
+/* The same, the stored verdict unread: for the gate and `bundle finish`. */
+struct bundle *bundle_load_rows(const char *dir, char *err, size_t errlen);
+/* @dir already open as @fd (a history directory's entry), taken over. */
+struct bundle *bundle_load_fd(int fd, const char *dir, char *err,
+			      size_t errlen);
+/* The steps: the tree checked and bundle.json read (@fd taken over)... */
+struct bundle *bundle_open(int fd, const char *dir, char *err, size_t errlen);
+/* ...and one part of @v, @file relative to the bundle. */
+int bundle_load_part(struct bundle *b, struct variant_data *v,
+		     const char *kind, const char *file, char *err,
+		     size_t errlen);
+/* bundle.json's shape (format, version, machine, variants, kinds, parts). */
+int bundle_json_check(json_t *j, const char *dir, char *err, size_t errlen);
+/* @dir/bundle.json, read as a bundle's files are and its shape checked. */
+json_t *bundle_index_read(const char *dir, char *err, size_t errlen);
 void bundle_free(struct bundle *b);
 struct variant_data *bundle_variant(struct bundle *b, const char *name);
 struct tp_bench *tp_find(struct tp_run *r, const char *name);
+/* parts.c: a throughput and a race part, parsed and range-checked. */
+struct tp_run *tp_parse(json_t *j, char *err, size_t errlen);
+void tp_free(struct tp_run *r);
+int races_parse(json_t *j, struct variant_data *v, char *err, size_t errlen);
+/* The last result of @scenario in @v, or NULL (an index, not a scan). */
+struct race_result *race_last(struct variant_data *v, const char *scenario);
+/* A JSON value as its text, for messages: "1" stays "1", not 0. */
+const char *json_text(json_t *v, char *buf, size_t len);
 /* "x86_64", or "aarch64 (emulated)" */
 const char *bundle_arch_label(const struct bundle *b, char *buf, size_t len);
 /* Worst race verdict over variants; RES_INCOMPLETE if !complete and no FAIL. */
 enum res_verdict bundle_compute_verdict(struct bundle *b);
 /* ---- validate.c ---- */
+/*
+ * A name (variant, scenario, pair class, outcome, benchmark): 1 to
+ * FB_MAX_NAME bytes with no control character (C0, DEL, C1) and no bidi
+ * override or isolate, which would print as something else.
+ */
+bool name_ok(const char *s);
+/* The same rule for any text of 1 to @max bytes (a bundle directory's name). */
+bool printable(const char *s, size_t max);
+/*
+ * Free text from a bundle, made safe to print on a terminal in place:
+ * controls and bidi formatting characters become '?', tabs and line
+ * breaks a space (jansson has checked the UTF-8).
+ */
+void text_clean(char *s);
+/* text_clean() on every string value of @j (keys are never printed). */
+void json_clean_strings(json_t *j);
+/* A count: a whole number in [0, 2^53], which a double holds exactly. */
+bool is_count(double v);
 /* The invariants of a loaded part / bundle: 0, or -1 with one line in @err. */
 int part_validate(const struct variant_data *v, const char *kind, char *err,
 		  size_t len);
@@ -124,34 +197,99 @@ int cmd_bundle(int argc, char **argv);
 /* ---- gate.c ---- */
 int cmd_gate(int argc, char **argv);
 
-/* ---- charts.c ---- */
+/* ---- safe-io.c: every read and write (see there) ---- */
+struct sio_dir {
+	int fd;
+	char path[4096];	/* for messages */
+};
+/* The directory the user named, made with its parents if @create. */
+int sio_dir_open(struct sio_dir *d, const char *path, bool create);
+/* @rel below @parent, no component a link; missing ones made if @create. */
+int sio_dir_sub(struct sio_dir *d, const struct sio_dir *parent,
+		const char *rel, bool create);
+void sio_dir_close(struct sio_dir *d);
+/* A regular file @rel below @dirfd, at most @cap bytes, NUL-terminated. */
+char *sio_read_at(int dirfd, const char *rel, size_t cap, size_t *len,
+		  char *err, size_t errlen);
+/* A file the user named (the last component must not be a link). */
+char *sio_read_path(const char *path, size_t cap, size_t *len, char *err,
+		    size_t errlen);
+/* @buf as JSON, duplicate keys refused; the error never quotes the text. */
+json_t *sio_parse_json(const char *buf, size_t len, char *err, size_t errlen);
+/* sio_read_path() and sio_parse_json(). */
+json_t *sio_load_json_path(const char *path, size_t cap, char *err,
+			   size_t errlen);
+/* Regular files and directories only, each file with one name. */
+int sio_tree_check(int dirfd, char *err, size_t errlen);
+
+struct sio_file {
+	FILE *f;
+	const struct sio_dir *d;
+	char name[256], tmp[300];
+};
+/* @name in @d: written to a fresh temporary, renamed by sio_commit(). */
+FILE *sio_create(struct sio_file *sf, const struct sio_dir *d,
+		 const char *name);
+int sio_commit(struct sio_file *sf);
+void sio_discard(struct sio_file *sf);
+int sio_write_json(json_t *json, const struct sio_dir *d, const char *name);
+int sio_move(const struct sio_dir *from, const char *name,
+	     const struct sio_dir *to, const char *as);
+/* A fresh directory of ours (mode 0700) in @parent, as mkdtemp makes. */
+int sio_private_dir(struct sio_dir *d, const struct sio_dir *parent,
+		    const char *prefix);
+void sio_private_remove(struct sio_dir *d, const struct sio_dir *parent);
+
+/* ---- charts.c, plot.c ---- */
+enum gnuplot_state { GP_UNTRIED, GP_OK, GP_MISSING, GP_HUNG };
 struct chart_opts {
 	const char *gnuplot_dir;	/* scripts/gnuplot */
 	bool no_plot;			/* write data files only */
+	double timeout;			/* seconds one gnuplot run may take */
+	enum gnuplot_state gnuplot;	/* found, missing or hung: then no more */
 };
-/* Charts of one bundle into @outdir/charts; list of written base names. */
-int charts_bundle(struct bundle *b, const char *outdir,
-		  const struct chart_opts *o, json_t *made);
-int charts_cross(struct bundle **bs, int n, const char *outdir,
-		 const struct chart_opts *o, json_t *made);
+/* Why the charts are missing, for the page; NULL when they were drawn. */
+const char *charts_note(const struct chart_opts *o);
+
+/*
+ * Where one report's charts go: OUTDIR/charts and its data/, and a private
+ * directory (charts/.gnuplot-XXXXXXXX) where the data files are written
+ * and gnuplot runs; what it draws is moved into place by plot_publish().
+ */
+struct chart_ctx {
+	struct chart_opts *o;
+	struct sio_dir charts, data, priv, priv_data;
+	json_t *made;			/* charts drawn: {name, title, ...} */
+};
+int plot_begin(struct chart_ctx *c, const struct sio_dir *out,
+	       struct chart_opts *o, json_t *made);
+/* What was written and drawn into charts/ and charts/data/; cleans up. */
+int plot_end(struct chart_ctx *c);
+/* A data file data/@name in the private directory. */
+FILE *plot_data(struct chart_ctx *c, struct sio_file *sf, const char *name);
+/*
+ * Run gnuplot's @script in the private directory with only -e
+ * "name='NAME'; NUMS" (@name a plain file name, @nums numbers we print):
+ * data, never code; bounded by o->timeout.  1: not drawn (no gnuplot, or
+ * it hung: said once, on the page too), 0: drawn, -1: failed.
+ */
+int plot_run(struct chart_ctx *c, const char *script, const char *name,
+	     const char *nums);
+/* Record a drawn chart in c->made. */
+void plot_made(struct chart_ctx *c, const char *name, const char *title,
+	       const char *group);
+
+/* Charts of one bundle into @out/charts; c->made lists the drawn ones. */
+int charts_bundle(struct bundle *b, struct chart_ctx *c);
+int charts_cross(struct bundle **bs, int n, struct chart_ctx *c);
 /* The scenarios of @b's race results, in order, each once (new array). */
 json_t *race_scenario_names(struct bundle *b, bool with_window);
 
-/*
- * Run gnuplot's @script in @outdir/charts with only -e "name='NAME'; NUMS"
- * (@name a plain file name, @nums numbers we print): data, never code.
- */
-int chart_gnuplot(const struct chart_opts *o, const char *outdir,
-		  const char *script, const char *name, const char *nums);
-
 /* window.c: each race's window map, one chart per scenario. */
-int charts_windows(struct bundle *b, const char *outdir,
-		   const struct chart_opts *o, json_t *made);
-int charts_history(struct bundle **bs, int n, const char *outdir,
-		   const struct chart_opts *o, json_t *made);
+int charts_windows(struct bundle *b, struct chart_ctx *c);
+int charts_history(struct bundle **bs, int n, struct chart_ctx *c);
 /* pairmap.c: per-pair race maps of `race --pairs each` results. */
-int pairmap_charts(struct bundle *b, const char *outdir,
-		   const struct chart_opts *o, json_t *made);
+int pairmap_charts(struct bundle *b, struct chart_ctx *c);
 void pairmap_html(struct bundle *b, FILE *f);
 
 /* ---- html.c / text.c ---- */
@@ -160,12 +298,13 @@ struct report_opts {
 	const char *css_path;		/* reports/style.css */
 	double alpha, threshold;
 	bool ignore_identity;
+	const char *charts_note;	/* why there are no charts, or NULL */
 };
-int html_bundle(struct bundle *b, const char *outdir,
+int html_bundle(struct bundle *b, const struct sio_dir *out,
 		const struct report_opts *ro, json_t *charts);
-int html_cross(struct bundle **bs, int n, const char *outdir,
+int html_cross(struct bundle **bs, int n, const struct sio_dir *out,
 	       const struct report_opts *ro, json_t *charts);
-int html_index(struct bundle **bs, int n, const char *outdir,
+int html_index(struct bundle **bs, int n, const struct sio_dir *out,
 	       const struct report_opts *ro, json_t *charts);
 int text_summary(struct bundle *b, FILE *f, const struct report_opts *ro);
 /* The variant others are compared with: --baseline, bundle.json "baseline", first. */
@@ -212,16 +351,17 @@ void tp_comparison_build(struct variant_data *base, struct variant_data *cand,
 void tp_comparison_free(struct tp_comparison *cmp);
 
 /* ---- util.c ---- */
+/* One line on stderr, its controls made harmless (text_clean()). */
 void fb_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xstrdup(const char *s);
 void *xcalloc(size_t n, size_t size);
+/* A directory the user named, with its parents (links in it followed). */
 int mkdir_p(const char *path);
-/* Write @json to @path atomically (temp file + rename); 0 or -1. */
+/*
+ * Write @json to @path atomically (safe-io.c: a fresh temporary in the
+ * directory the user named, renamed over the file); 0 or -1.
+ */
 int write_json_atomic(json_t *json, const char *path);
-/* Open @path.tmp.PID for writing; commit_file() renames it into place. */
-FILE *open_tmp(const char *path, char *tmp, size_t tmplen);
-int commit_file(FILE *f, const char *tmp, const char *path);
-char *read_file(const char *path, size_t *len);
 void html_escape(FILE *f, const char *s);
 /* Safe for a file name: "bitops/clear_bit" -> "bitops-clear_bit". */
 void slugify(const char *s, char *out, size_t len);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Small helpers: errors, atomic writes, escaping. */
+/* Small helpers: errors, allocation, escaping. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -8,15 +8,31 @@
 #include <unistd.h>
 #include "report.h"
 
+/*
+ * Messages quote names and paths from bundles: cleaned, so that an escape
+ * sequence is never sent to the terminal raw and the message stays one
+ * line.
+ */
 void fb_err(const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	text_clean(msg);
+	fprintf(stderr, "flagbench-report: %s\n", msg);
+}
+
+int seterr(char *err, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("flagbench-report: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(err, len, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	return -1;
 }
 
 char *xstrdup(const char *s)
@@ -54,75 +70,6 @@ int mkdir_p(const char *path)
 	if (mkdir(buf, 0777) && errno != EEXIST)
 		return -1;
 	return 0;
-}
-
-FILE *open_tmp(const char *path, char *tmp, size_t tmplen)
-{
-	FILE *f;
-
-	if (snprintf(tmp, tmplen, "%s.tmp.%d", path, (int)getpid()) >=
-	    (int)tmplen) {
-		fb_err("path too long: %s", path);
-		return NULL;
-	}
-	f = fopen(tmp, "w");
-	if (!f)
-		fb_err("cannot write %s: %s", tmp, strerror(errno));
-	return f;
-}
-
-int commit_file(FILE *f, const char *tmp, const char *path)
-{
-	int bad = ferror(f);
-
-	if (fclose(f) || bad || rename(tmp, path)) {
-		fb_err("cannot write %s: %s", path, strerror(errno ? errno : EIO));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
-int write_json_atomic(json_t *json, const char *path)
-{
-	char tmp[4096];
-	FILE *f = open_tmp(path, tmp, sizeof(tmp));
-
-	if (!f)
-		return -1;
-	if (json_dumpf(json, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) {
-		fclose(f);
-		unlink(tmp);
-		fb_err("cannot write %s", path);
-		return -1;
-	}
-	fputc('\n', f);
-	return commit_file(f, tmp, path);
-}
-
-char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0, cap = 0, r;
-
-	if (!f)
-		return NULL;
-	do {
-		if (n + 4096 + 1 > cap) {
-			cap = (cap + 4096) * 2;
-			buf = realloc(buf, cap);
-			if (!buf)
-				abort();
-		}
-		r = fread(buf + n, 1, cap - n - 1, f);
-		n += r;
-	} while (r > 0);
-	fclose(f);
-	buf[n] = 0;
-	if (len)
-		*len = n;
-	return buf;
 }
 
 void html_escape(FILE *f, const char *s)

@@ -8,20 +8,117 @@
  */
 #include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include "report.h"
 
-/* A name a page can show and a file can be named after, once slugified. */
-static bool printable_name(const char *s)
-{
-	size_t n = strlen(s);
+/* Counts are integers a double holds exactly. */
+#define MAX_COUNT 9007199254740992.0	/* 2^53 */
 
-	if (!n || n > 128)
+bool is_count(double v)
+{
+	return isfinite(v) && v >= 0 && v <= MAX_COUNT && v == floor(v);
+}
+
+enum char_class { CH_OK, CH_SPACE, CH_BAD };
+
+/*
+ * The character at @s (UTF-8; *@len gets its bytes): CH_SPACE for tabs and
+ * line breaks, CH_BAD for other controls (C0, DEL, C1), the bidi controls
+ * that reorder what a terminal or a page shows (U+061C, U+200E/F,
+ * U+202A..E, U+2066..9) and bytes that are not UTF-8.
+ */
+static enum char_class char_class(const unsigned char *s, size_t *len)
+{
+	unsigned int cp, n, i;
+
+	*len = 1;
+	if (*s < 0x80) {
+		if (*s == '\t' || *s == '\n' || *s == '\r')
+			return CH_SPACE;
+		return *s < 0x20 || *s == 0x7f ? CH_BAD : CH_OK;
+	}
+	n = *s >= 0xf0 && *s <= 0xf4 ? 4 : *s >= 0xe0 ? 3 : *s >= 0xc2 ? 2 : 0;
+	if (!n || *s > 0xf4)
+		return CH_BAD;
+	cp = *s & (0x7f >> n);
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return CH_BAD;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	*len = n;
+	if (cp <= 0x9f)
+		return CH_BAD;
+	if (cp == 0x2028 || cp == 0x2029)
+		return CH_SPACE;
+	if (cp == 0x61c || cp == 0x200e || cp == 0x200f ||
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+		return CH_BAD;
+	return CH_OK;
+}
+
+bool printable(const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len;
+
+	if (!*s || strlen(s) > max)
 		return false;
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+	for (; *p; p += len)
+		if (char_class(p, &len) != CH_OK)
 			return false;
 	return true;
+}
+
+bool name_ok(const char *s)
+{
+	return printable(s, FB_MAX_NAME);
+}
+
+void text_clean(char *s)
+{
+	unsigned char *p = (unsigned char *)s, *o = p;
+	size_t len;
+
+	while (*p) {
+		switch (char_class(p, &len)) {
+		case CH_OK:
+			memmove(o, p, len);
+			o += len;
+			break;
+		case CH_SPACE:
+			*o++ = ' ';
+			break;
+		case CH_BAD:
+			*o++ = '?';
+			break;
+		}
+		p += len;
+	}
+	*o = 0;
+}
+
+void json_clean_strings(json_t *j)
+{
+	const char *key;
+	json_t *v;
+	size_t i;
+
+	if (json_is_string(j)) {
+		char *s = xstrdup(json_string_value(j));
+
+		text_clean(s);
+		if (strcmp(s, json_string_value(j)))
+			json_string_set(j, s);
+		free(s);
+	} else if (json_is_array(j)) {
+		json_array_foreach(j, i, v)
+			json_clean_strings(v);
+	} else if (json_is_object(j)) {
+		json_object_foreach(j, key, v)
+			json_clean_strings(v);
+	}
 }
 
 /* A part's file: relative, inside the bundle. */
@@ -64,6 +161,22 @@ int part_validate(const struct variant_data *v, const char *kind, char *err,
 	return 0;
 }
 
+/* Every view loops over the scenarios: a bundle has a few dozen. */
+static bool too_many_scenarios(const struct bundle *b)
+{
+	json_t *seen = json_object();
+	bool many = false;
+
+	for (int i = 0; i < b->nr_variants && !many; i++)
+		for (int k = 0; k < b->v[i].nr_races && !many; k++) {
+			json_object_set_new(seen, b->v[i].races[k].scenario,
+					    json_true());
+			many = json_object_size(seen) > FB_MAX_SCENARIOS;
+		}
+	json_decref(seen);
+	return many;
+}
+
 int bundle_validate(const struct bundle *b, char *err, size_t len)
 {
 	json_t *parts = json_object_get(b->j, "parts"), *p, *asked, *k;
@@ -74,9 +187,6 @@ int bundle_validate(const struct bundle *b, char *err, size_t len)
 	if (!b->nr_variants)
 		return seterr(err, len, "%s: no variants", d);
 	for (vi = 0; vi < b->nr_variants; vi++) {
-		if (!printable_name(b->v[vi].name))
-			return seterr(err, len, "%s: variants[%d] is empty, too long or has control characters",
-				    d, vi);
 		for (int wi = 0; wi < vi; wi++)
 			if (!strcmp(b->v[wi].name, b->v[vi].name))
 				return seterr(err, len, "%s: variant %s listed twice",
@@ -84,6 +194,9 @@ int bundle_validate(const struct bundle *b, char *err, size_t len)
 	}
 	if (!json_array_size(parts))
 		return seterr(err, len, "%s: no parts", d);
+	if (too_many_scenarios(b))
+		return seterr(err, len, "%s: more than %d scenarios", d,
+			      FB_MAX_SCENARIOS);
 	json_array_foreach(parts, i, p) {
 		const char *st = jstr(p, "status", "");
 

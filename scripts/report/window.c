@@ -8,22 +8,14 @@
  * global offset table (bench/race-window.h), so the variants' bins
  * coincide.
  *
- * gnuplot is fed data, never code: it runs with its working directory in
- * the charts directory, reads data/window-K.dat and writes window-K.png
- * and .svg, K the scenario's index; the only value on its command line is
- * K.  Variant names live in the data file (column headers), sanitised.
+ * gnuplot is fed data, never code (plot.c): it reads data/window-K.dat and
+ * writes window-K.png and .svg, K the scenario's index; the only values on
+ * its command line are K and the chart's name.  Variant names live in the
+ * data file (column headers), sanitised.
  */
-#define _GNU_SOURCE
-#include <errno.h>
-#include <limits.h>
 #include <math.h>
-#include <spawn.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include "report.h"
-
-extern char **environ;
 
 /* Tabs, newlines and other controls would break the data file's layout. */
 static void put_name(FILE *f, const char *s)
@@ -63,65 +55,62 @@ static int put_block(FILE *f, const char *variant,
 	return rows;
 }
 
-int charts_windows(struct bundle *b, const char *outdir,
-		   const struct chart_opts *o, json_t *made)
+/* data/window-K.dat: a block per variant and pair class of scenario @sc. */
+static int window_data(struct bundle *b, struct chart_ctx *c, const char *sc,
+		       const char *name, int *rows)
 {
-	char dir[4096], path[4200], name[64], nums[32], title[512], png[128], svg[128];
-	json_t *scen = race_scenario_names(b, true), *s;
-	size_t si;
+	struct sio_file sf;
+	char file[80];
 	int i, k;
 
-	snprintf(dir, sizeof(dir), "%s/charts/data", outdir);
-	if (json_array_size(scen) && mkdir_p(dir)) {
-		fb_err("cannot create %s: %s", dir, strerror(errno));
-		json_decref(scen);
+	snprintf(file, sizeof(file), "%s.dat", name);
+	if (!plot_data(c, &sf, file))
 		return -1;
-	}
-	snprintf(dir, sizeof(dir), "%s/charts", outdir);
+	*rows = 0;
+	/* Every pair class of a variant is a curve of its own. */
+	for (i = 0; i < b->nr_variants; i++)
+		for (k = 0; k < b->v[i].nr_races; k++) {
+			struct race_result *r = &b->v[i].races[k];
+			char label[256];
+
+			if (strcmp(r->scenario, sc) || !r->nr_bins)
+				continue;
+			snprintf(label, sizeof(label), "%s %s (%s)",
+				 b->v[i].name, r->pair_class,
+				 r->plan ? r->plan : "?");
+			*rows += put_block(sf.f, label, r);
+		}
+	return sio_commit(&sf);
+}
+
+int charts_windows(struct bundle *b, struct chart_ctx *c)
+{
+	char name[64], nums[32], title[512];
+	json_t *scen = race_scenario_names(b, true), *s;
+	size_t si;
+	int rows, ret = 0;
+
 	json_array_foreach(scen, si, s) {
 		const char *sc = json_string_value(s);
-		int rows = 0;
-		FILE *f;
 
-		snprintf(path, sizeof(path), "%s/data/window-%zu.dat", dir, si);
-		f = fopen(path, "w");
-		if (!f) {
-			fb_err("cannot write %s: %s", path, strerror(errno));
-			json_decref(scen);
-			return -1;
+		snprintf(name, sizeof(name), "window-%zu", si);
+		if (window_data(b, c, sc, name, &rows)) {
+			ret = -1;
+			break;
 		}
-		/* Every pair class of a variant is a curve of its own. */
-		for (i = 0; i < b->nr_variants; i++)
-			for (k = 0; k < b->v[i].nr_races; k++) {
-				struct race_result *r = &b->v[i].races[k];
-				char label[256];
-
-				if (strcmp(r->scenario, sc) || !r->nr_bins)
-					continue;
-				snprintf(label, sizeof(label), "%s %s (%s)",
-					 b->v[i].name, r->pair_class,
-					 json_string_value(json_object_get(
-						 r->window, "plan")) ?: "?");
-				rows += put_block(f, label, r);
-			}
-		fclose(f);
 		if (!rows)
 			continue;
-		snprintf(name, sizeof(name), "window-%zu", si);
 		snprintf(nums, sizeof(nums), "k=%zu", si);
-		if (chart_gnuplot(o, outdir, "window.gp", name, nums)) {
-			json_decref(scen);
-			return -1;
-		}
-		snprintf(png, sizeof(png), "charts/%s.png", name);
-		snprintf(svg, sizeof(svg), "charts/%s.svg", name);
 		snprintf(title, sizeof(title),
 			 "%s: window map, bad trials per trial against the measured offset of the roles' starts (95%% interval; triangle: upper bound, none seen), and trials spent per offset",
 			 sc);
-		json_array_append_new(made, json_pack(
-			"{s:s, s:s, s:s, s:s, s:s}", "name", name, "title",
-			title, "group", "windows", "png", png, "svg", svg));
+		ret = plot_run(c, "window.gp", name, nums);
+		if (ret < 0)
+			break;
+		if (!ret)
+			plot_made(c, name, title, "windows");
+		ret = 0;
 	}
 	json_decref(scen);
-	return 0;
+	return ret;
 }

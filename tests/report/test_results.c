@@ -338,6 +338,19 @@ static void test_paired(void **state)
 	assert_false(c.significant);
 }
 
+/*
+ * 50,000 rounds would be 1.25e9 Walsh averages, counted in an int that
+ * overflows: an absurd n is refused (NaN), never allocated.
+ */
+static void test_hodges_lehmann_bounded(void **state)
+{
+	static double d[50000];
+
+	assert_true(isnan(res_hodges_lehmann(d, 50000)));
+	assert_true(isnan(res_hodges_lehmann(d, 0)));
+	near(res_hodges_lehmann(d, 1000), 0, 0);
+}
+
 /* A fix's trials where the pre-fix build hit, and what they bound. */
 static void test_at_window(void **state)
 {
@@ -391,6 +404,7 @@ int main(void)
 		cmocka_unit_test(test_holm),
 		cmocka_unit_test(test_wilcoxon),
 		cmocka_unit_test(test_paired),
+		cmocka_unit_test(test_hodges_lehmann_bounded),
 		cmocka_unit_test(test_at_window),
 	};
 
