@@ -77,7 +77,7 @@ static int window_data(struct bundle *b, struct chart_ctx *c, const char *sc,
 				continue;
 			snprintf(label, sizeof(label), "%s %s (%s)",
 				 b->v[i].name, r->pair_class,
-				 r->plan ? r->plan : "?");
+				 json_string_value(json_object_get(r->window, "plan")) ?: "?");
 			*rows += put_block(sf.f, label, r);
 		}
 	return sio_commit(&sf);
