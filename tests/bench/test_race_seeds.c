@@ -55,11 +55,37 @@ static unsigned int live_bad_outcomes(const struct race_scenario *s)
 }
 
 /*
+ * Builds whose window a plain interleaving reaches only as a rarity on an
+ * architecture whose hardware forbids the reordering the fix is about
+ * (bench/races/README.md, "interleaving only"): x86's TSO keeps v6.2's
+ * three slab-movable tests in order, and their window needs a whole slab
+ * allocation and free between two of them.  There a zero may be
+ * unexposed, and its verdict must then say so (WARN), never PASS.
+ */
+static const struct {
+	const char *variant, *scenario, *arch;
+} window_out_of_reach[] = {
+	{ "barriers", "slab-movable", "x86_64" },
+	{ "movable-double-check-barriers", "slab-movable", "x86_64" },
+};
+
+static bool out_of_reach(const char *scenario)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(window_out_of_reach); i++)
+		if (!strcmp(window_out_of_reach[i].variant, this_variant.name) &&
+		    !strcmp(window_out_of_reach[i].scenario, scenario) &&
+		    !strcmp(window_out_of_reach[i].arch, this_variant.arch))
+			return true;
+	return false;
+}
+
+/*
  * A forbidden run's PASS rests on its live bad outcomes and on trials that
  * reached the window: none reached, and the zero says nothing.  A
  * structural outcome must count nothing at all.
  */
-static bool forbidden_exposed(const struct race_scenario *s, json_t *r)
+static bool forbidden_exposed(const struct race_scenario *s, json_t *r,
+			      bool *unexposed)
 {
 	unsigned long reached = (unsigned long)json_integer_value(
 		json_object_get(r, "reached_trials"));
@@ -75,6 +101,17 @@ static bool forbidden_exposed(const struct race_scenario *s, json_t *r)
 			       s->name, o->name, race_test_count(r, o->name));
 			ok = false;
 		}
+	}
+	if (live_bad_outcomes(s) && !reached && out_of_reach(s->name)) {
+		/* Unexposed, and said so: WARN with its word, never PASS. */
+		const char *v = json_string_value(json_object_get(r, "verdict"));
+		const char *x = json_string_value(json_object_get(
+			json_object_get(r, "exposure"), "status"));
+
+		printf("  %s: no trial reached the window (interleaving only here): %s, %s\n",
+		       s->name, v, x);
+		*unexposed = true;
+		return ok && !strcmp(v, "WARN") && !strcmp(x, "unexposed");
 	}
 	if (live_bad_outcomes(s) && !reached) {
 		printf("  %s: no trial reached the window\n", s->name);
@@ -93,7 +130,7 @@ static bool check_scenario(const char *name)
 	const struct race_scenario *s = race_scenario_find(name);
 	enum expectation e;
 	json_t *r = NULL;
-	bool ok = true;
+	bool ok = true, unexposed = false;
 	int i;
 
 	assert_non_null(s);
@@ -104,7 +141,7 @@ static bool check_scenario(const char *name)
 		assert_non_null(r);
 		assert_int_equal(race_test_trials(r), EMULATED_TRIALS);
 		if (e == EXPECT_FORBIDDEN &&
-		    (race_test_bad(r) || !forbidden_exposed(s, r)))
+		    (race_test_bad(r) || !forbidden_exposed(s, r, &unexposed)))
 			ok = false;
 		race_test_print(r);
 		json_decref(r);
@@ -127,7 +164,7 @@ static bool check_scenario(const char *name)
 		assert_non_null(r);
 		race_test_print(r);
 		assert_true(race_test_trials(r) >= FORBIDDEN_TRIALS);
-		ok = race_test_bad(r) == 0 && forbidden_exposed(s, r);
+		ok = race_test_bad(r) == 0 && forbidden_exposed(s, r, &unexposed);
 		break;
 	default:
 		r = race_test_run(name, 0.5, 0, -1);
@@ -136,7 +173,8 @@ static bool check_scenario(const char *name)
 		assert_true(race_test_trials(r) > 0);
 		break;
 	}
-	if (ok)
+	/* Exposed (or unsized, structural): PASS; unexposed said WARN above. */
+	if (ok && !unexposed)
 		assert_string_equal(json_string_value(json_object_get(r, "verdict")),
 				    "PASS");
 	else
