@@ -199,15 +199,19 @@ void race_result_message(const struct race_result *r, char *buf, size_t len)
 
 /* ---- a witness, as a timeline --------------------------------------------- */
 
-/* @s cut to @w columns (bytes: the names are ASCII), padded. */
-static void cell(FILE *f, const char *s, int w)
+/*
+ * @s cut to @w columns (bytes: the names are ASCII), padded unless it is
+ * the line's last cell; then the separator or the line's end.
+ */
+static void cell(FILE *f, const char *s, int w, bool last)
 {
 	int n = (int)strlen(s);
 
 	if (n > w)
 		fprintf(f, "%.*s~", w - 1, s);
 	else
-		fprintf(f, "%-*s", w, s);
+		fprintf(f, "%-*s", last ? 0 : w, s);
+	fputs(last ? "\n" : " | ", f);
 }
 
 void race_witness_print(FILE *f, const struct race_result *r,
@@ -219,26 +223,24 @@ void race_witness_print(FILE *f, const struct race_result *r,
 	fprintf(f, "%s %s, offset %.0f ns (skew %.0f ns, resolution %.1f ns: closer is unordered)\n",
 		w->closest ? "closest approach:" : "witness of", w->outcome,
 		w->offset_ns, r->skew_ns, r->resolution_ns);
-	fprintf(f, "%9s  ", "ns");
+	fprintf(f, "%10s  ", "ns");
 	for (int k = 0; k < r->nr_roles; k++) {
 		snprintf(text, sizeof(text), "%c %s", 'A' + k, r->roles[k]);
-		cell(f, text, width);
-		fputs(k + 1 < r->nr_roles ? " | " : "\n", f);
+		cell(f, text, width, k + 1 == r->nr_roles);
 	}
 	for (int i = 0; i < w->nr; i++) {
 		const struct race_event *e = &w->ev[i];
 		bool unordered = i && e->role != w->ev[i - 1].role &&
 				 e->ns - w->ev[i - 1].ns < apart;
 
-		fprintf(f, "%s%7.1f  ", unordered ? "~ " : "  ", e->ns);
+		fprintf(f, "%s%9.1f  ", unordered ? "~" : " ", e->ns);
 		if (e->has_value)
 			snprintf(text, sizeof(text), "%s %#lx", e->name, e->value);
 		else
 			snprintf(text, sizeof(text), "%s", e->name);
-		for (int k = 0; k < r->nr_roles; k++) {
-			cell(f, k == e->role ? text : "", width);
-			fputs(k + 1 < r->nr_roles ? " | " : "\n", f);
-		}
+		for (int k = 0; k < r->nr_roles; k++)
+			cell(f, k == e->role ? text : "", width,
+			     k + 1 == r->nr_roles);
 	}
 }
 
