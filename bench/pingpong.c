@@ -21,6 +21,7 @@
 
 struct pingpong {
 	uint64_t ball __attribute__((aligned(64)));
+	uint64_t stamp;		/* side 1's counter when it saw the ball */
 	int cpu[2];
 	int failed;
 	double ns[FB_PINGPONG_SAMPLES];
@@ -121,4 +122,103 @@ double fb_pingpong_ns(int a, int b)
 	}
 	free(pp);
 	return ns;
+}
+
+/* Exchanges for the skew: the shortest round trip of these is kept. */
+#define SKEW_EXCHANGES 1000
+
+struct skew {
+	struct pingpong *pp;
+	int side;
+	int64_t best_rtt, best_off;	/* side 0's */
+};
+
+/* Side 0 serves and times; side 1 stamps and returns (skew_play). */
+static void *skew_play(void *arg)
+{
+	struct skew *sk = arg;
+	struct pingpong *pp = sk->pp;
+	int side = sk->side;
+	uint64_t give_up, ball = (uint64_t)side, t0;
+
+	if (pin(pp->cpu[side])) {
+		__atomic_store_n(&pp->failed, 1, __ATOMIC_RELAXED);
+		return NULL;
+	}
+	give_up = fb_cycles() +
+		  (uint64_t)(PINGPONG_GIVE_UP_NS * fb_cycles_per_ns());
+	for (int i = 0; i < SKEW_EXCHANGES; i++) {
+		if (side) {
+			if (!wait_for(pp, ball, give_up))
+				return NULL;
+			__atomic_store_n(&pp->stamp, fb_cycles(), __ATOMIC_RELAXED);
+			__atomic_store_n(&pp->ball, ++ball, __ATOMIC_RELEASE);
+			ball++;
+			continue;
+		}
+		if (!wait_for(pp, ball, give_up))
+			return NULL;
+		t0 = fb_cycles();
+		__atomic_store_n(&pp->ball, ++ball, __ATOMIC_RELEASE);
+		ball++;
+		if (!wait_for(pp, ball, give_up))
+			return NULL;
+		{
+			uint64_t t2 = fb_cycles();
+			uint64_t t1 = __atomic_load_n(&pp->stamp, __ATOMIC_RELAXED);
+			int64_t rtt = (int64_t)(t2 - t0);
+
+			if (!sk->best_rtt || rtt < sk->best_rtt) {
+				sk->best_rtt = rtt;
+				sk->best_off = (int64_t)(t1 - t0) - rtt / 2;
+			}
+		}
+	}
+	return NULL;
+}
+
+double fb_clock_skew_ns(int a, int b, double *uncertainty)
+{
+	struct pingpong *pp = aligned_alloc(64, sizeof(*pp));
+	struct skew sk[2];
+	pthread_t tid[2];
+	double ns = NAN;
+	int i, started = 0;
+
+	*uncertainty = NAN;
+	if (!pp)
+		return NAN;
+	memset(pp, 0, sizeof(*pp));
+	pp->cpu[0] = a;
+	pp->cpu[1] = b;
+	/* Side 0 waits for ball 0, serves 1; side 1 waits for 1, returns 2. */
+	for (i = 0; i < 2; i++) {
+		sk[i] = (struct skew){ .pp = pp, .side = i };
+		if (pthread_create(&tid[i], NULL, skew_play, &sk[i])) {
+			__atomic_store_n(&pp->failed, 1, __ATOMIC_RELAXED);
+			break;
+		}
+		started++;
+	}
+	for (i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	if (started == 2 && !pp->failed && sk[0].best_rtt > 0) {
+		ns = fb_cycles_to_ns(sk[0].best_off);
+		*uncertainty = fb_cycles_to_ns(sk[0].best_rtt) / 2;
+	}
+	free(pp);
+	return ns;
+}
+
+double fb_cycles_resolution_ns(void)
+{
+	uint64_t best = UINT64_MAX;
+
+	for (int i = 0; i < 10000; i++) {
+		uint64_t a = fb_cycles(), b = fb_cycles();
+
+		if (b > a && b - a < best)
+			best = b - a;
+	}
+	return best == UINT64_MAX ? NAN : fb_cycles_to_ns((int64_t)best);
 }

@@ -23,4 +23,16 @@
  */
 double fb_pingpong_ns(int a, int b);
 
+/*
+ * How far apart the cycle counters of CPUs @a and @b read at one instant:
+ * @b's reading minus @a's, in ns, from the exchange with the shortest
+ * round trip (Cristian's method); *@uncertainty gets half that round
+ * trip.  NAN when it cannot run.  Events of a witnessed trial on two CPUs
+ * closer than |skew| are not ordered by their stamps.
+ */
+double fb_clock_skew_ns(int a, int b, double *uncertainty);
+
+/* The counter's effective resolution: the least step between two reads. */
+double fb_cycles_resolution_ns(void);
+
 #endif /* FLAGBENCH_BENCH_PINGPONG_H */

@@ -40,6 +40,7 @@
 #include <flagbench/barrier.h>
 #include <flagbench/mmdebug.h>
 #include <flagbench/sched.h>
+#include <flagbench/trace.h>
 #include "cycles.h"
 #include "machine.h"
 #include "race-deadline.h"
@@ -287,7 +288,9 @@ static void run_batch(struct race_run *r, struct race_thread *th)
 	 * that do not sleep has no use for them, and a counter read is a
 	 * tenth of a short race's trial.
 	 */
-	bool timed = period || sleeps || !r->ranged;
+	bool timed = period || sleeps || !r->ranged || r->tracing;
+	/* The witness pass: this role's trace buffer of each trial. */
+	struct fb_trace *tr = r->tracing ? r->wit.traces + role : NULL;
 	unsigned long i, late = 0, before[RACE_MAX_OUTCOMES];
 
 	if (r->p->order != RACE_INTERLEAVED) {
@@ -337,7 +340,12 @@ static void run_batch(struct race_run *r, struct race_thread *th)
 			short_spins(jitter_delay(r, role, i));
 			start = fb_cycles();
 		}
+		if (tr) {
+			tr[i * r->nr_roles].nr = 0;
+			fb_trace_cur = &tr[i * r->nr_roles];
+		}
 		fn(&r->inst[i]);
+		fb_trace_cur = NULL;
 		note_trial(r, th, i, base, start, asserts ? before : NULL, mark,
 			   timed);
 		if (anchored)
@@ -466,6 +474,8 @@ static void check_stripe(struct race_run *r, struct race_thread *th)
 		 */
 		bad_trials += bad;
 		reached += bad || racy;
+		if (r->tracing)
+			race_witness_note(r, i, seen_mask, offset);
 		if (s->sleeps && racy && !bad)
 			race_wake_note(&th->wake, waker_ns(r, i));
 	}
@@ -536,6 +546,43 @@ static void plan_batch(struct race_run *r)
 	}
 }
 
+/* The next batch: its size, deadline, way (slotted or free) and aim. */
+static void leader_next(struct race_run *r)
+{
+	r->nr_in_batch = r->batch;
+	if (r->p->trials && !r->tracing && r->p->trials - r->trials < r->batch)
+		r->nr_in_batch = (unsigned int)(r->p->trials - r->trials);
+	r->deadline_ns = r->dl.ns;
+	r->arm = race_window_arm(&r->win);
+	r->batch_period = r->arm == RACE_ARM_FREE ? 0 : r->period;
+	plan_batch(r);
+	r->batch_start_ns = ktime_get_ns();
+	r->batch_no++;
+	/* Far enough ahead for every role to leave the barrier first. */
+	r->t0 = fb_cycles() + ns_to_ticks(r->emulated ? 200000 : 5000);
+}
+
+/*
+ * The witness pass, between batches: what the roles counted is not the
+ * measurement's (into @discard), the aim stays the measurement's.
+ */
+static void leader_witness(struct race_run *r)
+{
+	for (unsigned int k = 0; k < r->nr_roles; k++) {
+		struct race_thread *th = &r->th[k];
+
+		memset(th->counts, 0, sizeof(th->counts));
+		th->reached = th->bad_trials = 0;
+		race_window_merge(&r->discard, &th->tally);
+		memset(&th->wake, 0, sizeof(th->wake));
+	}
+	if (race_witness_done(r)) {
+		r->stop = true;
+		return;
+	}
+	leader_next(r);
+}
+
 /* The leader, between batches: sum, adapt, aim the next batch. */
 static void leader_decide(struct race_run *r)
 {
@@ -544,6 +591,10 @@ static void leader_decide(struct race_run *r)
 	uint64_t busy = 0, bad0 = r->win.bad, racy0 = r->win.racy, now_ns;
 	unsigned int i, k;
 
+	if (r->tracing) {
+		leader_witness(r);
+		return;
+	}
 	memset(r->batch_counts, 0, sizeof(r->batch_counts));
 	for (k = 0; k < r->nr_roles; k++) {
 		r->reached += r->th[k].reached;
@@ -629,20 +680,12 @@ slots_done:
 	r->trials += n;
 	r->seconds = now_since(r->measure_start_ns) / 1e9;
 	if ((r->p->trials && r->trials >= r->p->trials) ||
-	    (r->measure_ns > 0 && r->seconds * 1e9 >= r->measure_ns))
-		r->stop = true;
-
-	r->nr_in_batch = r->batch;
-	if (r->p->trials && r->p->trials - r->trials < r->batch)
-		r->nr_in_batch = (unsigned int)(r->p->trials - r->trials);
-	r->deadline_ns = r->dl.ns;
-	r->arm = race_window_arm(&r->win);
-	r->batch_period = r->arm == RACE_ARM_FREE ? 0 : r->period;
-	plan_batch(r);
-	r->batch_start_ns = ktime_get_ns();
-	r->batch_no++;
-	/* Far enough ahead for every role to leave the barrier first. */
-	r->t0 = fb_cycles() + ns_to_ticks(r->emulated ? 200000 : 5000);
+	    (r->measure_ns > 0 && r->seconds * 1e9 >= r->measure_ns)) {
+		/* Measured: witnesses next, if asked for and there is any. */
+		r->tracing = race_witness_begin(r);
+		r->stop = !r->tracing;
+	}
+	leader_next(r);
 }
 
 static void *race_thread_main(void *arg)
@@ -775,7 +818,7 @@ int race_run_one(const struct race_scenario *s, const struct race_params *p,
 	r->site_base = calloc(nr_sites + 1, sizeof(unsigned long));
 	r->bar.n = (int)nr_roles;
 	r->seed = splitmix64(ktime_get_ns());
-	if (!r->site_base || run_alloc(r, t, cpus[0])) {
+	if (!r->site_base || run_alloc(r, t, cpus[0]) || race_witness_alloc(r, cpus)) {
 		snprintf(err, errlen, "cannot allocate %u trials of %s", r->batch,
 			 s->name);
 		goto out;
@@ -855,8 +898,10 @@ int race_run_one(const struct race_scenario *s, const struct race_params *p,
 		goto out;
 	}
 	race_result_collect(res, r, pc, cpus);
+	race_witness_move(r, res);
 	ret = 0;
 out:
+	race_witness_free(r);
 	run_free(r, t);
 	free(r);
 	return ret;

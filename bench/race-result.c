@@ -197,6 +197,53 @@ void race_result_message(const struct race_result *r, char *buf, size_t len)
 			 expectation_name(r->expect), worth);
 }
 
+/* ---- a witness, as a timeline --------------------------------------------- */
+
+/*
+ * @s cut to @w columns (bytes: the names are ASCII), padded unless it is
+ * the line's last cell; then the separator or the line's end.
+ */
+static void cell(FILE *f, const char *s, int w, bool last)
+{
+	int n = (int)strlen(s);
+
+	if (n > w)
+		fprintf(f, "%.*s~", w - 1, s);
+	else
+		fprintf(f, "%-*s", last ? 0 : w, s);
+	fputs(last ? "\n" : " | ", f);
+}
+
+void race_witness_print(FILE *f, const struct race_result *r,
+			const struct race_witness *w, int width)
+{
+	double apart = fmax(r->skew_ns, r->resolution_ns);
+	char text[128];
+
+	fprintf(f, "%s %s, offset %.0f ns (skew %.0f ns, resolution %.1f ns: closer is unordered)\n",
+		w->closest ? "closest approach:" : "witness of", w->outcome,
+		w->offset_ns, r->skew_ns, r->resolution_ns);
+	fprintf(f, "%10s  ", "ns");
+	for (int k = 0; k < r->nr_roles; k++) {
+		snprintf(text, sizeof(text), "%c %s", 'A' + k, r->roles[k]);
+		cell(f, text, width, k + 1 == r->nr_roles);
+	}
+	for (int i = 0; i < w->nr; i++) {
+		const struct race_event *e = &w->ev[i];
+		bool unordered = i && e->role != w->ev[i - 1].role &&
+				 e->ns - w->ev[i - 1].ns < apart;
+
+		fprintf(f, "%s%9.1f  ", unordered ? "~" : " ", e->ns);
+		if (e->has_value)
+			snprintf(text, sizeof(text), "%s %#lx", e->name, e->value);
+		else
+			snprintf(text, sizeof(text), "%s", e->name);
+		for (int k = 0; k < r->nr_roles; k++)
+			cell(f, k == e->role ? text : "", width,
+			     k + 1 == r->nr_roles);
+	}
+}
+
 /* ---- writing ----------------------------------------------------------- */
 
 static json_t *outcome_json(const struct race_result *r,
@@ -253,6 +300,32 @@ static json_t *assertions_json(const struct race_result *r)
 	return a;
 }
 
+static json_t *witnesses_json(const struct race_result *r)
+{
+	json_t *list = json_array();
+
+	for (int i = 0; i < r->nr_witnesses; i++) {
+		const struct race_witness *w = &r->w[i];
+		json_t *ev = json_array();
+
+		for (int k = 0; k < w->nr; k++) {
+			const struct race_event *e = &w->ev[k];
+			json_t *j = json_pack("{s:i, s:s, s:f}", "role", e->role,
+					      "event", e->name, "ns", e->ns);
+
+			if (e->has_value)
+				json_object_set_new(j, "value",
+						    json_integer((json_int_t)e->value));
+			json_array_append_new(ev, j);
+		}
+		json_array_append_new(list, json_pack("{s:s, s:b, s:f, s:o}",
+			"outcome", w->outcome, "closest", w->closest,
+			"offset_ns", w->offset_ns, "events", ev));
+	}
+	return json_pack("{s:f, s:f, s:o}", "skew_ns", r->skew_ns,
+			 "resolution_ns", r->resolution_ns, "list", list);
+}
+
 json_t *race_result_to_json(const struct race_result *r)
 {
 	json_t *j, *cpus = json_array(), *roles = json_array(), *outs = json_array();
@@ -304,6 +377,8 @@ json_t *race_result_to_json(const struct race_result *r)
 	json_object_set_new(j, "exposure", exposure_json(r));
 	json_object_set_new(j, "verdict", json_string(res_verdict_name(r->d.verdict)));
 	json_object_set_new(j, "message", json_string(msg));
+	if (r->nr_witnesses)
+		json_object_set_new(j, "witnesses", witnesses_json(r));
 	if (r->lkmm_verdict)
 		json_object_set_new(j, "lkmm", json_pack("{s:s, s:s}", "verdict",
 			r->lkmm_verdict, "twin", r->lkmm_twin ? r->lkmm_twin : ""));
@@ -553,6 +628,59 @@ static int rd_pair(struct rd *rd, json_t *pair, struct race_result *r)
 	return rd->failed ? -1 : 0;
 }
 
+static int rd_events(struct rd *rd, json_t *a, struct race_witness *w,
+		     int nr_roles)
+{
+	json_t *e;
+	size_t i;
+
+	if (!json_is_array(a) || json_array_size(a) > 256)
+		return fail(rd, "witness events: not an array of at most 256");
+	w->nr = (int)json_array_size(a);
+	w->ev = calloc(w->nr ? w->nr : 1, sizeof(*w->ev));
+	json_array_foreach(a, i, e) {
+		struct race_event *x = &w->ev[i];
+		json_t *v = json_object_get(e, "value");
+
+		x->role = (int)rd_num(rd, e, "role", 0, nr_roles - 1);
+		x->name = rd_name(rd, e, "event");
+		x->ns = rd_num(rd, e, "ns", -1e12, 1e12);
+		x->has_value = v != NULL;
+		if (v && !json_is_integer(v))
+			return fail(rd, "witness event value not an integer");
+		x->value = v ? (unsigned long)json_integer_value(v) : 0;
+		if (i && !(x->ns >= w->ev[i - 1].ns))
+			return fail(rd, "witness events out of time order");
+	}
+	return rd->failed ? -1 : 0;
+}
+
+static int rd_witnesses(struct rd *rd, json_t *x, struct race_result *r)
+{
+	json_t *list = json_object_get(x, "list"), *e;
+	size_t i;
+
+	if (!x)
+		return 0;
+	if (!json_is_array(list) || json_array_size(list) > 64)
+		return fail(rd, "witnesses.list: not an array of at most 64");
+	r->skew_ns = rd_num(rd, x, "skew_ns", 0, 1e9);
+	r->resolution_ns = rd_num(rd, x, "resolution_ns", 0, 1e9);
+	r->nr_witnesses = (int)json_array_size(list);
+	r->w = calloc(r->nr_witnesses ? r->nr_witnesses : 1, sizeof(*r->w));
+	json_array_foreach(list, i, e) {
+		struct race_witness *w = &r->w[i];
+
+		w->outcome = rd_name(rd, e, "outcome");
+		w->closest = json_is_true(json_object_get(e, "closest"));
+		w->offset_ns = rd_num(rd, e, "offset_ns", -1e12, 1e12);
+		if (rd->failed || rd_events(rd, json_object_get(e, "events"), w,
+					    r->nr_roles))
+			return -1;
+	}
+	return 0;
+}
+
 static int rd_ref(struct rd *rd, json_t *x, struct race_result *r)
 {
 	json_t *ref = json_object_get(x, "reference");
@@ -646,7 +774,8 @@ int race_result_from_json(json_t *j, struct race_result *r, char *err,
 	}
 	r->window = json_incref(w);
 	r->deadline = json_incref(json_object_get(j, "deadline"));
-	if (rd_pair(&rd, json_object_get(j, "pair"), r))
+	if (rd_pair(&rd, json_object_get(j, "pair"), r) ||
+	    rd_witnesses(&rd, json_object_get(j, "witnesses"), r))
 		return -1;
 	if (rd.failed)
 		return -1;
@@ -708,6 +837,13 @@ void race_result_free(struct race_result *r)
 	}
 	for (int i = 0; i < RACE_RESULT_MAX_ROLES; i++)
 		free(r->roles[i]);
+	for (int i = 0; r->w && i < r->nr_witnesses; i++) {
+		for (int k = 0; r->w[i].ev && k < r->w[i].nr; k++)
+			free(r->w[i].ev[k].name);
+		free(r->w[i].ev);
+		free(r->w[i].outcome);
+	}
+	free(r->w);
 	free(r->o);
 	free(r->a);
 	free(r->bins);

@@ -42,6 +42,28 @@ struct race_result_assertion {
 	double hits;
 };
 
+/* One event of a witnessed trial: a role's step, when, and what it saw. */
+struct race_event {
+	int role;		/* index into roles[] */
+	char *name;		/* "SetPageWaiters", "__ClearPageIsolated" */
+	double ns;		/* from the trial's first event */
+	bool has_value;
+	unsigned long value;	/* the word read or written there */
+};
+
+/*
+ * How one trial happened: its events in time order.  A bad trial
+ * witnesses its outcome; in a fix build, a trial in the reference's
+ * window ("closest approach") shows why the bad outcome did not follow.
+ */
+struct race_witness {
+	char *outcome;		/* the bad class, or the window class reached */
+	bool closest;
+	double offset_ns;	/* the trial's measured offset */
+	int nr;
+	struct race_event *ev;
+};
+
 /* The pre-fix build's result a zero is sized by (res_race_counts). */
 struct race_result_ref {
 	char *variant;
@@ -88,6 +110,14 @@ struct race_result {
 	 */
 	const char *at_variant;
 	struct res_at_window at;
+	/*
+	 * The witness pass (race --witness K): a few trials' timelines,
+	 * with the counter's resolution and the measured clock skew between
+	 * the CPUs; events of two roles closer than either are unordered.
+	 */
+	int nr_witnesses;
+	struct race_witness *w;
+	double skew_ns, resolution_ns;
 	/* `race --pairs each`: the ordered CPU pair and its class. */
 	bool has_pair;
 	int pair_cpus[2];
@@ -131,6 +161,15 @@ double race_result_state_ratio(const struct race_result *a,
 void race_result_message(const struct race_result *r, char *buf, size_t len);
 /* "PASS (exposed: 93,434 reached >= 10 needed)": the verdict and its worth. */
 void race_result_worth(const struct race_result *r, char *buf, size_t len);
+
+/*
+ * @w as a timeline people paste into a mail: one column per role, ns
+ * from the trial's start, the value seen where there is one; a line
+ * marked "~" is unordered with the line before it (closer than the
+ * skew or the resolution).  @width: columns per role.
+ */
+void race_witness_print(FILE *f, const struct race_result *r,
+			const struct race_witness *w, int width);
 
 json_t *race_result_to_json(const struct race_result *r);
 /*

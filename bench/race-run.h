@@ -15,6 +15,7 @@
 #include <flagbench/mmdebug.h>
 #include "race-deadline.h"
 #include "race-result.h"
+#include "race-witness.h"
 #include "race-window.h"
 #include "race.h"
 #include "topology.h"
@@ -114,6 +115,14 @@ struct race_run {
 
 	struct spin_barrier bar;
 	struct race_thread th[RACE_MAX_ROLES];
+
+	/*
+	 * The witness pass, after the measurement: tracepoints on, nothing
+	 * counted (the tallies go to @discard).
+	 */
+	bool tracing;
+	struct race_witnesses wit;
+	struct race_window discard;
 
 	/* The leader's bookkeeping. */
 	struct race_window win;

@@ -39,4 +39,5 @@ void race_params_default(struct race_params *p)
 	p->deadline_floor_ns = RACE_DEADLINE_FLOOR_NS;
 	p->adaptive_deadline = true;
 	p->batch = 1024;
+	p->witness_seconds = 0.5;
 }

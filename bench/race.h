@@ -164,6 +164,13 @@ struct race_params {
 	 */
 	int order;
 	bool quiet;		/* no terminal table */
+	/*
+	 * After measuring, replay with tracepoints on until each bad class
+	 * seen (or, none seen, each window class) has @witness trials, or
+	 * @witness_seconds pass (race-witness.h); 0: no witness pass.
+	 */
+	unsigned int witness;
+	double witness_seconds;
 };
 
 enum race_order {

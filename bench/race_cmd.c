@@ -25,7 +25,8 @@ static const char race_usage[] =
 	"SCENARIO...|all [--seconds S] [--trials N] [--pairs CLASS,...|all|each]\n"
 	"        [--aim on|off] [--jitter MAX|auto] [--deadline-us US]\n"
 	"        [--deadline-floor-us US] [--batch N] [--serialise forward|reverse]\n"
-	"        [--reference FILE] [--json FILE] [--map] [--quiet] [--dry-run]";
+	"        [--witness K] [--witness-seconds S] [--reference FILE]\n"
+	"        [--json FILE] [--map] [--quiet] [--dry-run]";
 
 static int opt_aim(const struct fb_option *opt, const char *s)
 {
@@ -386,6 +387,13 @@ struct race_cmd {
 		     "the JSON; default: interleaved); environment\n"          \
 		     "FLAGBENCH_RACE_UNFOLD=1: a scenario's unfolded roles\n"   \
 		     "even on fewer CPUs, sharing them"),                       \
+	OPT_UINTEGER("witness", &(c)->p.witness, "K", 0, 16,                 \
+		     "after measuring, replay with tracepoints on and keep\n"   \
+		     "up to K trials of each bad outcome seen, or, none seen,\n"\
+		     "of each window outcome (a fix's closest approach), as\n"  \
+		     "timelines (default 0: none; nothing replayed counts)"),   \
+	OPT_DOUBLE("witness-seconds", &(c)->p.witness_seconds, "S", 0.01, 600,\
+		   "the witness pass's budget per result (default 0.5)"),       \
 	OPT_STRING("reference", &(c)->ref_path, "FILE",                       \
 		   "a pre-fix build's races.json: a forbidden outcome not\n"    \
 		   "seen then needs enough trials in the window that the\n"     \
@@ -489,6 +497,11 @@ static int race_execute(struct race_cmd *c, json_t *skipped)
 			print_result(&rs.r[k]);
 			if (c->show_map)
 				print_window_map(&rs.r[k]);
+			for (int w = 0; w < rs.r[k].nr_witnesses; w++) {
+				race_witness_print(stdout, &rs.r[k], &rs.r[k].w[w],
+						   rs.r[k].nr_roles > 2 ? 24 : 34);
+				putchar('\n');
+			}
 		}
 		print_observations(&rs);
 	}

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The witness pass (race-witness.h): trace buffers per trial and role,
+ * the classes to witness, each kept trial's events merged into one
+ * timeline, and the clocks they are read with.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <flagbench/sched.h>
+#include <flagbench/trace.h>
+#include "cycles.h"
+#include "pingpong.h"
+#include "race-run.h"
+#include "race-witness.h"
+
+static uint64_t clock_cycles(void)
+{
+	return fb_cycles();
+}
+
+int race_witness_alloc(struct race_run *r, const int *cpus)
+{
+	struct race_witnesses *x = &r->wit;
+	size_t n = (size_t)r->batch * r->nr_roles;
+	double unc;
+
+	if (!r->p->witness || r->p->order != RACE_INTERLEAVED)
+		return 0;
+	/* The clocks the timelines are read with, before any role runs. */
+	x->skew_ns = r->nr_roles > 1 ?
+		     fabs(fb_clock_skew_ns(cpus[0], cpus[1], &unc)) : 0;
+	x->resolution_ns = fb_cycles_resolution_ns();
+	x->want = r->p->witness;
+	x->traces = calloc(n, sizeof(*x->traces));
+	x->ev = calloc(n * RACE_WITNESS_EVENTS, sizeof(*x->ev));
+	x->w = calloc((size_t)x->want * RACE_MAX_OUTCOMES, sizeof(*x->w));
+	if (!x->traces || !x->ev || !x->w)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		x->traces[i] = (struct fb_trace){
+			.cap = RACE_WITNESS_EVENTS,
+			.ev = x->ev + i * RACE_WITNESS_EVENTS,
+			.clock = clock_cycles,
+		};
+	pthread_mutex_init(&x->lock, NULL);
+	return 0;
+}
+
+bool race_witness_begin(struct race_run *r)
+{
+	struct race_witnesses *x = &r->wit;
+	const struct race_scenario *s = r->s;
+
+	if (!x->want)
+		return false;
+	/* The bad classes the measurement saw; else where the roles met. */
+	for (unsigned int o = 0; o < s->nr_outcomes; o++)
+		if (s->outcomes[o].bad && r->counts[o])
+			x->mask |= 1u << o;
+	if (!x->mask) {
+		x->closest = true;
+		for (unsigned int o = 0; o < s->nr_outcomes; o++)
+			if (s->outcomes[o].racy && r->counts[o])
+				x->mask |= 1u << o;
+	}
+	if (!x->mask)
+		return false;
+	x->end_ns = ktime_get_ns() + (uint64_t)(r->p->witness_seconds * 1e9);
+	return true;
+}
+
+bool race_witness_done(struct race_run *r)
+{
+	struct race_witnesses *x = &r->wit;
+
+	for (unsigned int o = 0; o < 32; o++)
+		if (x->mask >> o & 1 && x->got[o] < x->want)
+			return ktime_get_ns() >= x->end_ns;
+	return true;
+}
+
+static int cmp_event(const void *a, const void *b)
+{
+	const struct race_event *x = a, *y = b;
+
+	return (x->ns > y->ns) - (x->ns < y->ns);
+}
+
+static void add_event(struct race_witness *w, int role, const char *name,
+		      uint64_t stamp, bool has_value, unsigned long value)
+{
+	struct race_event *e = &w->ev[w->nr++];
+
+	e->role = role;
+	e->name = strdup(name);
+	e->ns = (double)stamp;	/* ticks until the timeline is made */
+	e->has_value = has_value;
+	e->value = value;
+}
+
+/* Trial @i's events of every role, in one timeline from its first. */
+static void timeline(struct race_run *r, unsigned long i,
+		     struct race_witness *w)
+{
+	struct race_witnesses *x = &r->wit;
+	double first = INFINITY;
+
+	w->ev = calloc((RACE_WITNESS_EVENTS + 2) * r->nr_roles, sizeof(*w->ev));
+	for (unsigned int k = 0; k < r->nr_roles; k++) {
+		const struct fb_trace *t = &x->traces[i * r->nr_roles + k];
+
+		add_event(w, (int)k, "start", r->th[k].start[i], false, 0);
+		for (unsigned int e = 0; e < t->nr; e++)
+			add_event(w, (int)k, t->ev[e].name, t->ev[e].stamp,
+				  t->ev[e].has_value, t->ev[e].value);
+		add_event(w, (int)k, "return", r->th[k].end[i], false, 0);
+	}
+	for (int e = 0; e < w->nr; e++)
+		first = fmin(first, w->ev[e].ns);
+	for (int e = 0; e < w->nr; e++)
+		w->ev[e].ns = (w->ev[e].ns - first) * r->ns_per_tick;
+	qsort(w->ev, w->nr, sizeof(*w->ev), cmp_event);
+}
+
+void race_witness_note(struct race_run *r, unsigned long i, unsigned int seen,
+		       double offset)
+{
+	struct race_witnesses *x = &r->wit;
+	unsigned int o;
+
+	seen &= x->mask;
+	if (!seen)
+		return;
+	pthread_mutex_lock(&x->lock);
+	for (o = 0; seen; seen &= seen - 1) {
+		o = (unsigned int)__builtin_ctz(seen);
+		if (x->got[o] < x->want)
+			break;
+	}
+	if (seen && x->nr < (int)(x->want * RACE_MAX_OUTCOMES)) {
+		struct race_witness *w = &x->w[x->nr++];
+
+		x->got[o]++;
+		w->outcome = strdup(r->s->outcomes[o].name);
+		w->closest = x->closest;
+		w->offset_ns = offset;
+		timeline(r, i, w);
+	}
+	pthread_mutex_unlock(&x->lock);
+}
+
+void race_witness_move(struct race_run *r, struct race_result *res)
+{
+	struct race_witnesses *x = &r->wit;
+
+	res->nr_witnesses = x->nr;
+	res->w = x->w;
+	res->skew_ns = x->skew_ns;
+	res->resolution_ns = x->resolution_ns;
+	x->w = NULL;
+	x->nr = 0;
+}
+
+void race_witness_free(struct race_run *r)
+{
+	struct race_witnesses *x = &r->wit;
+
+	for (int i = 0; x->w && i < x->nr; i++) {
+		for (int k = 0; k < x->w[i].nr; k++)
+			free(x->w[i].ev[k].name);
+		free(x->w[i].ev);
+		free(x->w[i].outcome);
+	}
+	free(x->w);
+	free(x->traces);
+	free(x->ev);
+	if (x->want)
+		pthread_mutex_destroy(&x->lock);
+}

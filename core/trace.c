@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Tracepoints (trace.h): the recording half, called only when on. */
+#include <flagbench/trace.h>
+
+__thread struct fb_trace *fb_trace_cur;
+
+void fb_trace_record(struct fb_trace *t, const char *name, bool has_value,
+		     unsigned long value)
+{
+	/* Stamp first: the event happened before its bookkeeping. */
+	uint64_t now = t->clock();
+
+	if (t->nr >= t->cap)
+		return;	/* a full buffer keeps the trial's first events */
+	t->ev[t->nr++] = (struct fb_trace_event){
+		.name = name, .stamp = now, .value = value,
+		.has_value = has_value,
+	};
+}
