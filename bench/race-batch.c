@@ -134,15 +134,26 @@ static __always_inline unsigned int jitter_delay(const struct race_run *r,
 	return (unsigned int)(off[role] - min);
 }
 
-/* Hits of the assertion outcomes' sites, for the per-trial mark. */
-static __always_inline unsigned long assert_hits(struct race_run *r,
+/*
+ * This thread's hits of assertion outcome @i's sites, for the per-trial
+ * mark: another role's hit in an overlapping trial of another index (a
+ * free batch) is not this trial's.
+ */
+static __always_inline unsigned long assert_hits(const struct race_run *r,
+						 const struct race_thread *th,
 						 unsigned int i)
 {
-	return site_hits(r->asites[i]);
+	struct vm_bug_site *base = vm_bug_sites_begin();
+	unsigned long sum = 0;
+
+	for (struct vm_bug_site *const *s = r->asites[i]; *s; s++)
+		sum += th->site_hits[*s - base];
+	return sum;
 }
 
 /* Every assertion outcome's site hits, before a role runs a trial. */
 static __always_inline void assert_snapshot(struct race_run *r,
+					    const struct race_thread *th,
 					    unsigned long *before)
 {
 	const struct race_scenario *s = r->s;
@@ -150,7 +161,7 @@ static __always_inline void assert_snapshot(struct race_run *r,
 
 	for (k = 0; k < s->nr_outcomes; k++)
 		if (s->outcomes[k].assert_cond)
-			before[k] = assert_hits(r, k);
+			before[k] = assert_hits(r, th, k);
 }
 
 /*
@@ -176,7 +187,7 @@ static __always_inline void note_trial(struct race_run *r,
 			      (uint32_t)(end - base);
 	}
 	for (k = 0; before && k < s->nr_outcomes; k++)
-		if (s->outcomes[k].assert_cond && assert_hits(r, k) != before[k])
+		if (s->outcomes[k].assert_cond && assert_hits(r, th, k) != before[k])
 			mark |= 1u << k;
 	th->mark[i] = mark;
 }
@@ -232,7 +243,7 @@ static void run_batch_serialised(struct race_run *r, struct race_thread *th)
 		if (!serial_wait(r, th, i))
 			break;
 		if (asserts)
-			assert_snapshot(r, before);
+			assert_snapshot(r, th, before);
 		if (s->sleeps)
 			set_wait_timeout_ns(r->deadline_ns);
 		start = fb_cycles();
@@ -318,7 +329,7 @@ static void run_batch(struct race_run *r, struct race_thread *th)
 			slot += period + span;
 		}
 		if (asserts)
-			assert_snapshot(r, before);
+			assert_snapshot(r, th, before);
 		now = fb_cycles();
 		/* Every sleep ends by the deadline after the role's start. */
 		if (sleeps)
@@ -696,6 +707,7 @@ static void *race_thread_main(void *arg)
 	struct fb_topology *t = fb_topology_get(err, sizeof(err));
 
 	th->error = t ? fb_pin_self(t, th->cpu) : -ENODEV;
+	vm_bug_thread_hits = th->site_hits;
 	clear_wait_deadline();
 	th->sense = 0;
 	for (;;) {
@@ -740,8 +752,11 @@ static int run_alloc(struct race_run *r, struct fb_topology *t, int cpu)
 		r->th[i].start = calloc(r->batch, sizeof(uint64_t));
 		r->th[i].end = calloc(r->batch, sizeof(uint64_t));
 		r->th[i].mark = calloc(r->batch, sizeof(uint16_t));
+		r->th[i].site_hits = calloc(vm_bug_sites_end() -
+					    vm_bug_sites_begin() + 1,
+					    sizeof(unsigned long));
 		if (!r->th[i].busy || !r->th[i].sorted || !r->th[i].start ||
-		    !r->th[i].end || !r->th[i].mark)
+		    !r->th[i].end || !r->th[i].mark || !r->th[i].site_hits)
 			return -1;
 	}
 	for (i = 0; i < r->batch; i++) {
@@ -766,6 +781,7 @@ static void run_free(struct race_run *r, struct fb_topology *t)
 		free(r->th[i].start);
 		free(r->th[i].end);
 		free(r->th[i].mark);
+		free(r->th[i].site_hits);
 	}
 	set_mem_map(NULL, 0);
 }

@@ -49,6 +49,7 @@ struct race_thread {
 	uint64_t *start;	/* counter at the role's actual start, per trial */
 	uint64_t *end;		/* counter when the role returned, per trial */
 	uint16_t *mark;		/* per trial: TRIAL_LATE, assertion outcomes fired */
+	unsigned long *site_hits;	/* this thread's hits of every site */
 	struct race_window_tally tally;
 	struct race_wake_tally wake;
 } __aligned(64);

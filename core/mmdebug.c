@@ -28,9 +28,13 @@ struct vm_bug_site *vm_bug_sites_end(void)
 	return __stop_fb_vm_bug ? __stop_fb_vm_bug : &never_hit + 1;
 }
 
+__thread unsigned long *vm_bug_thread_hits;
+
 void vm_bug_hit(struct vm_bug_site *site, const struct page *page)
 {
 	__atomic_fetch_add(&site->hits, 1, __ATOMIC_RELAXED);
+	if (vm_bug_thread_hits)
+		vm_bug_thread_hits[site - vm_bug_sites_begin()]++;
 	if (__atomic_exchange_n(&site->first_taken, 1, __ATOMIC_ACQ_REL))
 		return;
 	/* Only the first hit pays for the snapshot, as dump_page() would. */

@@ -35,6 +35,13 @@ struct vm_bug_site {
 
 void vm_bug_hit(struct vm_bug_site *site, const struct page *page);
 
+/*
+ * Per thread, when the harness gives one: this thread's hits of every
+ * site, indexed as vm_bug_sites_begin()[i].  A hit belongs to the thread
+ * that ran into it, and so to the trial that thread was running.
+ */
+extern __thread unsigned long *vm_bug_thread_hits;
+
 /* Every site of this build, in link order; first==last when there are none. */
 struct vm_bug_site *vm_bug_sites_begin(void);
 struct vm_bug_site *vm_bug_sites_end(void);
