@@ -10,6 +10,8 @@
 #include <string.h>
 #include "results.h"
 
+#define RES_PI 3.14159265358979323846
+
 const char *res_verdict_name(enum res_verdict v)
 {
 	switch (v) {
@@ -540,6 +542,9 @@ void res_paired_compare(const double *base_ns, const double *cand_ns, int n,
 	c->p = m ? res_wilcoxon(d, m, NULL) : NAN;
 	c->p_adj = c->p;
 	c->status = RES_TP_SAME;
+	c->scale = res_paired_scale(d, m);
+	c->mde = NAN;
+	c->rounds_needed = -1;
 	free(d);
 }
 
@@ -554,4 +559,106 @@ void res_paired_decide(struct res_paired *c, double alpha, double threshold,
 		c->status = RES_TP_SLOWER;
 	else if (c->significant && c->ratio < 1 - t)
 		c->status = RES_TP_FASTER;
+}
+
+/* ---- power --------------------------------------------------------------- */
+
+int res_paired_min_rounds(double alpha, int k)
+{
+	int n = 1;
+
+	if (k < 1)
+		k = 1;
+	while (n < RES_MAX_ROUNDS && !(k * res_wilcoxon_min_p(n) < alpha))
+		n++;
+	return n;
+}
+
+/* By bisection on erfc: monotone, and exact enough for a sample size. */
+double res_normal_quantile(double p)
+{
+	double lo = -40, hi = 40;
+	int i;
+
+	if (!(p > 0 && p < 1))
+		return NAN;
+	for (i = 0; i < 200; i++) {
+		double mid = (lo + hi) / 2;
+
+		if (0.5 * erfc(-mid / sqrt(2)) < p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+
+/* Median of @n values, sorted in place. */
+static double median_sorted(double *x, int n)
+{
+	qsort(x, n, sizeof(*x), cmp_double);
+	return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
+}
+
+double res_paired_scale(const double *d, int n)
+{
+	double *x, med, mad, mean = 0, ss = 0;
+	int i;
+
+	if (n < 2)
+		return NAN;
+	x = malloc(n * sizeof(*x));
+	if (!x)
+		abort();
+	memcpy(x, d, n * sizeof(*x));
+	med = median_sorted(x, n);
+	for (i = 0; i < n; i++)
+		x[i] = fabs(d[i] - med);
+	mad = median_sorted(x, n);
+	free(x);
+	if (mad > 0)
+		return 1.4826 * mad;
+	for (i = 0; i < n; i++)
+		mean += d[i] / n;
+	for (i = 0; i < n; i++)
+		ss += (d[i] - mean) * (d[i] - mean);
+	return sqrt(ss / (n - 1));
+}
+
+/* z(1 - alpha / 2k) + z(RES_POWER): the shift, in standard errors. */
+static double power_z(double alpha, int k)
+{
+	if (k < 1)
+		k = 1;
+	return res_normal_quantile(1 - alpha / (2.0 * k)) +
+	       res_normal_quantile(RES_POWER);
+}
+
+double res_paired_mde(double scale, int n, double alpha, int k)
+{
+	if (isnan(scale) || n < 1)
+		return NAN;
+	if (n < res_paired_min_rounds(alpha, k))
+		return INFINITY;
+	return expm1(power_z(alpha, k) * scale / sqrt(n * 3 / RES_PI));
+}
+
+int res_paired_rounds_for(double scale, double effect, double alpha, int k)
+{
+	double n;
+	int floor = res_paired_min_rounds(alpha, k);
+
+	if (isnan(scale) || !(effect > 0))
+		return -1;
+	n = ceil(pow(power_z(alpha, k) * scale / log1p(effect), 2) * RES_PI / 3);
+	if (n > RES_MAX_ROUNDS)
+		return RES_MAX_ROUNDS;
+	return n > floor ? (int)n : floor;
+}
+
+void res_paired_power(struct res_paired *c, double alpha, int k,
+		      double effect)
+{
+	c->mde = res_paired_mde(c->scale, c->rounds, alpha, k);
+	c->rounds_needed = res_paired_rounds_for(c->scale, effect, alpha, k);
 }

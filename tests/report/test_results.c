@@ -253,6 +253,55 @@ static void test_paired(void **state)
 	assert_false(c.significant);
 }
 
+/*
+ * Power, by hand (python3's statistics.NormalDist for the quantiles):
+ * d = .01 -.02 .03 0 .05 -.01 .02 .04, median .015, absolute deviations
+ * .005 .035 .015 .015 .035 .025 .005 .025, MAD .02, scale 1.4826 * .02 =
+ * .029652.  alpha .05, one benchmark: z(.975) + z(.8) = 1.959964 +
+ * .841621 = 2.801585; delta = 2.801585 * .029652 / sqrt(8 * 3 / pi) =
+ * .0300555, MDE e^delta - 1 = .0305120.  A 1% effect needs
+ * (2.801585 * .029652 / ln 1.01)^2 * pi / 3 = 72.99 -> 73 rounds; 5%
+ * needs 3.04 -> 4, but the exact test needs 6 to reach p < .05 at all
+ * (2 / 2^6 = .031).  Ten benchmarks: Holm's first step is .005, which
+ * 2 / 2^n reaches from n = 9 (2 / 512 = .0039): 8 rounds detect nothing.
+ */
+static void test_power(void **state)
+{
+	double d[] = { 0.01, -0.02, 0.03, 0, 0.05, -0.01, 0.02, 0.04 };
+	double flat[] = { 0.1, 0.1, 0.1, 0.1, 0.3 };
+	double base[8], cand[8];
+	struct res_paired c;
+	int i;
+
+	near(res_normal_quantile(0.975), 1.959963984540054, 1e-9);
+	near(res_normal_quantile(0.8), 0.8416212335729144, 1e-9);
+	near(res_paired_scale(d, 8), 0.029652, 1e-12);
+	/* MAD 0: the sample standard deviation, sqrt(.032 / 4). */
+	near(res_paired_scale(flat, 5), 0.08944271909999159, 1e-12);
+	assert_true(isnan(res_paired_scale(d, 1)));
+	near(res_paired_mde(0.029652, 8, 0.05, 1), 0.030511953054843794, 1e-9);
+	assert_int_equal(res_paired_rounds_for(0.029652, 0.01, 0.05, 1), 73);
+	assert_true(res_paired_mde(0.029652, 73, 0.05, 1) <= 0.01);
+	assert_true(res_paired_mde(0.029652, 72, 0.05, 1) > 0.01);
+	assert_int_equal(res_paired_rounds_for(0.029652, 0.05, 0.05, 1), 6);
+	assert_int_equal(res_paired_min_rounds(0.05, 1), 6);
+	assert_int_equal(res_paired_min_rounds(0.05, 4), 8);	/* 4 * 2/128 */
+	assert_int_equal(res_paired_min_rounds(0.05, 10), 9);
+	assert_true(isinf(res_paired_mde(0.029652, 8, 0.05, 10)));
+	assert_int_equal(res_paired_rounds_for(0.029652, 0.05, 0.05, 10), 9);
+	assert_int_equal(res_paired_rounds_for(NAN, 0.05, 0.05, 1), -1);
+	/* Through res_paired_compare(): the same log ratios, then power. */
+	for (i = 0; i < 8; i++) {
+		base[i] = 10;
+		cand[i] = 10 * exp(d[i]);
+	}
+	res_paired_compare(base, cand, 8, &c);
+	near(c.scale, 0.029652, 1e-12);
+	res_paired_power(&c, 0.05, 1, 0.01);
+	near(c.mde, 0.030511953054843794, 1e-9);
+	assert_int_equal(c.rounds_needed, 73);
+}
+
 /* A fix's trials where the pre-fix build hit, and what they bound. */
 static void test_at_window(void **state)
 {
@@ -304,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_holm),
 		cmocka_unit_test(test_wilcoxon),
 		cmocka_unit_test(test_paired),
+		cmocka_unit_test(test_power),
 		cmocka_unit_test(test_at_window),
 	};
 
