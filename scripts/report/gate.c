@@ -7,7 +7,9 @@
  * each benchmark with the exact Wilcoxon signed-rank test on the per-round
  * log ratios, adjusts with Holm, and fails a slowdown only when it is
  * significant, past the threshold and past what the identical-code
- * controls moved; a control that moves makes the run too noisy (exit 2).
+ * controls moved; a control that moves makes the run undecidable (exit
+ * 2), for noise or for layout; so does a family too large for its rounds
+ * (compare.c).
  * Races: the engine's bad_trials, exact conditional rate comparisons, and
  * the expectation's verdict (results.h).  Anything that keeps the question
  * from being answered is exit 2 with the reason in one line.
@@ -146,9 +148,10 @@ static json_t *num_or_null(double v)
 
 static json_t *row_json(const struct tp_row *r, const char *pair)
 {
-	return json_pack("{s:s, s:s, s:f, s:f, s:o, s:o, s:o, s:i, s:b, s:s, s:s, s:b, s:o, s:o, s:o}",
+	return json_pack("{s:s, s:s, s:f, s:f, s:o, s:o, s:o, s:o, s:o, s:i, s:b, s:s, s:s, s:b, s:o, s:o, s:o}",
 		"variant", pair, "benchmark", r->base->name, "base_median_ns",
-		r->base->median, "cand_median_ns", r->cand->median, "ratio",
+		r->base->median, "cand_median_ns", r->cand->median, "base_cv",
+		num_or_null(r->base_cv), "cand_cv", num_or_null(r->cand_cv), "ratio",
 		num_or_null(r->c.ratio), "p", num_or_null(r->c.p), "p_adj",
 		num_or_null(r->c.p_adj), "rounds", r->c.rounds, "significant",
 		r->c.significant, "status", res_tp_status_name(r->c.status),
@@ -513,8 +516,15 @@ static int gate_usage(FILE *f)
 	      "                       alone; by default a benchmark whose machine\n"
 	      "                       code is identical in both builds (code.json)\n"
 	      "                       is a control: never gated, and if one moves\n"
-	      "                       past the threshold the run is too noisy (2)\n"
+	      "                       past the threshold the run cannot decide (2):\n"
+	      "                       too noisy, or layout when the same bytes sit\n"
+	      "                       elsewhere in the cache lines\n"
 	      "  --only KIND          gate throughput or races only\n"
+	      "Power: each gated benchmark's mde is the smallest slowdown the run\n"
+	      "detects with power 0.8 at alpha / k (Holm's first step), from the\n"
+	      "spread of its per-round log ratios; the gate prints the --rounds the\n"
+	      "threshold needs.  With n rounds the smallest p is 2/2^n: fewer rounds\n"
+	      "than k gated benchmarks need (k * 2/2^n < alpha) is undecidable (2).\n"
 	      "  --json FILE          write the findings as JSON (format flagbench-gate)\n"
 	      "Races: exact conditional binomial rate comparison (standardised to\n"
 	      "the candidate's window bins when both carry them, a bin the\n"
@@ -628,7 +638,7 @@ int cmd_gate(int argc, char **argv)
 		undecidable(&g, "%s", err);
 	else
 		printf("gate: baseline %s, candidate %s\n"
-		       "throughput: per-round ns/op ratios, exact Wilcoxon signed-rank, Holm alpha %g, threshold %.1f%%, mde at 80%% power; >= %d rounds for one gated benchmark, k need k * 2/2^n < alpha%s\n",
+		       "throughput: per-round ns/op ratios, exact Wilcoxon signed-rank, Holm alpha %g, threshold %.1f%%, mde at 80%% power; >= %d rounds for one gated benchmark, more for k (k * 2/2^n < alpha)%s\n",
 		       pos[0], pos[1], o.alpha, o.threshold * 100,
 		       res_paired_min_rounds(o.alpha, 1),
 		       o.ignore_identity ? ", code identity ignored" : "");
