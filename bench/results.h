@@ -160,6 +160,19 @@ double res_wilcoxon(const double *d, int n, int *n_used);
 double res_wilcoxon_min_p(int n);
 /* Hodges-Lehmann estimate: median of the Walsh averages of @d. */
 double res_hodges_lehmann(const double *d, int n);
+/*
+ * The largest t with P(T <= t) <= alpha / 2 for the signed-rank statistic
+ * T of n differences (exact over the 2^n sign patterns up to
+ * RES_WILCOXON_EXACT_MAX, normal approximation above); -1 when none.
+ */
+int res_signed_rank_crit(int n, double alpha);
+/*
+ * Its 1 - alpha confidence interval (Walsh averages t+1 and N-t, of N,
+ * sorted: the interval the signed-rank test inverts); -inf..inf when n is
+ * too small for any.
+ */
+void res_hodges_lehmann_ci(const double *d, int n, double alpha, double *lo,
+			   double *hi);
 
 enum res_tp_status { RES_TP_SAME, RES_TP_SLOWER, RES_TP_FASTER };
 const char *res_tp_status_name(enum res_tp_status s);
@@ -168,6 +181,7 @@ const char *res_tp_status_name(enum res_tp_status s);
 struct res_paired {
 	int rounds;		/* pairs with both samples */
 	double ratio;		/* exp(Hodges-Lehmann of log(cand/base)) */
+	double lo, hi;		/* its 95% interval (res_hodges_lehmann_ci) */
 	double p;		/* Wilcoxon signed-rank, two-sided */
 	double p_adj;		/* Holm over the family (res_holm) */
 	bool significant;	/* p_adj < alpha */
@@ -181,9 +195,11 @@ struct res_paired {
 void res_paired_compare(const double *base_ns, const double *cand_ns, int n,
 			struct res_paired *c);
 /*
- * The decision, after p_adj is set: slower (faster) when significant and
- * the ratio is beyond 1 + max(threshold, floor) (1 - ...), floor being
- * the largest |ratio - 1| of the identical-code controls (0: none).
+ * The decision, after p_adj is set: slower (faster) when significant, the
+ * ratio above (below) 1 and its 95% interval reaching past
+ * 1 + max(threshold, floor) (1 - ...): the change is not shown to be
+ * smaller than the threshold.  floor is the largest |ratio - 1| of the
+ * identical-code controls (0: none).
  */
 void res_paired_decide(struct res_paired *c, double alpha, double threshold,
 		       double floor);

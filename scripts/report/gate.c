@@ -6,8 +6,8 @@
  * comparison (tp_comparison_build) pairs samples by run-bench round, tests
  * each benchmark with the exact Wilcoxon signed-rank test on the per-round
  * log ratios, adjusts with Holm, and fails a slowdown only when it is
- * significant, past the threshold and past what the identical-code
- * controls moved; a control that moves makes the run undecidable (exit
+ * significant and not shown (by its 95% interval) to be within the
+ * threshold or what the identical-code controls moved; a control that moves makes the run undecidable (exit
  * 2), for noise or for layout; so does a family too large for its rounds
  * (compare.c).
  * Races: the engine's bad_trials, exact conditional rate comparisons, and
@@ -148,11 +148,12 @@ static json_t *num_or_null(double v)
 
 static json_t *row_json(const struct tp_row *r, const char *pair)
 {
-	return json_pack("{s:s, s:s, s:f, s:f, s:o, s:o, s:o, s:o, s:o, s:i, s:b, s:s, s:s, s:b, s:o, s:o, s:o}",
+	return json_pack("{s:s, s:s, s:f, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:b, s:s, s:s, s:b, s:o, s:o, s:o}",
 		"variant", pair, "benchmark", r->base->name, "base_median_ns",
 		r->base->median, "cand_median_ns", r->cand->median, "base_cv",
 		num_or_null(r->base_cv), "cand_cv", num_or_null(r->cand_cv), "ratio",
-		num_or_null(r->c.ratio), "p", num_or_null(r->c.p), "p_adj",
+		num_or_null(r->c.ratio), "ratio_lo", num_or_null(r->c.lo),
+		"ratio_hi", num_or_null(r->c.hi), "p", num_or_null(r->c.p), "p_adj",
 		num_or_null(r->c.p_adj), "rounds", r->c.rounds, "significant",
 		r->c.significant, "status", res_tp_status_name(r->c.status),
 		"code", code_identity_name(r->identity), "control", r->control,
@@ -506,8 +507,10 @@ static int gate_usage(FILE *f)
 	      "           [--alpha A] [--only throughput|races]\n"
 	      "           [--ignore-code-identity] [--json FILE]\n"
 	      "  BASELINE, CANDIDATE: a bundle directory, or BUNDLE:VARIANT\n"
-	      "  --threshold PCT      smallest slowdown that fails (5): the\n"
-	      "                       Hodges-Lehmann ratio of the per-round ns/op\n"
+	      "  --threshold PCT      smallest slowdown that fails (5): a significant\n"
+	      "                       change fails unless the 95% interval of its\n"
+	      "                       Hodges-Lehmann ratio (per-round ns/op) stays\n"
+	      "                       within PCT\n"
 	      "  --alpha A            family-wise error over one comparison's\n"
 	      "                       benchmarks: exact Wilcoxon signed-rank on the\n"
 	      "                       per-round log ratios, Holm-adjusted (0.05)\n"

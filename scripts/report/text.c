@@ -106,7 +106,8 @@ static void throughput_lines(struct bundle *b, FILE *f,
 	}
 	fprintf(f, "\nThroughput: ns/op; change vs %s, Hodges-Lehmann ratio of\n"
 		   "samples paired by round; *significant*: exact Wilcoxon\n"
-		   "signed-rank, Holm p < %g, beyond %.0f%% and the controls;\n"
+		   "signed-rank, Holm p < %g, 95%% interval past %.0f%% and the\n"
+		   "controls;\n"
 		   "mde: the smallest slowdown detectable with 80%% power\n",
 		base_name, ro->alpha, ro->threshold * 100);
 	for (i = 0; i < b->nr_variants; i++) {

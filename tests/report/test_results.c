@@ -239,6 +239,8 @@ static void test_paired(void **state)
 	}
 	res_paired_compare(base, cand, 12, &c);
 	near(c.ratio, 1.10, 1e-12);
+	near(c.lo, 1.10, 1e-12);
+	near(c.hi, 1.10, 1e-12);
 	/* Twelve equal log ratios: ranks tie, all positive: 2 / 2^12. */
 	near(c.p, 2.0 / 4096, 1e-15);
 	res_paired_decide(&c, 0.05, 0.05, 0);
@@ -251,6 +253,43 @@ static void test_paired(void **state)
 	res_paired_decide(&c, 0.05, 0.05, 0);
 	assert_int_equal(c.status, RES_TP_SAME);
 	assert_false(c.significant);
+	/*
+	 * At the threshold: +4% whose interval reaches +6% is not shown to
+	 * be below 5%, and fails; one whose interval stops at +4.5% does not.
+	 */
+	c.p_adj = 0.001;
+	c.ratio = 1.04, c.lo = 1.02, c.hi = 1.06;
+	res_paired_decide(&c, 0.05, 0.05, 0);
+	assert_int_equal(c.status, RES_TP_SLOWER);
+	c.hi = 1.045;
+	res_paired_decide(&c, 0.05, 0.05, 0);
+	assert_int_equal(c.status, RES_TP_SAME);
+	c.ratio = 0.96, c.lo = 0.94, c.hi = 0.98;
+	res_paired_decide(&c, 0.05, 0.05, 0);
+	assert_int_equal(c.status, RES_TP_FASTER);
+}
+
+/*
+ * The signed-rank critical values, by enumerating the 2^n sign patterns:
+ * the largest t with P(T <= t) <= .025 is -1 for 5 (2/32 > .05), 0 for
+ * 6, 3 for 8, 13 for 12 (the published table's).  The interval of the
+ * power test's d below: its 36 Walsh averages sorted, the 4th and the
+ * 33rd, -.01 and .04.
+ */
+static void test_hl_interval(void **state)
+{
+	double d[] = { 0.01, -0.02, 0.03, 0, 0.05, -0.01, 0.02, 0.04 };
+	double lo, hi;
+
+	assert_int_equal(res_signed_rank_crit(5, 0.05), -1);
+	assert_int_equal(res_signed_rank_crit(6, 0.05), 0);
+	assert_int_equal(res_signed_rank_crit(8, 0.05), 3);
+	assert_int_equal(res_signed_rank_crit(12, 0.05), 13);
+	res_hodges_lehmann_ci(d, 8, 0.05, &lo, &hi);
+	near(lo, -0.01, 1e-15);
+	near(hi, 0.04, 1e-15);
+	res_hodges_lehmann_ci(d, 5, 0.05, &lo, &hi);
+	assert_true(isinf(lo) && isinf(hi));
 }
 
 /*
@@ -354,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_wilcoxon),
 		cmocka_unit_test(test_paired),
 		cmocka_unit_test(test_power),
+		cmocka_unit_test(test_hl_interval),
 		cmocka_unit_test(test_at_window),
 	};
 
