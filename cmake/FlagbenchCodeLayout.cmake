@@ -136,3 +136,11 @@ function(fb_code_layout_identity_test)
 			${CMAKE_BINARY_DIR}/layout-tests/identity)
 	set_tests_properties(layout/identity PROPERTIES LABELS layout)
 endfunction()
+
+# layout/shift-option: FLAGBENCH_LAYOUT_SHIFT's forms and its bad values.
+function(fb_code_layout_option_test)
+	add_test(NAME layout/shift-option COMMAND ${CMAKE_COMMAND}
+		-DSOURCE_DIR=${CMAKE_SOURCE_DIR}
+		-P ${CMAKE_SOURCE_DIR}/tests/layout/shift-option.cmake)
+	set_tests_properties(layout/shift-option PROPERTIES LABELS layout)
+endfunction()
