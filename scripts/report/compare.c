@@ -269,6 +269,15 @@ static const char *control_moved(const struct tp_row *r, const char *what,
 	return buf;
 }
 
+const char *tp_layout_note(const struct tp_comparison *cmp, char *buf,
+			   size_t len)
+{
+	snprintf(buf, len, cmp->nr_layout ?
+		 " (%d at other offsets in their cache lines)" : "",
+		 cmp->nr_layout);
+	return buf;
+}
+
 const char *tp_undecided(const struct tp_comparison *cmp, char *buf,
 			 size_t len)
 {

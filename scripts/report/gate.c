@@ -179,11 +179,11 @@ static json_t *controls_json(const struct tp_comparison *c, const char *name)
 /* The controls and the gated family's power, under the table. */
 static void print_summary(const struct tp_comparison *c)
 {
-	char med[32], max[32];
+	char med[32], max[32], note[80];
 
 	if (c->nr_controls)
 		printf("controls: %d identical-code benchmarks%s, median |move| %.1f%%, largest significant move %.1f%% (the noise floor)\n",
-		       c->nr_controls, c->nr_layout ? " (some at other offsets in their cache lines)" : "",
+		       c->nr_controls, tp_layout_note(c, note, sizeof(note)),
 		       c->spread * 100, c->floor * 100);
 	if (c->identity_known && !c->layout_known && !c->ignore_identity)
 		printf("controls: code identity without layout (code.json version 1): a control may sit elsewhere in its cache lines\n");

@@ -233,6 +233,7 @@ static void power_html(FILE *f, const struct tp_comparison *c)
 static void controls_line(FILE *f, const struct variant_data *v,
 			  const struct tp_comparison *c)
 {
+	char note[80];
 	bool first = true;
 
 	fputs("<li>", f);
@@ -247,7 +248,7 @@ static void controls_line(FILE *f, const struct variant_data *v,
 	}
 	fprintf(f, ": %d gated, %d identical-code controls%s, median |move| %.1f%%, largest significant move %.1f%%",
 		c->nr_gated, c->nr_controls,
-		c->nr_layout ? " (some at other offsets in their cache lines)" : "",
+		tp_layout_note(c, note, sizeof(note)),
 		c->spread * 100, c->floor * 100);
 	power_html(f, c);
 	fputs(" <small>(", f);

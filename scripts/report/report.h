@@ -280,6 +280,9 @@ void tp_comparison_build(struct variant_data *base, struct variant_data *cand,
 			 bool same_bundle, double alpha, double threshold,
 			 bool ignore_identity, struct tp_comparison *cmp);
 void tp_comparison_free(struct tp_comparison *cmp);
+/* " (N at other offsets in their cache lines)" or "", in @buf. */
+const char *tp_layout_note(const struct tp_comparison *cmp, char *buf,
+			   size_t len);
 /* "undecided: ..." when the comparison cannot decide, else NULL (@buf). */
 const char *tp_undecided(const struct tp_comparison *cmp, char *buf,
 			 size_t len);

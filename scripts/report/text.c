@@ -84,12 +84,14 @@ static void power_lines(FILE *f, const struct tp_comparison *c)
 
 static void controls_lines(FILE *f, const struct tp_comparison *c)
 {
+	char note[80];
+
 	if (!c->identity_known || c->ignore_identity)
 		return;
-	fprintf(f, "  controls: %d identical-code%s, median |move| %.1f%%,\n"
-		   "  largest significant %.1f%%\n",
-		c->nr_controls, c->nr_layout ? " (some at other offsets)" : "",
-		c->spread * 100, c->floor * 100);
+	fprintf(f, "  controls: %d identical-code, median |move| %.1f%%,\n"
+		   "  largest significant %.1f%%%s\n",
+		c->nr_controls, c->spread * 100, c->floor * 100,
+		tp_layout_note(c, note, sizeof(note)));
 }
 
 static void throughput_lines(struct bundle *b, FILE *f,
