@@ -15,7 +15,9 @@
  *    standardised to the candidate's window bins when both have them;
  *  - Holm's step-down adjustment over one comparison's benchmarks;
  *  - the paired per-round throughput test (exact Wilcoxon signed-rank on
- *    the per-round log ratios) and the significance-and-effect decision.
+ *    the per-round log ratios) and the significance-and-effect decision;
+ *  - its power: the rounds it needs to reject at all after Holm, the
+ *    minimum detectable effect, the rounds a given effect needs.
  */
 #ifndef FLAGBENCH_RESULTS_H
 #define FLAGBENCH_RESULTS_H
@@ -210,6 +212,19 @@ double res_wilcoxon(const double *d, int n, int *n_used);
 double res_wilcoxon_min_p(int n);
 /* Hodges-Lehmann estimate: median of the Walsh averages of @d. */
 double res_hodges_lehmann(const double *d, int n);
+/*
+ * The largest t with P(T <= t) <= alpha / 2 for the signed-rank statistic
+ * T of n differences (exact over the 2^n sign patterns up to
+ * RES_WILCOXON_EXACT_MAX, normal approximation above); -1 when none.
+ */
+int res_signed_rank_crit(int n, double alpha);
+/*
+ * Its 1 - alpha confidence interval (Walsh averages t+1 and N-t, of N,
+ * sorted: the interval the signed-rank test inverts); -inf..inf when n is
+ * too small for any.
+ */
+void res_hodges_lehmann_ci(const double *d, int n, double alpha, double *lo,
+			   double *hi);
 
 enum res_tp_status { RES_TP_SAME, RES_TP_SLOWER, RES_TP_FASTER };
 const char *res_tp_status_name(enum res_tp_status s);
@@ -218,21 +233,67 @@ const char *res_tp_status_name(enum res_tp_status s);
 struct res_paired {
 	int rounds;		/* pairs with both samples */
 	double ratio;		/* exp(Hodges-Lehmann of log(cand/base)) */
+	double lo, hi;		/* its 95% interval (res_hodges_lehmann_ci) */
 	double p;		/* Wilcoxon signed-rank, two-sided */
 	double p_adj;		/* Holm over the family (res_holm) */
 	bool significant;	/* p_adj < alpha */
 	enum res_tp_status status;
+	double scale;		/* spread of the log ratios (res_paired_scale) */
+	double mde;		/* res_paired_power(): fraction, INFINITY: none */
+	int rounds_needed;	/* for the effect asked of res_paired_power() */
 };
 
 /* Ratio and p of one benchmark from per-round ns/op; p_adj = p. */
 void res_paired_compare(const double *base_ns, const double *cand_ns, int n,
 			struct res_paired *c);
 /*
- * The decision, after p_adj is set: slower (faster) when significant and
- * the ratio is beyond 1 + max(threshold, floor) (1 - ...), floor being
- * the largest |ratio - 1| of the identical-code controls (0: none).
+ * The decision, after p_adj is set: slower (faster) when significant, the
+ * ratio above (below) 1 and its 95% interval reaching past
+ * 1 + max(threshold, floor) (1 - ...): the change is not shown to be
+ * smaller than the threshold.  floor is the largest |ratio - 1| of the
+ * identical-code controls (0: none).
  */
 void res_paired_decide(struct res_paired *c, double alpha, double threshold,
 		       double floor);
+
+/*
+ * Power of the paired test, so that a run says what it could have seen.
+ * The smallest p the exact test reaches with n rounds is 2 / 2^n; after
+ * Holm over @k benchmarks the smallest adjusted p is k times that, so no
+ * change can be significant below res_paired_min_rounds(alpha, k) rounds
+ * (k * 2 / 2^n < alpha).  k < 1 counts as 1.
+ */
+int res_paired_min_rounds(double alpha, int k);
+/* Standard normal quantile: z with P(Z <= z) = p, 0 < p < 1. */
+double res_normal_quantile(double p);
+/*
+ * Spread of @n per-round log ratios, robust to a preempted round:
+ * 1.4826 * MAD (the standard deviation for normal data); the sample
+ * standard deviation when the MAD is 0 (most rounds equal); NAN if n < 2.
+ */
+double res_paired_scale(const double *d, int n);
+/*
+ * Minimum detectable effect, the smallest slowdown (fraction) that n
+ * rounds with per-round log ratios of spread @scale detect with power
+ * RES_POWER at level alpha / k (Holm's first step, the bar every one of k
+ * benchmarks is sure to face): exp(delta) - 1 with
+ *	delta = (z(1 - alpha / 2k) + z(RES_POWER)) * scale / sqrt(n * 3 / pi),
+ * 3 / pi being the Wilcoxon test's efficiency against the paired t test on
+ * normal data.  INFINITY below res_paired_min_rounds(alpha, k); NAN when
+ * the scale is unknown.
+ */
+#define RES_POWER 0.8
+double res_paired_mde(double scale, int n, double alpha, int k);
+/*
+ * Rounds at which the minimum detectable effect is @effect (fraction):
+ * the least n with res_paired_mde(scale, n, alpha, k) <= effect, at least
+ * res_paired_min_rounds(alpha, k); -1 when the scale is unknown or
+ * effect <= 0.  Capped at RES_MAX_ROUNDS.
+ */
+#define RES_MAX_ROUNDS 99999
+int res_paired_rounds_for(double scale, double effect, double alpha, int k);
+/* c->mde and c->rounds_needed (for @effect) in a family of @k. */
+void res_paired_power(struct res_paired *c, double alpha, int k,
+		      double effect);
 
 #endif /* FLAGBENCH_RESULTS_H */

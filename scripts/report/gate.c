@@ -6,8 +6,10 @@
  * comparison (tp_comparison_build) pairs samples by run-bench round, tests
  * each benchmark with the exact Wilcoxon signed-rank test on the per-round
  * log ratios, adjusts with Holm, and fails a slowdown only when it is
- * significant, past the threshold and past what the identical-code
- * controls moved; a control that moves makes the run too noisy (exit 2).
+ * significant and not shown (by its 95% interval) to be within the
+ * threshold or what the identical-code controls moved; a control that moves makes the run undecidable (exit
+ * 2), for noise or for layout; so does a family too large for its rounds
+ * (compare.c).
  * Races: the engine's bad_trials, exact conditional rate comparisons, and
  * the expectation's verdict (results.h).  Anything that keeps the question
  * from being answered is exit 2 with the reason in one line.
@@ -31,6 +33,7 @@ struct gate_opts {
 
 struct gate_state {
 	enum res_verdict verdict;
+	int nr_gated, nr_detect;	/* throughput: the threshold detectable */
 	char reason[512];	/* of the worst finding so far */
 	char undecidable[512];
 	char unexposed[512];	/* a forbidden zero too thin: undecided */
@@ -43,172 +46,6 @@ struct side {
 	char spec[4096];
 };
 
-int tp_min_rounds(double alpha)
-{
-	int n = 1;
-
-	while (n < 60 && !(res_wilcoxon_min_p(n) < alpha))
-		n++;
-	return n;
-}
-
-/* "identical" when both builds' code.json maps give @key one hash. */
-static const char *identity_in(json_t *base, json_t *cand, const char *key)
-{
-	const char *hb, *hc;
-
-	if (!base || !cand)
-		return "unknown";
-	hb = json_string_value(json_object_get(base, key));
-	hc = json_string_value(json_object_get(cand, key));
-	if (!hb || !hc)
-		return "unknown";
-	return strcmp(hb, hc) ? "differs" : "identical";
-}
-
-static const char *code_identity(struct variant_data *base,
-				 struct variant_data *cand,
-				 const struct tp_bench *b)
-{
-	return identity_in(base->code, cand->code, b->family);
-}
-
-/* One sample per round: the round's median if it has several. */
-static int round_samples(const struct tp_bench *b, int round, double *out)
-{
-	double v[64];
-	int i, n = 0;
-
-	for (i = 0; i < b->nreps && n < 64; i++)
-		if (b->round[i] == round)
-			v[n++] = b->ns[i];
-	if (!n)
-		return 0;
-	*out = stat_median(v, n);
-	return 1;
-}
-
-static void pair_row(struct tp_row *r, bool by_round)
-{
-	const struct tp_bench *bb = r->base, *cb = r->cand;
-	int n = bb->nreps > cb->nreps ? bb->nreps : cb->nreps, i, m = 0;
-	double *x = xcalloc(n + 1, sizeof(*x)), *y = xcalloc(n + 1, sizeof(*y));
-
-	if (by_round) {
-		int maxr = 0;
-
-		for (i = 0; i < bb->nreps; i++)
-			if (bb->round[i] > maxr)
-				maxr = bb->round[i];
-		free(x), free(y);
-		x = xcalloc(maxr + 1, sizeof(*x));
-		y = xcalloc(maxr + 1, sizeof(*y));
-		for (i = 0; i <= maxr; i++)
-			if (round_samples(bb, i, &x[m]) &&
-			    round_samples(cb, i, &y[m]))
-				m++;
-	} else {
-		/* Two runs: no common rounds; pair the samples in order. */
-		m = bb->nreps < cb->nreps ? bb->nreps : cb->nreps;
-		memcpy(x, bb->ns, m * sizeof(*x));
-		memcpy(y, cb->ns, m * sizeof(*y));
-	}
-	res_paired_compare(x, y, m, &r->c);
-	free(x), free(y);
-}
-
-static bool has_rounds(const struct tp_bench *b)
-{
-	return b->nreps > 0 && b->round[0] >= 0;
-}
-
-void tp_comparison_build(struct variant_data *base, struct variant_data *cand,
-			 bool same_bundle, double alpha, double threshold,
-			 bool ignore_identity, struct tp_comparison *cmp)
-{
-	double *pg, *pc, *ag, *ac, *spread;
-	int i, ng = 0, nc = 0, nspread = 0;
-
-	memset(cmp, 0, sizeof(*cmp));
-	cmp->alpha = alpha;
-	cmp->threshold = threshold;
-	cmp->ignore_identity = ignore_identity;
-	cmp->identity_known = base->code && cand->code;
-	cmp->paired_by_round = same_bundle;
-	cmp->min_rounds = INT_MAX;
-	if (!base->tp || !cand->tp)
-		return;
-	cmp->rows = xcalloc(base->tp->nr + 1, sizeof(*cmp->rows));
-	for (i = 0; i < base->tp->nr; i++) {
-		struct tp_bench *bb = &base->tp->b[i];
-		struct tp_bench *cb = tp_find(cand->tp, bb->name);
-		struct tp_row *r;
-
-		if (!cb || bb->aggregate_only || cb->aggregate_only)
-			continue;
-		if (!has_rounds(bb) || !has_rounds(cb))
-			cmp->paired_by_round = false;
-		r = &cmp->rows[cmp->nr++];
-		r->base = bb;
-		r->cand = cb;
-		r->identity = code_identity(base, cand, bb);
-		r->control = !ignore_identity && !strcmp(r->identity, "identical");
-		r->base_cv = bb->mean > 0 ? bb->stddev / bb->mean : NAN;
-		r->cand_cv = cb->mean > 0 ? cb->stddev / cb->mean : NAN;
-	}
-	pg = xcalloc(cmp->nr + 1, sizeof(*pg));
-	pc = xcalloc(cmp->nr + 1, sizeof(*pc));
-	ag = xcalloc(cmp->nr + 1, sizeof(*ag));
-	ac = xcalloc(cmp->nr + 1, sizeof(*ac));
-	spread = xcalloc(cmp->nr + 1, sizeof(*spread));
-	for (i = 0; i < cmp->nr; i++) {
-		struct tp_row *r = &cmp->rows[i];
-
-		pair_row(r, cmp->paired_by_round);
-		if (r->c.rounds < cmp->min_rounds)
-			cmp->min_rounds = r->c.rounds;
-		if (r->control)
-			pc[nc++] = r->c.p;
-		else
-			pg[ng++] = r->c.p;
-	}
-	/* Two families, each corrected over itself with Holm (results.h). */
-	res_holm(pg, ng, ag);
-	res_holm(pc, nc, ac);
-	cmp->nr_gated = ng;
-	cmp->nr_controls = nc;
-	for (i = 0, ng = nc = 0; i < cmp->nr; i++) {
-		struct tp_row *r = &cmp->rows[i];
-
-		r->c.p_adj = r->control ? ac[nc++] : ag[ng++];
-		if (!r->control)
-			continue;
-		res_paired_decide(&r->c, alpha, threshold, 0);
-		/*
-		 * The floor is what identical code moved *consistently*
-		 * (significant after Holm): a move the test already calls
-		 * noise must not lift the bar for every gated benchmark.
-		 */
-		if (r->c.significant && fabs(r->c.ratio - 1) > cmp->floor)
-			cmp->floor = fabs(r->c.ratio - 1);
-		spread[nspread++] = fabs(r->c.ratio - 1);
-		if (r->c.status != RES_TP_SAME && !cmp->noisy)
-			cmp->noisy = r;
-	}
-	/* A change counts only when it stands out from the controls. */
-	for (i = 0; i < cmp->nr; i++)
-		if (!cmp->rows[i].control)
-			res_paired_decide(&cmp->rows[i].c, alpha, threshold,
-					  cmp->floor);
-	cmp->spread = nspread ? stat_median(spread, nspread) : NAN;
-	free(pg), free(pc), free(ag), free(ac), free(spread);
-}
-
-void tp_comparison_free(struct tp_comparison *cmp)
-{
-	free(cmp->rows);
-	memset(cmp, 0, sizeof(*cmp));
-}
 static void finding(struct gate_state *g, enum res_verdict v, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -295,32 +132,108 @@ static void fmt_pct(char *buf, size_t len, double v)
 		snprintf(buf, len, "%+.1f%%", v * 100);
 }
 
-/* One row, LKP's columns: base ±%stddev  %change  cand ±%stddev. */
+static void fmt_mde(char *buf, size_t len, double mde)
+{
+	if (isnan(mde))
+		snprintf(buf, len, "%s", "n/a");
+	else if (isinf(mde))
+		snprintf(buf, len, "%s", "none");
+	else
+		snprintf(buf, len, "%.1f%%", mde * 100);
+}
+
+/*
+ * One row, LKP's columns: base ±%stddev  %change  cand ±%stddev, then
+ * the Holm p and the smallest slowdown this run could have detected.
+ */
 static void print_row(const struct tp_row *r, const char *pair)
 {
-	char pct[32], padj[32];
+	char pct[32], padj[32], mde[32];
 
 	fmt_pct(pct, sizeof(pct), r->c.ratio - 1);
 	snprintf(padj, sizeof(padj), isnan(r->c.p_adj) ? "n/a" : "%.2g",
 		 r->c.p_adj);
-	printf("%10.3g ±%3.0f%% %8s %-13s %10.3g ±%3.0f%%  p_adj %-7s %-7s %s%s\n",
+	fmt_mde(mde, sizeof(mde), r->c.mde);
+	printf("%10.3g ±%3.0f%% %8s %-13s %10.3g ±%3.0f%%  p_adj %-7s mde %-6s %-7s %s%s\n",
 	       r->base->median, r->base_cv * 100, pct,
 	       r->c.significant ? "*significant*" : "", r->cand->median,
-	       r->cand_cv * 100, padj, r->control ? "control" : "gated", pair,
-	       r->base->name);
+	       r->cand_cv * 100, padj, mde, r->control ? "control" : "gated",
+	       pair, r->base->name);
+}
+
+/* A fraction, or null for NaN and infinity (JSON has neither). */
+static json_t *num_or_null(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
 }
 
 static json_t *row_json(const struct tp_row *r, const char *pair)
 {
-	return json_pack("{s:s, s:s, s:f, s:f, s:o, s:o, s:o, s:i, s:b, s:s, s:s, s:b}",
+	return json_pack("{s:s, s:s, s:f, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:b, s:s, s:s, s:b, s:o, s:o, s:o}",
 		"variant", pair, "benchmark", r->base->name, "base_median_ns",
-		r->base->median, "cand_median_ns", r->cand->median, "ratio",
-		isnan(r->c.ratio) ? json_null() : json_real(r->c.ratio), "p",
-		isnan(r->c.p) ? json_null() : json_real(r->c.p), "p_adj",
-		isnan(r->c.p_adj) ? json_null() : json_real(r->c.p_adj),
-		"rounds", r->c.rounds, "significant", r->c.significant,
-		"status", res_tp_status_name(r->c.status), "code", r->identity,
-		"control", r->control);
+		r->base->median, "cand_median_ns", r->cand->median, "base_cv",
+		num_or_null(r->base_cv), "cand_cv", num_or_null(r->cand_cv), "ratio",
+		num_or_null(r->c.ratio), "ratio_lo", num_or_null(r->c.lo),
+		"ratio_hi", num_or_null(r->c.hi), "p", num_or_null(r->c.p), "p_adj",
+		num_or_null(r->c.p_adj), "rounds", r->c.rounds, "significant",
+		r->c.significant, "status", res_tp_status_name(r->c.status),
+		"code", code_identity_name(r->identity), "control", r->control,
+		"scale", num_or_null(r->c.scale), "mde", num_or_null(r->c.mde),
+		"rounds_needed", r->c.rounds_needed > 0 ?
+		json_integer(r->c.rounds_needed) : json_null());
+}
+
+static json_t *controls_json(const struct tp_comparison *c, const char *name)
+{
+	return json_pack("{s:s, s:i, s:i, s:i, s:f, s:o, s:b, s:i, s:i, s:f, s:b, s:o, s:o, s:i, s:o}",
+		"variant", name, "controls", c->nr_controls, "gated",
+		c->nr_gated, "layout_controls", c->nr_layout, "floor", c->floor,
+		"median_abs_move", num_or_null(c->spread), "paired_by_round",
+		c->paired_by_round, "rounds", c->min_rounds, "min_rounds",
+		c->need_rounds, "reachable_p", c->reachable_p, "decidable",
+		c->decidable, "mde_median", num_or_null(c->mde_median),
+		"mde_max", num_or_null(c->mde_max), "detectable", c->nr_detect,
+		"rounds_needed", c->rounds_needed > 0 ?
+		json_integer(c->rounds_needed) : json_null());
+}
+
+/* The controls and the gated family's power, under the table. */
+static void print_summary(const struct tp_comparison *c)
+{
+	char med[32], max[32], note[80];
+
+	if (c->nr_controls)
+		printf("controls: %d identical-code benchmarks%s, median |move| %.1f%%, largest significant move %.1f%% (the noise floor)\n",
+		       c->nr_controls, tp_layout_note(c, note, sizeof(note)),
+		       c->spread * 100, c->floor * 100);
+	if (c->identity_known && !c->layout_known && !c->ignore_identity)
+		printf("controls: code identity without layout (code.json version 1): a control may sit elsewhere in its cache lines\n");
+	if (!c->nr_gated)
+		return;
+	fmt_mde(med, sizeof(med), c->mde_median);
+	fmt_mde(max, sizeof(max), c->mde_max);
+	printf("power: %.0f%% detectable (80%%) on %d of %d gated benchmarks; mde median %s, largest %s (%s)",
+	       c->threshold * 100, c->nr_detect, c->nr_gated, med, max,
+	       c->mde_worst ? c->mde_worst->base->name : "-");
+	if (c->nr_detect < c->nr_gated && c->rounds_needed > 0)
+		printf("; all of them: --rounds %d", c->rounds_needed);
+	printf("\n");
+}
+
+/* The gated slowdown with the smallest Holm p (then the largest). */
+static const struct tp_row *worst_slower(const struct tp_comparison *c)
+{
+	const struct tp_row *worst = NULL;
+
+	for (int i = 0; i < c->nr; i++) {
+		const struct tp_row *r = &c->rows[i];
+
+		if (r->c.status == RES_TP_SLOWER &&
+		    (!worst || r->c.p_adj < worst->c.p_adj ||
+		     (r->c.p_adj == worst->c.p_adj && r->c.ratio > worst->c.ratio)))
+			worst = r;
+	}
+	return worst;
 }
 
 static bool same_bundle(struct bundle *a, struct bundle *b);
@@ -331,8 +244,10 @@ static int gate_throughput(struct gate_state *g, const struct gate_opts *o,
 			   const char *pair)
 {
 	struct tp_comparison cmp;
-	int i, need = tp_min_rounds(o->alpha), ret = 0;
-	const struct tp_row *worst = NULL;
+	const struct tp_row *worst;
+	const char *why;
+	char buf[1024];
+	int i, ret = 0;
 
 	if (!base->tp || !cand->tp)
 		return undecidable(g, "%s has no throughput results (part failed or missing)",
@@ -344,18 +259,11 @@ static int gate_throughput(struct gate_state *g, const struct gate_opts *o,
 		return 0;
 	}
 	tp_comparison_build(base, cand, same_bundle(b1, b2), o->alpha,
-			    o->threshold,
-			    o->ignore_identity, &cmp);
+			    o->threshold, o->ignore_identity, &cmp);
 	if (!cmp.nr) {
 		tp_comparison_free(&cmp);
 		return undecidable(g, "no benchmark in common between %s and %s",
 				   base->name, cand->name);
-	}
-	if (cmp.min_rounds < need) {
-		ret = undecidable(g,
-			"too few rounds (%d paired samples; the exact test needs %d to reach p < %g): rerun with --rounds %d",
-			cmp.min_rounds, need, o->alpha, need + 6);
-		goto out;
 	}
 	printf("%s: %d benchmarks gated, %d identical-code controls%s; %s\n",
 	       cand->name, cmp.nr_gated, cmp.nr_controls,
@@ -364,30 +272,19 @@ static int gate_throughput(struct gate_state *g, const struct gate_opts *o,
 	       cmp.paired_by_round ? "paired by round" :
 	       "two runs: samples paired in order");
 	for (i = 0; i < cmp.nr; i++) {
-		const struct tp_row *r = &cmp.rows[i];
-
-		print_row(r, pair);
-		json_array_append_new(g->tp, row_json(r, pair));
-		if (r->c.status == RES_TP_SLOWER &&
-		    (!worst || r->c.p_adj < worst->c.p_adj ||
-		     (r->c.p_adj == worst->c.p_adj && r->c.ratio > worst->c.ratio)))
-			worst = r;
+		print_row(&cmp.rows[i], pair);
+		json_array_append_new(g->tp, row_json(&cmp.rows[i], pair));
 	}
-	if (cmp.nr_controls)
-		printf("controls: %d identical-code benchmarks, median |move| %.1f%%, largest significant move %.1f%% (the noise floor)\n",
-		       cmp.nr_controls, cmp.spread * 100, cmp.floor * 100);
-	json_array_append_new(g->controls, json_pack("{s:s, s:i, s:i, s:f, s:o, s:b}",
-		"variant", cand->name, "controls", cmp.nr_controls, "gated",
-		cmp.nr_gated, "floor", cmp.floor, "median_abs_move",
-		isnan(cmp.spread) ? json_null() : json_real(cmp.spread),
-		"paired_by_round", cmp.paired_by_round));
-	if (cmp.noisy) {
-		ret = undecidable(g,
-			"too noisy: %s has identical code in both builds and moved %+.1f%% (p_adj=%.2g > threshold %.0f%%)",
-			cmp.noisy->base->name, (cmp.noisy->c.ratio - 1) * 100,
-			cmp.noisy->c.p_adj, o->threshold * 100);
+	print_summary(&cmp);
+	json_array_append_new(g->controls, controls_json(&cmp, cand->name));
+	g->nr_gated += cmp.nr_gated;
+	g->nr_detect += cmp.nr_detect;
+	why = tp_undecided(&cmp, buf, sizeof(buf));
+	if (why) {
+		ret = undecidable(g, "%s%s", pair, why);
 		goto out;
 	}
+	worst = worst_slower(&cmp);
 	if (worst)
 		finding(g, RES_FAIL, "%s%s %+.1f%% slower (p_adj=%.2g, Holm over %d; threshold %.0f%%, controls moved <= %.1f%%)",
 			pair, worst->base->name, (worst->c.ratio - 1) * 100,
@@ -429,16 +326,11 @@ static void observation(const char *who, const struct race_result *r)
 		       r->d.rhi * 1e6, worth);
 }
 
-static json_t *num_or_null(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
 /* One race of the candidate, and its baseline's, compared. */
 struct race_row {
 	struct race_result *br, *cr;
 	struct res_rate_cmp c;
-	const char *identity;	/* of the race's code in both builds */
+	enum code_identity identity;	/* of the race's code in both builds */
 	bool control;		/* identical code: shows the drift */
 };
 
@@ -447,9 +339,11 @@ static void race_row_compare(struct race_row *w, struct variant_data *base,
 {
 	w->c = (struct res_rate_cmp){ .change = RES_NO_EVENTS, .ratio = NAN,
 				      .lo = NAN, .hi = NAN, .p = NAN };
-	w->identity = identity_in(base->code_races, cand->code_races,
-				  w->cr->scenario);
-	w->control = !ignore_identity && !strcmp(w->identity, "identical");
+	w->identity = code_identity_of(base->code_races, cand->code_races,
+				       base->code_race_layout,
+				       cand->code_race_layout, w->cr->scenario);
+	w->control = !ignore_identity && (w->identity == CODE_IDENTICAL ||
+					  w->identity == CODE_LAYOUT);
 	if (w->br)
 		res_rate_compare(w->br->bad, w->br->trials, w->br->bins,
 				 w->br->nr_bins, w->cr->bad,
@@ -500,7 +394,7 @@ static json_t *race_row_json(const char *pair, const struct race_row *w,
 		"rate_ratio_lo", num_or_null(c->lo), "rate_ratio_hi",
 		num_or_null(c->hi), "p", num_or_null(c->p), "standardised",
 		c->standardised, "unmatched_trials", c->unmatched_trials,
-		"code", w->identity, "control", w->control, "drift_floor",
+		"code", code_identity_name(w->identity), "control", w->control, "drift_floor",
 		exp(floor), "verdict", res_verdict_name(cr->d.verdict));
 
 	json_object_set_new(j, "cand_reached_trials", json_real(cr->reached));
@@ -700,8 +594,10 @@ static int gate_usage(FILE *f)
 	      "           [--alpha A] [--only throughput|races]\n"
 	      "           [--ignore-code-identity] [--json FILE]\n"
 	      "  BASELINE, CANDIDATE: a bundle directory, or BUNDLE:VARIANT\n"
-	      "  --threshold PCT      smallest slowdown that fails (5): the\n"
-	      "                       Hodges-Lehmann ratio of the per-round ns/op\n"
+	      "  --threshold PCT      smallest slowdown that fails (5): a significant\n"
+	      "                       change fails unless the 95% interval of its\n"
+	      "                       Hodges-Lehmann ratio (per-round ns/op) stays\n"
+	      "                       within PCT\n"
 	      "  --alpha A            family-wise error over one comparison's\n"
 	      "                       benchmarks: exact Wilcoxon signed-rank on the\n"
 	      "                       per-round log ratios, Holm-adjusted (0.05)\n"
@@ -710,8 +606,15 @@ static int gate_usage(FILE *f)
 	      "                       alone; by default a benchmark whose machine\n"
 	      "                       code is identical in both builds (code.json)\n"
 	      "                       is a control: never gated, and if one moves\n"
-	      "                       past the threshold the run is too noisy (2)\n"
+	      "                       past the threshold the run cannot decide (2):\n"
+	      "                       too noisy, or layout when the same bytes sit\n"
+	      "                       elsewhere in the cache lines\n"
 	      "  --only KIND          gate throughput or races only\n"
+	      "Power: each gated benchmark's mde is the smallest slowdown the run\n"
+	      "detects with power 0.8 at alpha / k (Holm's first step), from the\n"
+	      "spread of its per-round log ratios; the gate prints the --rounds the\n"
+	      "threshold needs.  With n rounds the smallest p is 2/2^n: fewer rounds\n"
+	      "than k gated benchmarks need (k * 2/2^n < alpha) is undecidable (2).\n"
 	      "  --json FILE          write the findings as JSON (format flagbench-gate)\n"
 	      "Races: exact conditional binomial rate comparison (standardised to\n"
 	      "the candidate's window bins when both carry them, a bin the\n"
@@ -789,6 +692,19 @@ static json_t *side_json(struct side *s)
 			 s->variant ? json_string(s->variant) : json_null());
 }
 
+/* PASS says how much a slowdown could have hidden. */
+static void pass_reason(struct gate_state *g, const struct gate_opts *o)
+{
+	char power[160] = "";
+
+	if (o->throughput && g->nr_detect < g->nr_gated)
+		snprintf(power, sizeof(power), " (%.0f%% detectable on %d of %d gated benchmarks; see their mde)",
+			 o->threshold * 100, g->nr_detect, g->nr_gated);
+	snprintf(g->reason, sizeof(g->reason),
+		 "no significant slowdown above the threshold%s, race expectations met",
+		 power);
+}
+
 int cmd_gate(int argc, char **argv)
 {
 	struct gate_opts o = { .threshold = 0.05, .alpha = 0.05,
@@ -812,9 +728,9 @@ int cmd_gate(int argc, char **argv)
 		undecidable(&g, "%s", err);
 	else
 		printf("gate: baseline %s, candidate %s\n"
-		       "throughput: per-round ns/op ratios, exact Wilcoxon signed-rank, Holm alpha %g, threshold %.1f%%, >= %d rounds%s\n",
+		       "throughput: per-round ns/op ratios, exact Wilcoxon signed-rank, Holm alpha %g, threshold %.1f%%, mde at 80%% power; >= %d rounds for one gated benchmark, more for k (k * 2/2^n < alpha)%s\n",
 		       pos[0], pos[1], o.alpha, o.threshold * 100,
-		       tp_min_rounds(o.alpha),
+		       res_paired_min_rounds(o.alpha, 1),
 		       o.ignore_identity ? ", code identity ignored" : "");
 	if (!g.undecidable[0])
 		run_gate(&g, &o, &bs, &cs);
@@ -827,16 +743,15 @@ int cmd_gate(int argc, char **argv)
 	} else {
 		ret = g.verdict == RES_FAIL ? EXIT_FAIL : EXIT_PASS;
 		if (!g.reason[0])
-			snprintf(g.reason, sizeof(g.reason), "%s",
-				 "no significant slowdown above the threshold, race expectations met");
+			pass_reason(&g, &o);
 		printf("\n%s: %s\n", res_verdict_name(g.verdict), g.reason);
 	}
 	if (o.json) {
 		out = json_pack("{s:s, s:i, s:o, s:o, s:{s:f, s:f, s:i, s:s, s:s, s:b}, s:s, s:s, s:o, s:o, s:o, s:o, s:o}",
-			"format", "flagbench-gate", "version", 2, "baseline",
+			"format", "flagbench-gate", "version", 3, "baseline",
 			side_json(&bs), "candidate", side_json(&cs), "thresholds",
 			"threshold_pct", o.threshold * 100, "alpha", o.alpha,
-			"min_rounds", tp_min_rounds(o.alpha), "test",
+			"min_rounds", res_paired_min_rounds(o.alpha, 1), "test",
 			"exact Wilcoxon signed-rank on per-round log ratios",
 			"multiplicity", "holm", "ignore_code_identity",
 			o.ignore_identity, "verdict",

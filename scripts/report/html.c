@@ -230,22 +230,48 @@ static void verdict_section(struct bundle *b, FILE *f)
 	fputs("</section>\n", f);
 }
 
+/* Why a comparison cannot decide, or what its gated benchmarks detect. */
+static void power_html(FILE *f, const struct tp_comparison *c)
+{
+	char buf[1024];
+	const char *why = tp_undecided(c, buf, sizeof(buf));
+
+	if (why) {
+		fputs(" — <b>undecided</b>: ", f);
+		E(why);
+		return;
+	}
+	if (!c->nr_gated)
+		return;
+	fprintf(f, "; %.0f%% detectable (80%% power) on %d of %d gated benchmarks, mde median %.1f%%",
+		c->threshold * 100, c->nr_detect, c->nr_gated,
+		c->mde_median * 100);
+	if (c->nr_detect < c->nr_gated && c->rounds_needed > 0)
+		fprintf(f, " (every one: <code>--rounds %d</code>)",
+			c->rounds_needed);
+}
+
 static void controls_line(FILE *f, const struct variant_data *v,
 			  const struct tp_comparison *c)
 {
+	char note[80];
 	bool first = true;
 
 	fputs("<li>", f);
 	E(v->name);
 	if (c->ignore_identity || !c->identity_known) {
-		fprintf(f, ": %s; every benchmark judged by its measurements</li>\n",
+		fprintf(f, ": %s; every benchmark judged by its measurements",
 			c->ignore_identity ? "code identity ignored" :
 			"no code identity recorded");
+		power_html(f, c);
+		fputs("</li>\n", f);
 		return;
 	}
-	fprintf(f, ": %d gated, %d identical-code controls, median |move| %.1f%%, largest significant move %.1f%%%s",
-		c->nr_gated, c->nr_controls, c->spread * 100, c->floor * 100,
-		c->noisy ? " — <b>too noisy</b>: a control moved past the threshold" : "");
+	fprintf(f, ": %d gated, %d identical-code controls%s, median |move| %.1f%%, largest significant move %.1f%%",
+		c->nr_gated, c->nr_controls,
+		tp_layout_note(c, note, sizeof(note)),
+		c->spread * 100, c->floor * 100);
+	power_html(f, c);
 	fputs(" <small>(", f);
 	for (int k = 0; k < c->nr; k++) {
 		if (!c->rows[k].control)
@@ -256,6 +282,26 @@ static void controls_line(FILE *f, const struct variant_data *v,
 		first = false;
 	}
 	fputs(")</small></li>\n", f);
+}
+
+/* One cell: the change, its mark, and what the run could have seen. */
+static void change_cell(FILE *f, const struct tp_row *r)
+{
+	char mde[32];
+
+	if (isinf(r->c.mde))
+		snprintf(mde, sizeof(mde), "none");
+	else if (isnan(r->c.mde))
+		snprintf(mde, sizeof(mde), "n/a");
+	else
+		snprintf(mde, sizeof(mde), "%.1f%%", r->c.mde * 100);
+	fprintf(f, "<td class=\"num%s\" title=\"%.4g ns/op, %d rounds, p=%.3g, Holm p=%.3g, code %s\">%+.1f%%%s%s <small>mde %s</small></td>",
+		r->c.status == RES_TP_SLOWER ? " slower" :
+		r->c.status == RES_TP_FASTER ? " faster" : "",
+		r->cand->median, r->c.rounds, r->c.p, r->c.p_adj,
+		code_identity_name(r->identity), (r->c.ratio - 1) * 100,
+		r->c.status != RES_TP_SAME ? " <b>*significant*</b>" : "",
+		r->control ? " <i>control</i>" : "", mde);
 }
 
 static void throughput_section(struct bundle *b, FILE *f,
@@ -274,9 +320,12 @@ static void throughput_section(struct bundle *b, FILE *f,
 		   "once, in a random order, in fresh processes). "
 		   "<b>*significant*</b>: exact Wilcoxon signed-rank test on the "
 		   "per-round log ratios, Holm-adjusted p &lt; %g over the gated "
-		   "benchmarks, and |change| past %.0f%% and past what the "
+		   "benchmarks, and the 95%% interval of the change reaching past "
+		   "%.0f%% and past what the "
 		   "identical-code controls moved. <i>control</i>: the machine code "
-		   "is identical in both builds; never gated.</p>\n",
+		   "is identical in both builds; never gated. <i>mde</i>: the "
+		   "smallest slowdown the run could have detected (80%% power, "
+		   "Holm's first step).</p>\n",
 		   ro->alpha, ro->threshold * 100);
 	if (!base || !base->tp) {
 		fputs("<p>No throughput results for the baseline.</p></section>\n", f);
@@ -315,17 +364,11 @@ static void throughput_section(struct bundle *b, FILE *f,
 				fputs("<td>–</td>", f);
 				continue;
 			}
-			fprintf(f, "<td class=\"num%s\" title=\"%.4g ns/op, %d rounds, p=%.3g, Holm p=%.3g, code %s\">%+.1f%%%s%s</td>",
-				r->c.status == RES_TP_SLOWER ? " slower" :
-				r->c.status == RES_TP_FASTER ? " faster" : "",
-				r->cand->median, r->c.rounds, r->c.p, r->c.p_adj,
-				r->identity, (r->c.ratio - 1) * 100,
-				r->c.status != RES_TP_SAME ? " <b>*significant*</b>" : "",
-				r->control ? " <i>control</i>" : "");
+			change_cell(f, r);
 		}
 		fputs("</tr>\n", f);
 	}
-	fputs("</tbody></table></div>\n<h3>Identical-code controls (the noise floor)</h3><ul>\n", f);
+	fputs("</tbody></table></div>\n<h3>Identical-code controls (the noise floor) and power</h3><ul>\n", f);
 	for (i = 0; i < b->nr_variants; i++)
 		if (&b->v[i] != base && b->v[i].tp)
 			controls_line(f, &b->v[i], &cmp[i]);

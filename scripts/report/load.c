@@ -119,6 +119,12 @@ int bundle_load_part(struct bundle *b, struct variant_data *v,
 		/* Absent from code.json before races had identities. */
 		if (json_is_object(json_object_get(j, "races")))
 			v->code_races = json_incref(json_object_get(j, "races"));
+		/* Where the code sits: code.json version 2 on. */
+		if (json_is_object(json_object_get(j, "layout")))
+			v->code_layout = json_incref(json_object_get(j, "layout"));
+		if (json_is_object(json_object_get(j, "race_layout")))
+			v->code_race_layout =
+				json_incref(json_object_get(j, "race_layout"));
 		json_decref(j);
 		return 0;
 	}
@@ -434,6 +440,8 @@ void bundle_free(struct bundle *b)
 		json_decref(v->describe);
 		json_decref(v->code);
 		json_decref(v->code_races);
+		json_decref(v->code_layout);
+		json_decref(v->code_race_layout);
 		tp_free(v->tp);
 		for (int k = 0; v->races && k < v->nr_races; k++)
 			race_result_free(&v->races[k]);

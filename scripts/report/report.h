@@ -101,6 +101,8 @@ struct variant_data {
 	json_t *describe;		/* NULL if missing */
 	json_t *code;			/* code.json "benchmarks": family -> hash */
 	json_t *code_races;		/* code.json "races": scenario -> hash */
+	json_t *code_layout;		/* code.json "layout": family -> hash */
+	json_t *code_race_layout;	/* code.json "race_layout" */
 	struct tp_run *tp;		/* NULL if missing/failed */
 	int nr_races;
 	struct race_result *races;	/* per scenario x pair class */
@@ -312,20 +314,38 @@ const char *report_baseline(struct bundle *b, const struct report_opts *ro);
 int cmd_report(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 
+/* ---- compare.c ---- */
 /*
- * The throughput comparison of two variants, computed once (gate.c) and
+ * Code identity of one benchmark or race in two builds (code.json):
+ * identical bytes at the same offsets in their cache lines, identical
+ * bytes elsewhere in the lines (layout-differs: the timing may differ),
+ * other bytes, or not known.  Files without layout (code.json version 1)
+ * compare bytes only.
+ */
+enum code_identity { CODE_UNKNOWN, CODE_DIFFERS, CODE_LAYOUT, CODE_IDENTICAL };
+const char *code_identity_name(enum code_identity c);
+enum code_identity code_identity_of(json_t *base, json_t *cand,
+				    json_t *base_layout, json_t *cand_layout,
+				    const char *key);
+
+/*
+ * The throughput comparison of two variants, computed once (compare.c) and
  * rendered by the gate's table, gate.json, summary.txt and index.html.
  * Samples are paired by run-bench round; each pair gives a log ratio; the
  * exact Wilcoxon signed-rank test and Holm's adjustment (results.h) decide
  * significance, the Hodges-Lehmann ratio the effect.  Benchmarks whose
  * machine code is identical in both builds are controls: never gated,
- * they set the noise floor; one that moves makes the run too noisy.
+ * they set the noise floor; one that moves makes the run undecidable,
+ * for layout when its code sits elsewhere in the cache lines, for noise
+ * when not.  Each row carries its power (res_paired_power()): the
+ * smallest slowdown the run could have detected, and the rounds the
+ * threshold needs.
  */
 struct tp_row {
 	struct tp_bench *base, *cand;
 	struct res_paired c;
-	bool control;		/* identical code: measured, never gated */
-	const char *identity;	/* "identical", "differs", "unknown" */
+	bool control;		/* identical bytes: measured, never gated */
+	enum code_identity identity;
 	double base_cv, cand_cv;
 };
 
@@ -333,22 +353,44 @@ struct tp_comparison {
 	int nr;
 	struct tp_row *rows;
 	int nr_gated, nr_controls;
+	int nr_layout;		/* controls whose layout differs */
 	double floor;		/* largest |ratio - 1| of significant controls */
 	double spread;		/* median |ratio - 1| of the controls */
 	int min_rounds;		/* fewest pairs of any row */
 	bool identity_known;	/* both variants carry code.json */
+	bool layout_known;	/* ... with layouts (version 2) */
 	bool ignore_identity;
 	bool paired_by_round;	/* same bundle, round numbers matched */
-	struct tp_row *noisy;	/* a control that moved: too noisy */
+	struct tp_row *noisy;	/* a control of the same layout that moved */
+	struct tp_row *moved_layout;	/* one of another layout that moved */
 	double alpha, threshold;
+	/*
+	 * Can the gated family decide at all: need_rounds is the least n
+	 * with nr_gated * 2 / 2^n < alpha; reachable_p the smallest Holm p
+	 * the run's rounds allow (nr_gated * 2 / 2^min_rounds, at most 1).
+	 */
+	int need_rounds;
+	double reachable_p;
+	bool decidable;
+	/* Power over the gated rows: median and largest MDE (INFINITY:
+	 * none detectable), how many reach the threshold, and the rounds
+	 * every one of them would need for it (-1: unknown). */
+	double mde_median, mde_max;
+	const struct tp_row *mde_worst;
+	int nr_detect;
+	int rounds_needed;
 };
 
-/* Rounds the exact test needs to reach @alpha at all: 2 / 2^n < alpha. */
-int tp_min_rounds(double alpha);
 void tp_comparison_build(struct variant_data *base, struct variant_data *cand,
 			 bool same_bundle, double alpha, double threshold,
 			 bool ignore_identity, struct tp_comparison *cmp);
 void tp_comparison_free(struct tp_comparison *cmp);
+/* " (N at other offsets in their cache lines)" or "", in @buf. */
+const char *tp_layout_note(const struct tp_comparison *cmp, char *buf,
+			   size_t len);
+/* "undecided: ..." when the comparison cannot decide, else NULL (@buf). */
+const char *tp_undecided(const struct tp_comparison *cmp, char *buf,
+			 size_t len);
 
 /* ---- util.c ---- */
 /* One line on stderr, its controls made harmless (text_clean()). */

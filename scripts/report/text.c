@@ -39,6 +39,61 @@ static void machine_lines(struct bundle *b, FILE *f)
 		b->profile);
 }
 
+static void wrapped(FILE *f, const char *text);
+
+/*
+ * Under a variant's rows: why it cannot decide, or what it could detect:
+ * every gated benchmark whose minimum detectable effect is past the
+ * threshold is named (a slowdown that size could hide there).
+ */
+static void power_lines(FILE *f, const struct tp_comparison *c)
+{
+	char buf[1024];
+	const char *why = tp_undecided(c, buf, sizeof(buf));
+	int k, listed = 0;
+
+	if (why) {
+		fputs("  undecided:\n", f);
+		wrapped(f, why);
+		return;
+	}
+	if (!c->nr_gated)
+		return;
+	fprintf(f, "  power: %.0f%% detectable (80%%) on %d of %d gated;\n"
+		   "  mde median %.1f%%%s\n", c->threshold * 100, c->nr_detect,
+		c->nr_gated, c->mde_median * 100,
+		c->nr_detect < c->nr_gated ? ", past the threshold:" : "");
+	for (k = 0; k < c->nr && listed < 8; k++) {
+		const struct tp_row *r = &c->rows[k];
+
+		if (r->control || !(r->c.mde > c->threshold))
+			continue;
+		if (isinf(r->c.mde))
+			fprintf(f, "    %-58.58s none\n", r->base->name);
+		else
+			fprintf(f, "    %-58.58s %4.0f%%\n", r->base->name,
+				r->c.mde * 100);
+		listed++;
+	}
+	if (c->nr_gated - c->nr_detect > listed)
+		fprintf(f, "    (and %d more)\n", c->nr_gated - c->nr_detect - listed);
+	if (c->nr_detect < c->nr_gated && c->rounds_needed > 0)
+		fprintf(f, "  %.0f%% on every one needs --rounds %d\n",
+			c->threshold * 100, c->rounds_needed);
+}
+
+static void controls_lines(FILE *f, const struct tp_comparison *c)
+{
+	char note[80];
+
+	if (!c->identity_known || c->ignore_identity)
+		return;
+	fprintf(f, "  controls: %d identical-code, median |move| %.1f%%,\n"
+		   "  largest significant %.1f%%%s\n",
+		c->nr_controls, c->spread * 100, c->floor * 100,
+		tp_layout_note(c, note, sizeof(note)));
+}
+
 static void throughput_lines(struct bundle *b, FILE *f,
 			     const struct report_opts *ro)
 {
@@ -53,7 +108,9 @@ static void throughput_lines(struct bundle *b, FILE *f,
 	}
 	fprintf(f, "\nThroughput: ns/op; change vs %s, Hodges-Lehmann ratio of\n"
 		   "samples paired by round; *significant*: exact Wilcoxon\n"
-		   "signed-rank, Holm p < %g, beyond %.0f%% and the controls\n",
+		   "signed-rank, Holm p < %g, 95%% interval past %.0f%% and the\n"
+		   "controls;\n"
+		   "mde: the smallest slowdown detectable with 80%% power\n",
 		base_name, ro->alpha, ro->threshold * 100);
 	for (i = 0; i < b->nr_variants; i++) {
 		struct variant_data *v = &b->v[i];
@@ -83,13 +140,11 @@ static void throughput_lines(struct bundle *b, FILE *f,
 				(r->c.ratio - 1) * 100, r->cand->median,
 				r->cand_cv * 100);
 		}
-		fprintf(f, "  (%d benchmark%s within noise or threshold)\n", same,
-			same == 1 ? "" : "s");
-		if (c.identity_known && !c.ignore_identity)
-			fprintf(f, "  controls: %d identical-code, median |move| %.1f%%,\n"
-				   "  largest significant %.1f%%%s\n",
-				c.nr_controls, c.spread * 100, c.floor * 100,
-				c.noisy ? " (too noisy: one moved past the threshold)" : "");
+		if (c.decidable)
+			fprintf(f, "  (%d benchmark%s within noise or threshold)\n",
+				same, same == 1 ? "" : "s");
+		controls_lines(f, &c);
+		power_lines(f, &c);
 		tp_comparison_free(&c);
 	}
 }

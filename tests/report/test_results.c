@@ -324,6 +324,8 @@ static void test_paired(void **state)
 	}
 	res_paired_compare(base, cand, 12, &c);
 	near(c.ratio, 1.10, 1e-12);
+	near(c.lo, 1.10, 1e-12);
+	near(c.hi, 1.10, 1e-12);
 	/* Twelve equal log ratios: ranks tie, all positive: 2 / 2^12. */
 	near(c.p, 2.0 / 4096, 1e-15);
 	res_paired_decide(&c, 0.05, 0.05, 0);
@@ -336,6 +338,92 @@ static void test_paired(void **state)
 	res_paired_decide(&c, 0.05, 0.05, 0);
 	assert_int_equal(c.status, RES_TP_SAME);
 	assert_false(c.significant);
+	/*
+	 * At the threshold: +4% whose interval reaches +6% is not shown to
+	 * be below 5%, and fails; one whose interval stops at +4.5% does not.
+	 */
+	c.p_adj = 0.001;
+	c.ratio = 1.04, c.lo = 1.02, c.hi = 1.06;
+	res_paired_decide(&c, 0.05, 0.05, 0);
+	assert_int_equal(c.status, RES_TP_SLOWER);
+	c.hi = 1.045;
+	res_paired_decide(&c, 0.05, 0.05, 0);
+	assert_int_equal(c.status, RES_TP_SAME);
+	c.ratio = 0.96, c.lo = 0.94, c.hi = 0.98;
+	res_paired_decide(&c, 0.05, 0.05, 0);
+	assert_int_equal(c.status, RES_TP_FASTER);
+}
+
+/*
+ * The signed-rank critical values, by enumerating the 2^n sign patterns:
+ * the largest t with P(T <= t) <= .025 is -1 for 5 (2/32 > .05), 0 for
+ * 6, 3 for 8, 13 for 12 (the published table's).  The interval of the
+ * power test's d below: its 36 Walsh averages sorted, the 4th and the
+ * 33rd, -.01 and .04.
+ */
+static void test_hl_interval(void **state)
+{
+	double d[] = { 0.01, -0.02, 0.03, 0, 0.05, -0.01, 0.02, 0.04 };
+	double lo, hi;
+
+	assert_int_equal(res_signed_rank_crit(5, 0.05), -1);
+	assert_int_equal(res_signed_rank_crit(6, 0.05), 0);
+	assert_int_equal(res_signed_rank_crit(8, 0.05), 3);
+	assert_int_equal(res_signed_rank_crit(12, 0.05), 13);
+	res_hodges_lehmann_ci(d, 8, 0.05, &lo, &hi);
+	near(lo, -0.01, 1e-15);
+	near(hi, 0.04, 1e-15);
+	res_hodges_lehmann_ci(d, 5, 0.05, &lo, &hi);
+	assert_true(isinf(lo) && isinf(hi));
+}
+
+/*
+ * Power, by hand (python3's statistics.NormalDist for the quantiles):
+ * d = .01 -.02 .03 0 .05 -.01 .02 .04, median .015, absolute deviations
+ * .005 .035 .015 .015 .035 .025 .005 .025, MAD .02, scale 1.4826 * .02 =
+ * .029652.  alpha .05, one benchmark: z(.975) + z(.8) = 1.959964 +
+ * .841621 = 2.801585; delta = 2.801585 * .029652 / sqrt(8 * 3 / pi) =
+ * .0300555, MDE e^delta - 1 = .0305120.  A 1% effect needs
+ * (2.801585 * .029652 / ln 1.01)^2 * pi / 3 = 72.99 -> 73 rounds; 5%
+ * needs 3.04 -> 4, but the exact test needs 6 to reach p < .05 at all
+ * (2 / 2^6 = .031).  Ten benchmarks: Holm's first step is .005, which
+ * 2 / 2^n reaches from n = 9 (2 / 512 = .0039): 8 rounds detect nothing.
+ */
+static void test_power(void **state)
+{
+	double d[] = { 0.01, -0.02, 0.03, 0, 0.05, -0.01, 0.02, 0.04 };
+	double flat[] = { 0.1, 0.1, 0.1, 0.1, 0.3 };
+	double base[8], cand[8];
+	struct res_paired c;
+	int i;
+
+	near(res_normal_quantile(0.975), 1.959963984540054, 1e-9);
+	near(res_normal_quantile(0.8), 0.8416212335729144, 1e-9);
+	near(res_paired_scale(d, 8), 0.029652, 1e-12);
+	/* MAD 0: the sample standard deviation, sqrt(.032 / 4). */
+	near(res_paired_scale(flat, 5), 0.08944271909999159, 1e-12);
+	assert_true(isnan(res_paired_scale(d, 1)));
+	near(res_paired_mde(0.029652, 8, 0.05, 1), 0.030511953054843794, 1e-9);
+	assert_int_equal(res_paired_rounds_for(0.029652, 0.01, 0.05, 1), 73);
+	assert_true(res_paired_mde(0.029652, 73, 0.05, 1) <= 0.01);
+	assert_true(res_paired_mde(0.029652, 72, 0.05, 1) > 0.01);
+	assert_int_equal(res_paired_rounds_for(0.029652, 0.05, 0.05, 1), 6);
+	assert_int_equal(res_paired_min_rounds(0.05, 1), 6);
+	assert_int_equal(res_paired_min_rounds(0.05, 4), 8);	/* 4 * 2/128 */
+	assert_int_equal(res_paired_min_rounds(0.05, 10), 9);
+	assert_true(isinf(res_paired_mde(0.029652, 8, 0.05, 10)));
+	assert_int_equal(res_paired_rounds_for(0.029652, 0.05, 0.05, 10), 9);
+	assert_int_equal(res_paired_rounds_for(NAN, 0.05, 0.05, 1), -1);
+	/* Through res_paired_compare(): the same log ratios, then power. */
+	for (i = 0; i < 8; i++) {
+		base[i] = 10;
+		cand[i] = 10 * exp(d[i]);
+	}
+	res_paired_compare(base, cand, 8, &c);
+	near(c.scale, 0.029652, 1e-12);
+	res_paired_power(&c, 0.05, 1, 0.01);
+	near(c.mde, 0.030511953054843794, 1e-9);
+	assert_int_equal(c.rounds_needed, 73);
 }
 
 /*
@@ -405,6 +493,8 @@ int main(void)
 		cmocka_unit_test(test_wilcoxon),
 		cmocka_unit_test(test_paired),
 		cmocka_unit_test(test_hodges_lehmann_bounded),
+		cmocka_unit_test(test_power),
+		cmocka_unit_test(test_hl_interval),
 		cmocka_unit_test(test_at_window),
 	};
 
