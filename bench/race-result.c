@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "race-result.h"
+#include "text.h"
 
 /* ---- the decision ------------------------------------------------------ */
 
@@ -164,6 +165,7 @@ void race_result_message(const struct race_result *r, char *buf, size_t len)
 	double rs = r->reached > 0 ? 1e6 / r->reached : 0;
 	char names[160], worth[160], ref[128] = "";
 	const char *seq = race_result_sequential(r);
+	const char *plan = r->plan ? r->plan : "no window map";
 
 	bad_names(r, names, sizeof(names));
 	race_result_worth(r, worth, sizeof(worth));
@@ -181,19 +183,19 @@ void race_result_message(const struct race_result *r, char *buf, size_t len)
 			 "%s: %s %.0f in %.0f trials (%.4g per million, 95%% CI %.4g-%.4g); %.0f in %.0f trials that reached the window (%.4g per million, 95%% CI %.4g-%.4g; %s)%s%s%s, expected %s: %s",
 			 r->scenario, names, r->bad, r->trials, r->bad * s,
 			 d->lo * 1e6, d->hi * 1e6, r->bad, r->reached,
-			 r->bad * rs, d->rlo * 1e6, d->rhi * 1e6, r->plan,
+			 r->bad * rs, d->rlo * 1e6, d->rhi * 1e6, plan,
 			 seq ? "; sequential, not a race: " : "", seq ? seq : "",
 			 ref, expectation_name(r->expect), worth);
 	else if (r->reached > 0)
 		snprintf(buf, len,
 			 "%s: %s 0 in %.0f trials (< %.4g per million, 95%%); 0 in %.0f trials that reached the window (< %.4g per million, 95%%; %s)%s, expected %s: %s",
 			 r->scenario, names, r->trials, d->hi * 1e6, r->reached,
-			 d->rhi * 1e6, r->plan, ref, expectation_name(r->expect),
+			 d->rhi * 1e6, plan, ref, expectation_name(r->expect),
 			 worth);
 	else
 		snprintf(buf, len,
 			 "%s: %s 0 in %.0f trials (< %.4g per million, 95%%); no trial reached the window (%s)%s, expected %s: %s",
-			 r->scenario, names, r->trials, d->hi * 1e6, r->plan, ref,
+			 r->scenario, names, r->trials, d->hi * 1e6, plan, ref,
 			 expectation_name(r->expect), worth);
 }
 
@@ -397,6 +399,7 @@ static double jnum_or(json_t *o, const char *key, double dflt)
 
 struct rd {
 	const char *what;	/* the scenario, once known */
+	char where[48];		/* "outcomes[2]", "window.bins[0]", or "" */
 	char *err;
 	size_t len;
 	int failed;
@@ -415,8 +418,8 @@ static int fail(struct rd *rd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	snprintf(rd->err, rd->len, "%s%s%s", rd->what ? rd->what : "",
-		 rd->what ? ": " : "", msg);
+	snprintf(rd->err, rd->len, "%s%s%s%s%s", rd->what ? rd->what : "",
+		 rd->what ? ": " : "", rd->where, rd->where[0] ? ": " : "", msg);
 	return -1;
 }
 
@@ -432,35 +435,13 @@ static char *rd_str(struct rd *rd, json_t *o, const char *key, bool need)
 	return NULL;
 }
 
-/*
- * A name the terminal, a page and a file name show as it is: 1 to 128
- * bytes, no control character and no bidirectional override (U+202A-E,
- * U+2066-9: "evil" that prints as "live").
- */
-static bool plain_name(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-
-	if (!n || n > 128)
-		return false;
-	for (; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			return false;
-		if (p[0] == 0xe2 && ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
-				     (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)))
-			return false;
-	}
-	return true;
-}
-
 static char *rd_name(struct rd *rd, json_t *o, const char *key)
 {
 	char *s = rd_str(rd, o, key, true);
 
-	if (s && !plain_name(s))
-		fail(rd, "\"%s\" is empty, longer than 128 bytes, or holds a control character or a bidirectional override",
-		     key);
+	if (s && !printable(s, RACE_RESULT_MAX_NAME))
+		fail(rd, "\"%s\" '%.40s' is longer than %d bytes or has control characters or bidi overrides",
+		     key, s, RACE_RESULT_MAX_NAME);
 	return s;
 }
 
@@ -507,6 +488,7 @@ static int rd_outcomes(struct rd *rd, json_t *a, struct race_result *r)
 	json_array_foreach(a, i, o) {
 		struct race_result_outcome *x = &r->o[i];
 
+		snprintf(rd->where, sizeof(rd->where), "outcomes[%zu]", i);
 		x->name = rd_name(rd, o, "name");
 		x->help = rd_str(rd, o, "help", false);
 		x->bad = json_is_true(json_object_get(o, "bad"));
@@ -518,6 +500,7 @@ static int rd_outcomes(struct rd *rd, json_t *a, struct race_result *r)
 			if (!strcmp(r->o[k].name, x->name))
 				return fail(rd, "outcome \"%s\" listed twice", x->name);
 	}
+	rd->where[0] = '\0';
 	return rd->failed ? -1 : 0;
 }
 
@@ -553,6 +536,7 @@ static int rd_assertions(struct rd *rd, json_t *a, struct race_result *r)
  */
 static int rd_bins(struct rd *rd, json_t *bins, struct race_result *r)
 {
+	double sum = 0;
 	json_t *e;
 	size_t i;
 	int d;
@@ -567,6 +551,7 @@ static int rd_bins(struct rd *rd, json_t *bins, struct race_result *r)
 	json_array_foreach(bins, i, e) {
 		struct res_bin *b = &r->bins[i];
 
+		snprintf(rd->where, sizeof(rd->where), "window.bins[%zu]", i);
 		b->lo = rd_num(rd, e, "lo", -1e15, 1e15);
 		b->hi = rd_num(rd, e, "hi", -1e15, 1e15);
 		b->trials = rd_count(rd, e, "trials", r->trials);
@@ -576,8 +561,13 @@ static int rd_bins(struct rd *rd, json_t *bins, struct race_result *r)
 		r->bin_seen[i][1] = json_object_get(e, "aimed") ?
 				    rd_count(rd, e, "aimed", RD_MAX_COUNT) : 0;
 		if (rd->failed)
-			return fail(rd, "window.bins[%zu] malformed", i);
+			return -1;
+		sum += b->trials;
 	}
+	rd->where[0] = '\0';
+	if (sum > r->trials)
+		return fail(rd, "window bins hold %.0f trials, the result %.0f",
+			    sum, r->trials);
 	d = res_bins_disorder(r->bins, r->nr_bins);
 	if (d >= 0)
 		return fail(rd, "window.bins[%d] [%g, %g) not after the bin before it, or empty",
@@ -748,6 +738,10 @@ int race_result_from_json(json_t *j, struct race_result *r, char *err,
 		return -1;
 	if (!(r->trials > 0))
 		return fail(&rd, "no trials");
+	/* A bad trial reached the window: the engine counts it in both. */
+	if (r->bad > r->reached)
+		return fail(&rd, "bad_trials %.0f above reached_trials %.0f",
+			    r->bad, r->reached);
 	ex = rd_str(&rd, j, "expectation", true);
 	if (ex && res_expect_parse(ex) < 0)
 		fail(&rd, "unknown expectation '%s'", ex);
@@ -890,11 +884,15 @@ int race_file_from_json(json_t *j, struct race_file *f, char *err,
 	if (strcmp(json_string_value(json_object_get(j, "format")) ?: "",
 		   RACE_RESULT_FORMAT))
 		return fail(&rd, "not a %s file", RACE_RESULT_FORMAT);
-	if (!json_is_integer(ver) || json_integer_value(ver) != RACE_RESULT_VERSION)
-		return fail(&rd, "%s version %lld not supported (this tool reads %d)",
-			    RACE_RESULT_FORMAT,
-			    json_is_integer(ver) ? (long long)json_integer_value(ver) : -1LL,
-			    RACE_RESULT_VERSION);
+	if (!json_is_integer(ver) || json_integer_value(ver) != RACE_RESULT_VERSION) {
+		char *text = ver ? json_dumps(ver, JSON_ENCODE_ANY) : NULL;
+
+		fail(&rd, "%s version %.20s not supported (this tool reads %d)",
+		     RACE_RESULT_FORMAT, text ? text : "(none)",
+		     RACE_RESULT_VERSION);
+		free(text);
+		return -1;
+	}
 	if (!json_is_array(res) || json_array_size(res) > 1 << 16)
 		return fail(&rd, "no \"results\" array, or more than 65536 results");
 	f->variant = rd_str(&rd, j, "variant", true);

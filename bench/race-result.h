@@ -24,6 +24,7 @@
 /* 2: exposure (reached, needed, reference), structural and sequential. */
 #define RACE_RESULT_VERSION 2
 #define RACE_RESULT_MAX_ROLES 3
+#define RACE_RESULT_MAX_NAME 128	/* bytes of a name */
 
 struct race_result_outcome {
 	char *name;

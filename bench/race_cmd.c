@@ -176,7 +176,7 @@ static void print_result(const struct race_result *r)
 static void print_window_map(const struct race_result *r)
 {
 	printf("    window map (%s), offset = second role's start minus the first's:\n",
-	       r->plan);
+	       r->plan ? r->plan : "no plan");
 	printf("    %10s %10s %12s %10s %10s %12s %12s %10s\n", "lo ns", "hi ns",
 	       "trials", "bad", "racy", "bad/trial", "95% CI hi", "aimed");
 	for (int i = 0; i < r->nr_bins; i++) {
@@ -195,8 +195,8 @@ static void print_window_map(const struct race_result *r)
 
 /*
  * litmus7: "Observation NAME Never|Sometimes POSITIVE NEGATIVE", one line
- * per result, as summary.txt and the gate print it; a structural result
- * says so instead of a count.
+ * per result (each pair class its own), as summary.txt and the gate print
+ * it; a structural result says so instead of a count.
  */
 static void print_observations(const struct race_results *rs)
 {
@@ -204,12 +204,10 @@ static void print_observations(const struct race_results *rs)
 		const struct race_result *r = &rs->r[i];
 
 		if (r->d.exposure == RES_STRUCTURAL)
-			printf("Observation %s Structural (%s)\n", r->scenario,
-			       r->pair_class);
+			printf("Observation %s Structural\n", r->scenario);
 		else
-			printf("Observation %s %s %.0f %.0f (%s)\n", r->scenario,
-			       r->d.observation, r->bad, r->trials - r->bad,
-			       r->pair_class);
+			printf("Observation %s %s %.0f %.0f\n", r->scenario,
+			       r->d.observation, r->bad, r->trials - r->bad);
 	}
 }
 

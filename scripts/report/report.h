@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <jansson.h>
 #include "race-result.h"
+#include "text.h"
 #include "results.h"
 
 enum {
@@ -168,14 +169,7 @@ enum res_verdict bundle_compute_verdict(struct bundle *b);
  * override or isolate, which would print as something else.
  */
 bool name_ok(const char *s);
-/* The same rule for any text of 1 to @max bytes (a bundle directory's name). */
-bool printable(const char *s, size_t max);
-/*
- * Free text from a bundle, made safe to print on a terminal in place:
- * controls and bidi formatting characters become '?', tabs and line
- * breaks a space (jansson has checked the UTF-8).
- */
-void text_clean(char *s);
+/* printable(), text_clean(): text.h, shared with the engine's reader. */
 /* text_clean() on every string value of @j (keys are never printed). */
 void json_clean_strings(json_t *j);
 /* A count: a whole number in [0, 2^53], which a double holds exactly. */

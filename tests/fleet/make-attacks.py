@@ -71,8 +71,8 @@ def write(role, files, extra=(), name=NAME):
 
 def unfinished(files):
     j = json.loads(files['bundle.json'])
-    j['finished'], j['complete'] = None, False
-    j.pop('verdict', None)
+    # What `bundle init` leaves of a run killed before its end.
+    j['finished'], j['complete'], j['verdict'] = None, False, 'INCOMPLETE'
     files['bundle.json'] = json.dumps(j, indent=2).encode()
     for k in [k for k in files if k.startswith('charts/')]:
         del files[k]
