@@ -142,8 +142,7 @@ static void race_line(const struct variant_data *v, const struct race_result *r,
 			wrapped(f, r->o[i].structural);
 	/* How it happened: the witness pass's timelines, 72 columns. */
 	for (int i = 0; i < r->nr_witnesses; i++)
-		race_witness_print(f, r, &r->w[i],
-				   (72 - 12 - 3 * (r->nr_roles - 1)) / r->nr_roles);
+		race_witness_print(f, r, &r->w[i], 72);
 	/* A Never is worth the trials spent where a bug hit. */
 	if (!r->bad && r->at_variant && !(r->at.trials > 0))
 		fprintf(f, "    where %.21s hit: [%g, %g) ns: no trial there\n",
