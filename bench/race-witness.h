@@ -23,6 +23,7 @@ struct race_witnesses {
 	unsigned int want;		/* per class */
 	unsigned int mask;		/* the classes witnessed */
 	bool closest;			/* no bad seen: window classes */
+	bool untraced;			/* a trial of it recorded nothing */
 	unsigned int got[32];
 	uint64_t end_ns;		/* the pass's budget, in ktime */
 	struct fb_trace *traces;	/* [trial * nr_roles + role] */
