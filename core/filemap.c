@@ -18,6 +18,7 @@
 #include <flagbench/list.h>
 #include <flagbench/pagemap.h>
 #include <flagbench/spinlock.h>
+#include <flagbench/trace.h>
 
 #define PAGE_WAIT_TABLE_BITS 8
 #define PAGE_WAIT_TABLE_SIZE (1 << PAGE_WAIT_TABLE_BITS)
@@ -123,9 +124,16 @@ int wait_on_page_bit_common(struct page *page, int bit_nr,
 		 */
 		SetPageWaiters(page);
 		if (!announced) {
-			/* Not the kernel's: seed 001's window marker (pagemap.h). */
+			/*
+			 * Not the kernel's: seed 001's window marker
+			 * (pagemap.h), and the witness's event, stamped
+			 * between the set and the marker's read of the word.
+			 */
+			struct fb_trace_event *ev = trace_fb_begin("SetPageWaiters");
+
 			page_waiters_announced_flags = READ_ONCE(page->flags);
 			announced = true;
+			trace_fb_value(ev, page_waiters_announced_flags);
 		}
 		if (page_bit_acquired(page, bit_nr, behavior)) {
 			spin_unlock(&q->lock);
@@ -138,10 +146,12 @@ queued:
 
 		/* v5.0 DROP: the reference goes once we are queued. */
 		if (behavior == DROP && !dropped) {
+			trace_fb_count("put_page", page_ref_count(page));
 			put_page(page);
 			dropped = true;
 		}
 
+		trace_fb_step("sleep");
 		ret = futex_wait_deadline(&wait.woken, 0);
 		if (ret) {
 			spin_lock(&q->lock);
@@ -150,9 +160,17 @@ queued:
 			else
 				ret = 0;	/* woken just as time ran out */
 			spin_unlock(&q->lock);
-			if (ret)
+			if (ret) {
+				/* A DROP waiter's page may be gone: no look. */
+				if (behavior == DROP)
+					trace_fb_step("deadline");
+				else
+					trace_fb_read("deadline",
+						      READ_ONCE(page->flags));
 				return ret;	/* the wake-up never came */
+			}
 		}
+		trace_fb_step("woken");
 		finish_wait(q, &wait);
 		/* A DROP waiter must not look at the page again. */
 		if (behavior == DROP)
@@ -165,8 +183,10 @@ queued:
 		}
 	}
 out:
-	if (behavior == DROP && !dropped)
+	if (behavior == DROP && !dropped) {
+		trace_fb_count("put_page", page_ref_count(page));
 		put_page(page);
+	}
 	return ret;
 }
 

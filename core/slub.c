@@ -9,6 +9,7 @@
 #include <flagbench/barrier.h>
 #include <flagbench/kconfig.h>
 #include <flagbench/slab.h>
+#include <flagbench/trace.h>
 
 struct page *alloc_slab_page(struct kmem_cache *s, struct page *page)
 {
@@ -57,7 +58,13 @@ struct page *allocate_slab(struct kmem_cache *s, struct page *page, void *start)
 	char *p, *next;
 	unsigned int idx;
 
+	/*
+	 * The witness brackets alloc_slab_page(), which throughput measures
+	 * as such: PG_slab and the word are set between the two events.
+	 */
+	trace_fb_step("alloc_slab_page");
 	alloc_slab_page(s, page);
+	trace_fb_read("mapping word", (unsigned long)READ_ONCE(page->mapping));
 	page->objects = s->objects;
 	page->inuse = 0;
 	page->frozen = 0;
@@ -70,6 +77,7 @@ struct page *allocate_slab(struct kmem_cache *s, struct page *page, void *start)
 		p = next;
 	}
 	set_freepointer(s, p, NULL);
+	trace_fb_step("freelist done");
 	return page;
 }
 
