@@ -97,6 +97,9 @@ bool race_witness_begin(struct race_run *r)
 	if (!x->mask)
 		return false;
 	x->end_ns = ktime_get_ns() + (uint64_t)(r->p->witness_seconds * 1e9);
+	/* Its own map and slots, from the measurement's (race-batch.c). */
+	r->discard = r->win;
+	x->period = r->period;
 	return true;
 }
 
