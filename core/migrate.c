@@ -88,20 +88,6 @@ static __always_inline void movable_check_rmb(void)
 }
 
 /*
- * A test before the page lock and what it found, for the witness pass
- * (each reads the word a slab's life changes: the flags, the mapping).
- */
-static __always_inline bool PageSlab_traced(struct page *page)
-{
-	return trace_fb_test("PageSlab", PageSlab(page));
-}
-
-static __always_inline bool __PageMovable_traced(struct page *page)
-{
-	return trace_fb_test("__PageMovable", __PageMovable(page));
-}
-
-/*
  * The checks before the page lock, in the order movable_check selects:
  * 0 when the page passed them all, else which test (1, 2 or 3 in that
  * order) turned it away.
@@ -110,35 +96,72 @@ static __always_inline unsigned int movable_precheck(struct page *page)
 {
 	if (IS_ENABLED(CONFIG_FB_MOVABLE_CHECK_SLAB_MOVABLE)) {
 		/* Hugh Dickins's first thought: !PageSlab() before __PageMovable() */
-		if (unlikely(PageSlab_traced(page)))
+		if (unlikely(PageSlab(page)))
 			return 1;
 		movable_check_rmb();
-		return unlikely(!__PageMovable_traced(page)) ? 2 : 0;
+		return unlikely(!__PageMovable(page)) ? 2 : 0;
 	}
 	if (IS_ENABLED(CONFIG_FB_MOVABLE_CHECK_SLAB_MOVABLE_SLAB)) {
 		/* v6.2 (8b8817630ae8) */
-		if (unlikely(PageSlab_traced(page)))
+		if (unlikely(PageSlab(page)))
 			return 1;
 		/* Pairs with smp_wmb() in slab freeing, e.g. SLUB's __free_slab() */
 		movable_check_rmb();
-		if (unlikely(!__PageMovable_traced(page)))
+		if (unlikely(!__PageMovable(page)))
 			return 2;
 		/* Pairs with smp_wmb() in slab allocation, e.g. SLUB's alloc_slab_page() */
 		movable_check_rmb();
-		return unlikely(PageSlab_traced(page)) ? 3 : 0;
+		return unlikely(PageSlab(page)) ? 3 : 0;
 	}
 	if (IS_ENABLED(CONFIG_FB_MOVABLE_CHECK_MOVABLE_SLAB_MOVABLE)) {
 		/* Vlastimil Babka's second thought in seed 004 */
-		if (unlikely(!__PageMovable_traced(page)))
+		if (unlikely(!__PageMovable(page)))
 			return 1;
 		movable_check_rmb();
-		if (unlikely(PageSlab_traced(page)))
+		if (unlikely(PageSlab(page)))
 			return 2;
 		movable_check_rmb();
-		return unlikely(!__PageMovable_traced(page)) ? 3 : 0;
+		return unlikely(!__PageMovable(page)) ? 3 : 0;
 	}
 	/* v6.1: no slab test at all. */
-	return unlikely(!__PageMovable_traced(page)) ? 1 : 0;
+	return unlikely(!__PageMovable(page)) ? 1 : 0;
+}
+
+/*
+ * The tests before the lock, for the witness pass, recorded once they have
+ * all run, @failed as movable_precheck() returned it: a stamp between two
+ * of them would hold them apart by its own time, tens of ns, and an edge
+ * of a slab's life (its alloc_slab_page(), a few ns from the refcount to
+ * PG_slab) can then never fall between them.  Their order is the build's.
+ */
+static __always_inline void trace_precheck(unsigned int failed)
+{
+	static const char *const slab_movable[] = {
+		"!PageSlab, __PageMovable: passed", "PageSlab: refused",
+		"!PageSlab, !__PageMovable: refused",
+	};
+	static const char *const slab_movable_slab[] = {
+		"!PageSlab, __PageMovable, !PageSlab: passed",
+		"PageSlab: refused", "!PageSlab, !__PageMovable: refused",
+		"!PageSlab, __PageMovable, PageSlab: refused",
+	};
+	static const char *const movable_slab_movable[] = {
+		"__PageMovable, !PageSlab, __PageMovable: passed",
+		"!__PageMovable: refused", "__PageMovable, PageSlab: refused",
+		"__PageMovable, !PageSlab, !__PageMovable: refused",
+	};
+	static const char *const movable[] = {
+		"__PageMovable: passed", "!__PageMovable: refused",
+	};
+
+	if (IS_ENABLED(CONFIG_FB_MOVABLE_CHECK_SLAB_MOVABLE))
+		trace_fb_step(slab_movable[failed]);
+	else if (IS_ENABLED(CONFIG_FB_MOVABLE_CHECK_SLAB_MOVABLE_SLAB))
+		trace_fb_step(slab_movable_slab[failed]);
+	else if (IS_ENABLED(CONFIG_FB_MOVABLE_CHECK_MOVABLE_SLAB_MOVABLE))
+		trace_fb_step(movable_slab_movable[failed]);
+	else
+		trace_fb_step(movable[failed]);
 }
 
 /*
@@ -160,9 +183,10 @@ int isolate_movable_page(struct page *page, isolate_mode_t mode)
 	 * Avoid burning cycles with pages that are yet under __free_pages(),
 	 * or just got freed under us.
 	 */
-	if (unlikely(!trace_fb_test("get_page_unless_zero",
-				    get_page_unless_zero(page))))
+	if (unlikely(!get_page_unless_zero(page))) {
+		trace_fb_step("get_page_unless_zero failed");
 		goto out;
+	}
 
 	/*
 	 * Check PageMovable before holding a PG_lock because page's owner
@@ -170,6 +194,7 @@ int isolate_movable_page(struct page *page, isolate_mode_t mode)
 	 * so unconditionally grabbing the lock ruins page's owner side.
 	 */
 	failed = movable_precheck(page);
+	trace_precheck(failed);
 	if (failed) {
 		isolate_movable_page_stop = IMP_CHECK_1 + failed - 1;
 		goto out_putpage;

@@ -58,12 +58,14 @@ struct page *allocate_slab(struct kmem_cache *s, struct page *page, void *start)
 	char *p, *next;
 	unsigned int idx;
 
-	/*
-	 * The witness brackets alloc_slab_page(), which throughput measures
-	 * as such: PG_slab and the word are set between the two events.
-	 */
-	trace_fb_step("alloc_slab_page");
 	alloc_slab_page(s, page);
+	/*
+	 * For the witness, after alloc_slab_page() (which throughput measures
+	 * as such): PG_slab and the word are set by now.  No event comes just
+	 * before it: its fenced stamp would drain the store buffer and change
+	 * how the refcount, PG_slab and the word reach another CPU, and
+	 * slab-movable's edge races need them as they are.
+	 */
 	trace_fb_read("mapping word", (unsigned long)READ_ONCE(page->mapping));
 	page->objects = s->objects;
 	page->inuse = 0;

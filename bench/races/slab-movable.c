@@ -114,13 +114,13 @@ static void sm_isolate(struct race_trial *t)
 }
 
 /*
- * __free_slab(), bracketed for the witness (throughput measures it as
- * such: no tracepoint inside): its clear of PG_slab and reset of the word,
- * in the variant's order, lie between the two events.
+ * __free_slab(), and after it an event for the witness (throughput
+ * measures it as such: no tracepoint inside): its clear of PG_slab and
+ * reset of the word, in the variant's order, are done by then.  None just
+ * before it, as for alloc_slab_page() (core/slub.c allocate_slab()).
  */
 static void sm_free_slab(struct page *page)
 {
-	trace_fb_step("__free_slab");
 	__free_slab(&sm_cache, page);
 	trace_fb_step("__free_slab done");
 }
