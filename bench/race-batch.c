@@ -615,6 +615,7 @@ static void leader_witness(struct race_run *r)
 			     (double)(ktime_get_ns() - r->batch_start_ns));
 	if (r->arm != RACE_ARM_FREE)
 		race_slots_adapt(r, &r->wit.period, r->nr_in_batch, late, busy);
+	r->wit.trials += r->nr_in_batch;
 	if (race_witness_done(r)) {
 		r->stop = true;
 		return;

@@ -293,8 +293,10 @@ static json_t *witnesses_json(const struct race_result *r)
 			"outcome", w->outcome, "closest", w->closest,
 			"offset_ns", w->offset_ns, "events", ev));
 	}
-	return json_pack("{s:f, s:f, s:o}", "skew_ns", r->skew_ns,
-			 "resolution_ns", r->resolution_ns, "list", list);
+	return json_pack("{s:f, s:f, s:I, s:f, s:o}", "skew_ns", r->skew_ns,
+			 "resolution_ns", r->resolution_ns, "trials",
+			 (json_int_t)r->witness_trials, "seconds",
+			 r->witness_seconds, "list", list);
 }
 
 json_t *race_result_to_json(const struct race_result *r)
@@ -348,7 +350,7 @@ json_t *race_result_to_json(const struct race_result *r)
 	json_object_set_new(j, "exposure", exposure_json(r));
 	json_object_set_new(j, "verdict", json_string(res_verdict_name(r->d.verdict)));
 	json_object_set_new(j, "message", json_string(msg));
-	if (r->nr_witnesses)
+	if (r->nr_witnesses || r->witness_trials > 0)
 		json_object_set_new(j, "witnesses", witnesses_json(r));
 	if (r->lkmm_verdict)
 		json_object_set_new(j, "lkmm", json_pack("{s:s, s:s}", "verdict",
@@ -663,6 +665,11 @@ static int rd_witnesses(struct rd *rd, json_t *x, struct race_result *r)
 	if (!json_is_array(list) || json_array_size(list) > 64)
 		return fail(rd, "witnesses.list: not an array of at most 64");
 	r->skew_ns = rd_num(rd, x, "skew_ns", 0, 1e9);
+	/* The pass's trials and seconds came with version 2's later runs. */
+	r->witness_trials = json_object_get(x, "trials") ?
+			    rd_count(rd, x, "trials", 1e15) : 0;
+	r->witness_seconds = json_object_get(x, "seconds") ?
+			     rd_num(rd, x, "seconds", 0, 1e9) : 0;
 	r->resolution_ns = rd_num(rd, x, "resolution_ns", 0, 1e9);
 	r->nr_witnesses = (int)json_array_size(list);
 	r->w = calloc(r->nr_witnesses ? r->nr_witnesses : 1, sizeof(*r->w));

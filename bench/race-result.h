@@ -127,6 +127,8 @@ struct race_result {
 	int nr_witnesses;
 	struct race_witness *w;
 	double skew_ns, resolution_ns;
+	/* The pass's trials and seconds (0: no pass), kept witnesses or not. */
+	double witness_trials, witness_seconds;
 	/* `race --pairs each`: the ordered CPU pair and its class. */
 	bool has_pair;
 	int pair_cpus[2];
@@ -190,6 +192,12 @@ bool race_witness_unordered(const struct race_result *r,
  * reads ("SetPageWaiters 0x40081", "put_page 0", "PageSlab true").
  */
 void race_event_label(const struct race_event *e, char *buf, size_t len);
+/*
+ * Why @r, which saw bad or window trials, shows no witness: the pass's
+ * trials in which none came again ("no witness: none came again in 70432
+ * traced trials, 0.5 s").  False when it has witnesses or saw nothing.
+ */
+bool race_witness_missing(const struct race_result *r, char *buf, size_t len);
 /*
  * @w as a timeline people paste into a mail, @width columns at most: one
  * lane per role, ns from the trial's first event, each event's label in

@@ -40,6 +40,17 @@ bool race_witness_unordered(const struct race_result *r,
 	return false;
 }
 
+bool race_witness_missing(const struct race_result *r, char *buf, size_t len)
+{
+	if (r->nr_witnesses || !(r->bad > 0 || r->reached > 0) ||
+	    !(r->witness_trials > 0))
+		return false;
+	snprintf(buf, len,
+		 "no witness: none came again in %.0f traced trials, %.2g s (the tracepoints' time moves a narrow window)",
+		 r->witness_trials, r->witness_seconds);
+	return true;
+}
+
 void race_event_label(const struct race_event *e, char *buf, size_t len)
 {
 	switch (e->kind) {

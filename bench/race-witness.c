@@ -96,7 +96,8 @@ bool race_witness_begin(struct race_run *r)
 	}
 	if (!x->mask)
 		return false;
-	x->end_ns = ktime_get_ns() + (uint64_t)(r->p->witness_seconds * 1e9);
+	x->start_ns = ktime_get_ns();
+	x->end_ns = x->start_ns + (uint64_t)(r->p->witness_seconds * 1e9);
 	/* Its own map and slots, from the measurement's (race-batch.c). */
 	r->discard = r->win;
 	x->period = r->period;
@@ -234,6 +235,11 @@ void race_witness_move(struct race_run *r, struct race_result *res)
 	res->w = x->w;
 	res->skew_ns = x->skew_ns;
 	res->resolution_ns = x->resolution_ns;
+	/* What the pass spent, where it kept nothing too: said, not silent. */
+	if (x->start_ns && !x->untraced) {
+		res->witness_trials = (double)x->trials;
+		res->witness_seconds = (ktime_get_ns() - x->start_ns) / 1e9;
+	}
 	x->w = NULL;
 	x->nr = 0;
 }

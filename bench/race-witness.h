@@ -27,6 +27,8 @@ struct race_witnesses {
 	unsigned int got[32];
 	uint64_t end_ns;		/* the pass's budget, in ktime */
 	uint64_t period;		/* its slots' (race_slots_adapt()) */
+	uint64_t start_ns;
+	unsigned long trials;		/* run with tracepoints on */
 	struct fb_trace *traces;	/* [trial * nr_roles + role] */
 	struct fb_trace_event *ev;
 	pthread_mutex_t lock;

@@ -102,6 +102,10 @@ static void wrapped(FILE *f, const char *text);
  */
 static void witness_lines(FILE *f, const struct race_result *r)
 {
+	char why[256];
+
+	if (race_witness_missing(r, why, sizeof(why)))
+		wrapped(f, why);
 	for (int i = 0; i < r->nr_witnesses; i++) {
 		int more = 0, k;
 

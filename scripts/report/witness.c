@@ -264,19 +264,40 @@ static bool first_of_outcome(const struct race_result *r, int i, int *more)
 	return true;
 }
 
-/* One result's witnesses: the first of each outcome, the rest folded. */
-static void result_witnesses(FILE *f, const struct variant_data *v,
-			     const struct race_result *r)
+/* A result's heading: scenario, variant, pair class. */
+static void result_heading(FILE *f, const struct variant_data *v,
+			   const struct race_result *r)
 {
-	int more;
-
 	fputs("<h3>", f);
 	E(r->scenario);
 	fputs(" — ", f);
 	E(v->name);
 	fputs(" (", f);
 	E(r->pair_class);
-	fprintf(f, ")</h3>\n<p class=\"wt-note\">Stamps: counters' skew %.0f ns + resolution %.0f ns; shaded: an event within %.0f ns of another role's, not ordered by its stamp.</p>\n",
+	fputs(")</h3>\n", f);
+}
+
+/*
+ * One result's witnesses: the first of each outcome, the rest folded; or
+ * why there is none although it saw bad or window trials.
+ */
+static void result_witnesses(FILE *f, const struct variant_data *v,
+			     const struct race_result *r)
+{
+	char why[256];
+	int more;
+
+	if (race_witness_missing(r, why, sizeof(why))) {
+		result_heading(f, v, r);
+		fputs("<p class=\"wt-note\">", f);
+		E(why);
+		fputs("</p>\n", f);
+		return;
+	}
+	if (!r->nr_witnesses)
+		return;
+	result_heading(f, v, r);
+	fprintf(f, "<p class=\"wt-note\">Stamps: counters' skew %.0f ns + resolution %.0f ns; shaded: an event within %.0f ns of another role's, not ordered by its stamp.</p>\n",
 		r->skew_ns, r->resolution_ns, race_witness_apart(r));
 	for (int i = 0; i < r->nr_witnesses; i++) {
 		if (!first_of_outcome(r, i, &more))
@@ -310,7 +331,8 @@ void witness_html(struct bundle *b, FILE *f)
 
 	for (int i = 0; i < b->nr_variants && !any; i++)
 		for (int k = 0; k < b->v[i].nr_races; k++)
-			any |= b->v[i].races[k].nr_witnesses > 0;
+			any |= b->v[i].races[k].nr_witnesses > 0 ||
+			       b->v[i].races[k].witness_trials > 0;
 	if (!any)
 		return;
 	fputs("<section id=\"witnesses\"><h2>How it happened: witnesses</h2>\n"
@@ -330,7 +352,7 @@ void witness_html(struct bundle *b, FILE *f)
 				for (int rk = 0; rk < b->v[vi].nr_races; rk++) {
 					const struct race_result *r = &b->v[vi].races[rk];
 
-					if (!strcmp(r->scenario, sc) && r->nr_witnesses)
+					if (!strcmp(r->scenario, sc))
 						result_witnesses(f, &b->v[vi], r);
 				}
 		}

@@ -432,11 +432,17 @@ static bool read_back(const struct race_result *r, struct race_result *back)
 	return !ret;
 }
 
-/* Every witness of @r; false if one is inconsistent, or none is there. */
+/*
+ * Every witness of @r; false if one is inconsistent, or if there is none
+ * and the result does not say what the pass spent looking.  *@kept counts
+ * results with witnesses.
+ */
 static bool check_result(const struct race_result *r,
-			 void (*check)(struct ctx *c), bool emulated)
+			 void (*check)(struct ctx *c), bool emulated,
+			 int *kept)
 {
 	struct ctx c = { .r = r, .emulated = emulated, .ok = true };
+	char why[256];
 
 	if (!(r->bad > 0) && !(r->reached > 0)) {
 		printf("  %s: no trial reached the window: nothing to witness\n",
@@ -444,10 +450,17 @@ static bool check_result(const struct race_result *r,
 		return true;
 	}
 	if (!r->nr_witnesses) {
-		printf("  %s: %.0f bad, %.0f reached, and no witness\n",
+		/* A narrow window the tracepoints' own time closes. */
+		if (race_witness_missing(r, why, sizeof(why))) {
+			printf("  %s: %.0f bad, %.0f reached; %s\n", r->scenario,
+			       r->bad, r->reached, why);
+			return true;
+		}
+		printf("  %s: %.0f bad, %.0f reached, no witness and no pass said\n",
 		       r->scenario, r->bad, r->reached);
 		return false;
 	}
+	(*kept)++;
 	for (int i = 0; i < r->nr_witnesses; i++) {
 		c.w = &r->w[i];
 		check_shape(&c);
@@ -460,7 +473,8 @@ static bool check_result(const struct race_result *r,
 	return c.ok;
 }
 
-static bool witness_seed(const char *name, void (*check)(struct ctx *c))
+static bool witness_seed(const char *name, void (*check)(struct ctx *c),
+			 int *kept)
 {
 	const struct race_scenario *s = race_scenario_find(name);
 	bool emulated = race_test_emulated(), ok = true;
@@ -490,7 +504,7 @@ static bool witness_seed(const char *name, void (*check)(struct ctx *c))
 			ok = false;
 			continue;
 		}
-		ok &= check_result(&back, check, emulated);
+		ok &= check_result(&back, check, emulated, kept);
 		race_result_free(&back);
 	}
 	race_results_free(&rs);
@@ -500,11 +514,14 @@ static bool witness_seed(const char *name, void (*check)(struct ctx *c))
 static void test_witnesses_consistent(void **state)
 {
 	bool ok = true;
+	int kept = 0;
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(seeds); i++)
-		ok &= witness_seed(seeds[i].scenario, seeds[i].check);
-	assert_true(ok);
+		ok &= witness_seed(seeds[i].scenario, seeds[i].check, &kept);
+	/* Some seed race reaches its window in every build: a pass keeps it. */
+	printf("  %d results with witnesses\n", kept);
+	assert_true(ok && kept > 0);
 }
 
 /*
