@@ -70,9 +70,11 @@ void race_event_label(const struct race_event *e, char *buf, size_t len)
 }
 
 /*
- * Lane widths for @avail columns: each lane as wide as its longest label,
- * the widest cut down to one cap until they fit; what is left widens
- * lanes whose heading is longer still.
+ * Lane widths for @avail columns: the last lane as wide as its longest
+ * label first (its labels have nowhere to run on to), then the others
+ * each as wide as its longest, the widest cut down to one cap until they
+ * fit (a longer label runs on over the empty lanes to its right); what is
+ * left widens lanes whose heading is longer still.
  */
 static void lane_widths(const struct race_result *r,
 			const struct race_witness *w, int avail, int *lane)
@@ -92,15 +94,18 @@ static void lane_widths(const struct race_result *r,
 		if (k >= 0 && k < n && (int)strlen(text) > want[k])
 			want[k] = (int)strlen(text);
 	}
+	lane[n - 1] = want[n - 1];
+	if (lane[n - 1] > avail - (n - 1) * LANE_MIN)
+		lane[n - 1] = avail - (n - 1) * LANE_MIN;
 	for (cap = avail; cap > LANE_MIN; cap--) {
-		used = 0;
-		for (int k = 0; k < n; k++)
+		used = lane[n - 1];
+		for (int k = 0; k + 1 < n; k++)
 			used += want[k] < cap ? want[k] : cap;
 		if (used <= avail)
 			break;
 	}
-	used = 0;
-	for (int k = 0; k < n; k++) {
+	used = lane[n - 1];
+	for (int k = 0; k + 1 < n; k++) {
 		lane[k] = want[k] < cap ? want[k] : cap;
 		used += lane[k];
 	}

@@ -201,12 +201,13 @@ static void draw_events(FILE *f, const struct race_result *r,
 }
 
 /*
- * The lanes, each under its role's name, cut to its lane (about 7 px a
- * character in the headings' bold 12 px) with the whole name as a tooltip.
+ * The lanes, each under its role's name, cut to its lane (up to 9 px a
+ * character in the headings' bold 12 px, as Chromium draws them) with the
+ * whole name as a tooltip.
  */
 static void draw_lanes(FILE *f, const struct race_result *r, double bottom)
 {
-	int room = (int)((W_WIDTH - W_AXIS) / r->nr_roles - 16) / 7 - 2;
+	int room = (int)((W_WIDTH - W_AXIS) / r->nr_roles - 16) / 9 - 1;
 	char name[FB_MAX_NAME + 8];
 
 	for (int k = 0; k < r->nr_roles; k++) {
