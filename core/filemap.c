@@ -82,6 +82,30 @@ static void finish_wait(struct wait_queue_head *q, struct wait_page_queue *wait)
 	}
 }
 
+/*
+ * Not the kernel's: seed 001's window marker (pagemap.h), the flags word
+ * right after the first SetPageWaiters(), and the witness's event,
+ * stamped between the set and the marker's read of the word.
+ */
+static __always_inline void announce_marker(struct page *page)
+{
+	struct fb_trace_event *ev = trace_fb_begin("SetPageWaiters");
+
+	page_waiters_announced_flags = READ_ONCE(page->flags);
+	trace_fb_value(ev, page_waiters_announced_flags);
+}
+
+/* The witness's look at the word when the wake-up never came. */
+static __always_inline void trace_deadline(struct page *page,
+					   enum behavior behavior)
+{
+	/* A DROP waiter's page may be gone: no look. */
+	if (behavior == DROP)
+		trace_fb_step("deadline");
+	else
+		trace_fb_read("deadline", READ_ONCE(page->flags));
+}
+
 int wait_on_page_bit_common(struct page *page, int bit_nr,
 			    enum behavior behavior)
 {
@@ -124,16 +148,8 @@ int wait_on_page_bit_common(struct page *page, int bit_nr,
 		 */
 		SetPageWaiters(page);
 		if (!announced) {
-			/*
-			 * Not the kernel's: seed 001's window marker
-			 * (pagemap.h), and the witness's event, stamped
-			 * between the set and the marker's read of the word.
-			 */
-			struct fb_trace_event *ev = trace_fb_begin("SetPageWaiters");
-
-			page_waiters_announced_flags = READ_ONCE(page->flags);
+			announce_marker(page);
 			announced = true;
-			trace_fb_value(ev, page_waiters_announced_flags);
 		}
 		if (page_bit_acquired(page, bit_nr, behavior)) {
 			spin_unlock(&q->lock);
@@ -161,12 +177,7 @@ queued:
 				ret = 0;	/* woken just as time ran out */
 			spin_unlock(&q->lock);
 			if (ret) {
-				/* A DROP waiter's page may be gone: no look. */
-				if (behavior == DROP)
-					trace_fb_step("deadline");
-				else
-					trace_fb_read("deadline",
-						      READ_ONCE(page->flags));
+				trace_deadline(page, behavior);
 				return ret;	/* the wake-up never came */
 			}
 		}
