@@ -124,55 +124,51 @@ double fb_pingpong_ns(int a, int b)
 	return ns;
 }
 
-/* Exchanges for the skew: the shortest round trip of these is kept. */
-#define SKEW_EXCHANGES 1000
+/* Turns each side plays for the skew: the tightest bound of these is kept. */
+#define SKEW_TURNS 20000
 
 struct skew {
 	struct pingpong *pp;
 	int side;
-	int64_t best_rtt, best_off;	/* side 0's */
+	int64_t least;	/* the least of this side's stamp minus the other's */
 };
 
-/* Side 0 serves and times; side 1 stamps and returns (skew_play). */
+/*
+ * The sides take turns: each, when the ball comes, reads its counter
+ * (fenced), notes it minus the stamp the other left just before it
+ * passed the ball, leaves its own and passes the ball.  The other's stamp
+ * came before the pass and ours after it, so each difference is the
+ * offset between the counters (ours minus theirs) plus a one-way
+ * transfer: the least one bounds the offset from above.
+ */
 static void *skew_play(void *arg)
 {
 	struct skew *sk = arg;
 	struct pingpong *pp = sk->pp;
-	int side = sk->side;
-	uint64_t give_up, ball = (uint64_t)side, t0;
+	uint64_t give_up, t;
 
-	if (pin(pp->cpu[side])) {
+	sk->least = INT64_MAX;
+	if (pin(pp->cpu[sk->side])) {
 		__atomic_store_n(&pp->failed, 1, __ATOMIC_RELAXED);
 		return NULL;
 	}
-	give_up = fb_cycles() +
+	give_up = fb_cycles_fenced() +
 		  (uint64_t)(PINGPONG_GIVE_UP_NS * fb_cycles_per_ns());
-	for (int i = 0; i < SKEW_EXCHANGES; i++) {
-		if (side) {
-			if (!wait_for(pp, ball, give_up))
-				return NULL;
-			__atomic_store_n(&pp->stamp, fb_cycles(), __ATOMIC_RELAXED);
-			__atomic_store_n(&pp->ball, ++ball, __ATOMIC_RELEASE);
-			ball++;
-			continue;
-		}
-		if (!wait_for(pp, ball, give_up))
-			return NULL;
-		t0 = fb_cycles();
-		__atomic_store_n(&pp->ball, ++ball, __ATOMIC_RELEASE);
-		ball++;
-		if (!wait_for(pp, ball, give_up))
-			return NULL;
-		{
-			uint64_t t2 = fb_cycles();
-			uint64_t t1 = __atomic_load_n(&pp->stamp, __ATOMIC_RELAXED);
-			int64_t rtt = (int64_t)(t2 - t0);
+	for (uint64_t i = 0; i < SKEW_TURNS; i++) {
+		uint64_t ball = 2 * i + (uint64_t)sk->side;
 
-			if (!sk->best_rtt || rtt < sk->best_rtt) {
-				sk->best_rtt = rtt;
-				sk->best_off = (int64_t)(t1 - t0) - rtt / 2;
-			}
+		if (!wait_for(pp, ball, give_up))
+			return NULL;
+		t = fb_cycles_fenced();
+		if (ball) {
+			int64_t d = (int64_t)(t - __atomic_load_n(&pp->stamp,
+							    __ATOMIC_RELAXED));
+
+			if (d < sk->least)
+				sk->least = d;
 		}
+		__atomic_store_n(&pp->stamp, t, __ATOMIC_RELAXED);
+		__atomic_store_n(&pp->ball, ball + 1, __ATOMIC_RELEASE);
 	}
 	return NULL;
 }
@@ -191,7 +187,6 @@ double fb_clock_skew_ns(int a, int b, double *uncertainty)
 	memset(pp, 0, sizeof(*pp));
 	pp->cpu[0] = a;
 	pp->cpu[1] = b;
-	/* Side 0 waits for ball 0, serves 1; side 1 waits for 1, returns 2. */
 	for (i = 0; i < 2; i++) {
 		sk[i] = (struct skew){ .pp = pp, .side = i };
 		if (pthread_create(&tid[i], NULL, skew_play, &sk[i])) {
@@ -202,9 +197,11 @@ double fb_clock_skew_ns(int a, int b, double *uncertainty)
 	}
 	for (i = 0; i < started; i++)
 		pthread_join(tid[i], NULL);
-	if (started == 2 && !pp->failed && sk[0].best_rtt > 0) {
-		ns = fb_cycles_to_ns(sk[0].best_off);
-		*uncertainty = fb_cycles_to_ns(sk[0].best_rtt) / 2;
+	/* offset (b minus a) <= sk[1].least, and -offset <= sk[0].least */
+	if (started == 2 && !pp->failed && sk[0].least < INT64_MAX &&
+	    sk[1].least < INT64_MAX) {
+		ns = fb_cycles_to_ns(sk[1].least - sk[0].least) / 2;
+		*uncertainty = fb_cycles_to_ns(sk[1].least + sk[0].least) / 2;
 	}
 	free(pp);
 	return ns;
@@ -215,7 +212,7 @@ double fb_cycles_resolution_ns(void)
 	uint64_t best = UINT64_MAX;
 
 	for (int i = 0; i < 10000; i++) {
-		uint64_t a = fb_cycles(), b = fb_cycles();
+		uint64_t a = fb_cycles_fenced(), b = fb_cycles_fenced();
 
 		if (b > a && b - a < best)
 			best = b - a;

@@ -24,15 +24,23 @@
 double fb_pingpong_ns(int a, int b);
 
 /*
- * How far apart the cycle counters of CPUs @a and @b read at one instant:
- * @b's reading minus @a's, in ns, from the exchange with the shortest
- * round trip (Cristian's method); *@uncertainty gets half that round
- * trip.  NAN when it cannot run.  Events of a witnessed trial on two CPUs
- * closer than |skew| are not ordered by their stamps.
+ * How far apart the cycle counters of CPUs @a and @b read at one instant
+ * (@b's reading minus @a's, in ns), as bounds: the two pass a ball back
+ * and forth, each stamping as it receives it, and the least difference
+ * each way bounds the offset from one side (it also holds a one-way
+ * transfer).  Returns the middle of the bounds and sets *@uncertainty to
+ * half their width: the offset is within that of the middle.  NAN when
+ * it cannot run.  The stamps are fenced (cycles.h fb_cycles_fenced()),
+ * as a witness's are: plain reads, taken out of order with the exchange,
+ * skewed an estimate of this guest's by tens of ns (+85 ns from CPU 0 to
+ * 1, +70 ns from 1 to 0, where the two must be opposite).
  */
 double fb_clock_skew_ns(int a, int b, double *uncertainty);
 
-/* The counter's effective resolution: the least step between two reads. */
+/*
+ * The counter's effective resolution as a witness reads it: the least
+ * step between two fenced reads.
+ */
 double fb_cycles_resolution_ns(void);
 
 #endif /* FLAGBENCH_BENCH_PINGPONG_H */

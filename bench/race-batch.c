@@ -524,6 +524,22 @@ static void start_measuring(struct race_run *r)
 }
 
 /*
+ * The map batches are aimed by: the measurement's, or in the witness pass
+ * its own, which starts as a copy of it (race_witness_begin()) and learns
+ * where the traced roles meet: their tracepoints' time moves the window.
+ */
+static struct race_window *aim_window(struct race_run *r)
+{
+	return r->tracing ? &r->discard : &r->win;
+}
+
+/* Its slots' period, likewise: the traced roles take longer. */
+static uint64_t *slot_period(struct race_run *r)
+{
+	return r->tracing ? &r->wit.period : &r->period;
+}
+
+/*
  * The next batch's offsets: every role's delay after its slot, from the
  * window's intended bins (the jitter plan: none, its spins are drawn in
  * run_batch).  Roles past the second move with the second.
@@ -532,17 +548,18 @@ static void plan_batch(struct race_run *r)
 {
 	unsigned int i, n = r->nr_in_batch;
 	uint64_t h = r->seed ^ (r->batch_no << 20);
+	struct race_window *win = aim_window(r);
 
 	/* A free batch reads no offsets (run_batch, check_stripe). */
 	if (r->arm == RACE_ARM_FREE)
 		return;
-	if (r->win.plan == RACE_PLAN_JITTER) {
+	if (win->plan == RACE_PLAN_JITTER) {
 		memset(r->aim, 0, n * sizeof(*r->aim));
 		for (i = 0; i < n; i++)
 			r->aim[i].bin = -1;
 		return;
 	}
-	race_window_plan(&r->win, r->aim_bins, n, r->period * r->ns_per_tick);
+	race_window_plan(win, r->aim_bins, n, *slot_period(r) * r->ns_per_tick);
 	for (i = 0; i < n; i++) {
 		int b = r->aim_bins[i];
 		/* Uniform within the bin, in whole ticks: integer arithmetic,
@@ -564,8 +581,8 @@ static void leader_next(struct race_run *r)
 	if (r->p->trials && !r->tracing && r->p->trials - r->trials < r->batch)
 		r->nr_in_batch = (unsigned int)(r->p->trials - r->trials);
 	r->deadline_ns = r->dl.ns;
-	r->arm = race_window_arm(&r->win);
-	r->batch_period = r->arm == RACE_ARM_FREE ? 0 : r->period;
+	r->arm = race_window_arm(aim_window(r));
+	r->batch_period = r->arm == RACE_ARM_FREE ? 0 : *slot_period(r);
 	plan_batch(r);
 	r->batch_start_ns = ktime_get_ns();
 	r->batch_no++;
@@ -575,18 +592,30 @@ static void leader_next(struct race_run *r)
 
 /*
  * The witness pass, between batches: what the roles counted is not the
- * measurement's (into @discard), the aim stays the measurement's.
+ * measurement's; it goes to the pass's own map (@discard), which aims it.
  */
 static void leader_witness(struct race_run *r)
 {
+	uint64_t bad0 = r->discard.bad, racy0 = r->discard.racy, busy = 0;
+	unsigned long late = 0;
+
 	for (unsigned int k = 0; k < r->nr_roles; k++) {
 		struct race_thread *th = &r->th[k];
 
+		late = th->late > late ? th->late : late;
+		busy = th->busy_median > busy ? th->busy_median : busy;
 		memset(th->counts, 0, sizeof(th->counts));
 		th->reached = th->bad_trials = 0;
 		race_window_merge(&r->discard, &th->tally);
 		memset(&th->wake, 0, sizeof(th->wake));
 	}
+	race_window_arm_note(&r->discard, r->arm,
+			     race_window_signal(&r->discard, r->discard.bad - bad0,
+						r->discard.racy - racy0),
+			     (double)(ktime_get_ns() - r->batch_start_ns));
+	if (r->arm != RACE_ARM_FREE)
+		race_slots_adapt(r, &r->wit.period, r->nr_in_batch, late, busy);
+	r->wit.trials += r->nr_in_batch;
 	if (race_witness_done(r)) {
 		r->stop = true;
 		return;
@@ -634,41 +663,7 @@ static void leader_decide(struct race_run *r)
 	/* A free batch is all late by design: it says nothing of slots. */
 	if (r->arm == RACE_ARM_FREE)
 		goto slots_done;
-	/*
-	 * A slot is the slowest role's median trial and a half: the median,
-	 * not the mean, so that a preempted role (a shared machine) or a
-	 * missed deadline does not stretch every later slot.  Offsets are
-	 * not in it: each trial's slot grows by its own.
-	 */
-	if (r->anchored) {
-		/*
-		 * Anchored slots start after every role returned: the
-		 * period is only the time for the last role's "done" to
-		 * reach the others.  Widen while a quarter are late, narrow
-		 * while almost none are.
-		 */
-		if (n >= 16 && late * 4 > n && r->period < ns_to_ticks(5000))
-			r->period += r->period / 2 + 1;
-		else if (n >= 16 && late * 32 < n &&
-			 r->period > ns_to_ticks(50))
-			r->period -= r->period / 8;
-		goto period_done;
-	}
-	if (n >= 16 && busy)
-		r->period = (3 * r->period + busy + busy / 2) / 4 + 1;
-	/*
-	 * The loop's own cost is not in busy: most slots late, widen, but
-	 * never past four medians (or 250 ns, the loop's own counter reads
-	 * when a role is only a few instructions long): lateness from
-	 * preemption (more threads than CPUs) is not cured by waiting
-	 * longer, and must not grow the period without bound.
-	 */
-	if (n >= 16 && late * 4 > n &&
-	    (r->period < 4 * busy || r->period < ns_to_ticks(250)))
-		r->period += r->period / 2 + 1;
-period_done:
-	if (r->period > r->max_period)
-		r->period = r->max_period;
+	race_slots_adapt(r, &r->period, n, late, busy);
 	r->late += late;
 	r->slots += n;
 slots_done:

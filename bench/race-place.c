@@ -252,6 +252,7 @@ static void split_budget(const struct race_params *p, int nslots,
 		return;
 	q->seconds = p->seconds / nslots;
 	q->trials = p->trials ? (p->trials + nslots - 1) / nslots : 0;
+	q->witness_seconds = p->witness_seconds / nslots;
 }
 
 static json_t *pair_json(const struct race_slot *sl)

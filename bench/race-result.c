@@ -3,6 +3,8 @@
  * The typed race result (race-result.h): its decision, its message, and
  * its JSON, written once and read once.  The rules are results.c's.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -199,53 +201,6 @@ void race_result_message(const struct race_result *r, char *buf, size_t len)
 			 expectation_name(r->expect), worth);
 }
 
-/* ---- a witness, as a timeline --------------------------------------------- */
-
-/*
- * @s cut to @w columns (bytes: the names are ASCII), padded unless it is
- * the line's last cell; then the separator or the line's end.
- */
-static void cell(FILE *f, const char *s, int w, bool last)
-{
-	int n = (int)strlen(s);
-
-	if (n > w)
-		fprintf(f, "%.*s~", w - 1, s);
-	else
-		fprintf(f, "%-*s", last ? 0 : w, s);
-	fputs(last ? "\n" : " | ", f);
-}
-
-void race_witness_print(FILE *f, const struct race_result *r,
-			const struct race_witness *w, int width)
-{
-	double apart = fmax(r->skew_ns, r->resolution_ns);
-	char text[128];
-
-	fprintf(f, "%s %s, offset %.0f ns (skew %.0f ns, resolution %.1f ns: closer is unordered)\n",
-		w->closest ? "closest approach:" : "witness of", w->outcome,
-		w->offset_ns, r->skew_ns, r->resolution_ns);
-	fprintf(f, "%10s  ", "ns");
-	for (int k = 0; k < r->nr_roles; k++) {
-		snprintf(text, sizeof(text), "%c %s", 'A' + k, r->roles[k]);
-		cell(f, text, width, k + 1 == r->nr_roles);
-	}
-	for (int i = 0; i < w->nr; i++) {
-		const struct race_event *e = &w->ev[i];
-		bool unordered = i && e->role != w->ev[i - 1].role &&
-				 e->ns - w->ev[i - 1].ns < apart;
-
-		fprintf(f, "%s%9.1f  ", unordered ? "~" : " ", e->ns);
-		if (e->has_value)
-			snprintf(text, sizeof(text), "%s %#lx", e->name, e->value);
-		else
-			snprintf(text, sizeof(text), "%s", e->name);
-		for (int k = 0; k < r->nr_roles; k++)
-			cell(f, k == e->role ? text : "", width,
-			     k + 1 == r->nr_roles);
-	}
-}
-
 /* ---- writing ----------------------------------------------------------- */
 
 static json_t *outcome_json(const struct race_result *r,
@@ -302,6 +257,23 @@ static json_t *assertions_json(const struct race_result *r)
 	return a;
 }
 
+/* A word as a hex string (64 bits do not fit JSON's integers), a count
+ * as an integer, a test as a boolean. */
+static json_t *event_value_json(const struct race_event *e)
+{
+	char hex[24];
+
+	switch (e->kind) {
+	case RACE_VALUE_COUNT:
+		return json_integer((json_int_t)(long)e->value);
+	case RACE_VALUE_TEST:
+		return json_boolean(e->value);
+	default:
+		snprintf(hex, sizeof(hex), "0x%lx", e->value);
+		return json_string(hex);
+	}
+}
+
 static json_t *witnesses_json(const struct race_result *r)
 {
 	json_t *list = json_array();
@@ -315,17 +287,18 @@ static json_t *witnesses_json(const struct race_result *r)
 			json_t *j = json_pack("{s:i, s:s, s:f}", "role", e->role,
 					      "event", e->name, "ns", e->ns);
 
-			if (e->has_value)
-				json_object_set_new(j, "value",
-						    json_integer((json_int_t)e->value));
+			if (e->kind != RACE_VALUE_NONE)
+				json_object_set_new(j, "value", event_value_json(e));
 			json_array_append_new(ev, j);
 		}
 		json_array_append_new(list, json_pack("{s:s, s:b, s:f, s:o}",
 			"outcome", w->outcome, "closest", w->closest,
 			"offset_ns", w->offset_ns, "events", ev));
 	}
-	return json_pack("{s:f, s:f, s:o}", "skew_ns", r->skew_ns,
-			 "resolution_ns", r->resolution_ns, "list", list);
+	return json_pack("{s:f, s:f, s:I, s:f, s:o}", "skew_ns", r->skew_ns,
+			 "resolution_ns", r->resolution_ns, "trials",
+			 (json_int_t)r->witness_trials, "seconds",
+			 r->witness_seconds, "list", list);
 }
 
 json_t *race_result_to_json(const struct race_result *r)
@@ -379,7 +352,7 @@ json_t *race_result_to_json(const struct race_result *r)
 	json_object_set_new(j, "exposure", exposure_json(r));
 	json_object_set_new(j, "verdict", json_string(res_verdict_name(r->d.verdict)));
 	json_object_set_new(j, "message", json_string(msg));
-	if (r->nr_witnesses)
+	if (r->nr_witnesses || r->witness_trials > 0)
 		json_object_set_new(j, "witnesses", witnesses_json(r));
 	if (r->lkmm_verdict)
 		json_object_set_new(j, "lkmm", json_pack("{s:s, s:s}", "verdict",
@@ -618,6 +591,35 @@ static int rd_pair(struct rd *rd, json_t *pair, struct race_result *r)
 	return rd->failed ? -1 : 0;
 }
 
+/* @v as event_value_json() wrote it (absent: a step); -1 if it is not. */
+static int rd_event_value(json_t *v, struct race_event *x)
+{
+	const char *s = json_string_value(v);
+	char *end;
+
+	x->kind = RACE_VALUE_NONE;
+	x->value = 0;
+	if (!v)
+		return 0;
+	if (json_is_boolean(v)) {
+		x->kind = RACE_VALUE_TEST;
+		x->value = json_is_true(v);
+		return 0;
+	}
+	if (json_is_integer(v)) {
+		x->kind = RACE_VALUE_COUNT;
+		x->value = (unsigned long)(long)json_integer_value(v);
+		return 0;
+	}
+	if (!s || strncmp(s, "0x", 2) || !isxdigit((unsigned char)s[2]) ||
+	    strlen(s) > 18)
+		return -1;
+	errno = 0;
+	x->kind = RACE_VALUE_WORD;
+	x->value = strtoul(s + 2, &end, 16);
+	return *end || errno ? -1 : 0;
+}
+
 static int rd_events(struct rd *rd, json_t *a, struct race_witness *w,
 		     int nr_roles)
 {
@@ -635,10 +637,8 @@ static int rd_events(struct rd *rd, json_t *a, struct race_witness *w,
 		x->role = (int)rd_num(rd, e, "role", 0, nr_roles - 1);
 		x->name = rd_name(rd, e, "event");
 		x->ns = rd_num(rd, e, "ns", -1e12, 1e12);
-		x->has_value = v != NULL;
-		if (v && !json_is_integer(v))
-			return fail(rd, "witness event value not an integer");
-		x->value = v ? (unsigned long)json_integer_value(v) : 0;
+		if (rd_event_value(v, x))
+			return fail(rd, "witness event value not a \"0x...\" word, an integer or a boolean");
 		if (i && !(x->ns >= w->ev[i - 1].ns))
 			return fail(rd, "witness events out of time order");
 	}
@@ -655,6 +655,11 @@ static int rd_witnesses(struct rd *rd, json_t *x, struct race_result *r)
 	if (!json_is_array(list) || json_array_size(list) > 64)
 		return fail(rd, "witnesses.list: not an array of at most 64");
 	r->skew_ns = rd_num(rd, x, "skew_ns", 0, 1e9);
+	/* The pass's trials and seconds came with version 2's later runs. */
+	r->witness_trials = json_object_get(x, "trials") ?
+			    rd_count(rd, x, "trials", 1e15) : 0;
+	r->witness_seconds = json_object_get(x, "seconds") ?
+			     rd_num(rd, x, "seconds", 0, 1e9) : 0;
 	r->resolution_ns = rd_num(rd, x, "resolution_ns", 0, 1e9);
 	r->nr_witnesses = (int)json_array_size(list);
 	r->w = calloc(r->nr_witnesses ? r->nr_witnesses : 1, sizeof(*r->w));

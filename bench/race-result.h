@@ -43,13 +43,21 @@ struct race_result_assertion {
 	double hits;
 };
 
+/* What an event's value is (trace.h's kinds), and so how it reads. */
+enum race_value {
+	RACE_VALUE_NONE,	/* a step */
+	RACE_VALUE_WORD,	/* a word read or written: hex */
+	RACE_VALUE_COUNT,	/* a count: signed decimal */
+	RACE_VALUE_TEST,	/* a test's result: true or false */
+};
+
 /* One event of a witnessed trial: a role's step, when, and what it saw. */
 struct race_event {
 	int role;		/* index into roles[] */
 	char *name;		/* "SetPageWaiters", "__ClearPageIsolated" */
 	double ns;		/* from the trial's first event */
-	bool has_value;
-	unsigned long value;	/* the word read or written there */
+	enum race_value kind;
+	unsigned long value;	/* the word, count or result seen there */
 };
 
 /*
@@ -114,11 +122,14 @@ struct race_result {
 	/*
 	 * The witness pass (race --witness K): a few trials' timelines,
 	 * with the counter's resolution and the measured clock skew between
-	 * the CPUs; events of two roles closer than either are unordered.
+	 * the CPUs; events of two roles closer than both together are
+	 * unordered (race_witness_apart()).
 	 */
 	int nr_witnesses;
 	struct race_witness *w;
 	double skew_ns, resolution_ns;
+	/* The pass's trials and seconds (0: no pass), kept witnesses or not. */
+	double witness_trials, witness_seconds;
 	/* `race --pairs each`: the ordered CPU pair and its class. */
 	bool has_pair;
 	int pair_cpus[2];
@@ -163,11 +174,36 @@ void race_result_message(const struct race_result *r, char *buf, size_t len);
 /* "PASS (exposed: 93,434 reached >= 10 needed)": the verdict and its worth. */
 void race_result_worth(const struct race_result *r, char *buf, size_t len);
 
+/* ---- a witness, as a timeline (race-timeline.c) ---- */
+
 /*
- * @w as a timeline people paste into a mail: one column per role, ns
- * from the trial's start, the value seen where there is one; a line
- * marked "~" is unordered with the line before it (closer than the
- * skew or the resolution).  @width: columns per role.
+ * How far apart two roles' events must be to be ordered by their stamps:
+ * the counters' measured skew plus their resolution.
+ */
+double race_witness_apart(const struct race_result *r);
+/*
+ * Event @i of @w is not ordered by its stamp with some event of another
+ * role: one lies within race_witness_apart() of it, before or after.
+ * The one rule the terminal, summary.txt and the page mark "~" by.
+ */
+bool race_witness_unordered(const struct race_result *r,
+			    const struct race_witness *w, int i);
+/*
+ * @e's label: its name, and its value where it has one, as its kind
+ * reads ("SetPageWaiters 0x40081", "put_page 0", "PageSlab true").
+ */
+void race_event_label(const struct race_event *e, char *buf, size_t len);
+/*
+ * Why @r, which saw bad or window trials, shows no witness: the pass's
+ * trials in which none came again ("no witness: none came again in 70432
+ * traced trials, 0.5 s").  False when it has witnesses or saw nothing.
+ */
+bool race_witness_missing(const struct race_result *r, char *buf, size_t len);
+/*
+ * @w as a timeline people paste into a mail, @width columns at most: one
+ * lane per role, ns from the trial's first event, each event's label in
+ * its role's lane (a label longer than its lane runs on over the empty
+ * lanes to its right); "~" marks the unordered.
  */
 void race_witness_print(FILE *f, const struct race_result *r,
 			const struct race_witness *w, int width);

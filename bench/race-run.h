@@ -160,6 +160,14 @@ static inline unsigned long site_hits(struct vm_bug_site *const *sites)
 int race_serial_prev(const struct race_run *r, int role);
 
 /*
+ * Adapt @period (the measurement's or the witness pass's) to a slotted
+ * batch of @n trials, @late of them late, the slowest role's median trial
+ * @busy ticks (race-slots.c).
+ */
+void race_slots_adapt(struct race_run *r, uint64_t *period, unsigned long n,
+		      unsigned long late, uint64_t busy);
+
+/*
  * Run @s with @roles on @cpus (a set of class @pc) and append its result
  * to @results; 0, or -1 with a message in @err (race-batch.c).
  */

@@ -496,8 +496,8 @@ static int race_execute(struct race_cmd *c, json_t *skipped)
 			if (c->show_map)
 				print_window_map(&rs.r[k]);
 			for (int w = 0; w < rs.r[k].nr_witnesses; w++) {
-				race_witness_print(stdout, &rs.r[k], &rs.r[k].w[w],
-						   rs.r[k].nr_roles > 2 ? 24 : 34);
+				race_witness_print(stdout, &rs.r[k],
+						   &rs.r[k].w[w], 80);
 				putchar('\n');
 			}
 		}

@@ -10,6 +10,7 @@
 #include <flagbench/compaction.h>
 #include <flagbench/kconfig.h>
 #include <flagbench/migrate.h>
+#include <flagbench/trace.h>
 
 bool compaction_racy_check_fails(struct page *page)
 {
@@ -62,7 +63,7 @@ unsigned long isolate_migratepages_block(struct compact_control *cc,
 		if (PageBuddy(page))
 			continue;
 
-		if (!PageLRU(page)) {
+		if (!trace_fb_test("PageLRU", PageLRU(page))) {
 			/* Non-LRU movable pages (balloon, zsmalloc, ...). */
 			if (unlikely(__PageMovable(page)) && !PageIsolated(page) &&
 			    !isolate_movable_page(page, 0))
@@ -70,8 +71,14 @@ unsigned long isolate_migratepages_block(struct compact_control *cc,
 			continue;
 		}
 
+		/*
+		 * The witness brackets the check: its reads (page_count,
+		 * page_mapcount and the assertion's PageSlab) lie between.
+		 */
+		trace_fb_step("racy check");
 		racy_fails = compaction_racy_check_fails(page);
-		if (PageSlab(page))
+		trace_fb_test("racy check: skip", racy_fails);
+		if (trace_fb_test("PageSlab", PageSlab(page)))
 			cc->nr_racy_slab++;
 		if (racy_fails) {
 			cc->nr_racy_skipped++;
@@ -90,7 +97,7 @@ unsigned long isolate_migratepages_block(struct compact_control *cc,
 			continue;
 		}
 		/* What the isolation took: a slab page? (the model's count) */
-		if (PageSlab(page))
+		if (trace_fb_test("isolated: PageSlab", PageSlab(page)))
 			cc->nr_isolated_slab++;
 		ClearPageLRU(page);
 		lruvec->nr_pages--;

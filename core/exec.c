@@ -7,6 +7,7 @@
  */
 #include <string.h>
 #include <flagbench/migrate.h>
+#include <flagbench/trace.h>
 
 void vma_adjust(struct vm_area_struct *vma, unsigned long start,
 		unsigned long end, unsigned long pgoff)
@@ -74,6 +75,7 @@ int shift_arg_pages(struct vm_area_struct *vma, unsigned long shift)
 
 	/* cover the whole range: [new_start, old_end) */
 	vma_adjust(vma, new_start, old_end, vma->vm_pgoff);
+	trace_fb("vma_adjust: vm_start", new_start);
 
 	/*
 	 * move the page tables downwards, on failure we rely on
@@ -81,6 +83,7 @@ int shift_arg_pages(struct vm_area_struct *vma, unsigned long shift)
 	 */
 	if (length != move_page_tables(vma, old_start, vma, new_start, length))
 		return -ENOMEM;
+	trace_fb_step("move_page_tables");
 
 	/* Shrink the vma to just the new range.  Always succeeds. */
 	vma_adjust(vma, new_start, new_end, vma->vm_pgoff);

@@ -18,6 +18,7 @@
 #include <flagbench/list.h>
 #include <flagbench/pagemap.h>
 #include <flagbench/spinlock.h>
+#include <flagbench/trace.h>
 
 #define PAGE_WAIT_TABLE_BITS 8
 #define PAGE_WAIT_TABLE_SIZE (1 << PAGE_WAIT_TABLE_BITS)
@@ -81,6 +82,30 @@ static void finish_wait(struct wait_queue_head *q, struct wait_page_queue *wait)
 	}
 }
 
+/*
+ * Not the kernel's: seed 001's window marker (pagemap.h), the flags word
+ * right after the first SetPageWaiters(), and the witness's event,
+ * stamped between the set and the marker's read of the word.
+ */
+static __always_inline void announce_marker(struct page *page)
+{
+	struct fb_trace_event *ev = trace_fb_begin("SetPageWaiters");
+
+	page_waiters_announced_flags = READ_ONCE(page->flags);
+	trace_fb_value(ev, page_waiters_announced_flags);
+}
+
+/* The witness's look at the word when the wake-up never came. */
+static __always_inline void trace_deadline(struct page *page,
+					   enum behavior behavior)
+{
+	/* A DROP waiter's page may be gone: no look. */
+	if (behavior == DROP)
+		trace_fb_step("deadline");
+	else
+		trace_fb_read("deadline", READ_ONCE(page->flags));
+}
+
 int wait_on_page_bit_common(struct page *page, int bit_nr,
 			    enum behavior behavior)
 {
@@ -123,8 +148,7 @@ int wait_on_page_bit_common(struct page *page, int bit_nr,
 		 */
 		SetPageWaiters(page);
 		if (!announced) {
-			/* Not the kernel's: seed 001's window marker (pagemap.h). */
-			page_waiters_announced_flags = READ_ONCE(page->flags);
+			announce_marker(page);
 			announced = true;
 		}
 		if (page_bit_acquired(page, bit_nr, behavior)) {
@@ -138,10 +162,12 @@ queued:
 
 		/* v5.0 DROP: the reference goes once we are queued. */
 		if (behavior == DROP && !dropped) {
+			trace_fb_count("put_page", page_ref_count(page));
 			put_page(page);
 			dropped = true;
 		}
 
+		trace_fb_step("sleep");
 		ret = futex_wait_deadline(&wait.woken, 0);
 		if (ret) {
 			spin_lock(&q->lock);
@@ -150,9 +176,12 @@ queued:
 			else
 				ret = 0;	/* woken just as time ran out */
 			spin_unlock(&q->lock);
-			if (ret)
+			if (ret) {
+				trace_deadline(page, behavior);
 				return ret;	/* the wake-up never came */
+			}
 		}
+		trace_fb_step("woken");
 		finish_wait(q, &wait);
 		/* A DROP waiter must not look at the page again. */
 		if (behavior == DROP)
@@ -165,8 +194,10 @@ queued:
 		}
 	}
 out:
-	if (behavior == DROP && !dropped)
+	if (behavior == DROP && !dropped) {
+		trace_fb_count("put_page", page_ref_count(page));
 		put_page(page);
+	}
 	return ret;
 }
 

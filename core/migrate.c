@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <flagbench/kconfig.h>
 #include <flagbench/migrate.h>
+#include <flagbench/trace.h>
 
 __thread unsigned long migration_dangling_removed;
 __thread unsigned long migration_temporary_stack_skipped;
@@ -53,14 +54,22 @@ static bool movable_ops_valid(const struct movable_operations *mops)
 /*
  * Seed 001: PG_isolated is cleared under the page lock, while a waiter may
  * be setting PG_waiters in the same word (the v5.17 putback paths).  The
- * fix made the clears atomic.
+ * fix made the clears atomic.  The witness pass sees the flags word just
+ * before the clear and just after it: the non-atomic clear's load and
+ * store lie between the two, and a waiter's SetPageWaiters that lands
+ * there is gone from the second.
  */
 static __always_inline void migrate_clear_isolated(struct page *page)
 {
-	if (IS_ENABLED(CONFIG_FB_ISOLATED_BITOPS_ATOMIC))
+	if (IS_ENABLED(CONFIG_FB_ISOLATED_BITOPS_ATOMIC)) {
+		trace_fb_read("ClearPageIsolated", READ_ONCE(page->flags));
 		ClearPageIsolated(page);
-	else
-		__ClearPageIsolated(page);
+		trace_fb_read("ClearPageIsolated done", READ_ONCE(page->flags));
+		return;
+	}
+	trace_fb_read("__ClearPageIsolated load", READ_ONCE(page->flags));
+	__ClearPageIsolated(page);
+	trace_fb_read("__ClearPageIsolated store", READ_ONCE(page->flags));
 }
 
 bool PageMovable(struct page *page)
@@ -119,6 +128,43 @@ static __always_inline unsigned int movable_precheck(struct page *page)
 }
 
 /*
+ * The tests before the lock, for the witness pass, recorded once they have
+ * all run, @failed as movable_precheck() returned it: a stamp between two
+ * of them would hold them apart by its own time, tens of ns, and an edge
+ * of a slab's life (its alloc_slab_page(), a few ns from the refcount to
+ * PG_slab) can then never fall between them.  Their order is the build's.
+ */
+static __always_inline void trace_precheck(unsigned int failed)
+{
+	static const char *const slab_movable[] = {
+		"!PageSlab, __PageMovable: passed", "PageSlab: refused",
+		"!PageSlab, !__PageMovable: refused",
+	};
+	static const char *const slab_movable_slab[] = {
+		"!PageSlab, __PageMovable, !PageSlab: passed",
+		"PageSlab: refused", "!PageSlab, !__PageMovable: refused",
+		"!PageSlab, __PageMovable, PageSlab: refused",
+	};
+	static const char *const movable_slab_movable[] = {
+		"__PageMovable, !PageSlab, __PageMovable: passed",
+		"!__PageMovable: refused", "__PageMovable, PageSlab: refused",
+		"__PageMovable, !PageSlab, !__PageMovable: refused",
+	};
+	static const char *const movable[] = {
+		"__PageMovable: passed", "!__PageMovable: refused",
+	};
+
+	if (IS_ENABLED(CONFIG_FB_MOVABLE_CHECK_SLAB_MOVABLE))
+		trace_fb_step(slab_movable[failed]);
+	else if (IS_ENABLED(CONFIG_FB_MOVABLE_CHECK_SLAB_MOVABLE_SLAB))
+		trace_fb_step(slab_movable_slab[failed]);
+	else if (IS_ENABLED(CONFIG_FB_MOVABLE_CHECK_MOVABLE_SLAB_MOVABLE))
+		trace_fb_step(movable_slab_movable[failed]);
+	else
+		trace_fb_step(movable[failed]);
+}
+
+/*
  * Models mm/migrate.c:isolate_movable_page(), v6.1 (the v6.2 checks of
  * 8b8817630ae8 and Vlastimil Babka's reverse order as movable_check
  * choices).  v6.1 sets PG_isolated atomically (SetPageIsolated(), since
@@ -137,8 +183,10 @@ int isolate_movable_page(struct page *page, isolate_mode_t mode)
 	 * Avoid burning cycles with pages that are yet under __free_pages(),
 	 * or just got freed under us.
 	 */
-	if (unlikely(!get_page_unless_zero(page)))
+	if (unlikely(!get_page_unless_zero(page))) {
+		trace_fb_step("get_page_unless_zero failed");
 		goto out;
+	}
 
 	/*
 	 * Check PageMovable before holding a PG_lock because page's owner
@@ -146,22 +194,24 @@ int isolate_movable_page(struct page *page, isolate_mode_t mode)
 	 * so unconditionally grabbing the lock ruins page's owner side.
 	 */
 	failed = movable_precheck(page);
+	trace_precheck(failed);
 	if (failed) {
 		isolate_movable_page_stop = IMP_CHECK_1 + failed - 1;
 		goto out_putpage;
 	}
 
 	isolate_movable_page_stop = IMP_LOCK_BUSY;
-	if (unlikely(!trylock_page(page)))
+	if (unlikely(!trace_fb_test("trylock_page", trylock_page(page))))
 		goto out_putpage;
 
 	isolate_movable_page_stop = IMP_NOT_MOVABLE_LOCKED;
-	if (!PageMovable(page) || PageIsolated(page))
+	if (!trace_fb_test("PageMovable", PageMovable(page)) ||
+	    PageIsolated(page))
 		goto out_no_isolated;
 
 	mops = page_movable_ops(page);
 	VM_BUG_ON_PAGE(!mops, page);
-	if (!movable_ops_valid(mops)) {
+	if (!trace_fb_test("movable_ops valid", movable_ops_valid(mops))) {
 		/* Here the kernel jumps through a slab's list pointer. */
 		BUG_ON(!movable_ops_valid(mops));
 		isolate_movable_page_stop = IMP_BAD_OPS;
@@ -279,14 +329,17 @@ int migrate_page_move_mapping(struct address_space *mapping,
 	 */
 	if (page_count(page) != expected_count ||
 	    page_mapping(page) != mapping) {
+		trace_fb_count("page_count", page_count(page));
 		spin_unlock(&mapping->i_pages_lock);
 		return -EAGAIN;
 	}
 	/* From here nobody may take a new reference: get_page_unless_zero fails. */
 	if (!page_ref_freeze(page, expected_count)) {
+		trace_fb_count("page_ref_freeze failed", page_ref_count(page));
 		spin_unlock(&mapping->i_pages_lock);
 		return -EAGAIN;
 	}
+	trace_fb_count("page_ref_freeze", expected_count);
 
 	/* Now we know that no one else is looking at the page. */
 	newpage->index = page->index;
@@ -308,6 +361,7 @@ int migrate_page_move_mapping(struct address_space *mapping,
 	 * to one less reference.
 	 */
 	page_ref_unfreeze(page, expected_count - 1);
+	trace_fb_count("page_ref_unfreeze", expected_count - 1);
 	spin_unlock(&mapping->i_pages_lock);
 	return MIGRATEPAGE_SUCCESS;
 }
@@ -596,7 +650,8 @@ static struct page *pte_migration_page(pte_t *ptep, bool lock_required)
  */
 static bool migration_entry_get_page(struct page *page)
 {
-	if (!get_page_unless_zero(page)) {
+	if (!trace_fb_test("get_page_unless_zero",
+			   get_page_unless_zero(page))) {
 		migration_entry_wait_frozen++;
 		return false;
 	}
@@ -615,8 +670,10 @@ static int wait_then_put(struct page *page)
 {
 	int ret = wait_on_page_locked(page);
 
-	if (!ret)
+	if (!ret) {
+		trace_fb_count("put_page", page_ref_count(page));
 		put_page(page);
+	}
 	return ret;
 }
 
@@ -647,6 +704,7 @@ recheck:
 		ret = lock_page(page);
 		if (!ret) {
 			remove_migration_pte(page, mm, ptep, page);
+			trace_fb_step("dangling entry removed");
 			unlock_page(page);
 			migration_dangling_removed++;
 		}

@@ -6,6 +6,7 @@
  * them the other way round.
  */
 #include <flagbench/slab.h>
+#include <flagbench/trace.h>
 
 /*
  * Models mm/slub.c allocate_slab(), v5.7, up to the freelist: the page
@@ -22,7 +23,9 @@ struct page *allocate_slab_v5_7(struct kmem_cache *s, struct page *page)
 	prep_new_page(page);
 	page->objects = s->objects;
 	WRITE_ONCE(page->slab_cache, s);
+	trace_fb_step("page->slab_cache = s");
 	__SetPageSlab(page);
+	trace_fb_read("__SetPageSlab", READ_ONCE(page->flags));
 	page->inuse = page->objects;
 	page->frozen = 1;
 	return page;

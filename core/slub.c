@@ -9,6 +9,7 @@
 #include <flagbench/barrier.h>
 #include <flagbench/kconfig.h>
 #include <flagbench/slab.h>
+#include <flagbench/trace.h>
 
 struct page *alloc_slab_page(struct kmem_cache *s, struct page *page)
 {
@@ -58,6 +59,14 @@ struct page *allocate_slab(struct kmem_cache *s, struct page *page, void *start)
 	unsigned int idx;
 
 	alloc_slab_page(s, page);
+	/*
+	 * For the witness, after alloc_slab_page() (which throughput measures
+	 * as such): PG_slab and the word are set by now.  No event comes just
+	 * before it: its fenced stamp would drain the store buffer and change
+	 * how the refcount, PG_slab and the word reach another CPU, and
+	 * slab-movable's edge races need them as they are.
+	 */
+	trace_fb_read("mapping word", (unsigned long)READ_ONCE(page->mapping));
 	page->objects = s->objects;
 	page->inuse = 0;
 	page->frozen = 0;
@@ -70,6 +79,7 @@ struct page *allocate_slab(struct kmem_cache *s, struct page *page, void *start)
 		p = next;
 	}
 	set_freepointer(s, p, NULL);
+	trace_fb_step("freelist done");
 	return page;
 }
 

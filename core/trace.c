@@ -4,16 +4,15 @@
 
 __thread struct fb_trace *fb_trace_cur;
 
-void fb_trace_record(struct fb_trace *t, const char *name, bool has_value,
-		     unsigned long value)
+struct fb_trace_event *fb_trace_stamp(struct fb_trace *t, const char *name)
 {
 	/* Stamp first: the event happened before its bookkeeping. */
 	uint64_t now = t->clock();
 
 	if (t->nr >= t->cap)
-		return;	/* a full buffer keeps the trial's first events */
-	t->ev[t->nr++] = (struct fb_trace_event){
-		.name = name, .stamp = now, .value = value,
-		.has_value = has_value,
+		return NULL;	/* a full buffer keeps the trial's first events */
+	t->ev[t->nr] = (struct fb_trace_event){
+		.name = name, .stamp = now, .kind = FB_TRACE_STEP,
 	};
+	return &t->ev[t->nr++];
 }

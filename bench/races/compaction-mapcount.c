@@ -43,6 +43,7 @@
 #include <flagbench/compaction.h>
 #include <flagbench/migrate.h>
 #include <flagbench/slab.h>
+#include <flagbench/trace.h>
 #include "race.h"
 
 struct compaction_mapcount {
@@ -88,11 +89,13 @@ static void cm_free_realloc(struct race_trial *t)
 	struct page *page = &t->pages[0];
 
 	d->b_isolate = isolate_lru_page(page);
+	trace_fb_test("isolate_lru_page", !d->b_isolate);
 	if (d->b_isolate)
 		return;	/* compaction took it first */
 	atomic_dec(&page->_mapcount);	/* page_remove_rmap(): munmap */
 	put_page(page);			/* isolate_lru_page's */
 	put_page(page);			/* the mapping's: freed */
+	trace_fb_count("put_page: freed", page_ref_count(page));
 	allocate_slab_v5_7(&cm_cache, page);
 }
 

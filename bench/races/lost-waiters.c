@@ -47,6 +47,7 @@
  */
 #include <flagbench/migrate.h>
 #include <flagbench/pagemap.h>
+#include <flagbench/trace.h>
 #include <string.h>
 #include "race.h"
 
@@ -78,6 +79,7 @@ static void lw_putback(struct race_trial *t)
 	struct page *page = &t->pages[0];
 
 	putback_movable_pages_one_locked(page);
+	trace_fb_read("unlock_page returned", READ_ONCE(page->flags));
 	d->a_done_ns = ktime_get_ns();
 	put_page(page);
 }
@@ -90,16 +92,20 @@ static void lw_lock(struct race_trial *t)
 
 	d->b_deadline_ns = current->wait_deadline_ns;
 	if (trylock_page(page)) {
+		trace_fb_step("trylock_page took it");
 		d->b_ret = 1;
 		unlock_page(page);
 		return;
 	}
+	trace_fb_read("trylock_page failed", READ_ONCE(page->flags));
 	/* lock_page(), open-coded to tell its trylock from its wait. */
 	page_waiters_announced_flags = 0;
-	if (trylock_page(page))
+	if (trylock_page(page)) {
+		trace_fb_step("lock_page's trylock took it");
 		d->b_retried = true;
-	else
+	} else {
 		d->b_ret = __lock_page(page);
+	}
 	d->b_announced = page_waiters_announced_flags;
 	d->b_sleeps = current->sleeps - sleeps;
 	if (!d->b_ret)

@@ -61,6 +61,7 @@
 #include <pthread.h>
 #include <string.h>
 #include <flagbench/migrate.h>
+#include <flagbench/trace.h>
 #include "race.h"
 
 #define ME_MAX_REFAULTS 4
@@ -138,6 +139,7 @@ static void me_migrate(struct race_trial *t)
 	}
 	try_to_unmap(page);
 	d->a_unmapped = !page_mapped(page);
+	trace_fb_test("try_to_unmap: entry", d->a_unmapped);
 	d->a_skipped = migration_temporary_stack_skipped != skipped;
 	rc = page_mapped(page) ? -EAGAIN : move_to_new_page(newpage, page);
 	/*
@@ -151,9 +153,11 @@ static void me_migrate(struct race_trial *t)
 	}
 	d->a_restored = remove_migration_ptes(&d->anon_vma, page,
 					      rc ? page : newpage);
+	trace_fb_count("remove_migration_ptes", d->a_restored);
 	unlock_page(newpage);
 unlock:
 	unlock_page(page);
+	trace_fb_step("unlock_page");
 	/* putback_lru_page() of both: a migrated old page is freed here. */
 	if (rc != -EAGAIN)
 		put_page(page);

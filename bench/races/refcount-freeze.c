@@ -59,6 +59,7 @@
 #include <pthread.h>
 #include <string.h>
 #include <flagbench/migrate.h>
+#include <flagbench/trace.h>
 #include "race.h"
 
 struct refcount_freeze {
@@ -97,12 +98,16 @@ static void rf_migrate(struct race_trial *t)
 {
 	struct refcount_freeze *d = t->data;
 	struct page *page = &t->pages[0], *newpage = &t->pages[1];
+	int restored;
 
 	d->a_expected = expected_page_refs(page);
 	d->a_rc = move_to_new_page(newpage, page);
-	remove_migration_ptes(&d->rmap, page, d->a_rc ? page : newpage);
+	restored = remove_migration_ptes(&d->rmap, page,
+					 d->a_rc ? page : newpage);
+	trace_fb_count("remove_migration_ptes", restored);
 	unlock_page(newpage);
 	unlock_page(page);
+	trace_fb_step("unlock_page");
 	put_page(page);	/* migrate_pages() drops isolation's reference */
 }
 

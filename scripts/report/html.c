@@ -580,6 +580,7 @@ int html_bundle(struct bundle *b, const struct sio_dir *out,
 	machine_section(b, f, topo);
 	charts_section(f, charts, "charts", "Charts", ro);
 	pairmap_html(b, f);
+	witness_html(b, f);
 	tables_section(b, f);
 	fputs("</main>\n", f);
 	page_tail(f);

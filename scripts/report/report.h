@@ -287,6 +287,8 @@ int charts_history(struct bundle **bs, int n, struct chart_ctx *c);
 /* pairmap.c: per-pair race maps of `race --pairs each` results. */
 int pairmap_charts(struct bundle *b, struct chart_ctx *c);
 void pairmap_html(struct bundle *b, FILE *f);
+/* witness.c: the witnesses' timelines, as inline SVG (nothing if none). */
+void witness_html(struct bundle *b, FILE *f);
 
 /* ---- html.c / text.c ---- */
 struct report_opts {

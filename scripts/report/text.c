@@ -152,6 +152,33 @@ static void throughput_lines(struct bundle *b, FILE *f,
 static void wrapped(FILE *f, const char *text);
 
 /*
+ * How it happened: the first witness of each outcome, 72 columns (the
+ * page draws them all); the others are counted.
+ */
+static void witness_lines(FILE *f, const struct race_result *r)
+{
+	char why[256];
+
+	if (race_witness_missing(r, why, sizeof(why)))
+		wrapped(f, why);
+	for (int i = 0; i < r->nr_witnesses; i++) {
+		int more = 0, k;
+
+		for (k = 0; k < i; k++)
+			if (!strcmp(r->w[k].outcome, r->w[i].outcome))
+				break;
+		if (k < i)
+			continue;	/* not the first of its outcome */
+		for (k = i + 1; k < r->nr_witnesses; k++)
+			more += !strcmp(r->w[k].outcome, r->w[i].outcome);
+		race_witness_print(f, r, &r->w[i], 72);
+		if (more)
+			fprintf(f, "(%d more of %s in races.json and on the page)\n",
+				more, r->w[i].outcome);
+	}
+}
+
+/*
  * One result: litmus7's line, the model's word, the rate or its bound,
  * the trials that reached the window and what the verdict is worth.
  */
@@ -195,10 +222,7 @@ static void race_line(const struct variant_data *v, const struct race_result *r,
 	for (int i = 0; r->d.exposure == RES_STRUCTURAL && i < r->nr_outcomes; i++)
 		if (r->o[i].bad && r->o[i].structural)
 			wrapped(f, r->o[i].structural);
-	/* How it happened: the witness pass's timelines, 72 columns. */
-	for (int i = 0; i < r->nr_witnesses; i++)
-		race_witness_print(f, r, &r->w[i],
-				   (72 - 12 - 3 * (r->nr_roles - 1)) / r->nr_roles);
+	witness_lines(f, r);
 	/* A Never is worth the trials spent where a bug hit. */
 	if (!r->bad && r->at_variant && !(r->at.trials > 0))
 		fprintf(f, "    where %.21s hit: [%g, %g) ns: no trial there\n",

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <flagbench/mm.h>
 #include <flagbench/spinlock.h>
+#include <flagbench/trace.h>
 
 #define MAX_SWAPFILES_SHIFT 5
 #define SWP_MIGRATION_NUM 2
@@ -130,7 +131,7 @@ static __always_inline struct page *migration_entry_to_page(swp_entry_t entry,
 							    bool lock_required)
 {
 	struct page *p = pfn_to_page(swp_offset(entry));
-	bool locked = PageLocked(p);
+	bool locked = trace_fb_test("migration entry: PG_locked", PageLocked(p));
 
 	migration_entry_unlocked += !locked;
 	BUG_ON(!locked && lock_required);
