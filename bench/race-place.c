@@ -6,9 +6,7 @@
  * class or, with --pairs each, per ordered pair, and the budget split
  * between them; and the order of a serialised run's roles.  race_plan()
  * says so without running; race_run() runs every scenario on each set,
- * one run at a time (race-batch.c), and race-collect.c types
- * each; race.c
- * lists every part.
+ * one run at a time.  race.c holds the map of the engine.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,7 +218,7 @@ static unsigned int cpus_placed(struct fb_topology *t, unsigned int nr_roles)
 }
 
 /*
- * Serialised order (race-batch.c waits by it): a role runs a trial only
+ * Serialised order (race-thread.c waits by it): a role runs a trial only
  * once the role before it in the order has finished that trial; the first
  * role of the order never waits (no slots, no jitter: the roles never
  * meet).  Forward is role order.  Reversed, the sequences of roles (a role

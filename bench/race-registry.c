@@ -2,9 +2,8 @@
 /*
  * The race engine's registry: the scenarios DEFINE_RACE_SCENARIO() puts
  * in the fb_races section, each one's expectation in this variant, and the
- * counted assertion sites its outcomes name.  No threads and no clock:
- * race-batch.c runs a scenario, race-collect.c types the run, race-place.c
- * chooses its CPUs; race.c lists every part.
+ * counted assertion sites its outcomes name.  No threads and no clock;
+ * race.c holds the map of the engine.
  */
 #include <string.h>
 #include <flagbench/mmdebug.h>

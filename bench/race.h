@@ -25,6 +25,9 @@
 #define RACE_MAX_ROLES 3
 #define RACE_MAX_OUTCOMES 12
 
+/* Outcome class @i in the mask a scenario's check() returns. */
+#define RACE_CLASS(i) (1u << (i))
+
 /* One trial: its own state and its own pages, shared with nothing else. */
 struct race_trial {
 	void *data;		/* trial_size bytes, cache-line aligned */
@@ -99,8 +102,12 @@ struct race_scenario {
 	bool sleeps;
 	/* Put a trial back in its initial state (all roles are done). */
 	void (*reset)(struct race_trial *t);
-	/* Classify a finished trial: counts[i]++ for each outcome i seen. */
-	void (*check)(struct race_trial *t, unsigned long *counts);
+	/*
+	 * Classify a finished trial: the outcome classes it showed, as a
+	 * mask (RACE_CLASS(i) for each class i seen; classes may overlap).
+	 * An assertion outcome's bit is the engine's: its sites fired.
+	 */
+	unsigned int (*check)(struct race_trial *t);
 	const struct race_outcome *outcomes;
 	unsigned int nr_outcomes;
 	/*

@@ -34,9 +34,10 @@ static void lu_reset(struct race_trial *t)
 	t->pages[0].flags = 1UL << LU_RMW_BIT;
 }
 
-static void lu_check(struct race_trial *t, unsigned long *counts)
+static unsigned int lu_check(struct race_trial *t)
 {
-	counts[test_bit(LU_OR_BIT, &t->pages[0].flags) ? LU_KEPT : LU_LOST]++;
+	return RACE_CLASS(test_bit(LU_OR_BIT, &t->pages[0].flags) ? LU_KEPT :
+								    LU_LOST);
 }
 
 static const struct race_outcome lu_outcomes[] = {

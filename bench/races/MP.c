@@ -47,14 +47,13 @@ static void mp_reset(struct race_trial *t)
 	d->r0 = d->r1 = 2;
 }
 
-static void mp_check(struct race_trial *t, unsigned long *counts)
+static unsigned int mp_check(struct race_trial *t)
 {
 	struct mp *d = t->data;
 
 	if (d->r0 == 1)
-		counts[d->r1 ? MP_BOTH : MP_FLAG_NO_DATA]++;
-	else
-		counts[d->r1 ? MP_DATA_NO_FLAG : MP_NEITHER]++;
+		return RACE_CLASS(d->r1 ? MP_BOTH : MP_FLAG_NO_DATA);
+	return RACE_CLASS(d->r1 ? MP_DATA_NO_FLAG : MP_NEITHER);
 }
 
 static const struct race_outcome mp_outcomes[] = {

@@ -49,12 +49,12 @@ static void sbmb_reset(struct race_trial *t)
 	d->r0 = d->r1 = 2;
 }
 
-static void sbmb_check(struct race_trial *t, unsigned long *counts)
+static unsigned int sbmb_check(struct race_trial *t)
 {
 	struct sbmb *d = t->data;
 
-	counts[d->r0 + d->r1 == 0 ? SB_BOTH_ZERO :
-	       d->r0 + d->r1 == 1 ? SB_ONE_SAW : SB_BOTH_SAW]++;
+	return RACE_CLASS(d->r0 + d->r1 == 0 ? SB_BOTH_ZERO :
+			  d->r0 + d->r1 == 1 ? SB_ONE_SAW : SB_BOTH_SAW);
 }
 
 static const struct race_outcome sbmb_outcomes[] = {

@@ -46,12 +46,12 @@ static void sb_reset(struct race_trial *t)
 	d->r0 = d->r1 = 2;
 }
 
-static void sb_check(struct race_trial *t, unsigned long *counts)
+static unsigned int sb_check(struct race_trial *t)
 {
 	struct sb *d = t->data;
 
-	counts[d->r0 + d->r1 == 0 ? SB_BOTH_ZERO :
-	       d->r0 + d->r1 == 1 ? SB_ONE_SAW : SB_BOTH_SAW]++;
+	return RACE_CLASS(d->r0 + d->r1 == 0 ? SB_BOTH_ZERO :
+			  d->r0 + d->r1 == 1 ? SB_ONE_SAW : SB_BOTH_SAW);
 }
 
 static const struct race_outcome sb_outcomes[] = {

@@ -127,37 +127,31 @@ static void lw_reset(struct race_trial *t)
 	(void)trylock_page(page);
 }
 
-static void lw_check(struct race_trial *t, unsigned long *counts)
+static unsigned int lw_check(struct race_trial *t)
 {
 	struct lost_waiters *d = t->data;
 
 	bool in_window = page_waiters_announced_in_window(d->b_announced);
 
-	if (d->b_ret == 1) {
-		counts[LW_AFTER_UNLOCK]++;
-		return;
-	}
-	if (d->b_retried) {
-		counts[LW_SECOND_TRYLOCK]++;
-		return;
-	}
+	if (d->b_ret == 1)
+		return RACE_CLASS(LW_AFTER_UNLOCK);
+	if (d->b_retried)
+		return RACE_CLASS(LW_SECOND_TRYLOCK);
 	if (!d->b_ret) {
 		if (d->b_sleeps)
-			counts[in_window ? LW_WOKEN : LW_WOKEN_AFTER_CLEAR]++;
-		else
-			counts[in_window ? LW_NO_SLEEP : LW_NO_SLEEP_AFTER_CLEAR]++;
-		return;
+			return RACE_CLASS(in_window ? LW_WOKEN :
+					  LW_WOKEN_AFTER_CLEAR);
+		return RACE_CLASS(in_window ? LW_NO_SLEEP :
+				  LW_NO_SLEEP_AFTER_CLEAR);
 	}
 	/* B's deadline ended its sleep: was A's wake-up due before it? */
-	if (d->a_done_ns < d->b_deadline_ns) {
-		counts[LW_NOT_WOKEN]++;
-		/* B sets PG_waiters before sleeping; only an RMW clears it
-		 * without waking B. */
-		if (!d->b_waiters_at_timeout)
-			counts[LW_WAITERS_LOST]++;
-	} else {
-		counts[LW_DEADLINE_MISS]++;
-	}
+	if (d->a_done_ns >= d->b_deadline_ns)
+		return RACE_CLASS(LW_DEADLINE_MISS);
+	/* B sets PG_waiters before sleeping; only an RMW clears it without
+	 * waking B. */
+	if (!d->b_waiters_at_timeout)
+		return RACE_CLASS(LW_NOT_WOKEN) | RACE_CLASS(LW_WAITERS_LOST);
+	return RACE_CLASS(LW_NOT_WOKEN);
 }
 
 /*

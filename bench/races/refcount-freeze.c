@@ -150,19 +150,18 @@ static void rf_reset(struct race_trial *t)
 	d->owner_refs = page_ref_count(page);
 }
 
-static void rf_check(struct race_trial *t, unsigned long *counts)
+static unsigned int rf_check(struct race_trial *t)
 {
 	struct refcount_freeze *d = t->data;
+	unsigned int seen = 0;
 
 	if (d->b_ret)
-		counts[RF_DEADLINE_MISS]++;
+		seen |= RACE_CLASS(RF_DEADLINE_MISS);
 	if (d->b_met_frozen)
-		counts[RF_READER_MET_FREEZE]++;
-	if (d->a_rc) {
-		counts[RF_FREEZE_FAILED]++;
-		return;
-	}
-	counts[RF_MIGRATED]++;
+		seen |= RACE_CLASS(RF_READER_MET_FREEZE);
+	if (d->a_rc)
+		return seen | RACE_CLASS(RF_FREEZE_FAILED);
+	seen |= RACE_CLASS(RF_MIGRATED);
 	/*
 	 * B's reference, taken and still held when its put met the freeze;
 	 * or in the count A froze, the owners' being one short of it - unless
@@ -172,7 +171,8 @@ static void rf_check(struct race_trial *t, unsigned long *counts)
 	 */
 	if ((d->b_got && d->b_put_on_zero) ||
 	    (!d->b_ret && d->owner_refs < d->a_expected))
-		counts[RF_FROZEN_UNDER_READER]++;
+		seen |= RACE_CLASS(RF_FROZEN_UNDER_READER);
+	return seen;
 }
 
 static const struct race_outcome rf_outcomes[] = {

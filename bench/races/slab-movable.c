@@ -159,35 +159,36 @@ static void sm_reset(struct race_trial *t)
  * life: passed-checks (with a slab test; without one, the life itself),
  * or refused-3, the third test catching what the first two let by.
  */
-static void sm_check(struct race_trial *t, unsigned long *counts)
+static unsigned int sm_check(struct race_trial *t)
 {
 	struct slab_movable *d = t->data;
 	enum isolate_movable_stop stop = d->a_stop;
+	unsigned int seen = 0;
 
 	if (d->c_gave_up)
-		counts[SM_FREE_SKIPPED]++;
+		seen |= RACE_CLASS(SM_FREE_SKIPPED);
 	switch (stop) {
 	case IMP_NO_REFERENCE:
-		counts[SM_NO_REFERENCE]++;
-		return;
+		return seen | RACE_CLASS(SM_NO_REFERENCE);
 	case IMP_CHECK_1:
 	case IMP_CHECK_2:
 	case IMP_CHECK_3:
-		counts[SM_REFUSED_1 + (stop - IMP_CHECK_1)]++;
+		seen |= RACE_CLASS(SM_REFUSED_1 + (stop - IMP_CHECK_1));
 		break;
 	case IMP_BAD_OPS:
-		counts[SM_TAKEN_AS_MOVABLE]++;
+		seen |= RACE_CLASS(SM_TAKEN_AS_MOVABLE);
 		break;
 	case IMP_ISOLATED:
-		counts[SM_ISOLATED]++;
+		seen |= RACE_CLASS(SM_ISOLATED);
 		break;
 	default:	/* trylock, PageMovable()/PageIsolated(), the driver */
-		counts[SM_REFUSED_LOCKED]++;
+		seen |= RACE_CLASS(SM_REFUSED_LOCKED);
 		break;
 	}
-	counts[SM_MET_SLAB_LIFE]++;
+	seen |= RACE_CLASS(SM_MET_SLAB_LIFE);
 	if (isolate_movable_passed_checks(stop))
-		counts[SM_PASSED_CHECKS]++;
+		seen |= RACE_CLASS(SM_PASSED_CHECKS);
+	return seen;
 }
 
 /* A frozen slab refcount: A never holds the page, whatever it checks. */

@@ -51,11 +51,12 @@ static void nu_reset(struct race_trial *t)
 	((struct never_unlocked *)t->data)->ret = 1;
 }
 
-static void nu_check(struct race_trial *t, unsigned long *counts)
+static unsigned int nu_check(struct race_trial *t)
 {
 	struct never_unlocked *d = t->data;
 
-	counts[d->ret == -ETIMEDOUT && d->missed == 1 ? NU_TIMED_OUT : NU_LOCKED]++;
+	return RACE_CLASS(d->ret == -ETIMEDOUT && d->missed == 1 ?
+			  NU_TIMED_OUT : NU_LOCKED);
 }
 
 static const struct race_outcome nu_outcomes[] = {

@@ -52,16 +52,15 @@ static void op_reset(struct race_trial *t)
 	memset(t->data, 0, sizeof(struct order_probe));
 }
 
-static void op_check(struct race_trial *t, unsigned long *counts)
+static unsigned int op_check(struct race_trial *t)
 {
 	const struct order_probe *d = t->data;
 
 	if (d->ran[0] == 0 && d->ran[1] == 1 && d->ran[2] == 2)
-		counts[OP_FORWARD]++;
-	else if (d->ran[0] == 1 && d->ran[1] == 2 && d->ran[2] == 0)
-		counts[OP_SEQUENCES_REVERSED]++;
-	else
-		counts[OP_SPLIT]++;
+		return RACE_CLASS(OP_FORWARD);
+	if (d->ran[0] == 1 && d->ran[1] == 2 && d->ran[2] == 0)
+		return RACE_CLASS(OP_SEQUENCES_REVERSED);
+	return RACE_CLASS(OP_SPLIT);
 }
 
 static const struct race_outcome op_outcomes[] = {
