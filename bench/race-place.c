@@ -125,8 +125,7 @@ static const struct race_role *roles_for(const struct race_scenario *s,
 		snprintf(allowed + strlen(allowed), sizeof(allowed) - strlen(allowed),
 			 "%s%d", i ? "," : "", cpus[i]);
 	snprintf(err, errlen, "scenario %s needs %u CPUs, %d allowed: %s",
-		 s->name, s->nr_folded_roles ? s->nr_folded_roles : s->nr_roles,
-		 nr_cpus, allowed);
+		 s->name, race_min_cpus(s), nr_cpus, allowed);
 	return NULL;
 }
 

@@ -65,6 +65,13 @@ enum expectation race_expectation(const struct race_scenario *s,
 	return any;
 }
 
+unsigned int race_min_cpus(const struct race_scenario *s)
+{
+	if (s->nr_folded_roles && s->nr_folded_roles < s->nr_roles)
+		return s->nr_folded_roles;
+	return s->nr_roles;
+}
+
 unsigned long race_sites_hits(struct vm_bug_site *const *sites)
 {
 	return site_hits(sites);

@@ -137,6 +137,9 @@ int race_find_sites(const char *func, const char *cond,
 		    struct vm_bug_site **sites, int max);
 unsigned long race_sites_hits(struct vm_bug_site *const *sites);
 
+/* The fewest CPUs @s runs on: its folded roles' count, if it has fewer. */
+unsigned int race_min_cpus(const struct race_scenario *s);
+
 /* The expectation for @s on @arch: the variant file's if it names @s. */
 enum expectation race_expectation(const struct race_scenario *s,
 				  const char *arch);

@@ -35,14 +35,6 @@ struct tp_opts {
 	char **gb_argv;
 };
 
-/* After the option table that --help prints. */
-static void usage_tail(void)
-{
-	printf("\nRun this build's throughput benchmarks through Google Benchmark.\n"
-	       "The JSON output (--benchmark_out) is Google Benchmark's, with\n"
-	       "context.flagbench added.\n");
-}
-
 /* "1,2,4" or "1-4" or "1-3,8": thread counts, each 1 .. TP_MAX_THREADS. */
 static int parse_threads(const char *s, struct tp_opts *o)
 {
@@ -125,22 +117,6 @@ static bool valid_format(const char *f)
 	return !strcmp(f, "console") || !strcmp(f, "json") || !strcmp(f, "csv");
 }
 
-static const char tp_usage[] =
-	"[--placement compact|scatter] [--threads LIST] [--perf-record DIR]\n"
-	"        [--benchmark_FLAG=VALUE...]";
-
-static int opt_placement(const struct fb_option *opt, const char *v)
-{
-	int p = fb_placement_parse(v);
-
-	if (p < 0) {
-		fb_error("throughput: --placement needs compact or scatter");
-		return -1;
-	}
-	*(enum fb_placement *)opt->value = p;
-	return 0;
-}
-
 static int opt_threads(const struct fb_option *opt, const char *v)
 {
 	if (parse_threads(v, opt->value)) {
@@ -152,17 +128,55 @@ static int opt_threads(const struct fb_option *opt, const char *v)
 }
 
 /*
- * Our own options from the one table, and Google Benchmark's collected for
- * gbench_init().  Google Benchmark exits 0 with its usage on a bad format
- * name, and 1 on an unwritable output file: those are checked here, as
- * errors, with the numeric flags we rely on.
+ * One of Google Benchmark's flags, @a: checked, noted where we need its
+ * value, and passed on.  Google Benchmark exits 0 with its usage on a bad
+ * format name, and 1 on an unwritable output file: those are checked
+ * here, as errors, with the numeric flags we rely on.
+ */
+static int take_gbench_flag(struct tp_opts *o, const char *a)
+{
+	const char *v;
+
+	if (strncmp(a, "--", 2)) {
+		fb_error("throughput: unknown option '%s' (try --help)", a);
+		return -1;
+	}
+	if ((v = flag_value(a, "--benchmark_out")))
+		o->out = v;
+	if ((v = flag_value(a, "--benchmark_out_format")))
+		o->out_format = v;
+	if ((v = flag_value(a, "--benchmark_filter")))
+		o->filter = v;
+	if ((v = flag_value(a, "--benchmark_format")))
+		o->format = v;
+	if (((v = flag_value(a, "--benchmark_out_format")) ||
+	     (v = flag_value(a, "--benchmark_format"))) && !valid_format(v)) {
+		fb_error("throughput: %.*s must be console, json or csv",
+			 (int)(strchr(a, '=') - a), a);
+		return -1;
+	}
+	if (check_gbench_flag(a))
+		return -1;
+	if (!strcmp(a, "--benchmark_out") || !strcmp(a, "--benchmark_filter")) {
+		fb_error("throughput: Google Benchmark flags take their "
+			 "value after '=': %s=...", a);
+		return -1;
+	}
+	o->gb_argv[o->gb_argc++] = (char *)a;
+	return 0;
+}
+
+/*
+ * Our own options from the one table, before Google Benchmark's, which are
+ * collected for gbench_init().
  */
 static int parse_opts(int argc, char **argv, struct tp_opts *o)
 {
 	const struct fb_option opts[] = {
-		OPT_CALLBACK("placement", &o->placement, "P", opt_placement,
+		OPT_CALLBACK("placement", &o->placement, "compact|scatter",
+			     fb_placement_option,
 			     "pin thread i of an N-thread run to the i-th CPU of\n"
-			     "P's order: compact (SMT siblings, shared caches\n"
+			     "this order: compact (SMT siblings, shared caches\n"
 			     "first, default) or scatter (cores, packages, NUMA\n"
 			     "nodes first)"),
 		OPT_CALLBACK("threads", o, "LIST", opt_threads,
@@ -179,62 +193,27 @@ static int parse_opts(int argc, char **argv, struct tp_opts *o)
 		OPT_PASS("v=", "Google Benchmark's verbosity"),
 		OPT_END()
 	};
-	const char *v, **pass;
-	int i, npass;
+	const struct fb_cmdline cl = {
+		.cmd = "throughput", .args = "", .opts = opts,
+		.about = "Run this build's throughput benchmarks through Google Benchmark.\n"
+			 "The JSON output (--benchmark_out) is Google Benchmark's, with\n"
+			 "context.flagbench added.",
+	};
+	const char **pass;
+	int i, npass, ret = -1;
 
 	o->placement = FB_PLACE_COMPACT;
 	o->gb_argv[o->gb_argc++] = argv[0];
 	pass = calloc((size_t)argc, sizeof(*pass));
 	if (!pass)
 		return -1;
-	i = fb_parse_options(argc, argv, opts, "throughput", tp_usage, pass,
-			     argc, &npass);
-	if (i == FB_OPT_HELP) {
-		free(pass);
-		return i;
-	}
-	if (i)
-		goto fail;
-	for (i = 0; i < npass; i++) {
-		const char *a = pass[i];
-
-		if (strncmp(a, "--", 2)) {
-			fb_error("throughput: unknown option '%s' (try --help)",
-				 a);
-			goto fail;
-		}
-		if ((v = flag_value(a, "--benchmark_out")))
-			o->out = v;
-		if ((v = flag_value(a, "--benchmark_out_format")))
-			o->out_format = v;
-		if ((v = flag_value(a, "--benchmark_filter")))
-			o->filter = v;
-		if ((v = flag_value(a, "--benchmark_format")))
-			o->format = v;
-		if ((v = flag_value(a, "--benchmark_out_format")) ||
-		    (v = flag_value(a, "--benchmark_format"))) {
-			if (!valid_format(v)) {
-				fb_error("throughput: %.*s must be console, json or csv",
-					 (int)(strchr(a, '=') - a), a);
-				goto fail;
-			}
-		}
-		if (check_gbench_flag(a))
-			goto fail;
-		if (!strcmp(a, "--benchmark_out") ||
-		    !strcmp(a, "--benchmark_filter")) {
-			fb_error("throughput: Google Benchmark flags take their "
-				 "value after '=': %s=...", a);
-			goto fail;
-		}
-		o->gb_argv[o->gb_argc++] = (char *)a;
-	}
+	ret = fb_parse_cmdline(&cl, argc, argv, pass, argc, &npass);
+	for (i = 0; !ret && i < npass; i++)
+		if (take_gbench_flag(o, pass[i]))
+			ret = -1;
 	o->gb_argv[o->gb_argc] = NULL;
 	free(pass);
-	return 0;
-fail:
-	free(pass);
-	return -1;
+	return ret;
 }
 
 /* Can the output file be written?  Without leaving an empty one behind. */
@@ -406,12 +385,10 @@ int fb_throughput_main(int argc, char **argv)
 	if (!o.gb_argv)
 		return EXIT_ERROR;
 	i = parse_opts(argc, argv, &o);
-	if (i == FB_OPT_HELP) {
-		usage_tail();
+	if (i == FB_OPT_HELP)
 		ret = EXIT_PASS;
-	} else if (!i && (!o.out || !check_out(o.out))) {
+	else if (!i && (!o.out || !check_out(o.out)))
 		ret = tp_run(&o, argc, argv);
-	}
 	free(o.gb_argv);
 	return ret;
 }
@@ -420,6 +397,7 @@ static int cmd_throughput(int argc, char **argv)
 {
 	return fb_throughput_main(argc, argv);
 }
-DEFINE_FB_COMMAND("throughput", cmd_throughput, tp_usage,
+DEFINE_FB_COMMAND("throughput", cmd_throughput,
+		  "[OPTIONS] [--benchmark_FLAG=VALUE...]",
 		  "flag, refcount and lock operation costs through Google "
 		  "Benchmark, pinned, with perf counters");
