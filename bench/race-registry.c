@@ -74,7 +74,11 @@ unsigned int race_min_cpus(const struct race_scenario *s)
 
 unsigned long race_sites_hits(struct vm_bug_site *const *sites)
 {
-	return site_hits(sites);
+	unsigned long sum = 0;
+
+	for (; *sites; sites++)
+		sum += __atomic_load_n(&(*sites)->hits, __ATOMIC_RELAXED);
+	return sum;
 }
 
 int race_find_sites(const char *func, const char *cond,

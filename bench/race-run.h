@@ -147,15 +147,6 @@ struct race_run {
 	unsigned long *site_base;	/* every site's hits when measuring began */
 };
 
-static inline unsigned long site_hits(struct vm_bug_site *const *sites)
-{
-	unsigned long sum = 0;
-
-	for (; *sites; sites++)
-		sum += __atomic_load_n(&(*sites)->hits, __ATOMIC_RELAXED);
-	return sum;
-}
-
 static inline uint64_t race_ns_to_ticks(const struct race_run *r, double ns)
 {
 	double t = ns * r->ticks_per_ns;

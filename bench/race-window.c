@@ -100,15 +100,6 @@ static double beta_variate(uint64_t *s, double a, double b)
 	return x / (x + y);
 }
 
-void race_window_clear(struct race_window *w)
-{
-	memset(w->map, 0, sizeof(w->map));
-	memset(w->aim, 0, sizeof(w->aim));
-	memset(w->outcomes, 0, sizeof(w->outcomes));
-	w->trials = w->bad = w->racy = 0;
-	w->swept = false;
-}
-
 void race_window_init(struct race_window *w, enum race_plan plan,
 		      uint64_t seed)
 {

@@ -139,8 +139,6 @@ void race_window_init(struct race_window *w, enum race_plan plan,
 		      uint64_t seed);
 /* Search the bins covering [@lo_ns, @hi_ns]; counts are kept. */
 void race_window_set_range(struct race_window *w, double lo_ns, double hi_ns);
-/* Forget every count (calibration trials do not go into the map). */
-void race_window_clear(struct race_window *w);
 
 /* One trial: its measured offset, intended bin (-1: none), what it showed
  * (@seen: bit i for each outcome class i counted in it). */

@@ -16,6 +16,7 @@
 #include <flagbench/mm.h>
 #include <flagbench/variant.h>
 #include "command.h"
+#include "cycles.h"
 #include "machine.h"
 #include "perf.h"
 #include "throughput.h"
@@ -159,7 +160,7 @@ static void tp_start(struct gbench_state *st, void *data)
 	struct tp_thread *t = data;
 
 	fb_perf_thread_enable(&t->perf);
-	t->ticks0 = fb_ticks();
+	t->ticks0 = fb_cycles();
 	clock_gettime(CLOCK_MONOTONIC, &t->t0);
 }
 
@@ -169,7 +170,7 @@ static void tp_pause(struct gbench_state *st, void *data)
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	t->ticks += fb_ticks() - t->ticks0;
+	t->ticks += fb_cycles() - t->ticks0;
 	fb_perf_thread_disable(&t->perf);
 	t->elapsed_ns += ts_ns(&t->t0, &now);
 }
@@ -281,7 +282,7 @@ static json_t *perf_json(json_t *record)
 		      "reason", hw ? "" : hw_reason, "software_supported", sw,
 		      "software_reason", sw ? "" : sw_reason, "events",
 		      "cycles", "instructions", "cache-misses", "ticks",
-		      fb_ticks_source(), "hitm",
+		      fb_cycles_name(), "hitm",
 		      "not counted per benchmark (no portable raw event); use "
 		      "--perf-record, which runs perf c2c where it works");
 	if (record)
@@ -448,7 +449,7 @@ int tp_register(const int *threads, int nr_threads)
 	if (!fb_perf_hw_supported(&reason))
 		fprintf(stderr, "flagbench-%s: throughput: no hardware counters: "
 			"%s; carrying on with %s ticks and software counters\n",
-			this_variant.name, reason, fb_ticks_source());
+			this_variant.name, reason, fb_cycles_name());
 	atomic_store(&tp.setup_failures, 0);
 	gbench_set_hooks(&tp_hooks);
 	return register_all(threads, nr_threads);
