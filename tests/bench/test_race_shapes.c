@@ -80,6 +80,50 @@ static void test_mp_wmb_rmb(void **state)
 	shape_never("MP+wmb+rmb");
 }
 
+/*
+ * The shapes are generated from their .litmus files (scripts/litmus-shape):
+ * their roles, named after their statements, and their classes keep the
+ * names reports and bundles know them by.
+ */
+static void shape_is(const char *name, const char *p0, const char *p1,
+		     const char *const *classes, unsigned int bad,
+		     unsigned int racy)
+{
+	const struct race_scenario *s = race_scenario_find(name);
+	unsigned int i;
+
+	assert_non_null(s);
+	assert_int_equal(s->nr_roles, 2);
+	assert_string_equal(s->roles[0].name, p0);
+	assert_string_equal(s->roles[1].name, p1);
+	for (i = 0; classes[i]; i++) {
+		assert_true(i < s->nr_outcomes);
+		assert_string_equal(s->outcomes[i].name, classes[i]);
+		assert_int_equal(s->outcomes[i].bad, !!(bad & RACE_CLASS(i)));
+		assert_int_equal(s->outcomes[i].racy, !!(racy & RACE_CLASS(i)));
+	}
+	assert_int_equal(i, s->nr_outcomes);
+}
+
+static void test_generated(void **state)
+{
+	static const char *const sb[] = { "r0=0,r1=0", "one-saw", "r0=1,r1=1",
+					  NULL };
+	static const char *const mp[] = { "r0=1,r1=0", "r0=1,r1=1",
+					  "r0=0,r1=0", "r0=0,r1=1", NULL };
+	static const char *const lu[] = { "or-lost", "or-kept", NULL };
+
+	shape_is("SB", "WRITE_ONCE(x)+READ_ONCE(y)",
+		 "WRITE_ONCE(y)+READ_ONCE(x)", sb, 1, 4);
+	shape_is("SB+mb", "WRITE_ONCE(x)+smp_mb+READ_ONCE(y)",
+		 "WRITE_ONCE(y)+smp_mb+READ_ONCE(x)", sb, 1, 4);
+	shape_is("MP", "WRITE_ONCE(x)+WRITE_ONCE(y)",
+		 "READ_ONCE(y)+READ_ONCE(x)", mp, 1, 8);
+	shape_is("MP+wmb+rmb", "WRITE_ONCE(x)+smp_wmb+WRITE_ONCE(y)",
+		 "READ_ONCE(y)+smp_rmb+READ_ONCE(x)", mp, 1, 8);
+	shape_is("LU", "__clear_bit", "set_bit", lu, 1, 0);
+}
+
 /* The shapes' own expectations, unless the variant file names them. */
 static void test_expectations(void **state)
 {
@@ -99,6 +143,7 @@ static void test_expectations(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_generated),
 		cmocka_unit_test(test_expectations),
 		cmocka_unit_test(test_sb),
 		cmocka_unit_test(test_lu),
