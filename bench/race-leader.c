@@ -180,15 +180,15 @@ static void leader_sum(struct race_run *r, unsigned long *late,
  * time for the last role's "done" to reach the others.  Widen while too
  * many are late, narrow while almost none are.
  */
-static void adapt_anchored(struct race_run *r, unsigned long n,
-			   unsigned long late)
+static void adapt_anchored(const struct race_run *r, uint64_t *period,
+			   unsigned long n, unsigned long late)
 {
 	if (late * LATE_WIDEN_SHARE > n &&
-	    r->period < race_ns_to_ticks(r, ANCHORED_PERIOD_MAX_NS))
-		r->period += r->period / 2 + 1;
+	    *period < race_ns_to_ticks(r, ANCHORED_PERIOD_MAX_NS))
+		*period += *period / 2 + 1;
 	else if (late * LATE_NARROW_SHARE < n &&
-		 r->period > race_ns_to_ticks(r, ANCHORED_PERIOD_MIN_NS))
-		r->period -= r->period / 8;
+		 *period > race_ns_to_ticks(r, ANCHORED_PERIOD_MIN_NS))
+		*period -= *period / 8;
 }
 
 /*
@@ -196,33 +196,32 @@ static void adapt_anchored(struct race_run *r, unsigned long n,
  * batch); the loop's own cost is not in busy, so while most slots are
  * late, widen, within LATE_WIDEN_MAX_MEDIANS or LATE_WIDEN_MIN_NS.
  */
-static void adapt_slotted(struct race_run *r, unsigned long n,
-			  unsigned long late, uint64_t busy)
+static void adapt_slotted(const struct race_run *r, uint64_t *period,
+			  unsigned long n, unsigned long late, uint64_t busy)
 {
 	if (busy)
-		r->period = (3 * r->period + slot_for(busy)) / 4 + 1;
+		*period = (3 * *period + slot_for(busy)) / 4 + 1;
 	if (late * LATE_WIDEN_SHARE > n &&
-	    (r->period < LATE_WIDEN_MAX_MEDIANS * busy ||
-	     r->period < race_ns_to_ticks(r, LATE_WIDEN_MIN_NS)))
-		r->period += r->period / 2 + 1;
+	    (*period < LATE_WIDEN_MAX_MEDIANS * busy ||
+	     *period < race_ns_to_ticks(r, LATE_WIDEN_MIN_NS)))
+		*period += *period / 2 + 1;
 }
 
-static void adapt_period(struct race_run *r, unsigned long n,
-			 unsigned long late, uint64_t busy)
+/*
+ * Adapt @period to a slotted batch of @n trials, @late of them late, the
+ * slowest role's median trial @busy ticks; never past max_period.
+ */
+static void slots_adapt(const struct race_run *r, uint64_t *period,
+			unsigned long n, unsigned long late, uint64_t busy)
 {
-	/* A free batch is all late by design: it says nothing of slots. */
-	if (r->arm == RACE_ARM_FREE)
-		return;
 	if (n >= ADAPT_MIN_TRIALS) {
 		if (r->anchored)
-			adapt_anchored(r, n, late);
+			adapt_anchored(r, period, n, late);
 		else
-			adapt_slotted(r, n, late, busy);
+			adapt_slotted(r, period, n, late, busy);
 	}
-	if (r->period > r->max_period)
-		r->period = r->max_period;
-	r->late += late;
-	r->slots += n;
+	if (*period > r->max_period)
+		*period = r->max_period;
 }
 
 /*
@@ -256,7 +255,12 @@ void race_leader_decide(struct race_run *r)
 			     race_window_signal(&r->win, r->win.bad - bad0,
 						r->win.racy - racy0),
 			     (double)(ktime_get_ns() - r->batch_start_ns));
-	adapt_period(r, n, late, busy);
+	/* A free batch is all late by design: it says nothing of slots. */
+	if (r->arm != RACE_ARM_FREE) {
+		slots_adapt(r, &r->period, n, late, busy);
+		r->late += late;
+		r->slots += n;
+	}
 	set_range(r, n, busy);
 	for (unsigned int i = 0; i < r->s->nr_outcomes; i++)
 		r->counts[i] += r->batch_counts[i];
