@@ -119,6 +119,13 @@ struct race_scenario {
 	const struct race_arch_expect *expect;
 };
 
+/* A scenario's outcome classes (race_scenario.outcomes) and their number. */
+#define RACE_OUTCOMES(_o) .outcomes = (_o), .nr_outcomes = ARRAY_SIZE(_o)
+
+/* The same expectation on every architecture (race_scenario.expect). */
+#define RACE_EXPECT_EVERYWHERE(_e)                                             \
+	((const struct race_arch_expect[]){ { NULL, (_e) } })
+
 #define DEFINE_RACE_SCENARIO(_s)                                               \
 	static const struct race_scenario *const __race_scenario_##_s          \
 		__attribute__((__section__("fb_races"), __used__,              \

@@ -160,11 +160,6 @@ static const struct race_outcome cm_outcomes[] = {
 		.help = "B freed the page and it became a slab page" },
 };
 
-/* v5.7: page_mapcount()'s VM_BUG_ON meets the slab page everywhere. */
-static const struct race_arch_expect cm_expect[] = {
-	{ NULL, EXPECT_REPRODUCE },
-};
-
 static const struct race_scenario compaction_mapcount = {
 	.name = "compaction-mapcount",
 	.seed = "000",
@@ -176,8 +171,8 @@ static const struct race_scenario compaction_mapcount = {
 	.pages_per_trial = 2,
 	.reset = cm_reset,
 	.check = cm_check,
-	.outcomes = cm_outcomes,
-	.nr_outcomes = ARRAY_SIZE(cm_outcomes),
-	.expect = cm_expect,
+	RACE_OUTCOMES(cm_outcomes),
+	/* v5.7: page_mapcount()'s VM_BUG_ON meets the slab page everywhere. */
+	.expect = RACE_EXPECT_EVERYWHERE(EXPECT_REPRODUCE),
 };
 DEFINE_RACE_SCENARIO(compaction_mapcount);

@@ -190,11 +190,6 @@ static const struct race_outcome lw_outcomes[] = {
 		.help = "B's deadline passed before A had unlocked (A slow or preempted): not the bug" },
 };
 
-/* v5.17: the non-atomic RMW wipes PG_waiters on every architecture. */
-static const struct race_arch_expect lw_expect[] = {
-	{ NULL, EXPECT_REPRODUCE },
-};
-
 static const struct race_scenario lost_waiters = {
 	.name = "lost-waiters",
 	.seed = "001",
@@ -207,8 +202,8 @@ static const struct race_scenario lost_waiters = {
 	.sleeps = true,
 	.reset = lw_reset,
 	.check = lw_check,
-	.outcomes = lw_outcomes,
-	.nr_outcomes = ARRAY_SIZE(lw_outcomes),
-	.expect = lw_expect,
+	RACE_OUTCOMES(lw_outcomes),
+	/* v5.17: the non-atomic RMW wipes PG_waiters on every architecture. */
+	.expect = RACE_EXPECT_EVERYWHERE(EXPECT_REPRODUCE),
 };
 DEFINE_RACE_SCENARIO(lost_waiters);

@@ -353,10 +353,6 @@ static const struct race_outcome me_outcomes[] = {
 		.help = "the fault's wait for the page lock reached its deadline" },
 };
 
-static const struct race_arch_expect me_expect[] = {
-	{ NULL, EXPECT_REPRODUCE },
-};
-
 static const struct race_scenario migration_entry = {
 	.name = "migration-entry",
 	.seed = "003",
@@ -369,8 +365,7 @@ static const struct race_scenario migration_entry = {
 	.sleeps = true,
 	.reset = me_reset,
 	.check = me_check,
-	.outcomes = me_outcomes,
-	.nr_outcomes = ARRAY_SIZE(me_outcomes),
-	.expect = me_expect,
+	RACE_OUTCOMES(me_outcomes),
+	.expect = RACE_EXPECT_EVERYWHERE(EXPECT_REPRODUCE),
 };
 DEFINE_RACE_SCENARIO(migration_entry);

@@ -197,14 +197,6 @@ static const struct race_outcome rf_outcomes[] = {
 		.help = "B's wait for the page lock reached its deadline" },
 };
 
-/*
- * Without a surplus put, the freeze and get_page_unless_zero() are RMWs on
- * one word: whichever comes second sees the other, on every architecture.
- */
-static const struct race_arch_expect rf_expect[] = {
-	{ NULL, EXPECT_FORBIDDEN },
-};
-
 static const struct race_scenario refcount_freeze = {
 	.name = "refcount-freeze",
 	.seed = "002",
@@ -217,8 +209,12 @@ static const struct race_scenario refcount_freeze = {
 	.sleeps = true,
 	.reset = rf_reset,
 	.check = rf_check,
-	.outcomes = rf_outcomes,
-	.nr_outcomes = ARRAY_SIZE(rf_outcomes),
-	.expect = rf_expect,
+	RACE_OUTCOMES(rf_outcomes),
+	/*
+	 * Without a surplus put, the freeze and get_page_unless_zero() are
+	 * RMWs on one word: whichever comes second sees the other, on every
+	 * architecture.
+	 */
+	.expect = RACE_EXPECT_EVERYWHERE(EXPECT_FORBIDDEN),
 };
 DEFINE_RACE_SCENARIO(refcount_freeze);

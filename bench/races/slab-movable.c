@@ -266,11 +266,6 @@ static const struct race_outcome sm_outcomes[] = {
 		.help = "C waited for B's allocation past its bound and did not free" },
 };
 
-/* v6.1: no slab test before the page lock, no barriers: everywhere. */
-static const struct race_arch_expect sm_expect[] = {
-	{ NULL, EXPECT_REPRODUCE },
-};
-
 static const struct race_scenario slab_movable = {
 	.name = "slab-movable",
 	.seed = "004",
@@ -286,8 +281,8 @@ static const struct race_scenario slab_movable = {
 	.pages_per_trial = 1,
 	.reset = sm_reset,
 	.check = sm_check,
-	.outcomes = sm_outcomes,
-	.nr_outcomes = ARRAY_SIZE(sm_outcomes),
-	.expect = sm_expect,
+	RACE_OUTCOMES(sm_outcomes),
+	/* v6.1: no slab test before the page lock, no barriers: everywhere. */
+	.expect = RACE_EXPECT_EVERYWHERE(EXPECT_REPRODUCE),
 };
 DEFINE_RACE_SCENARIO(slab_movable);

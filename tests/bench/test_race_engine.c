@@ -74,8 +74,7 @@ static const struct race_scenario never_unlocked = {
 	.sleeps = true,
 	.reset = nu_reset,
 	.check = nu_check,
-	.outcomes = nu_outcomes,
-	.nr_outcomes = ARRAY_SIZE(nu_outcomes),
+	RACE_OUTCOMES(nu_outcomes),
 };
 DEFINE_RACE_SCENARIO(never_unlocked);
 
@@ -89,8 +88,7 @@ static const struct race_scenario three = {
 	.pages_per_trial = 1,
 	.reset = nu_reset,
 	.check = nu_check,
-	.outcomes = nu_outcomes,
-	.nr_outcomes = ARRAY_SIZE(nu_outcomes),
+	RACE_OUTCOMES(nu_outcomes),
 };
 DEFINE_RACE_SCENARIO(three);
 

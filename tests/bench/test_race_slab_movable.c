@@ -70,10 +70,6 @@ static const struct race_outcome op_outcomes[] = {
 		       .help = "C did not run right after B" },
 };
 
-static const struct race_arch_expect op_expect[] = {
-	{ NULL, EXPECT_ALLOWED },
-};
-
 /* B then C is one sequence, as slab-movable's allocation and free. */
 static const struct race_scenario order_probe = {
 	.name = "test-serial-order",
@@ -84,9 +80,8 @@ static const struct race_scenario order_probe = {
 	.pages_per_trial = 1,
 	.reset = op_reset,
 	.check = op_check,
-	.outcomes = op_outcomes,
-	.nr_outcomes = ARRAY_SIZE(op_outcomes),
-	.expect = op_expect,
+	RACE_OUTCOMES(op_outcomes),
+	.expect = RACE_EXPECT_EVERYWHERE(EXPECT_ALLOWED),
 };
 DEFINE_RACE_SCENARIO(order_probe);
 
