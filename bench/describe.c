@@ -97,59 +97,55 @@ json_t *variant_describe_json(void)
 }
 
 /*
- * A command line of no options and no arguments, and --help: -1 (said),
- * FB_OPT_HELP, or 0 to go on.
+ * A command of no options and no arguments that prints @make()'s JSON;
+ * --help says @about.  The exit status.
  */
-static int parse_bare(const char *cmd, const char *about, int argc,
-		      char **argv)
+static int print_command(const char *cmd, const char *about,
+			 json_t *(*make)(void), int argc, char **argv)
 {
 	static const struct fb_option none[] = { OPT_END() };
 	const struct fb_cmdline cl = {
 		.cmd = cmd, .args = "", .about = about, .opts = none,
 	};
-	int npos;
+	int npos, ret = fb_parse_cmdline(&cl, argc, argv, NULL, 0, &npos);
+	json_t *j;
 
-	return fb_parse_cmdline(&cl, argc, argv, NULL, 0, &npos);
-}
-
-/* @j to standard output, and the command's exit status. */
-static int print_json(json_t *j)
-{
-	int ret = fb_write_json(j, "-") ? EXIT_ERROR : EXIT_PASS;
-
+	if (ret)
+		return ret == FB_OPT_HELP ? EXIT_PASS : EXIT_ERROR;
+	j = make();
+	ret = fb_write_json(j, "-") ? EXIT_ERROR : EXIT_PASS;
 	json_decref(j);
 	return ret;
 }
 
 static int cmd_describe(int argc, char **argv)
 {
-	int ret = parse_bare("describe",
+	return print_command("describe",
 			     "Print this build's variant, knobs, expectations, flag layout and\n"
 			     "assertion sites, and its LKMM twins with herd7's verdict and the\n"
-			     "expectation on each architecture, as JSON.", argc, argv);
-
-	if (ret)
-		return ret == FB_OPT_HELP ? EXIT_PASS : EXIT_ERROR;
-	return print_json(variant_describe_json());
+			     "expectation on each architecture, as JSON.",
+			     variant_describe_json, argc, argv);
 }
 DEFINE_FB_COMMAND("describe", cmd_describe, "",
 		  "this build's variant, knobs and expectations as JSON");
 
+/* Every lister's key (fb_lister): scenarios, benchmarks, cpus_allowed. */
+static json_t *list_json(void)
+{
+	json_t *j = json_pack("{s:s}", "variant", this_variant.name);
+
+	for (const struct fb_lister *l = fb_listers_begin();
+	     l < fb_listers_end(); l++)
+		json_object_set_new(j, l->key, l->list());
+	return j;
+}
+
 static int cmd_list(int argc, char **argv)
 {
-	const struct fb_lister *l;
-	json_t *j;
-	int ret = parse_bare("list",
+	return print_command("list",
 			     "Print what this build can run, as JSON: its scenarios (each with the\n"
 			     "fewest CPUs it runs on), its benchmarks, and the CPUs this process\n"
-			     "may use (null when hwloc cannot tell).", argc, argv);
-
-	if (ret)
-		return ret == FB_OPT_HELP ? EXIT_PASS : EXIT_ERROR;
-	j = json_pack("{s:s}", "variant", this_variant.name);
-	for (l = fb_listers_begin(); l < fb_listers_end(); l++)
-		json_object_set_new(j, l->key, l->list());
-	return print_json(j);
+			     "may use (null when hwloc cannot tell).", list_json, argc, argv);
 }
 DEFINE_FB_COMMAND("list", cmd_list, "",
 		  "the scenarios and benchmarks of this build as JSON");
