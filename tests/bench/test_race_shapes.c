@@ -16,8 +16,10 @@ static bool on_x86_hardware(void)
 	return !strcmp(this_variant.arch, "x86_64") && !race_test_emulated();
 }
 
-static void shape_shows(const char *name)
+/* @state: the shape's name. */
+static void shape_shows(void **state)
 {
+	const char *name = *state;
 	json_t *r = NULL;
 	int i;
 
@@ -38,8 +40,9 @@ static void shape_shows(const char *name)
 	json_decref(r);
 }
 
-static void shape_never(const char *name)
+static void shape_never(void **state)
 {
+	const char *name = *state;
 	const struct race_scenario *s = race_scenario_find(name);
 	unsigned long trials = race_test_emulated() ? 2000 : 1000000;
 	json_t *r;
@@ -53,31 +56,6 @@ static void shape_never(const char *name)
 	if (race_expectation(s, this_variant.arch) == EXPECT_FORBIDDEN)
 		assert_int_equal(race_test_bad(r), 0);
 	json_decref(r);
-}
-
-static void test_sb(void **state)
-{
-	shape_shows("SB");
-}
-
-static void test_lu(void **state)
-{
-	shape_shows("LU");
-}
-
-static void test_sb_mb(void **state)
-{
-	shape_never("SB+mb");
-}
-
-static void test_mp(void **state)
-{
-	shape_never("MP");
-}
-
-static void test_mp_wmb_rmb(void **state)
-{
-	shape_never("MP+wmb+rmb");
 }
 
 /*
@@ -145,11 +123,12 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_generated),
 		cmocka_unit_test(test_expectations),
-		cmocka_unit_test(test_sb),
-		cmocka_unit_test(test_lu),
-		cmocka_unit_test(test_sb_mb),
-		cmocka_unit_test(test_mp),
-		cmocka_unit_test(test_mp_wmb_rmb),
+#define SHAPE(fn, name) { name, fn, NULL, NULL, (void *)name }
+		SHAPE(shape_shows, "SB"),
+		SHAPE(shape_shows, "LU"),
+		SHAPE(shape_never, "SB+mb"),
+		SHAPE(shape_never, "MP"),
+		SHAPE(shape_never, "MP+wmb+rmb"),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
