@@ -128,8 +128,7 @@ struct race_scenario {
 
 #define DEFINE_RACE_SCENARIO(_s)                                               \
 	static const struct race_scenario *const __race_scenario_##_s          \
-		__attribute__((__section__("fb_races"), __used__,              \
-			       __aligned__(sizeof(void *)))) = &_s
+		__fb_registry("fb_races") = &_s
 
 const struct race_scenario *const *race_scenarios_begin(void);
 const struct race_scenario *const *race_scenarios_end(void);
