@@ -35,7 +35,7 @@
  * and must not grow the period without bound.
  */
 #define LATE_WIDEN_MAX_MEDIANS 4
-/* ... or this, the loop's own counter reads when a role is a few instructions. */
+/* ... or this: the loop's counter reads, for a role of a few instructions. */
 #define LATE_WIDEN_MIN_NS 250
 /* Anchored slots: the time for the last role's "done" to reach the others. */
 #define ANCHORED_PERIOD_MIN_NS 50

@@ -154,7 +154,7 @@ static inline uint64_t race_ns_to_ticks(const struct race_run *r, double ns)
 	return t < 1 ? 1 : (uint64_t)t;
 }
 
-/* @native_ns, or @emulated_ns under an emulator (qemu is ~100x slower). */
+/* @native_ns, or @emulated_ns under an emulator, whose trials take far longer. */
 static inline uint64_t race_ticks(const struct race_run *r, double native_ns,
 				  double emulated_ns)
 {
