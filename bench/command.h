@@ -9,6 +9,7 @@
 #define FLAGBENCH_BENCH_COMMAND_H
 
 #include <jansson.h>
+#include <flagbench/compiler.h>
 
 enum {
 	EXIT_PASS = 0,
@@ -25,8 +26,7 @@ struct fb_command {
 
 #define DEFINE_FB_COMMAND(_name, _run, _usage, _help)                          \
 	static const struct fb_command __fb_command_##_run                     \
-		__attribute__((__section__("fb_commands"), __used__,           \
-			       __aligned__(sizeof(void *)))) = {               \
+		__fb_registry("fb_commands") = {                               \
 			.name = _name,                                         \
 			.usage = _usage,                                       \
 			.help = _help,                                         \
@@ -44,8 +44,7 @@ struct fb_lister {
 
 #define DEFINE_FB_LISTER(_key, _list)                                          \
 	static const struct fb_lister __fb_lister_##_list                      \
-		__attribute__((__section__("fb_listers"), __used__,            \
-			       __aligned__(sizeof(void *)))) = {               \
+		__fb_registry("fb_listers") = {                                \
 			.key = _key,                                           \
 			.list = _list,                                         \
 		}

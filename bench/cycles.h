@@ -2,7 +2,7 @@
 /*
  * The one cycle counter of the harness: the race engine aligns and
  * measures its roles with it, the throughput runner times its batches
- * with it (bench/perf.h: fb_ticks()).  A cheap, monotonic, core-coherent
+ * with it.  A cheap, monotonic, core-coherent
  * counter per architecture: x86 rdtsc (invariant TSC), arm64 cntvct_el0
  * (after an isb, so that it is not read early), POWER's timebase; else
  * CLOCK_MONOTONIC in nanoseconds.

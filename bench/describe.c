@@ -7,6 +7,7 @@
 #include <flagbench/variant.h>
 #include "command.h"
 #include "lkmm.h"
+#include "options.h"
 
 static json_t *knobs_json(const struct variant *v, bool detail)
 {
@@ -95,54 +96,56 @@ json_t *variant_describe_json(void)
 			 "lkmm", lkmm_describe_json());
 }
 
-static int cmd_describe(int argc, char **argv)
+/*
+ * A command of no options and no arguments that prints @make()'s JSON;
+ * --help says @about.  The exit status.
+ */
+static int print_command(const char *cmd, const char *about,
+			 json_t *(*make)(void), int argc, char **argv)
 {
+	static const struct fb_option none[] = { OPT_END() };
+	const struct fb_cmdline cl = {
+		.cmd = cmd, .args = "", .about = about, .opts = none,
+	};
+	int npos, ret = fb_parse_cmdline(&cl, argc, argv, NULL, 0, &npos);
 	json_t *j;
-	int ret;
 
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: flagbench-%s describe\n"
-		       "Print this build's variant, knobs, expectations, flag "
-		       "layout and assertion sites,\nand its LKMM twins with "
-		       "herd7's verdict and the expectation on each\n"
-		       "architecture, as JSON.\n",
-		       this_variant.name);
-		return EXIT_PASS;
-	}
-	if (argc > 1) {
-		fb_error("describe: unexpected argument '%s'", argv[1]);
-		return EXIT_ERROR;
-	}
-	j = variant_describe_json();
+	if (ret)
+		return ret == FB_OPT_HELP ? EXIT_PASS : EXIT_ERROR;
+	j = make();
 	ret = fb_write_json(j, "-") ? EXIT_ERROR : EXIT_PASS;
 	json_decref(j);
 	return ret;
 }
+
+static int cmd_describe(int argc, char **argv)
+{
+	return print_command("describe",
+			     "Print this build's variant, knobs, expectations, flag layout and\n"
+			     "assertion sites, and its LKMM twins with herd7's verdict and the\n"
+			     "expectation on each architecture, as JSON.",
+			     variant_describe_json, argc, argv);
+}
 DEFINE_FB_COMMAND("describe", cmd_describe, "",
 		  "this build's variant, knobs and expectations as JSON");
 
+/* Every lister's key (fb_lister): scenarios, benchmarks, cpus_allowed. */
+static json_t *list_json(void)
+{
+	json_t *j = json_pack("{s:s}", "variant", this_variant.name);
+
+	for (const struct fb_lister *l = fb_listers_begin();
+	     l < fb_listers_end(); l++)
+		json_object_set_new(j, l->key, l->list());
+	return j;
+}
+
 static int cmd_list(int argc, char **argv)
 {
-	const struct fb_lister *l;
-	json_t *j;
-	int ret;
-
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: flagbench-%s list\n"
-		       "Print the scenarios and benchmarks of this build as JSON.\n",
-		       this_variant.name);
-		return EXIT_PASS;
-	}
-	if (argc > 1) {
-		fb_error("list: unexpected argument '%s'", argv[1]);
-		return EXIT_ERROR;
-	}
-	j = json_pack("{s:s}", "variant", this_variant.name);
-	for (l = fb_listers_begin(); l < fb_listers_end(); l++)
-		json_object_set_new(j, l->key, l->list());
-	ret = fb_write_json(j, "-") ? EXIT_ERROR : EXIT_PASS;
-	json_decref(j);
-	return ret;
+	return print_command("list",
+			     "Print what this build can run, as JSON: its scenarios (each with the\n"
+			     "fewest CPUs it runs on), its benchmarks, and the CPUs this process\n"
+			     "may use (null when hwloc cannot tell).", list_json, argc, argv);
 }
 DEFINE_FB_COMMAND("list", cmd_list, "",
 		  "the scenarios and benchmarks of this build as JSON");

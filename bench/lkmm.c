@@ -47,16 +47,6 @@ bool lkmm_hardware_permits(const struct lkmm_twin *t, const char *arch)
 	return false;
 }
 
-json_t *lkmm_result_json(const struct lkmm_twin *t)
-{
-	char model[128];
-
-	snprintf(model, sizeof(model), "%s, tools/memory-model of %s",
-		 t->herd7, t->lkmm);
-	return json_pack("{s:s, s:s, s:s}", "verdict", t->verdict, "twin",
-			 t->twin, "model", model);
-}
-
 /*
  * describe's "lkmm": every twin of this build with herd7's counts, the
  * architectures whose hardware permits the outcome, and the expectation

@@ -32,8 +32,6 @@ struct lkmm_twin {
 const struct lkmm_twin *lkmm_twin_for(const char *scenario);
 /* Whether the hardware of @arch permits the twin's outcome. */
 bool lkmm_hardware_permits(const struct lkmm_twin *t, const char *arch);
-/* A race result's "lkmm" object: {"verdict", "twin", ...}. */
-json_t *lkmm_result_json(const struct lkmm_twin *t);
 /* describe's "lkmm": this build's twins and the expectations they judge. */
 json_t *lkmm_describe_json(void);
 

@@ -72,37 +72,3 @@ bool fb_emulated(const char **how)
 	}
 	return false;
 }
-
-const char *fb_cpu_model(char *buf, size_t len)
-{
-	/* x86 "model name", POWER "cpu", arm64 has neither: "CPU part". */
-	static const char *const keys[] = { "model name", "cpu", "CPU part" };
-	char line[256];
-	unsigned i;
-	FILE *f;
-
-	snprintf(buf, len, "unknown");
-	f = fopen("/proc/cpuinfo", "r");
-	if (!f)
-		return buf;
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		size_t k = strlen(keys[i]);
-
-		rewind(f);
-		while (fgets(line, sizeof(line), f)) {
-			char *colon = strchr(line, ':');
-
-			if (strncmp(line, keys[i], k) || !colon ||
-			    strspn(line + k, " \t") != (size_t)(colon - line - k))
-				continue;
-			colon += 1 + strspn(colon + 1, " \t");
-			colon[strcspn(colon, "\n")] = '\0';
-			snprintf(buf, len, "%s%s", i == 2 ? "CPU part " : "",
-				 colon);
-			fclose(f);
-			return buf;
-		}
-	}
-	fclose(f);
-	return buf;
-}

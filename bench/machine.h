@@ -16,7 +16,4 @@ const char *fb_arch_name(void);
  */
 bool fb_emulated(const char **how);
 
-/* The CPU model string ("AMD EPYC", "POWER9 (architected)", ...) into @buf. */
-const char *fb_cpu_model(char *buf, size_t len);
-
 #endif /* FLAGBENCH_BENCH_MACHINE_H */

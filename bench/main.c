@@ -12,7 +12,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: flagbench-%s COMMAND [ARGS]\n\n%s\n\ncommands:\n",
 		this_variant.name, this_variant.description);
 	for (c = fb_commands_begin(); c < fb_commands_end(); c++)
-		fprintf(f, "  %s %s\n      %s\n", c->name, c->usage, c->help);
+		fprintf(f, "  %s%s%s\n      %s\n", c->name, c->usage[0] ? " " : "",
+			c->usage, c->help);
 	fprintf(f, "\n'flagbench-%s COMMAND --help' for a command's options.\n"
 		   "Exit status: 0 pass, 1 fail, 2 error or undecidable.\n",
 		this_variant.name);

@@ -125,74 +125,122 @@ void fb_options_help(FILE *f, const struct fb_option *opts)
 	}
 }
 
-int fb_parse_options(int argc, char **argv, const struct fb_option *opts,
-		     const char *cmd, const char *usage, const char **pos,
-		     int maxpos, int *npos)
-{
-	int i;
+/* Where the usage line wraps, and how far its continuations are indented. */
+#define USAGE_WIDTH 78
+#define USAGE_INDENT 8
 
+/* "usage: flagbench-v race ARGS [--seconds S] ...", wrapped. */
+static void usage_line(FILE *f, const struct fb_cmdline *c)
+{
+	const struct fb_option *o;
+	int col = fprintf(f, "usage: %s %s%s%s", program_invocation_short_name,
+			  c->cmd, c->args[0] ? " " : "", c->args);
+
+	for (o = c->opts; o->type != FB_OPT_END; o++) {
+		char item[96];
+		int n = snprintf(item, sizeof(item), "[--%s%s%s]",
+				 o->long_name,
+				 o->argh && o->type != FB_OPT_PASS ? " " : "",
+				 o->argh ? o->argh : "");
+
+		if (col + 1 + n > USAGE_WIDTH) {
+			col = fprintf(f, "\n%*s", USAGE_INDENT, "") - 1;
+		} else {
+			fputc(' ', f);
+			col++;
+		}
+		col += fprintf(f, "%s", item);
+	}
+	fputc('\n', f);
+}
+
+void fb_cmdline_help(FILE *f, const struct fb_cmdline *c)
+{
+	usage_line(f, c);
+	if (c->about)
+		fprintf(f, "\n%s\n", c->about);
+	if (c->opts->type != FB_OPT_END) {
+		fputc('\n', f);
+		fb_options_help(f, c->opts);
+	}
+	if (c->tail)
+		c->tail(f);
+}
+
+/* A word that is not an option: the next positional argument. */
+static int positional(const struct fb_cmdline *c, const char *a,
+		      const char **pos, int maxpos, int *npos)
+{
+	if (*npos < maxpos) {
+		pos[(*npos)++] = a;
+		return 0;
+	}
+	if (maxpos)
+		fb_error("%s: too many arguments", c->cmd);
+	else
+		fb_error("%s: unexpected argument '%s' (try --help)", c->cmd, a);
+	return -1;
+}
+
+/* "--name[=VALUE]" at argv[*i]: found in @c's table and set; -1 said why. */
+static int long_option(const struct fb_cmdline *c, int argc, char **argv,
+		       int *i, const char **pos, int maxpos, int *npos)
+{
+	const char *a = argv[*i], *eq = strchr(a + 2, '='), *arg;
+	size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+	const struct fb_option *o = find(c->opts, a + 2, len);
+	char name[80];
+
+	snprintf(name, sizeof(name), "--%.*s", (int)len, a + 2);
+	/* Unknown first, so that "--typo" is not "needs a value". */
+	if (!o) {
+		fb_error("%s: unknown option '%s' (try --help)", c->cmd, name);
+		return -1;
+	}
+	if (o->type == FB_OPT_PASS)
+		return positional(c, a, pos, maxpos, npos);
+	if (o->type == FB_OPT_BOOLEAN) {
+		if (eq) {
+			fb_error("%s: %s takes no value", c->cmd, name);
+			return -1;
+		}
+		*(bool *)o->value = true;
+		return 0;
+	}
+	if (eq) {
+		arg = eq + 1;
+	} else if (*i + 1 < argc && strncmp(argv[*i + 1], "--", 2)) {
+		/* "--seconds --quiet" lacks a value; --json=--x is a file. */
+		arg = argv[++*i];
+	} else {
+		fb_error("%s: %s needs a value (%s)", c->cmd, name,
+			 o->argh ? o->argh : "?");
+		return -1;
+	}
+	return set_value(o, name, arg);
+}
+
+int fb_parse_cmdline(const struct fb_cmdline *c, int argc, char **argv,
+		     const char **pos, int maxpos, int *npos)
+{
 	*npos = 0;
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *eq, *arg;
-		const struct fb_option *o;
-		char name[80];
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
 
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			printf("usage: %s %s %s\n\n",
-			       program_invocation_short_name, cmd, usage);
-			fb_options_help(stdout, opts);
+			fb_cmdline_help(stdout, c);
 			return FB_OPT_HELP;
 		}
-		if (strncmp(a, "--", 2) || !a[2]) {
-			if (a[0] == '-' && a[1]) {
-				fb_error("%s: unknown option '%s' (try --help)",
-					 cmd, a);
+		if (!strncmp(a, "--", 2) && a[2]) {
+			if (long_option(c, argc, argv, &i, pos, maxpos, npos))
 				return -1;
-			}
-			if (*npos == maxpos) {
-				fb_error("%s: too many arguments", cmd);
-				return -1;
-			}
-			pos[(*npos)++] = a;
 			continue;
 		}
-		eq = strchr(a + 2, '=');
-		o = find(opts, a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2));
-		snprintf(name, sizeof(name), "--%.*s",
-			 eq ? (int)(eq - a - 2) : (int)strlen(a + 2), a + 2);
-		/* Unknown first, so that "--typo" is not "needs a value". */
-		if (!o) {
-			fb_error("%s: unknown option '%s' (try --help)", cmd,
-				 name);
+		if (a[0] == '-' && a[1]) {
+			fb_error("%s: unknown option '%s' (try --help)", c->cmd, a);
 			return -1;
 		}
-		if (o->type == FB_OPT_PASS) {
-			if (*npos == maxpos) {
-				fb_error("%s: too many arguments", cmd);
-				return -1;
-			}
-			pos[(*npos)++] = a;
-			continue;
-		}
-		if (o->type == FB_OPT_BOOLEAN) {
-			if (eq) {
-				fb_error("%s: %s takes no value", cmd, name);
-				return -1;
-			}
-			*(bool *)o->value = true;
-			continue;
-		}
-		if (eq) {
-			arg = eq + 1;
-		} else if (i + 1 < argc && strncmp(argv[i + 1], "--", 2)) {
-			/* "--seconds --quiet" lacks a value; --json=--x is a file. */
-			arg = argv[++i];
-		} else {
-			fb_error("%s: %s needs a value (%s)", cmd, name,
-				 o->argh ? o->argh : "?");
-			return -1;
-		}
-		if (set_value(o, name, arg))
+		if (positional(c, a, pos, maxpos, npos))
 			return -1;
 	}
 	return 0;

@@ -64,14 +64,31 @@ struct fb_option {
 enum { FB_OPT_HELP = 1 };
 
 /*
- * Parse argv[1..argc-1] ("--name VALUE", "--name=VALUE"); anything not
- * starting with "--" goes to @pos (at most @maxpos; *npos set).  "--help"
- * and "-h" print @usage and the table to stdout and return FB_OPT_HELP.
- * Returns 0, FB_OPT_HELP, or -1 after one error line (fb_error).
+ * One command line, whole: its name, the arguments before the options
+ * ("SCENARIO...|all", or ""), a paragraph before the option table and a
+ * function printing what follows it (either may be NULL), and the table.
+ * --help is generated from it: the usage line (the options' synopsis
+ * from the table), the paragraph, the table, the tail.
  */
-int fb_parse_options(int argc, char **argv, const struct fb_option *opts,
-		     const char *cmd, const char *usage, const char **pos,
-		     int maxpos, int *npos);
+struct fb_cmdline {
+	const char *cmd;
+	const char *args;
+	const char *about;
+	void (*tail)(FILE *f);
+	const struct fb_option *opts;
+};
+
+/*
+ * Parse argv[1..argc-1] by @c ("--name VALUE", "--name=VALUE"); anything
+ * not starting with "--" goes to @pos (at most @maxpos; *npos set).
+ * "--help" and "-h" print fb_cmdline_help() to stdout and return
+ * FB_OPT_HELP.  Returns 0, FB_OPT_HELP, or -1 after one error line
+ * (fb_error).
+ */
+int fb_parse_cmdline(const struct fb_cmdline *c, int argc, char **argv,
+		     const char **pos, int maxpos, int *npos);
+/* --help: usage, paragraph, table, tail. */
+void fb_cmdline_help(FILE *f, const struct fb_cmdline *c);
 /* The table as --help prints it. */
 void fb_options_help(FILE *f, const struct fb_option *opts);
 

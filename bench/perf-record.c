@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <spawn.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,18 @@ static void push(struct child_cmd *c, const char *s)
 	if (c->argc < MAX_ARGS - 1)
 		c->argv[c->argc++] = (char *)s;
 	c->argv[c->argc] = NULL;
+}
+
+/* Every argument up to NULL. */
+static void push_all(struct child_cmd *c, ...)
+{
+	va_list ap;
+	const char *s;
+
+	va_start(ap, c);
+	while ((s = va_arg(ap, const char *)))
+		push(c, s);
+	va_end(ap);
 }
 
 /* Own options that take a separate value. */
@@ -137,12 +150,7 @@ json_t *fb_perf_record(const char *dir, int argc, char **argv,
 	snprintf(p[5], sizeof(p[5]), "%s/perf-c2c.txt", dir);
 
 	/* perf stat -d: the default events and the L1/LLC ones, per run. */
-	push(&stat, "perf");
-	push(&stat, "stat");
-	push(&stat, "-d");
-	push(&stat, "-o");
-	push(&stat, p[0]);
-	push(&stat, "--");
+	push_all(&stat, "perf", "stat", "-d", "-o", p[0], "--", NULL);
 	child_run(&stat, exe, argc, argv, filter_arg);
 	fprintf(stderr, "flagbench: throughput: perf stat of %s -> %s\n",
 		filter_arg + 19, dir);
@@ -152,21 +160,12 @@ json_t *fb_perf_record(const char *dir, int argc, char **argv,
 					"perf-stat.txt perf-stat.out perf-stat.err"));
 
 	/* perf c2c needs load/store sampling (x86 mem-loads, arm64 SPE). */
-	push(&c2c, "perf");
-	push(&c2c, "c2c");
-	push(&c2c, "record");
-	push(&c2c, "-o");
-	push(&c2c, p[3]);
-	push(&c2c, "--");
+	push_all(&c2c, "perf", "c2c", "record", "-o", p[3], "--", NULL);
 	child_run(&c2c, exe, argc, argv, filter_arg);
 	ret = run(c2c.argv, "/dev/null", p[4]);
 	if (ret == 0) {
-		push(&rep, "perf");
-		push(&rep, "c2c");
-		push(&rep, "report");
-		push(&rep, "--stdio");
-		push(&rep, "-i");
-		push(&rep, p[3]);
+		push_all(&rep, "perf", "c2c", "report", "--stdio", "-i", p[3],
+			 NULL);
 		ret = run(rep.argv, p[5], p[4]);
 	} else {
 		unlink(p[3]);

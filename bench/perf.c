@@ -9,7 +9,6 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-#include "cycles.h"
 #include "perf.h"
 
 static const struct {
@@ -250,14 +249,4 @@ void fb_perf_thread_close(struct fb_perf_thread *p)
 {
 	close_group(p->hw_fd, FB_PERF_NR_HW);
 	close_group(p->sw_fd, FB_PERF_NR_SW);
-}
-
-uint64_t fb_ticks(void)
-{
-	return fb_cycles();
-}
-
-const char *fb_ticks_source(void)
-{
-	return fb_cycles_name();
 }

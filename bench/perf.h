@@ -62,8 +62,4 @@ void fb_perf_thread_disable(struct fb_perf_thread *p);
 void fb_perf_thread_read(struct fb_perf_thread *p, struct fb_perf_values *v);
 void fb_perf_thread_close(struct fb_perf_thread *p);
 
-/* Cheap monotonic ticks and what they are ("rdtsc", "cntvct_el0", ...). */
-uint64_t fb_ticks(void);
-const char *fb_ticks_source(void);
-
 #endif /* FLAGBENCH_BENCH_PERF_H */

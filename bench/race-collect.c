@@ -4,7 +4,7 @@
  * (race-result.h): counts, outcome classes with this build's claims about
  * them, the assertion sites that fired, the window map, the expectation
  * and the LKMM twin's word.  The verdict is race_result_decide()'s; the
- * JSON is race_result_to_json()'s.  race.c lists every part.
+ * JSON is race_result_to_json()'s.  race.c holds the map of the engine.
  */
 #include <math.h>
 #include <stdio.h>
@@ -98,7 +98,7 @@ void race_result_collect(struct race_result *res, struct race_run *r,
 	enum expectation e = r->p->order != RACE_INTERLEAVED ?
 		EXPECT_FORBIDDEN : race_expectation(s, this_variant.arch);
 	const struct lkmm_twin *twin = lkmm_twin_for(s->name);
-	double ticks_per_ns = fb_cycles_per_ns();
+	double ticks_per_ns = r->ticks_per_ns;
 	char plan[256];
 
 	memset(res, 0, sizeof(*res));

@@ -6,9 +6,7 @@
  * class or, with --pairs each, per ordered pair, and the budget split
  * between them; and the order of a serialised run's roles.  race_plan()
  * says so without running; race_run() runs every scenario on each set,
- * one run at a time (race-batch.c), and race-collect.c types
- * each; race.c
- * lists every part.
+ * one run at a time.  race.c holds the map of the engine.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,8 +125,7 @@ static const struct race_role *roles_for(const struct race_scenario *s,
 		snprintf(allowed + strlen(allowed), sizeof(allowed) - strlen(allowed),
 			 "%s%d", i ? "," : "", cpus[i]);
 	snprintf(err, errlen, "scenario %s needs %u CPUs, %d allowed: %s",
-		 s->name, s->nr_folded_roles ? s->nr_folded_roles : s->nr_roles,
-		 nr_cpus, allowed);
+		 s->name, race_min_cpus(s), nr_cpus, allowed);
 	return NULL;
 }
 
@@ -220,7 +217,7 @@ static unsigned int cpus_placed(struct fb_topology *t, unsigned int nr_roles)
 }
 
 /*
- * Serialised order (race-batch.c waits by it): a role runs a trial only
+ * Serialised order (race-thread.c waits by it): a role runs a trial only
  * once the role before it in the order has finished that trial; the first
  * role of the order never waits (no slots, no jitter: the roles never
  * meet).  Forward is role order.  Reversed, the sequences of roles (a role

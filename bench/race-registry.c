@@ -2,9 +2,8 @@
 /*
  * The race engine's registry: the scenarios DEFINE_RACE_SCENARIO() puts
  * in the fb_races section, each one's expectation in this variant, and the
- * counted assertion sites its outcomes name.  No threads and no clock:
- * race-batch.c runs a scenario, race-collect.c types the run, race-place.c
- * chooses its CPUs; race.c lists every part.
+ * counted assertion sites its outcomes name.  No threads and no clock;
+ * race.c holds the map of the engine.
  */
 #include <string.h>
 #include <flagbench/mmdebug.h>
@@ -66,9 +65,20 @@ enum expectation race_expectation(const struct race_scenario *s,
 	return any;
 }
 
+unsigned int race_min_cpus(const struct race_scenario *s)
+{
+	if (s->nr_folded_roles && s->nr_folded_roles < s->nr_roles)
+		return s->nr_folded_roles;
+	return s->nr_roles;
+}
+
 unsigned long race_sites_hits(struct vm_bug_site *const *sites)
 {
-	return site_hits(sites);
+	unsigned long sum = 0;
+
+	for (; *sites; sites++)
+		sum += __atomic_load_n(&(*sites)->hits, __ATOMIC_RELAXED);
+	return sum;
 }
 
 int race_find_sites(const char *func, const char *cond,

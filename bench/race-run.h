@@ -2,9 +2,8 @@
 /*
  * The race engine's own structures, not a scenario's (those are race.h):
  * one run of a scenario on its CPUs (struct race_run), a role's thread and
- * the leader's aim of each trial.  race-batch.c runs it, race-collect.c
- * reports it, race-place.c decides where it runs and race-registry.c finds
- * the scenarios and assertion sites; race.c lists every part.
+ * the leader's aim of each trial, and what the engine's files call of
+ * each other.  race.c holds the map of the engine's files.
  */
 #ifndef FLAGBENCH_BENCH_RACE_RUN_H
 #define FLAGBENCH_BENCH_RACE_RUN_H
@@ -19,6 +18,9 @@
 #include "race-window.h"
 #include "race.h"
 #include "topology.h"
+
+/* A role stuck beyond this at a batch barrier aborts the run. */
+#define RACE_BARRIER_DEADLINE_NS (10ull * 1000 * 1000 * 1000)
 
 struct spin_barrier {
 	int count __aligned(64);
@@ -108,6 +110,7 @@ struct race_run {
 	uint64_t bin_width_ticks[RACE_WINDOW_NR_BINS];
 	uint64_t deadline_ns;		/* of every sleep this batch */
 	double ns_per_tick;
+	double ticks_per_ns;		/* calibrated once per run */
 	uint64_t seed;
 	unsigned long batch_no;
 	unsigned int nr_in_batch;
@@ -144,14 +147,41 @@ struct race_run {
 	unsigned long *site_base;	/* every site's hits when measuring began */
 };
 
-static inline unsigned long site_hits(struct vm_bug_site *const *sites)
+static inline uint64_t race_ns_to_ticks(const struct race_run *r, double ns)
 {
-	unsigned long sum = 0;
+	double t = ns * r->ticks_per_ns;
 
-	for (; *sites; sites++)
-		sum += __atomic_load_n(&(*sites)->hits, __ATOMIC_RELAXED);
-	return sum;
+	return t < 1 ? 1 : (uint64_t)t;
 }
+
+/* @native_ns, or @emulated_ns under an emulator, whose trials take far longer. */
+static inline uint64_t race_ticks(const struct race_run *r, double native_ns,
+				  double emulated_ns)
+{
+	return race_ns_to_ticks(r, r->emulated ? emulated_ns : native_ns);
+}
+
+/* The engine's random numbers: seeds, jitter and offsets. */
+static __always_inline uint64_t splitmix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ull;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+/* A role's thread: pin, then batch after batch until told to stop (race-thread.c). */
+void *race_thread_main(void *arg);
+
+/* Classify this thread's stripe of the batch and reset it (race-check.c). */
+void race_check_stripe(struct race_run *r, struct race_thread *th);
+
+/*
+ * The leader: the first batch's plan, once, before the threads start;
+ * between batches, sum, adapt and aim the next (race-leader.c).
+ */
+void race_leader_init(struct race_run *r);
+void race_leader_decide(struct race_run *r);
 
 /*
  * Serialised orders: the role @role waits for in @r's order, or -1 for
@@ -159,17 +189,10 @@ static inline unsigned long site_hits(struct vm_bug_site *const *sites)
  */
 int race_serial_prev(const struct race_run *r, int role);
 
-/*
- * Adapt @period (the measurement's or the witness pass's) to a slotted
- * batch of @n trials, @late of them late, the slowest role's median trial
- * @busy ticks (race-slots.c).
- */
-void race_slots_adapt(struct race_run *r, uint64_t *period, unsigned long n,
-		      unsigned long late, uint64_t busy);
 
 /*
  * Run @s with @roles on @cpus (a set of class @pc) and append its result
- * to @results; 0, or -1 with a message in @err (race-batch.c).
+ * to @results; 0, or -1 with a message in @err (race-run.c).
  */
 int race_run_one(const struct race_scenario *s, const struct race_params *p,
 		 struct fb_topology *t, enum fb_pair_class pc, const int *cpus,

@@ -34,9 +34,6 @@ __attribute__((constructor)) static void near_bins_init(void)
 	}
 }
 
-/* The largest finite edge: intended offsets stay within it. */
-#define MAX_AIM_NS 131072.0
-
 static uint64_t next_rng(uint64_t *s)
 {
 	uint64_t x = (*s += 0x9e3779b97f4a7c15ull);
@@ -101,15 +98,6 @@ static double beta_variate(uint64_t *s, double a, double b)
 	 */
 	y = b > 4096 ? b : gamma_variate(s, b);
 	return x / (x + y);
-}
-
-void race_window_clear(struct race_window *w)
-{
-	memset(w->map, 0, sizeof(w->map));
-	memset(w->aim, 0, sizeof(w->aim));
-	memset(w->outcomes, 0, sizeof(w->outcomes));
-	w->trials = w->bad = w->racy = 0;
-	w->swept = false;
 }
 
 void race_window_init(struct race_window *w, enum race_plan plan,
@@ -374,10 +362,10 @@ double race_window_draw(struct race_window *w, int bin)
 {
 	double lo = race_window_lo(bin), hi = race_window_hi(bin);
 
-	if (lo < -MAX_AIM_NS)
-		lo = -MAX_AIM_NS;
-	if (hi > MAX_AIM_NS)
-		hi = MAX_AIM_NS;
+	if (lo < -RACE_WINDOW_MAX_AIM_NS)
+		lo = -RACE_WINDOW_MAX_AIM_NS;
+	if (hi > RACE_WINDOW_MAX_AIM_NS)
+		hi = RACE_WINDOW_MAX_AIM_NS;
 	return lo + (hi - lo) * uniform(&w->rng);
 }
 

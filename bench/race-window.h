@@ -19,7 +19,8 @@
  *  - jitter:  the legacy --jitter MAX: random short spins, not aimed.
  * Whatever the plan, the map counts measured offsets, never intended ones.
  *
- * Pure computation: no threads, no clock.  race-batch.c feeds it.
+ * Pure computation: no threads, no clock.  The engine's leader and
+ * checker feed it (race.c holds the map of the engine).
  */
 #ifndef FLAGBENCH_BENCH_RACE_WINDOW_H
 #define FLAGBENCH_BENCH_RACE_WINDOW_H
@@ -32,6 +33,8 @@
 /* The fixed offset table: 31 bins each side of zero, outermost open. */
 #define RACE_WINDOW_NR_BINS 62
 #define RACE_WINDOW_TABLE "flagbench-offsets-v1"
+/* The largest finite edge: intended offsets stay within it. */
+#define RACE_WINDOW_MAX_AIM_NS 131072.0
 /* Outcome classes mapped per bin (race.h: RACE_MAX_OUTCOMES). */
 #define RACE_WINDOW_MAX_OUTCOMES 12
 
@@ -136,8 +139,6 @@ void race_window_init(struct race_window *w, enum race_plan plan,
 		      uint64_t seed);
 /* Search the bins covering [@lo_ns, @hi_ns]; counts are kept. */
 void race_window_set_range(struct race_window *w, double lo_ns, double hi_ns);
-/* Forget every count (calibration trials do not go into the map). */
-void race_window_clear(struct race_window *w);
 
 /* One trial: its measured offset, intended bin (-1: none), what it showed
  * (@seen: bit i for each outcome class i counted in it). */

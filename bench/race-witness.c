@@ -98,7 +98,7 @@ bool race_witness_begin(struct race_run *r)
 		return false;
 	x->start_ns = ktime_get_ns();
 	x->end_ns = x->start_ns + (uint64_t)(r->p->witness_seconds * 1e9);
-	/* Its own map and slots, from the measurement's (race-batch.c). */
+	/* Its own map and slots, from the measurement's (race-leader.c). */
 	r->discard = r->win;
 	x->period = r->period;
 	return true;

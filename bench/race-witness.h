@@ -26,7 +26,7 @@ struct race_witnesses {
 	bool untraced;			/* a trial of it recorded nothing */
 	unsigned int got[32];
 	uint64_t end_ns;		/* the pass's budget, in ktime */
-	uint64_t period;		/* its slots' (race_slots_adapt()) */
+	uint64_t period;		/* its slots' (race-leader.c) */
 	uint64_t start_ns;
 	unsigned long trials;		/* run with tracepoints on */
 	struct fb_trace *traces;	/* [trial * nr_roles + role] */

@@ -4,14 +4,26 @@
  * trial, and counts what the checker sees.  See race.h for a scenario's
  * side of the contract and bench/races/README.md for the parameters.
  *
- * Split by concern, as litmus7's run-time is: race-registry.c (the
- * scenarios, their expectations, assertion sites), race-place.c (which
- * CPUs, race_plan() and race_run()), race-batch.c (the threads and the
- * batch loop; its header says how the roles are aligned), race-collect.c (a
- * run's typed result, race-result.c), with race-window.c (the window map and the aim),
- * race-deadline.c (sleeping roles' deadline), cycles.c (the counter) and
- * results.c (verdicts and intervals); race-run.h holds the structures
- * they share.  This file: the parameters' defaults and names.
+ * The one map of the engine, split by concern as litmus7's run-time is
+ * (the other files' headers point here):
+ *
+ *   race-registry.c  the scenarios, their expectations, assertion sites
+ *   race-place.c     which CPUs: race_plan() and race_run(), one
+ *                    race_run_one() per set of CPUs
+ *   race-run.c       one run: allocation, site resolution, threads, result
+ *   race-thread.c    a role's thread: barrier, slots and offsets, the
+ *                    batch loop (its header says how roles are aligned)
+ *   race-check.c     classification: the checker's mask of classes, the
+ *                    window map's tally, the median trial
+ *   race-leader.c    the leader between batches: sum, adapt, aim
+ *   race-collect.c   a finished run as its typed result (race-result.h)
+ *   race-window.c    the window map and the aim
+ *   race-deadline.c  sleeping roles' adaptive deadline
+ *   race-witness.c   the witness pass
+ *   cycles.c         the counter;  results.c  verdicts and intervals
+ *
+ * race-run.h holds the structures they share.  This file: the parameters'
+ * defaults and names.
  */
 #include <string.h>
 #include "race-deadline.h"

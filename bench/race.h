@@ -25,6 +25,9 @@
 #define RACE_MAX_ROLES 3
 #define RACE_MAX_OUTCOMES 12
 
+/* Outcome class @i in the mask a scenario's check() returns. */
+#define RACE_CLASS(i) (1u << (i))
+
 /* One trial: its own state and its own pages, shared with nothing else. */
 struct race_trial {
 	void *data;		/* trial_size bytes, cache-line aligned */
@@ -99,8 +102,12 @@ struct race_scenario {
 	bool sleeps;
 	/* Put a trial back in its initial state (all roles are done). */
 	void (*reset)(struct race_trial *t);
-	/* Classify a finished trial: counts[i]++ for each outcome i seen. */
-	void (*check)(struct race_trial *t, unsigned long *counts);
+	/*
+	 * Classify a finished trial: the outcome classes it showed, as a
+	 * mask (RACE_CLASS(i) for each class i seen; classes may overlap).
+	 * An assertion outcome's bit is the engine's: its sites fired.
+	 */
+	unsigned int (*check)(struct race_trial *t);
 	const struct race_outcome *outcomes;
 	unsigned int nr_outcomes;
 	/*
@@ -112,10 +119,16 @@ struct race_scenario {
 	const struct race_arch_expect *expect;
 };
 
+/* A scenario's outcome classes (race_scenario.outcomes) and their number. */
+#define RACE_OUTCOMES(_o) .outcomes = (_o), .nr_outcomes = ARRAY_SIZE(_o)
+
+/* The same expectation on every architecture (race_scenario.expect). */
+#define RACE_EXPECT_EVERYWHERE(_e)                                             \
+	((const struct race_arch_expect[]){ { NULL, (_e) } })
+
 #define DEFINE_RACE_SCENARIO(_s)                                               \
 	static const struct race_scenario *const __race_scenario_##_s          \
-		__attribute__((__section__("fb_races"), __used__,              \
-			       __aligned__(sizeof(void *)))) = &_s
+		__fb_registry("fb_races") = &_s
 
 const struct race_scenario *const *race_scenarios_begin(void);
 const struct race_scenario *const *race_scenarios_end(void);
@@ -129,6 +142,9 @@ const struct race_scenario *race_scenario_find(const char *name);
 int race_find_sites(const char *func, const char *cond,
 		    struct vm_bug_site **sites, int max);
 unsigned long race_sites_hits(struct vm_bug_site *const *sites);
+
+/* The fewest CPUs @s runs on: its folded roles' count, if it has fewer. */
+unsigned int race_min_cpus(const struct race_scenario *s);
 
 /* The expectation for @s on @arch: the variant file's if it names @s. */
 enum expectation race_expectation(const struct race_scenario *s,

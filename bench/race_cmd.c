@@ -21,13 +21,6 @@
 #include "results.h"
 #include "topology.h"
 
-static const char race_usage[] =
-	"SCENARIO...|all [--seconds S] [--trials N] [--pairs CLASS,...|all|each]\n"
-	"        [--aim on|off] [--jitter MAX|auto] [--deadline-us US]\n"
-	"        [--deadline-floor-us US] [--batch N] [--serialise forward|reverse]\n"
-	"        [--witness K] [--witness-seconds S] [--reference FILE]\n"
-	"        [--json FILE] [--map] [--quiet] [--dry-run]";
-
 static int opt_aim(const struct fb_option *opt, const char *s)
 {
 	bool *aim = opt->value;
@@ -269,24 +262,18 @@ static int write_results(const struct race_results *rs, json_t *skipped,
 	return ret;
 }
 
-static void race_help(const struct fb_option *opts)
+static void race_help_tail(FILE *f)
 {
 	const struct race_scenario *const *s;
 
-	printf("usage: flagbench-%s race %s\n\n", this_variant.name, race_usage);
-	printf(
-"Run each scenario's roles on pinned CPUs, trial after trial, and count\n"
-"each outcome class; check the bad ones against this variant's expectation\n"
-"(forbidden and observed: FAIL; reproduce and not observed: WARN).\n\n");
-	fb_options_help(stdout, opts);
-	printf("\nA scenario that needs more CPUs than are allowed is skipped, with\n"
-	       "one line on standard error and an entry in the JSON's \"skipped\".\n"
-	       "Exit status: 0 pass (or warn), 1 a forbidden outcome was observed,\n"
-	       "2 error (also when no scenario can run).\n\nscenarios:\n");
+	fprintf(f, "\nA scenario that needs more CPUs than are allowed is skipped, with\n"
+		"one line on standard error and an entry in the JSON's \"skipped\".\n"
+		"Exit status: 0 pass (or warn), 1 a forbidden outcome was observed,\n"
+		"2 error (also when no scenario can run).\n\nscenarios:\n");
 	for (s = race_scenarios_begin(); s < race_scenarios_end(); s++)
-		printf("  %-20s %s%s%s\n", (*s)->name,
-		       (*s)->seed ? "seed " : "calibration",
-		       (*s)->seed ? (*s)->seed : "", "");
+		fprintf(f, "  %-20s %s%s\n", (*s)->name,
+			(*s)->seed ? "seed " : "calibration",
+			(*s)->seed ? (*s)->seed : "");
 }
 
 /*
@@ -305,9 +292,7 @@ static int drop_unrunnable(const struct race_scenario **list, int n,
 	cpus = fb_topology_nr_cpus(t);
 	for (i = 0; i < n; i++) {
 		const struct race_scenario *s = list[i];
-		unsigned int need = s->nr_folded_roles &&
-				    s->nr_folded_roles < s->nr_roles ?
-				    s->nr_folded_roles : s->nr_roles;
+		unsigned int need = race_min_cpus(s);
 		char why[160];
 
 		if ((int)need <= cpus) {
@@ -444,19 +429,27 @@ static int pick_scenarios(struct race_cmd *c, const char **pos, int npos)
 static int race_parse(struct race_cmd *c, int argc, char **argv)
 {
 	const struct fb_option opts[] = RACE_OPTIONS(c);
+	const struct fb_cmdline cl = {
+		.cmd = "race", .args = "SCENARIO...|all", .opts = opts,
+		.about = "Run each scenario's roles on pinned CPUs, trial after trial, and count\n"
+			 "each outcome class; check the bad ones against this variant's expectation\n"
+			 "(forbidden and observed: FAIL; reproduce and not observed: WARN).",
+		.tail = race_help_tail,
+	};
 	const char **pos;
 	int npos, ret = -1;
 
+	/* Help first: "race --help --seconds x" is a question, not an error. */
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			race_help(opts);
+			fb_cmdline_help(stdout, &cl);
 			return 1;
 		}
 	pos = calloc((size_t)argc, sizeof(*pos));
 	if (!pos)
 		return -1;
-	if (fb_parse_options(argc, argv, opts, "race", race_usage, pos, argc,
-			     &npos) || pick_scenarios(c, pos, npos))
+	if (fb_parse_cmdline(&cl, argc, argv, pos, argc, &npos) ||
+	    pick_scenarios(c, pos, npos))
 		goto out;
 	c->p.deadline_ns = (uint64_t)(c->deadline_us * 1000);	/* <= 1e10: exact */
 	if (c->floor_us > c->deadline_us)
@@ -547,41 +540,55 @@ static int race_main(int argc, char **argv)
 	return ret;
 }
 
-DEFINE_FB_COMMAND("race", race_main, race_usage,
+DEFINE_FB_COMMAND("race", race_main, "SCENARIO...|all [OPTIONS]",
 		  "run race scenarios on pinned CPUs and check the variant's expectations");
 
+static json_t *outcome_list_json(const struct race_scenario *s)
+{
+	json_t *outcomes = json_array();
+
+	for (unsigned int i = 0; i < s->nr_outcomes; i++) {
+		const struct race_outcome *o = &s->outcomes[i];
+
+		json_array_append_new(outcomes, json_pack(
+			"{s:s, s:b, s:b, s:s, s:s?, s:s?}", "name", o->name,
+			"bad", o->bad, "racy", o->racy, "help",
+			o->help ? o->help : "", "structural",
+			o->structural ? o->structural() : NULL,
+			"sequential", o->sequential ? o->sequential() : NULL));
+	}
+	return outcomes;
+}
+
+static json_t *role_list_json(const struct race_role *roles, unsigned int n)
+{
+	json_t *a = json_array();
+
+	for (unsigned int i = 0; i < n; i++)
+		json_array_append_new(a, json_string(roles[i].name));
+	return a;
+}
+
+/*
+ * `list`'s "scenarios": what run-bench and the report read instead of
+ * --help text; "cpus" is the fewest CPUs each runs on.
+ */
 static json_t *list_scenarios(void)
 {
 	const struct race_scenario *const *s;
 	json_t *a = json_array();
 
-	for (s = race_scenarios_begin(); s < race_scenarios_end(); s++) {
-		json_t *roles = json_array(), *folded = json_array();
-		json_t *outcomes = json_array();
-		unsigned int i;
-
-		for (i = 0; i < (*s)->nr_roles; i++)
-			json_array_append_new(roles, json_string((*s)->roles[i].name));
-		for (i = 0; i < (*s)->nr_folded_roles; i++)
-			json_array_append_new(folded,
-					      json_string((*s)->folded_roles[i].name));
-		for (i = 0; i < (*s)->nr_outcomes; i++) {
-			const struct race_outcome *o = &(*s)->outcomes[i];
-
-			json_array_append_new(outcomes, json_pack(
-				"{s:s, s:b, s:b, s:s, s:s?, s:s?}", "name", o->name,
-				"bad", o->bad, "racy", o->racy, "help",
-				o->help ? o->help : "", "structural",
-				o->structural ? o->structural() : NULL,
-				"sequential", o->sequential ? o->sequential() : NULL));
-		}
+	for (s = race_scenarios_begin(); s < race_scenarios_end(); s++)
 		json_array_append_new(a, json_pack(
-			"{s:s, s:s?, s:s, s:o, s:o, s:o, s:s}", "name",
+			"{s:s, s:s?, s:s, s:o, s:o, s:i, s:o, s:s}", "name",
 			(*s)->name, "seed", (*s)->seed, "description",
-			(*s)->description, "roles", roles, "folded_roles",
-			folded, "outcomes", outcomes, "expectation",
+			(*s)->description, "roles",
+			role_list_json((*s)->roles, (*s)->nr_roles),
+			"folded_roles",
+			role_list_json((*s)->folded_roles, (*s)->nr_folded_roles),
+			"cpus", (int)race_min_cpus(*s), "outcomes",
+			outcome_list_json(*s), "expectation",
 			expectation_name(race_expectation(*s, this_variant.arch))));
-	}
 	return a;
 }
 

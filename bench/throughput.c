@@ -1,30 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `flagbench-<v> throughput`: the registered benchmarks through Google
+ * The throughput runner: the registered benchmarks through Google
  * Benchmark, each thread pinned by the placement policy, with per-thread
- * perf counters, and Google Benchmark's JSON completed with this build's
- * context (context.flagbench).
+ * perf counters, and this build's context for Google Benchmark's JSON
+ * (context.flagbench).  The command line is throughput-cmd.c's.
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 #include <flagbench/mm.h>
 #include <flagbench/variant.h>
 #include "command.h"
+#include "cycles.h"
 #include "machine.h"
-#include "options.h"
 #include "perf.h"
-#include "perf-record.h"
 #include "throughput.h"
+#include "throughput-run.h"
 #include "topology.h"
 
 json_t *variant_describe_json(void);	/* describe.c */
@@ -55,6 +51,7 @@ static struct tp {
 	int *place[TP_MAX_THREADS + 1];	/* [n]: CPUs for an n-thread run */
 	void *shared;			/* TP_SHARED_MEM, near place[1][0] */
 	cpu_set_t main_affinity;	/* restored after each benchmark */
+	bool affinity_saved;
 	atomic_int setup_failures;
 } tp;
 
@@ -163,7 +160,7 @@ static void tp_start(struct gbench_state *st, void *data)
 	struct tp_thread *t = data;
 
 	fb_perf_thread_enable(&t->perf);
-	t->ticks0 = fb_ticks();
+	t->ticks0 = fb_cycles();
 	clock_gettime(CLOCK_MONOTONIC, &t->t0);
 }
 
@@ -173,7 +170,7 @@ static void tp_pause(struct gbench_state *st, void *data)
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	t->ticks += fb_ticks() - t->ticks0;
+	t->ticks += fb_cycles() - t->ticks0;
 	fb_perf_thread_disable(&t->perf);
 	t->elapsed_ns += ts_ns(&t->t0, &now);
 }
@@ -255,242 +252,6 @@ static const struct gbench_hooks tp_hooks = {
 	.leave = tp_leave,
 };
 
-/* --- options ----------------------------------------------------------- */
-
-struct tp_opts {
-	enum fb_placement placement;
-	int threads[TP_MAX_THREADS];
-	int nr_threads;			/* 0: 1 .. allowed CPUs */
-	const char *perf_record;
-	/* Google Benchmark's flags, peeked at, passed on as they are. */
-	const char *out;
-	const char *out_format;
-	const char *format;		/* --benchmark_format, the display */
-	const char *filter;
-	int gb_argc;
-	char **gb_argv;
-};
-
-/* After the option table that --help prints. */
-static void usage_tail(void)
-{
-	printf("\nRun this build's throughput benchmarks through Google Benchmark.\n"
-	       "The JSON output (--benchmark_out) is Google Benchmark's, with\n"
-	       "context.flagbench added.\n");
-}
-
-/* "1,2,4" or "1-4" or "1-3,8": thread counts, each 1 .. TP_MAX_THREADS. */
-static int parse_threads(const char *s, struct tp_opts *o)
-{
-	const char *p = s;
-
-	o->nr_threads = 0;
-	while (*p) {
-		char *end;
-		long a = strtol(p, &end, 10), b;
-
-		if (end == p || a < 1 || a > TP_MAX_THREADS)
-			return -1;
-		b = a;
-		if (*end == '-') {
-			p = end + 1;
-			b = strtol(p, &end, 10);
-			if (end == p || b < a || b > TP_MAX_THREADS)
-				return -1;
-		}
-		for (; a <= b; a++) {
-			if (o->nr_threads == TP_MAX_THREADS)
-				return -1;
-			o->threads[o->nr_threads++] = (int)a;
-		}
-		if (*end == ',' && end[1])
-			end++;
-		else if (*end)
-			return -1;
-		p = end;
-	}
-	return o->nr_threads ? 0 : -1;
-}
-
-static const char *flag_value(const char *arg, const char *name)
-{
-	size_t len = strlen(name);
-
-	if (strncmp(arg, name, len) || arg[len] != '=')
-		return NULL;
-	return arg + len + 1;
-}
-
-/*
- * Google Benchmark 1.7 reads its numeric flags with strtol/strtod and no
- * range: --benchmark_repetitions=-1 aborts in std::length_error, =0 runs
- * nothing and exits 0, a negative or huge --benchmark_min_time is taken as
- * it is.  The flags we rely on are checked here, by the one option parser's
- * conversions, before Google Benchmark sees them.
- */
-static int check_gbench_flag(const char *a)
-{
-	unsigned long ul;
-	const char *v;
-	double d;
-
-	if ((v = flag_value(a, "--benchmark_repetitions"))) {
-		/* Digits only: what we check must be what strtol reads. */
-		if (!*v || strspn(v, "0123456789") != strlen(v)) {
-			fb_error("--benchmark_repetitions: not a whole number: '%s'", v);
-			return -1;
-		}
-		return fb_parse_ulong("--benchmark_repetitions", v, 1, 100000, &ul);
-	}
-	if ((v = flag_value(a, "--benchmark_min_time")))
-		return fb_parse_double("--benchmark_min_time", v, 1e-6, 86400, &d);
-	if ((v = flag_value(a, "--benchmark_min_warmup_time")))
-		return fb_parse_double("--benchmark_min_warmup_time", v, 0, 86400, &d);
-	if (!strcmp(a, "--benchmark_repetitions") ||
-	    !strcmp(a, "--benchmark_min_time") ||
-	    !strcmp(a, "--benchmark_min_warmup_time")) {
-		fb_error("throughput: Google Benchmark flags take their value "
-			 "after '=': %s=...", a);
-		return -1;
-	}
-	return 0;
-}
-
-static bool valid_format(const char *f)
-{
-	return !strcmp(f, "console") || !strcmp(f, "json") || !strcmp(f, "csv");
-}
-
-static const char tp_usage[] =
-	"[--placement compact|scatter] [--threads LIST] [--perf-record DIR]\n"
-	"        [--benchmark_FLAG=VALUE...]";
-
-static int opt_placement(const struct fb_option *opt, const char *v)
-{
-	int p = fb_placement_parse(v);
-
-	if (p < 0) {
-		fb_error("throughput: --placement needs compact or scatter");
-		return -1;
-	}
-	*(enum fb_placement *)opt->value = p;
-	return 0;
-}
-
-static int opt_threads(const struct fb_option *opt, const char *v)
-{
-	if (parse_threads(v, opt->value)) {
-		fb_error("throughput: --threads needs a list of counts such as "
-			 "1,2,4 or 1-4 (1..%d)", TP_MAX_THREADS);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Our own options from the one table, and Google Benchmark's collected for
- * gbench_init().  Google Benchmark exits 0 with its usage on a bad format
- * name, and 1 on an unwritable output file: those are checked here, as
- * errors, with the numeric flags we rely on.
- */
-static int parse_opts(int argc, char **argv, struct tp_opts *o)
-{
-	const struct fb_option opts[] = {
-		OPT_CALLBACK("placement", &o->placement, "P", opt_placement,
-			     "pin thread i of an N-thread run to the i-th CPU of\n"
-			     "P's order: compact (SMT siblings, shared caches\n"
-			     "first, default) or scatter (cores, packages, NUMA\n"
-			     "nodes first)"),
-		OPT_CALLBACK("threads", o, "LIST", opt_threads,
-			     "thread counts for the scaling benchmarks, e.g.\n"
-			     "1,2,4 or 1-4 (default: 1 .. allowed CPUs)"),
-		OPT_STRING("perf-record", &o->perf_record, "DIR",
-			   "also run the contended benchmarks (or\n"
-			   "--benchmark_filter's) under `perf stat` and\n"
-			   "`perf c2c` where it works; outputs in DIR"),
-		OPT_PASS("benchmark_",
-			 "Google Benchmark's flags, FLAG=VALUE: _filter=RE,\n"
-			 "_repetitions=N (1..100000), _min_time=S (> 0),\n"
-			 "_out=FILE, _out_format=json, ..."),
-		OPT_PASS("v=", "Google Benchmark's verbosity"),
-		OPT_END()
-	};
-	const char *v, **pass;
-	int i, npass;
-
-	o->placement = FB_PLACE_COMPACT;
-	o->gb_argv[o->gb_argc++] = argv[0];
-	pass = calloc((size_t)argc, sizeof(*pass));
-	if (!pass)
-		return -1;
-	i = fb_parse_options(argc, argv, opts, "throughput", tp_usage, pass,
-			     argc, &npass);
-	if (i == FB_OPT_HELP) {
-		free(pass);
-		return i;
-	}
-	if (i)
-		goto fail;
-	for (i = 0; i < npass; i++) {
-		const char *a = pass[i];
-
-		if (strncmp(a, "--", 2)) {
-			fb_error("throughput: unknown option '%s' (try --help)",
-				 a);
-			goto fail;
-		}
-		if ((v = flag_value(a, "--benchmark_out")))
-			o->out = v;
-		if ((v = flag_value(a, "--benchmark_out_format")))
-			o->out_format = v;
-		if ((v = flag_value(a, "--benchmark_filter")))
-			o->filter = v;
-		if ((v = flag_value(a, "--benchmark_format")))
-			o->format = v;
-		if ((v = flag_value(a, "--benchmark_out_format")) ||
-		    (v = flag_value(a, "--benchmark_format"))) {
-			if (!valid_format(v)) {
-				fb_error("throughput: %.*s must be console, json or csv",
-					 (int)(strchr(a, '=') - a), a);
-				goto fail;
-			}
-		}
-		if (check_gbench_flag(a))
-			goto fail;
-		if (!strcmp(a, "--benchmark_out") ||
-		    !strcmp(a, "--benchmark_filter")) {
-			fb_error("throughput: Google Benchmark flags take their "
-				 "value after '=': %s=...", a);
-			goto fail;
-		}
-		o->gb_argv[o->gb_argc++] = (char *)a;
-	}
-	o->gb_argv[o->gb_argc] = NULL;
-	free(pass);
-	return 0;
-fail:
-	free(pass);
-	return -1;
-}
-
-/* Can the output file be written?  Without leaving an empty one behind. */
-static int check_out(const char *path)
-{
-	struct stat sb;
-	bool existed = !stat(path, &sb);
-	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-
-	if (fd < 0) {
-		fb_error("throughput: cannot write %s: %s", path,
-			 strerror(errno));
-		return -1;
-	}
-	close(fd);
-	if (!existed)
-		unlink(path);
-	return 0;
-}
-
 /* --- context and registration ----------------------------------------- */
 
 static json_t *placement_json(void)
@@ -521,7 +282,7 @@ static json_t *perf_json(json_t *record)
 		      "reason", hw ? "" : hw_reason, "software_supported", sw,
 		      "software_reason", sw ? "" : sw_reason, "events",
 		      "cycles", "instructions", "cache-misses", "ticks",
-		      fb_ticks_source(), "hitm",
+		      fb_cycles_name(), "hitm",
 		      "not counted per benchmark (no portable raw event); use "
 		      "--perf-record, which runs perf c2c where it works");
 	if (record)
@@ -529,7 +290,7 @@ static json_t *perf_json(json_t *record)
 	return j;
 }
 
-static json_t *context_json(json_t *record)
+json_t *tp_context_json(json_t *record)
 {
 	const char *how = NULL;
 	bool emulated = fb_emulated(&how);
@@ -542,92 +303,6 @@ static json_t *context_json(json_t *record)
 			 fb_topology_json(tp.topo), "perf", perf_json(record),
 			 "describe", variant_describe_json(), "batch",
 			 FB_BENCH_BATCH);
-}
-
-/*
- * Google Benchmark writes NaN and Infinity as bare words (the cv of a
- * counter whose mean is 0): not JSON.  They become null, which every
- * reader, Google Benchmark's compare.py included, takes.
- */
-static char *read_gb_json(const char *path)
-{
-	static const char *const words[] = { "-Infinity", "Infinity", "-NaN",
-					     "NaN", "-nan", "nan", "-inf", "inf" };
-	char *buf = NULL, *out, *o;
-	size_t len = 0, i;
-	const char *p;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return NULL;
-	if (getdelim(&buf, &len, 0, f) < 0) {
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	/* "null" is at most one longer than what it replaces. */
-	out = o = malloc(2 * strlen(buf) + 1);
-	if (!out) {
-		free(buf);
-		return NULL;
-	}
-	for (p = buf; *p;) {
-		bool replaced = false;
-
-		if (p[0] == ':' && p[1] == ' ') {
-			for (i = 0; i < ARRAY_SIZE(words); i++) {
-				size_t wl = strlen(words[i]);
-
-				if (!strncmp(p + 2, words[i], wl) &&
-				    strchr(",\n }", p[2 + wl])) {
-					memcpy(o, ": null", 6);
-					o += 6;
-					p += 2 + wl;
-					replaced = true;
-					break;
-				}
-			}
-		}
-		if (!replaced)
-			*o++ = *p++;
-	}
-	*o = 0;
-	free(buf);
-	return out;
-}
-
-/* Google Benchmark's JSON, with context.flagbench added, rewritten whole. */
-static int add_context(const char *path, json_t *ctx)
-{
-	json_error_t jerr;
-	json_t *root, *context;
-	char *text;
-	int ret;
-
-	text = read_gb_json(path);
-	if (!text) {
-		fb_error("throughput: cannot read back %s: %s", path,
-			 strerror(errno));
-		return -1;
-	}
-	root = json_loads(text, 0, &jerr);
-	free(text);
-	if (!root) {
-		fb_error("throughput: cannot read back %s: %s (line %d)", path,
-			 jerr.text, jerr.line);
-		return -1;
-	}
-	context = json_object_get(root, "context");
-	if (!json_is_object(context)) {
-		fb_error("throughput: %s has no context object", path);
-		json_decref(root);
-		return -1;
-	}
-	json_object_set(context, "flagbench", ctx);
-	ret = fb_write_json(root, path);
-	json_decref(root);
-	return ret;
 }
 
 static int cmp_benchmark(const void *a, const void *b)
@@ -653,15 +328,19 @@ static const struct fb_benchmark **sorted_benchmarks(size_t *nr)
 	return v;
 }
 
-static int register_all(const struct tp_opts *o)
+/*
+ * Every benchmark, by name, into Google Benchmark; a scaling one for each
+ * of @threads (@nr_threads 0: 1 .. allowed CPUs).
+ */
+static int register_all(const int *threads, int nr_threads)
 {
 	const struct fb_benchmark **v, *b;
 	int scaling[TP_MAX_THREADS], nr = 0, i, ret = 0;
 	size_t n, k;
 
-	if (o->nr_threads) {
-		for (i = 0; i < o->nr_threads; i++)
-			scaling[nr++] = o->threads[i];
+	if (nr_threads) {
+		for (i = 0; i < nr_threads; i++)
+			scaling[nr++] = threads[i];
 	} else {
 		for (i = 1; i <= tp.nr_cpus && i <= TP_MAX_THREADS; i++)
 			scaling[nr++] = i;
@@ -691,11 +370,20 @@ static int register_all(const struct tp_opts *o)
 	return ret ? -1 : 0;
 }
 
-static int setup_placement(const struct tp_opts *o)
+/*
+ * Pin the n-thread runs by @placement, check @threads against the allowed
+ * CPUs, and allocate the shared pages.
+ */
+int tp_setup(enum fb_placement placement, const int *threads, int nr_threads)
 {
 	char err[256];
 	int n, i;
 
+	if (sched_getaffinity(0, sizeof(tp.main_affinity), &tp.main_affinity)) {
+		fb_error("throughput: sched_getaffinity: %s", strerror(errno));
+		return -1;
+	}
+	tp.affinity_saved = true;
 	tp.topo = fb_topology_get(err, sizeof(err));
 	if (!tp.topo) {
 		fb_error("throughput: topology: %s", err);
@@ -705,12 +393,12 @@ static int setup_placement(const struct tp_opts *o)
 		fb_error("throughput: %s", err);
 		return -1;
 	}
-	tp.placement = o->placement;
+	tp.placement = placement;
 	tp.nr_cpus = fb_topology_nr_cpus(tp.topo);
-	for (i = 0; i < o->nr_threads; i++) {
-		if (o->threads[i] > tp.nr_cpus) {
+	for (i = 0; i < nr_threads; i++) {
+		if (threads[i] > tp.nr_cpus) {
 			fb_error("throughput: --threads %d but only %d CPU%s "
-				 "allowed (taskset/cgroup)", o->threads[i],
+				 "allowed (taskset/cgroup)", threads[i],
 				 tp.nr_cpus, tp.nr_cpus == 1 ? "" : "s");
 			return -1;
 		}
@@ -733,7 +421,7 @@ static int setup_placement(const struct tp_opts *o)
 	return 0;
 }
 
-static void teardown_placement(void)
+void tp_teardown(void)
 {
 	int n;
 
@@ -745,99 +433,33 @@ static void teardown_placement(void)
 	}
 	tp.shared = NULL;
 	gbench_set_hooks(NULL);
-	sched_setaffinity(0, sizeof(tp.main_affinity), &tp.main_affinity);
+	if (tp.affinity_saved)
+		sched_setaffinity(0, sizeof(tp.main_affinity), &tp.main_affinity);
+	tp.affinity_saved = false;
 }
 
-static bool context_added;
-
-int fb_throughput_main(int argc, char **argv)
+/*
+ * The hooks on, the failures' count at zero, and every benchmark
+ * registered (after gbench_init()).
+ */
+int tp_register(const int *threads, int nr_threads)
 {
-	struct tp_opts o = { 0 };
-	json_t *ctx = NULL, *record = NULL;
 	const char *reason;
-	int ret = EXIT_ERROR, i;
-	size_t ran;
 
-	o.gb_argv = calloc(argc + 1, sizeof(char *));
-	if (!o.gb_argv)
-		goto out_free;
-	i = parse_opts(argc, argv, &o);
-	if (i == FB_OPT_HELP) {
-		usage_tail();
-		ret = EXIT_PASS;
-	}
-	if (i)
-		goto out_free;
-	if (o.out && check_out(o.out))
-		goto out_free;
-	if (sched_getaffinity(0, sizeof(tp.main_affinity), &tp.main_affinity)) {
-		fb_error("throughput: sched_getaffinity: %s", strerror(errno));
-		goto out_free;
-	}
-	if (setup_placement(&o))
-		goto out;
-	if (gbench_init(&o.gb_argc, o.gb_argv)) {
-		fb_error("throughput: Google Benchmark rejected its flags "
-			 "(see above)");
-		goto out;
-	}
 	if (!fb_perf_hw_supported(&reason))
 		fprintf(stderr, "flagbench-%s: throughput: no hardware counters: "
 			"%s; carrying on with %s ticks and software counters\n",
-			this_variant.name, reason, fb_ticks_source());
+			this_variant.name, reason, fb_cycles_name());
 	atomic_store(&tp.setup_failures, 0);
 	gbench_set_hooks(&tp_hooks);
-	if (register_all(&o))
-		goto out;
-	if (o.perf_record) {
-		record = fb_perf_record(o.perf_record, argc, argv, o.filter);
-		if (!record)
-			goto out;
-	}
-	/* Once per process: Google Benchmark refuses to replace a key. */
-	if (!context_added) {
-		gbench_add_context("flagbench_variant", this_variant.name);
-		context_added = true;
-	}
-	ran = gbench_run(o.format);
-	if (!ran) {
-		fb_error("throughput: no benchmark matches the filter%s%s",
-			 o.filter ? " " : "", o.filter ? o.filter : "");
-		goto out;
-	}
-	if (!gbench_output_ok() || fflush(stdout) || ferror(stdout)) {
-		fb_error("throughput: cannot write standard output: the results "
-			 "shown there are lost");
-		goto out;
-	}
-	ctx = context_json(record);
-	record = NULL;
-	if (o.out && (!o.out_format || !strcmp(o.out_format, "json")) &&
-	    add_context(o.out, ctx))
-		goto out;
-	if (atomic_load(&tp.setup_failures)) {
-		fb_error("throughput: %d benchmark thread(s) could not be set up "
-			 "(see error_occurred in the results)",
-			 atomic_load(&tp.setup_failures));
-		goto out;
-	}
-	ret = EXIT_PASS;
-out:
-	json_decref(ctx);
-	json_decref(record);
-	teardown_placement();
-out_free:
-	free(o.gb_argv);
-	return ret;
+	return register_all(threads, nr_threads);
 }
 
-static int cmd_throughput(int argc, char **argv)
+int tp_setup_failures(void)
 {
-	return fb_throughput_main(argc, argv);
+	return atomic_load(&tp.setup_failures);
 }
-DEFINE_FB_COMMAND("throughput", cmd_throughput, tp_usage,
-		  "flag, refcount and lock operation costs through Google "
-		  "Benchmark, pinned, with perf counters");
+
 
 json_t *fb_benchmarks_json(void)
 {

@@ -27,6 +27,7 @@
 #define FLAGBENCH_BENCH_THROUGHPUT_H
 
 #include <jansson.h>
+#include <flagbench/compiler.h>
 #include "gbench.h"
 
 /* A scaling benchmark's most threads (it runs 1 .. allowed CPUs, up to it). */
@@ -53,8 +54,7 @@ struct fb_benchmark {
 #define DEFINE_FB_BENCHMARK(_name, _fn, _arg, _flags, _help)                   \
 	static const struct fb_benchmark __FB_PASTE(__fb_benchmark_,           \
 						    __COUNTER__)               \
-		__attribute__((__section__("fb_benchmarks"), __used__,         \
-			       __aligned__(sizeof(void *)))) = {               \
+		__fb_registry("fb_benchmarks") = {                             \
 			.name = _name,                                         \
 			.fn = _fn,                                             \
 			.arg = _arg,                                           \

@@ -62,6 +62,10 @@ int fb_pair_class_parse(const char *s);	/* -1 if unknown */
 const char *fb_placement_name(enum fb_placement p);
 int fb_placement_parse(const char *s);	/* -1 if unknown */
 
+struct fb_option;
+/* --placement compact|scatter, for an option table (options.h). */
+int fb_placement_option(const struct fb_option *opt, const char *v);
+
 enum fb_pair_class fb_cpu_pair_class(const struct fb_topology *t, int cpu_a,
 				     int cpu_b);
 /*

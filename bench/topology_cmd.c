@@ -12,35 +12,92 @@
 #include <string.h>
 #include <flagbench/variant.h>
 #include "command.h"
+#include "options.h"
 #include "race.h"
 #include "throughput.h"
 #include "topology-source.h"
 #include "topology.h"
 
-static const char topology_usage[] =
-	"[--topology FILE.xml|synthetic:DESC] [--cpuset LIST] [--dry-run]\n"
-	"        [--pairs CLASS,...|all|each] [--placement compact|scatter] [--json FILE]";
+/* What one `topology` command line asks for. */
+struct topology_cmd {
+	const char *source, *cpuset, *json_path, *pairs;
+	unsigned int pair_mask;
+	enum fb_placement placement;
+	bool dry_run;
+};
 
-static void topology_help(void)
+static int opt_pairs(const struct fb_option *opt, const char *s)
 {
-	printf("usage: flagbench-%s topology %s\n\n", this_variant.name,
-	       topology_usage);
-	printf(
-"The machine as hwloc shows it, restricted to the allowed CPUs, and its\n"
-"ordered CPU pairs by what they share (smt, l2, l3, package, none).\n\n"
-"  --topology SRC   plan for another machine: an lstopo --of xml file, or\n"
-"                   synthetic:DESC in hwloc's synthetic syntax (e.g.\n"
-"                   \"package:2 l3:1 core:8 pu:2\"); same as FB_TOPOLOGY=SRC\n"
-"  --cpuset LIST    its allowed CPUs, e.g. 0-7,16 (same as FB_CPUSET; this\n"
-"                   machine's are taken from taskset/cgroups)\n"
-"  --dry-run        also print the CPUs each race scenario (with --pairs, as\n"
-"                   `race` would) and each benchmark (with --placement: an\n"
-"                   n-thread run takes the first n CPUs of one order) would\n"
-"                   use; nothing is run\n"
-"  --json FILE      write all of it as JSON (- for stdout)\n\n"
-"A machine past %d PUs is refused, as is an XML file that is not a regular\n"
-"file, is over %u MiB or nests elements over %d deep: one line, exit 2.\n",
-	       FB_MAX_CPUS, FB_XML_MAX_BYTES >> 20, FB_XML_MAX_DEPTH);
+	struct topology_cmd *c = opt->value;
+
+	c->pairs = s;
+	return race_parse_pairs(s, &c->pair_mask);
+}
+
+int fb_placement_option(const struct fb_option *opt, const char *v)
+{
+	int p = fb_placement_parse(v);
+
+	if (p < 0) {
+		fb_error("--placement needs compact or scatter, not '%s'", v);
+		return -1;
+	}
+	*(enum fb_placement *)opt->value = p;
+	return 0;
+}
+
+static void topology_help_tail(FILE *f)
+{
+	fprintf(f, "\nA machine past %d PUs is refused, as is an XML file that is not a regular\n"
+		"file, is over %u MiB or nests elements over %d deep: one line, exit 2.\n",
+		FB_MAX_CPUS, FB_XML_MAX_BYTES >> 20, FB_XML_MAX_DEPTH);
+}
+
+/* The whole command line into @c: 0, FB_OPT_HELP, or -1 having said why. */
+static int topology_parse(struct topology_cmd *c, int argc, char **argv)
+{
+	const struct fb_option opts[] = {
+		OPT_STRING("topology", &c->source, "SRC",
+			   "plan for another machine: an lstopo --of xml file, or\n"
+			   "synthetic:DESC in hwloc's synthetic syntax (e.g.\n"
+			   "\"package:2 l3:1 core:8 pu:2\"); same as FB_TOPOLOGY=SRC"),
+		OPT_STRING("cpuset", &c->cpuset, "LIST",
+			   "its allowed CPUs, e.g. 0-7,16 (same as FB_CPUSET; this\n"
+			   "machine's are taken from taskset/cgroups)"),
+		OPT_BOOLEAN("dry-run", &c->dry_run,
+			    "also print the CPUs each race scenario (with --pairs, as\n"
+			    "`race` would) and each benchmark (with --placement: an\n"
+			    "n-thread run takes the first n CPUs of one order) would\n"
+			    "use; nothing is run"),
+		OPT_CALLBACK("pairs", c, "LIST", opt_pairs,
+			     "with --dry-run, the races' CPU pair classes, as race\n"
+			     "--pairs takes them (default: the closest and the\n"
+			     "farthest present)"),
+		OPT_CALLBACK("placement", &c->placement, "compact|scatter",
+			     fb_placement_option,
+			     "with --dry-run, the benchmarks' placement order\n"
+			     "(default compact)"),
+		OPT_STRING("json", &c->json_path, "FILE",
+			   "write all of it as JSON (- for stdout)"),
+		OPT_END()
+	};
+	const struct fb_cmdline cl = {
+		.cmd = "topology", .args = "", .opts = opts,
+		.about = "The machine as hwloc shows it, restricted to the allowed CPUs, and its\n"
+			 "ordered CPU pairs by what they share (smt, l2, l3, package, none).",
+		.tail = topology_help_tail,
+	};
+	int npos, ret;
+
+	c->placement = FB_PLACE_COMPACT;
+	ret = fb_parse_cmdline(&cl, argc, argv, NULL, 0, &npos);
+	if (ret)
+		return ret;
+	if (c->source)
+		setenv("FB_TOPOLOGY", c->source, 1);
+	if (c->cpuset)
+		setenv("FB_CPUSET", c->cpuset, 1);
+	return 0;
 }
 
 /*
@@ -237,51 +294,16 @@ static int add_plans(json_t *doc, struct fb_topology *t, const char *pairs,
 
 static int topology_main(int argc, char **argv)
 {
-	const char *json_path = NULL, *pairs = NULL;
-	unsigned int pair_mask = 0;
-	int placement = FB_PLACE_COMPACT, i, ret = EXIT_ERROR;
-	bool dry_run = false;
+	struct topology_cmd c = { 0 };
+	int ret = EXIT_ERROR;
 	struct fb_topology *t;
 	char err[512];
 	json_t *doc;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			topology_help();
-			return EXIT_PASS;
-		}
-		if (!strcmp(a, "--dry-run")) {
-			dry_run = true;
-			continue;
-		}
-		if (!v) {
-			fb_error("topology: %s needs a value (try topology --help)", a);
-			return EXIT_ERROR;
-		}
-		i++;
-		if (!strcmp(a, "--topology")) {
-			setenv("FB_TOPOLOGY", v, 1);
-		} else if (!strcmp(a, "--cpuset")) {
-			setenv("FB_CPUSET", v, 1);
-		} else if (!strcmp(a, "--pairs")) {
-			if (race_parse_pairs(v, &pair_mask))
-				return EXIT_ERROR;
-			pairs = v;
-		} else if (!strcmp(a, "--placement")) {
-			placement = fb_placement_parse(v);
-			if (placement < 0) {
-				fb_error("--placement: compact or scatter, not '%s'", v);
-				return EXIT_ERROR;
-			}
-		} else if (!strcmp(a, "--json")) {
-			json_path = v;
-		} else {
-			fb_error("topology: unknown option '%s' (try topology --help)", a);
-			return EXIT_ERROR;
-		}
-	}
+	ret = topology_parse(&c, argc, argv);
+	if (ret)
+		return ret == FB_OPT_HELP ? EXIT_PASS : EXIT_ERROR;
+	ret = EXIT_ERROR;
 	if (getenv("FB_CPUSET") && !getenv("FB_TOPOLOGY")) {
 		fb_error("topology: --cpuset/FB_CPUSET is for a described machine; use taskset here");
 		return EXIT_ERROR;
@@ -295,18 +317,37 @@ static int topology_main(int argc, char **argv)
 	doc = json_pack("{s:s, s:o, s:o}", "source",
 			fb_topology_described(t) ? getenv("FB_TOPOLOGY") : "this machine",
 			"topology", fb_topology_json(t), "pairs", pair_table(t));
-	if (dry_run && add_plans(doc, t, pairs, pair_mask, placement))
+	if (c.dry_run &&
+	    add_plans(doc, t, c.pairs, c.pair_mask, c.placement))
 		goto out;
-	if (json_path)
-		ret = fb_write_json(doc, json_path) ? EXIT_ERROR : EXIT_PASS;
+	if (c.json_path)
+		ret = fb_write_json(doc, c.json_path) ? EXIT_ERROR : EXIT_PASS;
 	else
 		ret = EXIT_PASS;
-	if (!json_path || strcmp(json_path, "-"))
+	if (!c.json_path || strcmp(c.json_path, "-"))
 		print_text(doc);
 out:
 	json_decref(doc);
 	return ret;
 }
 
-DEFINE_FB_COMMAND("topology", topology_main, topology_usage,
+DEFINE_FB_COMMAND("topology", topology_main, "[OPTIONS]",
 		  "the machine's CPU pairs by class; --dry-run: the CPUs every scenario and benchmark would use");
+
+/*
+ * `list`'s "cpus_allowed": the CPUs a race or benchmark may use here
+ * (taskset, cgroups), as `race` counts them; null on a described machine
+ * or when hwloc cannot tell.
+ */
+static json_t *list_cpus_allowed(void)
+{
+	char err[256];
+	struct fb_topology *t = fb_topology_get(err, sizeof(err));
+
+	if (!t || fb_topology_described(t))
+		return json_null();
+	return json_integer(fb_topology_nr_cpus(t));
+}
+
+DEFINE_FB_LISTER("cpus_allowed", list_cpus_allowed);
+

@@ -121,7 +121,7 @@ function(fb_code_layout_identity_test)
 		fb_code_layout_options(opts layout-identity)
 		add_executable(layout-identity-${kind} ${src})
 		target_include_directories(layout-identity-${kind} PRIVATE
-			${CMAKE_SOURCE_DIR}/bench)
+			${CMAKE_SOURCE_DIR}/bench ${CMAKE_SOURCE_DIR}/core/include)
 		target_link_libraries(layout-identity-${kind} PRIVATE PkgConfig::JANSSON)
 		target_compile_options(layout-identity-${kind} PRIVATE ${opts})
 		set_target_properties(layout-identity-${kind} PROPERTIES

@@ -38,12 +38,46 @@ function(fb_c_string out value)
 	set(${out} "${value}" PARENT_SCOPE)
 endfunction()
 
+# fb_find_shapes(DIR): FB_SHAPE_LITMUS, DIR's calibration shapes (the
+# .litmus files with a "flagbench:" annotation, FlagbenchShapes.cmake),
+# and FB_SHAPE_NAMES, their names ("C NAME", their first line).
+function(fb_find_shapes dir)
+	# A new .litmus file reconfigures (not in script mode: no build to redo).
+	if(CMAKE_SCRIPT_MODE_FILE)
+		file(GLOB files ${dir}/*.litmus)
+	else()
+		file(GLOB files CONFIGURE_DEPENDS ${dir}/*.litmus)
+	endif()
+	set(litmus "")
+	set(names "")
+	foreach(f IN LISTS files)
+		# Whether a twin is a shape is read here: reconfigure on an edit.
+		if(NOT CMAKE_SCRIPT_MODE_FILE)
+			set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${f})
+		endif()
+		file(STRINGS "${f}" marker REGEX "^ \\* flagbench:$")
+		if(NOT marker)
+			continue()
+		endif()
+		file(STRINGS "${f}" first LIMIT_COUNT 1)
+		if(NOT first MATCHES "^C ([^ ]+)$")
+			message(FATAL_ERROR "${f}: a shape's first line is 'C NAME'")
+		endif()
+		list(APPEND litmus ${f})
+		list(APPEND names "${CMAKE_MATCH_1}")
+	endforeach()
+	set(FB_SHAPE_LITMUS "${litmus}" PARENT_SCOPE)
+	set(FB_SHAPE_NAMES "${names}" PARENT_SCOPE)
+endfunction()
+
 # fb_load_scenarios(RACES_DIR): sets FB_SCENARIOS, the name of every race
 # scenario registered in RACES_DIR/*.c (its struct race_scenario's
-# top-level ".name = " line), so that an expectation can name only those.
+# top-level ".name = " line) and of every calibration shape there
+# (FlagbenchShapes.cmake), so that an expectation can name only those.
 function(fb_load_scenarios dir)
 	file(GLOB files ${dir}/*.c)
-	set(names "")
+	fb_find_shapes(${dir})
+	set(names "${FB_SHAPE_NAMES}")
 	foreach(f IN LISTS files)
 		file(STRINGS "${f}" lines REGEX "^\t\.name = \"[^\"]+\",")
 		foreach(line IN LISTS lines)
@@ -53,6 +87,7 @@ function(fb_load_scenarios dir)
 		endforeach()
 	endforeach()
 	set(FB_SCENARIOS "${names}" PARENT_SCOPE)
+	set(FB_SHAPE_LITMUS "${FB_SHAPE_LITMUS}" PARENT_SCOPE)
 endfunction()
 
 set(FB_EXPECTATIONS reproduce forbidden allowed)

@@ -106,6 +106,25 @@ static __always_inline void trace_deadline(struct page *page,
 		trace_fb_read("deadline", READ_ONCE(page->flags));
 }
 
+/*
+ * kernel/wait.c __wait_on_bit_lock(), v2.6.34, under q->lock: queue @wait,
+ * then test the bit; prepare_to_wait_exclusive() queues us, and
+ * set_current_state()'s barrier orders that before the test of the bit;
+ * the unlocker clears the bit and then looks at the queue, so one of us
+ * sees the other.  True if the bit let us through (dequeued again).
+ */
+static bool queue_then_test(struct wait_queue_head *q,
+			    struct wait_page_queue *wait)
+{
+	list_add_tail(&wait->entry, &q->head);
+	spin_unlock(&q->lock);
+	smp_mb();
+	if (!page_bit_acquired(wait->page, wait->bit_nr, wait->behavior))
+		return false;
+	finish_wait(q, wait);
+	return true;
+}
+
 int wait_on_page_bit_common(struct page *page, int bit_nr,
 			    enum behavior behavior)
 {
@@ -122,19 +141,7 @@ int wait_on_page_bit_common(struct page *page, int bit_nr,
 		__atomic_store_n(&wait.woken, 0, __ATOMIC_RELAXED);
 		spin_lock(&q->lock);
 		if (!FB_HAVE_PG_WAITERS()) {
-			/*
-			 * kernel/wait.c __wait_on_bit_lock(), v2.6.34:
-			 * prepare_to_wait_exclusive() queues us, and
-			 * set_current_state()'s barrier orders that before
-			 * the test of the bit; the unlocker clears the bit
-			 * and then looks at the queue, so one of us sees
-			 * the other.
-			 */
-			list_add_tail(&wait.entry, &q->head);
-			spin_unlock(&q->lock);
-			smp_mb();
-			if (page_bit_acquired(page, bit_nr, behavior)) {
-				finish_wait(q, &wait);
+			if (queue_then_test(q, &wait)) {
 				ret = 0;
 				goto out;
 			}

@@ -128,21 +128,23 @@ static void cm_reset(struct race_trial *t)
 	lru_cache_add(&d->lruvec, file);
 }
 
-static void cm_check(struct race_trial *t, unsigned long *counts)
+static unsigned int cm_check(struct race_trial *t)
 {
 	struct compaction_mapcount *d = t->data;
+	unsigned int seen = 0;
 
 	if (d->a_met_slab)
-		counts[CM_MET_SLAB]++;
+		seen |= RACE_CLASS(CM_MET_SLAB);
 	if (d->a_isolated_slab)
-		counts[CM_ISOLATED_SLAB]++;
+		seen |= RACE_CLASS(CM_ISOLATED_SLAB);
 	if (!d->b_isolate && PageSlab(&t->pages[0]))
-		counts[CM_B_SLAB]++;
+		seen |= RACE_CLASS(CM_B_SLAB);
 	else
-		counts[CM_A_ISOLATED]++;
+		seen |= RACE_CLASS(CM_A_ISOLATED);
 	/* Still on the LRU: the racy check turned it away. */
 	if (PageLRU(&t->pages[1]))
-		counts[CM_GOOD_REJECTED]++;
+		seen |= RACE_CLASS(CM_GOOD_REJECTED);
+	return seen;
 }
 
 static const struct race_outcome cm_outcomes[] = {
@@ -161,11 +163,6 @@ static const struct race_outcome cm_outcomes[] = {
 		.help = "B freed the page and it became a slab page" },
 };
 
-/* v5.7: page_mapcount()'s VM_BUG_ON meets the slab page everywhere. */
-static const struct race_arch_expect cm_expect[] = {
-	{ NULL, EXPECT_REPRODUCE },
-};
-
 static const struct race_scenario compaction_mapcount = {
 	.name = "compaction-mapcount",
 	.seed = "000",
@@ -177,8 +174,8 @@ static const struct race_scenario compaction_mapcount = {
 	.pages_per_trial = 2,
 	.reset = cm_reset,
 	.check = cm_check,
-	.outcomes = cm_outcomes,
-	.nr_outcomes = ARRAY_SIZE(cm_outcomes),
-	.expect = cm_expect,
+	RACE_OUTCOMES(cm_outcomes),
+	/* v5.7: page_mapcount()'s VM_BUG_ON meets the slab page everywhere. */
+	.expect = RACE_EXPECT_EVERYWHERE(EXPECT_REPRODUCE),
 };
 DEFINE_RACE_SCENARIO(compaction_mapcount);

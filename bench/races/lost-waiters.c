@@ -133,37 +133,31 @@ static void lw_reset(struct race_trial *t)
 	(void)trylock_page(page);
 }
 
-static void lw_check(struct race_trial *t, unsigned long *counts)
+static unsigned int lw_check(struct race_trial *t)
 {
 	struct lost_waiters *d = t->data;
 
 	bool in_window = page_waiters_announced_in_window(d->b_announced);
 
-	if (d->b_ret == 1) {
-		counts[LW_AFTER_UNLOCK]++;
-		return;
-	}
-	if (d->b_retried) {
-		counts[LW_SECOND_TRYLOCK]++;
-		return;
-	}
+	if (d->b_ret == 1)
+		return RACE_CLASS(LW_AFTER_UNLOCK);
+	if (d->b_retried)
+		return RACE_CLASS(LW_SECOND_TRYLOCK);
 	if (!d->b_ret) {
 		if (d->b_sleeps)
-			counts[in_window ? LW_WOKEN : LW_WOKEN_AFTER_CLEAR]++;
-		else
-			counts[in_window ? LW_NO_SLEEP : LW_NO_SLEEP_AFTER_CLEAR]++;
-		return;
+			return RACE_CLASS(in_window ? LW_WOKEN :
+					  LW_WOKEN_AFTER_CLEAR);
+		return RACE_CLASS(in_window ? LW_NO_SLEEP :
+				  LW_NO_SLEEP_AFTER_CLEAR);
 	}
 	/* B's deadline ended its sleep: was A's wake-up due before it? */
-	if (d->a_done_ns < d->b_deadline_ns) {
-		counts[LW_NOT_WOKEN]++;
-		/* B sets PG_waiters before sleeping; only an RMW clears it
-		 * without waking B. */
-		if (!d->b_waiters_at_timeout)
-			counts[LW_WAITERS_LOST]++;
-	} else {
-		counts[LW_DEADLINE_MISS]++;
-	}
+	if (d->a_done_ns >= d->b_deadline_ns)
+		return RACE_CLASS(LW_DEADLINE_MISS);
+	/* B sets PG_waiters before sleeping; only an RMW clears it without
+	 * waking B. */
+	if (!d->b_waiters_at_timeout)
+		return RACE_CLASS(LW_NOT_WOKEN) | RACE_CLASS(LW_WAITERS_LOST);
+	return RACE_CLASS(LW_NOT_WOKEN);
 }
 
 /*
@@ -202,11 +196,6 @@ static const struct race_outcome lw_outcomes[] = {
 		.help = "B's deadline passed before A had unlocked (A slow or preempted): not the bug" },
 };
 
-/* v5.17: the non-atomic RMW wipes PG_waiters on every architecture. */
-static const struct race_arch_expect lw_expect[] = {
-	{ NULL, EXPECT_REPRODUCE },
-};
-
 static const struct race_scenario lost_waiters = {
 	.name = "lost-waiters",
 	.seed = "001",
@@ -219,8 +208,8 @@ static const struct race_scenario lost_waiters = {
 	.sleeps = true,
 	.reset = lw_reset,
 	.check = lw_check,
-	.outcomes = lw_outcomes,
-	.nr_outcomes = ARRAY_SIZE(lw_outcomes),
-	.expect = lw_expect,
+	RACE_OUTCOMES(lw_outcomes),
+	/* v5.17: the non-atomic RMW wipes PG_waiters on every architecture. */
+	.expect = RACE_EXPECT_EVERYWHERE(EXPECT_REPRODUCE),
 };
 DEFINE_RACE_SCENARIO(lost_waiters);

@@ -262,36 +262,36 @@ static bool me_entry_stuck(struct race_trial *t)
 	return is_swap_pte(pte) && PageBuddy(&t->pages[0]);
 }
 
-static void me_check(struct race_trial *t, unsigned long *counts)
+static unsigned int me_check(struct race_trial *t)
 {
 	struct migration_entry *d = t->data;
+	unsigned int seen = 0;
 
 	if (d->a_skipped)
-		counts[ME_STACK_SKIPPED]++;
+		seen |= RACE_CLASS(ME_STACK_SKIPPED);
 	else if (!d->a_unmapped)
-		counts[ME_UNMAP_MISSED]++;
+		seen |= RACE_CLASS(ME_UNMAP_MISSED);
 	else if (!d->a_restored)
-		counts[ME_WALK_MISSED]++;
-	if (!d->b_faults) {
-		counts[ME_NO_ENTRY]++;
-		return;
-	}
+		seen |= RACE_CLASS(ME_WALK_MISSED);
+	if (!d->b_faults)
+		return seen | RACE_CLASS(ME_NO_ENTRY);
 	if (d->b_unlocked)
-		counts[ME_ENTRY_UNLOCKED]++;
+		seen |= RACE_CLASS(ME_ENTRY_UNLOCKED);
 	if (d->b_cleaned)
-		counts[ME_DANGLING_CLEANED]++;
+		seen |= RACE_CLASS(ME_DANGLING_CLEANED);
 	if (me_remapped_old(t))
-		counts[ME_REMAPPED_OLD]++;
+		seen |= RACE_CLASS(ME_REMAPPED_OLD);
 	if (d->b_bug)
-		return;	/* the kernel stopped at the BUG_ON */
+		return seen;	/* the kernel stopped at the BUG_ON */
 	if (d->b_ret)
-		counts[ME_DEADLINE_MISS]++;
+		seen |= RACE_CLASS(ME_DEADLINE_MISS);
 	else if (!d->b_present && me_entry_stuck(t))
-		counts[ME_ENTRY_STUCK]++;
+		seen |= RACE_CLASS(ME_ENTRY_STUCK);
 	else if (!d->b_present)
-		counts[ME_REFAULT_LIMIT]++;
+		seen |= RACE_CLASS(ME_REFAULT_LIMIT);
 	else if (!d->b_unlocked && d->b_got)
-		counts[ME_WAITED]++;
+		seen |= RACE_CLASS(ME_WAITED);
+	return seen;
 }
 
 /*
@@ -357,10 +357,6 @@ static const struct race_outcome me_outcomes[] = {
 		.help = "the fault's wait for the page lock reached its deadline" },
 };
 
-static const struct race_arch_expect me_expect[] = {
-	{ NULL, EXPECT_REPRODUCE },
-};
-
 static const struct race_scenario migration_entry = {
 	.name = "migration-entry",
 	.seed = "003",
@@ -373,8 +369,7 @@ static const struct race_scenario migration_entry = {
 	.sleeps = true,
 	.reset = me_reset,
 	.check = me_check,
-	.outcomes = me_outcomes,
-	.nr_outcomes = ARRAY_SIZE(me_outcomes),
-	.expect = me_expect,
+	RACE_OUTCOMES(me_outcomes),
+	.expect = RACE_EXPECT_EVERYWHERE(EXPECT_REPRODUCE),
 };
 DEFINE_RACE_SCENARIO(migration_entry);

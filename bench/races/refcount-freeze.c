@@ -155,19 +155,18 @@ static void rf_reset(struct race_trial *t)
 	d->owner_refs = page_ref_count(page);
 }
 
-static void rf_check(struct race_trial *t, unsigned long *counts)
+static unsigned int rf_check(struct race_trial *t)
 {
 	struct refcount_freeze *d = t->data;
+	unsigned int seen = 0;
 
 	if (d->b_ret)
-		counts[RF_DEADLINE_MISS]++;
+		seen |= RACE_CLASS(RF_DEADLINE_MISS);
 	if (d->b_met_frozen)
-		counts[RF_READER_MET_FREEZE]++;
-	if (d->a_rc) {
-		counts[RF_FREEZE_FAILED]++;
-		return;
-	}
-	counts[RF_MIGRATED]++;
+		seen |= RACE_CLASS(RF_READER_MET_FREEZE);
+	if (d->a_rc)
+		return seen | RACE_CLASS(RF_FREEZE_FAILED);
+	seen |= RACE_CLASS(RF_MIGRATED);
 	/*
 	 * B's reference, taken and still held when its put met the freeze;
 	 * or in the count A froze, the owners' being one short of it - unless
@@ -177,7 +176,8 @@ static void rf_check(struct race_trial *t, unsigned long *counts)
 	 */
 	if ((d->b_got && d->b_put_on_zero) ||
 	    (!d->b_ret && d->owner_refs < d->a_expected))
-		counts[RF_FROZEN_UNDER_READER]++;
+		seen |= RACE_CLASS(RF_FROZEN_UNDER_READER);
+	return seen;
 }
 
 static const struct race_outcome rf_outcomes[] = {
@@ -202,14 +202,6 @@ static const struct race_outcome rf_outcomes[] = {
 		.help = "B's wait for the page lock reached its deadline" },
 };
 
-/*
- * Without a surplus put, the freeze and get_page_unless_zero() are RMWs on
- * one word: whichever comes second sees the other, on every architecture.
- */
-static const struct race_arch_expect rf_expect[] = {
-	{ NULL, EXPECT_FORBIDDEN },
-};
-
 static const struct race_scenario refcount_freeze = {
 	.name = "refcount-freeze",
 	.seed = "002",
@@ -222,8 +214,12 @@ static const struct race_scenario refcount_freeze = {
 	.sleeps = true,
 	.reset = rf_reset,
 	.check = rf_check,
-	.outcomes = rf_outcomes,
-	.nr_outcomes = ARRAY_SIZE(rf_outcomes),
-	.expect = rf_expect,
+	RACE_OUTCOMES(rf_outcomes),
+	/*
+	 * Without a surplus put, the freeze and get_page_unless_zero() are
+	 * RMWs on one word: whichever comes second sees the other, on every
+	 * architecture.
+	 */
+	.expect = RACE_EXPECT_EVERYWHERE(EXPECT_FORBIDDEN),
 };
 DEFINE_RACE_SCENARIO(refcount_freeze);

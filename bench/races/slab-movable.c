@@ -172,35 +172,36 @@ static void sm_reset(struct race_trial *t)
  * life: passed-checks (with a slab test; without one, the life itself),
  * or refused-3, the third test catching what the first two let by.
  */
-static void sm_check(struct race_trial *t, unsigned long *counts)
+static unsigned int sm_check(struct race_trial *t)
 {
 	struct slab_movable *d = t->data;
 	enum isolate_movable_stop stop = d->a_stop;
+	unsigned int seen = 0;
 
 	if (d->c_gave_up)
-		counts[SM_FREE_SKIPPED]++;
+		seen |= RACE_CLASS(SM_FREE_SKIPPED);
 	switch (stop) {
 	case IMP_NO_REFERENCE:
-		counts[SM_NO_REFERENCE]++;
-		return;
+		return seen | RACE_CLASS(SM_NO_REFERENCE);
 	case IMP_CHECK_1:
 	case IMP_CHECK_2:
 	case IMP_CHECK_3:
-		counts[SM_REFUSED_1 + (stop - IMP_CHECK_1)]++;
+		seen |= RACE_CLASS(SM_REFUSED_1 + (stop - IMP_CHECK_1));
 		break;
 	case IMP_BAD_OPS:
-		counts[SM_TAKEN_AS_MOVABLE]++;
+		seen |= RACE_CLASS(SM_TAKEN_AS_MOVABLE);
 		break;
 	case IMP_ISOLATED:
-		counts[SM_ISOLATED]++;
+		seen |= RACE_CLASS(SM_ISOLATED);
 		break;
 	default:	/* trylock, PageMovable()/PageIsolated(), the driver */
-		counts[SM_REFUSED_LOCKED]++;
+		seen |= RACE_CLASS(SM_REFUSED_LOCKED);
 		break;
 	}
-	counts[SM_MET_SLAB_LIFE]++;
+	seen |= RACE_CLASS(SM_MET_SLAB_LIFE);
 	if (isolate_movable_passed_checks(stop))
-		counts[SM_PASSED_CHECKS]++;
+		seen |= RACE_CLASS(SM_PASSED_CHECKS);
+	return seen;
 }
 
 /* A frozen slab refcount: A never holds the page, whatever it checks. */
@@ -278,11 +279,6 @@ static const struct race_outcome sm_outcomes[] = {
 		.help = "C waited for B's allocation past its bound and did not free" },
 };
 
-/* v6.1: no slab test before the page lock, no barriers: everywhere. */
-static const struct race_arch_expect sm_expect[] = {
-	{ NULL, EXPECT_REPRODUCE },
-};
-
 static const struct race_scenario slab_movable = {
 	.name = "slab-movable",
 	.seed = "004",
@@ -298,8 +294,8 @@ static const struct race_scenario slab_movable = {
 	.pages_per_trial = 1,
 	.reset = sm_reset,
 	.check = sm_check,
-	.outcomes = sm_outcomes,
-	.nr_outcomes = ARRAY_SIZE(sm_outcomes),
-	.expect = sm_expect,
+	RACE_OUTCOMES(sm_outcomes),
+	/* v6.1: no slab test before the page lock, no barriers: everywhere. */
+	.expect = RACE_EXPECT_EVERYWHERE(EXPECT_REPRODUCE),
 };
 DEFINE_RACE_SCENARIO(slab_movable);

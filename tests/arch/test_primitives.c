@@ -414,15 +414,21 @@ static void *hammer_bits(void *arg)
 	return NULL;
 }
 
-static void test_atomic_bitops_lose_nothing(void **state)
+/* Two threads hammer bits of one word with @fn: no error, no bit left. */
+static void hammer_word(void *(*fn)(void *))
 {
 	struct hammer h[2];
 
-	(void)state;
 	word[0] = 0;
-	run_pair(hammer_bits, h);
+	run_pair(fn, h);
 	assert_int_equal(h[0].errors + h[1].errors, 0);
 	assert_int_equal(word[0], 0);
+}
+
+static void test_atomic_bitops_lose_nothing(void **state)
+{
+	(void)state;
+	hammer_word(hammer_bits);
 }
 
 static void *hammer_test_and(void *arg)
@@ -444,13 +450,8 @@ static void *hammer_test_and(void *arg)
 
 static void test_test_and_ops_lose_nothing(void **state)
 {
-	struct hammer h[2];
-
 	(void)state;
-	word[0] = 0;
-	run_pair(hammer_test_and, h);
-	assert_int_equal(h[0].errors + h[1].errors, 0);
-	assert_int_equal(word[0], 0);
+	hammer_word(hammer_test_and);
 }
 
 /*

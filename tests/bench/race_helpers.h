@@ -149,6 +149,12 @@ static inline int race_test_with_cpus(int n, cpu_set_t *saved)
 }
 #endif
 
+/* cmocka's group run, the build it ran in said first. */
+#define race_test_run_group(tests)                                            \
+	(printf("variant %s on %s%s\n", this_variant.name, this_variant.arch, \
+		race_test_emulated() ? " (emulated)" : ""),                    \
+	 cmocka_run_group_tests(tests, NULL, NULL))
+
 static inline void race_test_print(json_t *r)
 {
 	printf("    %s [%s] %s\n", json_string_value(json_object_get(r, "scenario")),

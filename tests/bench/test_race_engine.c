@@ -51,11 +51,12 @@ static void nu_reset(struct race_trial *t)
 	((struct never_unlocked *)t->data)->ret = 1;
 }
 
-static void nu_check(struct race_trial *t, unsigned long *counts)
+static unsigned int nu_check(struct race_trial *t)
 {
 	struct never_unlocked *d = t->data;
 
-	counts[d->ret == -ETIMEDOUT && d->missed == 1 ? NU_TIMED_OUT : NU_LOCKED]++;
+	return RACE_CLASS(d->ret == -ETIMEDOUT && d->missed == 1 ?
+			  NU_TIMED_OUT : NU_LOCKED);
 }
 
 static const struct race_outcome nu_outcomes[] = {
@@ -73,8 +74,7 @@ static const struct race_scenario never_unlocked = {
 	.sleeps = true,
 	.reset = nu_reset,
 	.check = nu_check,
-	.outcomes = nu_outcomes,
-	.nr_outcomes = ARRAY_SIZE(nu_outcomes),
+	RACE_OUTCOMES(nu_outcomes),
 };
 DEFINE_RACE_SCENARIO(never_unlocked);
 
@@ -88,8 +88,7 @@ static const struct race_scenario three = {
 	.pages_per_trial = 1,
 	.reset = nu_reset,
 	.check = nu_check,
-	.outcomes = nu_outcomes,
-	.nr_outcomes = ARRAY_SIZE(nu_outcomes),
+	RACE_OUTCOMES(nu_outcomes),
 };
 DEFINE_RACE_SCENARIO(three);
 

@@ -309,7 +309,5 @@ int main(void)
 		cmocka_unit_test(test_bad_outcomes_live_or_structural),
 	};
 
-	printf("variant %s on %s%s\n", this_variant.name, this_variant.arch,
-	       race_test_emulated() ? " (emulated)" : "");
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return race_test_run_group(tests);
 }

@@ -16,8 +16,10 @@ static bool on_x86_hardware(void)
 	return !strcmp(this_variant.arch, "x86_64") && !race_test_emulated();
 }
 
-static void shape_shows(const char *name)
+/* @state: the shape's name. */
+static void shape_shows(void **state)
 {
+	const char *name = *state;
 	json_t *r = NULL;
 	int i;
 
@@ -38,8 +40,9 @@ static void shape_shows(const char *name)
 	json_decref(r);
 }
 
-static void shape_never(const char *name)
+static void shape_never(void **state)
 {
+	const char *name = *state;
 	const struct race_scenario *s = race_scenario_find(name);
 	unsigned long trials = race_test_emulated() ? 2000 : 1000000;
 	json_t *r;
@@ -55,29 +58,48 @@ static void shape_never(const char *name)
 	json_decref(r);
 }
 
-static void test_sb(void **state)
+/*
+ * The shapes are generated from their .litmus files (scripts/litmus-shape):
+ * their roles, named after their statements, and their classes keep the
+ * names reports and bundles know them by.
+ */
+static void shape_is(const char *name, const char *p0, const char *p1,
+		     const char *const *classes, unsigned int bad,
+		     unsigned int racy)
 {
-	shape_shows("SB");
+	const struct race_scenario *s = race_scenario_find(name);
+	unsigned int i;
+
+	assert_non_null(s);
+	assert_int_equal(s->nr_roles, 2);
+	assert_string_equal(s->roles[0].name, p0);
+	assert_string_equal(s->roles[1].name, p1);
+	for (i = 0; classes[i]; i++) {
+		assert_true(i < s->nr_outcomes);
+		assert_string_equal(s->outcomes[i].name, classes[i]);
+		assert_int_equal(s->outcomes[i].bad, !!(bad & RACE_CLASS(i)));
+		assert_int_equal(s->outcomes[i].racy, !!(racy & RACE_CLASS(i)));
+	}
+	assert_int_equal(i, s->nr_outcomes);
 }
 
-static void test_lu(void **state)
+static void test_generated(void **state)
 {
-	shape_shows("LU");
-}
+	static const char *const sb[] = { "r0=0,r1=0", "one-saw", "r0=1,r1=1",
+					  NULL };
+	static const char *const mp[] = { "r0=1,r1=0", "r0=1,r1=1",
+					  "r0=0,r1=0", "r0=0,r1=1", NULL };
+	static const char *const lu[] = { "or-lost", "or-kept", NULL };
 
-static void test_sb_mb(void **state)
-{
-	shape_never("SB+mb");
-}
-
-static void test_mp(void **state)
-{
-	shape_never("MP");
-}
-
-static void test_mp_wmb_rmb(void **state)
-{
-	shape_never("MP+wmb+rmb");
+	shape_is("SB", "WRITE_ONCE(x)+READ_ONCE(y)",
+		 "WRITE_ONCE(y)+READ_ONCE(x)", sb, 1, 4);
+	shape_is("SB+mb", "WRITE_ONCE(x)+smp_mb+READ_ONCE(y)",
+		 "WRITE_ONCE(y)+smp_mb+READ_ONCE(x)", sb, 1, 4);
+	shape_is("MP", "WRITE_ONCE(x)+WRITE_ONCE(y)",
+		 "READ_ONCE(y)+READ_ONCE(x)", mp, 1, 8);
+	shape_is("MP+wmb+rmb", "WRITE_ONCE(x)+smp_wmb+WRITE_ONCE(y)",
+		 "READ_ONCE(y)+smp_rmb+READ_ONCE(x)", mp, 1, 8);
+	shape_is("LU", "__clear_bit", "set_bit", lu, 1, 0);
 }
 
 /* The shapes' own expectations, unless the variant file names them. */
@@ -99,12 +121,14 @@ static void test_expectations(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_generated),
 		cmocka_unit_test(test_expectations),
-		cmocka_unit_test(test_sb),
-		cmocka_unit_test(test_lu),
-		cmocka_unit_test(test_sb_mb),
-		cmocka_unit_test(test_mp),
-		cmocka_unit_test(test_mp_wmb_rmb),
+#define SHAPE(fn, name) { name, fn, NULL, NULL, (void *)name }
+		SHAPE(shape_shows, "SB"),
+		SHAPE(shape_shows, "LU"),
+		SHAPE(shape_never, "SB+mb"),
+		SHAPE(shape_never, "MP"),
+		SHAPE(shape_never, "MP+wmb+rmb"),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -52,16 +52,15 @@ static void op_reset(struct race_trial *t)
 	memset(t->data, 0, sizeof(struct order_probe));
 }
 
-static void op_check(struct race_trial *t, unsigned long *counts)
+static unsigned int op_check(struct race_trial *t)
 {
 	const struct order_probe *d = t->data;
 
 	if (d->ran[0] == 0 && d->ran[1] == 1 && d->ran[2] == 2)
-		counts[OP_FORWARD]++;
-	else if (d->ran[0] == 1 && d->ran[1] == 2 && d->ran[2] == 0)
-		counts[OP_SEQUENCES_REVERSED]++;
-	else
-		counts[OP_SPLIT]++;
+		return RACE_CLASS(OP_FORWARD);
+	if (d->ran[0] == 1 && d->ran[1] == 2 && d->ran[2] == 0)
+		return RACE_CLASS(OP_SEQUENCES_REVERSED);
+	return RACE_CLASS(OP_SPLIT);
 }
 
 static const struct race_outcome op_outcomes[] = {
@@ -69,10 +68,6 @@ static const struct race_outcome op_outcomes[] = {
 	[OP_SEQUENCES_REVERSED] = { .name = "B,C,A" },
 	[OP_SPLIT] = { .name = "split", .bad = true,
 		       .help = "C did not run right after B" },
-};
-
-static const struct race_arch_expect op_expect[] = {
-	{ NULL, EXPECT_ALLOWED },
 };
 
 /* B then C is one sequence, as slab-movable's allocation and free. */
@@ -85,9 +80,8 @@ static const struct race_scenario order_probe = {
 	.pages_per_trial = 1,
 	.reset = op_reset,
 	.check = op_check,
-	.outcomes = op_outcomes,
-	.nr_outcomes = ARRAY_SIZE(op_outcomes),
-	.expect = op_expect,
+	RACE_OUTCOMES(op_outcomes),
+	.expect = RACE_EXPECT_EVERYWHERE(EXPECT_ALLOWED),
 };
 DEFINE_RACE_SCENARIO(order_probe);
 
@@ -315,7 +309,5 @@ int main(void)
 		cmocka_unit_test(test_slab_movable_reverse_order_with_barriers_passes_none),
 	};
 
-	printf("variant %s on %s%s\n", this_variant.name, this_variant.arch,
-	       race_test_emulated() ? " (emulated)" : "");
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return race_test_run_group(tests);
 }

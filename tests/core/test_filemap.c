@@ -116,6 +116,26 @@ static bool waiter_finished(void *arg)
 	return __atomic_load_n(&w->finished, __ATOMIC_ACQUIRE);
 }
 
+/*
+ * @page locked here and a waiter doing @op on it, asleep when this
+ * returns; every sleep of the waiter ends by @timeout_ns.
+ */
+static void sleeper_on_locked(struct waiter *w, struct page *page,
+			      int (*op)(struct page *), uint64_t timeout_ns)
+{
+	assert_true(trylock_page(page));
+	start_waiter(w, page, op, timeout_ns, false);
+	wait_until_asleep(w);
+}
+
+/* The waiter, joined, returned @ret and missed @missed wake-ups. */
+static void joined(struct waiter *w, int ret, unsigned long missed)
+{
+	join_waiter(w);
+	assert_int_equal(w->ret, ret);
+	assert_int_equal(w->missed_wakeups, missed);
+}
+
 static int setup(void **state)
 {
 	return fb_mem_map_setup(state, NR_PAGES);
@@ -163,16 +183,12 @@ static void test_lock_page_waiter_is_woken_by_unlock_page(void **state)
 	struct waiter w;
 
 	(void)state;
-	assert_true(trylock_page(page));
-	start_waiter(&w, page, op_lock_page, FB_WAKE_BOUND_NS, false);
-	wait_until_asleep(&w);
+	sleeper_on_locked(&w, page, op_lock_page, FB_WAKE_BOUND_NS);
 	if (FB_HAVE_PG_WAITERS())
 		assert_true(PageWaiters(page));
 	unlock_page(page);
-	join_waiter(&w);
+	joined(&w, 0, 0);
 
-	assert_int_equal(w.ret, 0);
-	assert_int_equal(w.missed_wakeups, 0);
 	assert_true(w.sleeps >= 1);
 	assert_true(PageLocked(page));	/* the waiter's now */
 	/* Its waiter gone, PG_waiters went with the wake-up. */
@@ -193,14 +209,10 @@ static void test_waiter_never_woken_returns_etimedout_at_deadline(void **state)
 	struct waiter w;
 
 	(void)state;
-	assert_true(trylock_page(page));
-	start_waiter(&w, page, op_lock_page, LOST_WAKEUP_DEADLINE_NS, false);
-	wait_until_asleep(&w);
+	sleeper_on_locked(&w, page, op_lock_page, LOST_WAKEUP_DEADLINE_NS);
 	clear_bit_unlock(PG_locked, &page->flags);
-	join_waiter(&w);
+	joined(&w, -ETIMEDOUT, 1);
 
-	assert_int_equal(w.ret, -ETIMEDOUT);
-	assert_int_equal(w.missed_wakeups, 1);
 	assert_false(PageLocked(page));
 	/*
 	 * Nobody is queued any more: the next unlock that sees PG_waiters
@@ -224,11 +236,9 @@ static void test_waiters_bit_wiped_loses_the_wakeup(void **state)
 	struct waiter w;
 
 	(void)state;
-	assert_true(trylock_page(page));
-	start_waiter(&w, page, op_lock_page,
-		     FB_HAVE_PG_WAITERS() ? LOST_WAKEUP_DEADLINE_NS :
-					    FB_WAKE_BOUND_NS, false);
-	wait_until_asleep(&w);
+	sleeper_on_locked(&w, page, op_lock_page,
+			  FB_HAVE_PG_WAITERS() ? LOST_WAKEUP_DEADLINE_NS :
+						 FB_WAKE_BOUND_NS);
 	__ClearPageWaiters(page);
 	unlock_page(page);
 	join_waiter(&w);
@@ -263,14 +273,10 @@ static void test_wait_on_page_locked_wakes_without_taking_the_lock(void **state)
 	struct waiter w;
 
 	(void)state;
-	assert_true(trylock_page(page));
-	start_waiter(&w, page, op_wait_on_page_locked, FB_WAKE_BOUND_NS, false);
-	wait_until_asleep(&w);
+	sleeper_on_locked(&w, page, op_wait_on_page_locked, FB_WAKE_BOUND_NS);
 	unlock_page(page);
-	join_waiter(&w);
+	joined(&w, 0, 0);
 
-	assert_int_equal(w.ret, 0);
-	assert_int_equal(w.missed_wakeups, 0);
 	assert_false(PageLocked(page));
 	if (FB_HAVE_PG_WAITERS())
 		assert_false(PageWaiters(page));
@@ -286,9 +292,7 @@ static void test_wait_on_page_locked_held_forever_times_out(void **state)
 	start_waiter(&w, page, op_wait_on_page_locked, LOST_WAKEUP_DEADLINE_NS,
 		     false);
 	assert_true(fb_wait_for(waiter_finished, &w, FB_WAKE_BOUND_MS));
-	join_waiter(&w);
-	assert_int_equal(w.ret, -ETIMEDOUT);
-	assert_int_equal(w.missed_wakeups, 1);
+	joined(&w, -ETIMEDOUT, 1);
 	assert_true(PageLocked(page));
 	unlock_page(page);
 }
@@ -301,15 +305,11 @@ static void test_put_and_wait_on_page_locked_drops_the_reference(void **state)
 
 	(void)state;
 	get_page(page);	/* the faulting task's reference: 2 */
-	assert_true(trylock_page(page));
-	start_waiter(&w, page, op_put_and_wait, FB_WAKE_BOUND_NS, false);
-	wait_until_asleep(&w);
+	sleeper_on_locked(&w, page, op_put_and_wait, FB_WAKE_BOUND_NS);
 	assert_int_equal(page_ref_count(page), 1);	/* dropped while asleep */
 	unlock_page(page);
-	join_waiter(&w);
+	joined(&w, 0, 0);
 
-	assert_int_equal(w.ret, 0);
-	assert_int_equal(w.missed_wakeups, 0);
 	assert_int_equal(page_ref_count(page), 1);
 	assert_false(PageLocked(page));
 	assert_int_equal(vm_bug_hits(NULL), 0);
@@ -337,9 +337,7 @@ static void test_put_and_wait_timed_out_still_dropped_its_reference(void **state
 	assert_true(trylock_page(page));
 	start_waiter(&w, page, op_put_and_wait, LOST_WAKEUP_DEADLINE_NS, false);
 	assert_true(fb_wait_for(waiter_finished, &w, FB_WAKE_BOUND_MS));
-	join_waiter(&w);
-	assert_int_equal(w.ret, -ETIMEDOUT);
-	assert_int_equal(w.missed_wakeups, 1);
+	joined(&w, -ETIMEDOUT, 1);
 	assert_int_equal(page_ref_count(page), 1);
 	unlock_page(page);
 }

@@ -11,7 +11,7 @@
 
 static volatile unsigned long word;
 
-__attribute__((noinline)) static void op(unsigned long bit)
+static noinline void op(unsigned long bit)
 {
 	word |= 1UL << bit;
 }

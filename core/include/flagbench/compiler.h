@@ -13,6 +13,14 @@
 #define __maybe_unused __attribute__((__unused__))
 #define __aligned(x) __attribute__((__aligned__(x)))
 
+/*
+ * An entry of the registry in linker section @s, a pointer apart, kept
+ * though nothing names it: __start_@s..__stop_@s lists every entry (the
+ * harness's commands, listers, scenarios and benchmarks).
+ */
+#define __fb_registry(s)                                                       \
+	__attribute__((__section__(s), __used__, __aligned__(sizeof(void *))))
+
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 

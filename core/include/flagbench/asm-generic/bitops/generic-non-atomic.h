@@ -3,13 +3,12 @@
  * The non-atomic bitops as plain C read-modify-writes, shared by every
  * architecture that has no cheaper form (all but x86, whose bts/btr are).
  * Models include/asm-generic/bitops/generic-non-atomic.h, v6.1.
- * The including header defines BIT_MASK() and BIT_WORD().
  */
 #ifndef FLAGBENCH_ASM_GENERIC_BITOPS_GENERIC_NON_ATOMIC_H
 #define FLAGBENCH_ASM_GENERIC_BITOPS_GENERIC_NON_ATOMIC_H
 
+#include <flagbench/bits.h>
 #include <flagbench/compiler.h>
-#include <flagbench/types.h>
 
 static __always_inline void arch___set_bit(long nr, volatile unsigned long *addr)
 {

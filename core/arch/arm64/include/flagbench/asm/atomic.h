@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Models arch/arm64/include/asm/{atomic,atomic_lse,atomic_ll_sc,cmpxchg}.h, v6.1. */
+/*
+ * Models arch/arm64/include/asm/{atomic,atomic_lse,atomic_ll_sc,cmpxchg}.h,
+ * v6.1; atomic-arch-fallback.h derives what arm64 does not write itself.
+ */
 #ifndef FLAGBENCH_ASM_ATOMIC_H
 #define FLAGBENCH_ASM_ATOMIC_H
 
@@ -11,7 +14,7 @@
  * build time: CONFIG_ARM64_LSE_ATOMICS selects LSE. Fully-ordered ops are
  * the *al LSE forms, or LL/SC with a store-release exclusive and a
  * trailing dmb ish, exactly as the kernel writes them. The 64-bit helpers
- * (__arch_atomic64_*) exist for bitops.h only.
+ * (__arch_atomic64_*) exist for asm-generic/bitops/{atomic,lock}.h only.
  */
 
 #ifdef CONFIG_ARM64_LSE_ATOMICS
@@ -142,48 +145,34 @@ __LL_SC_FETCH_OP(__ll_sc_atomic64_fetch_or_acquire, long, x, orr, "a", "", "")
 __LL_SC_FETCH_OP(__ll_sc_atomic64_fetch_andnot, long, x, bic, "", "l", "dmb ish")
 __LL_SC_FETCH_OP(__ll_sc_atomic64_fetch_andnot_release, long, x, bic, "", "l", "")
 
-/* A failed compare skips the store and the dmb: failure is unordered. */
-static __always_inline int __ll_sc_cmpxchg_mb_32(volatile int *v, int old,
-						 int new)
-{
-	unsigned long tmp;
-	int oldval;
-
-	__asm__ __volatile__("	prfm	pstl1strm, %[v]\n"
-			     "1:	ldxr	%w[oldval], %[v]\n"
-			     "	eor	%w[tmp], %w[oldval], %w[old]\n"
-			     "	cbnz	%w[tmp], 2f\n"
-			     "	stlxr	%w[tmp], %w[new], %[v]\n"
-			     "	cbnz	%w[tmp], 1b\n"
-			     "	dmb	ish\n"
-			     "2:"
-			     : [tmp] "=&r"(tmp), [oldval] "=&r"(oldval),
-			       [v] "+Q"(*v)
-			     : [old] "r"(old), [new] "r"(new)
-			     : "memory");
-	return oldval;
+/*
+ * atomic_ll_sc.h __CMPXCHG_CASE: ld@acq xr, st@rel xr, then @mb; a failed
+ * compare skips the store and the barrier, as failure is unordered.  Fully
+ * ordered: "", "l", "dmb ish"; acquire: "a", "", "".
+ */
+#define __LL_SC_CMPXCHG_32(name, acq, rel, mb)                                 \
+static __always_inline int name(volatile int *v, int old, int new)             \
+{                                                                              \
+	unsigned long tmp;                                                     \
+	int oldval;                                                            \
+                                                                               \
+	__asm__ __volatile__("	prfm	pstl1strm, %[v]\n"                     \
+			     "1:	ld" acq "xr	%w[oldval], %[v]\n"       \
+			     "	eor	%w[tmp], %w[oldval], %w[old]\n"        \
+			     "	cbnz	%w[tmp], 2f\n"                         \
+			     "	st" rel "xr	%w[tmp], %w[new], %[v]\n"     \
+			     "	cbnz	%w[tmp], 1b\n"                         \
+			     "	" mb "\n"                                      \
+			     "2:"                                              \
+			     : [tmp] "=&r"(tmp), [oldval] "=&r"(oldval),       \
+			       [v] "+Q"(*v)                                    \
+			     : [old] "r"(old), [new] "r"(new)                  \
+			     : "memory");                                      \
+	return oldval;                                                         \
 }
 
-/* __CMPXCHG_CASE(w, , acq_, 32, , a, , memory, K): ldaxr, stxr, no dmb. */
-static __always_inline int __ll_sc_cmpxchg_acq_32(volatile int *v, int old,
-						  int new)
-{
-	unsigned long tmp;
-	int oldval;
-
-	__asm__ __volatile__("	prfm	pstl1strm, %[v]\n"
-			     "1:	ldaxr	%w[oldval], %[v]\n"
-			     "	eor	%w[tmp], %w[oldval], %w[old]\n"
-			     "	cbnz	%w[tmp], 2f\n"
-			     "	stxr	%w[tmp], %w[new], %[v]\n"
-			     "	cbnz	%w[tmp], 1b\n"
-			     "2:"
-			     : [tmp] "=&r"(tmp), [oldval] "=&r"(oldval),
-			       [v] "+Q"(*v)
-			     : [old] "r"(old), [new] "r"(new)
-			     : "memory");
-	return oldval;
-}
+__LL_SC_CMPXCHG_32(__ll_sc_cmpxchg_mb_32, "", "l", "dmb	ish")
+__LL_SC_CMPXCHG_32(__ll_sc_cmpxchg_acq_32, "a", "", "")
 
 static __always_inline int __ll_sc_xchg_mb_32(volatile int *v, int new)
 {
@@ -220,6 +209,9 @@ static __always_inline int __ll_sc_xchg_mb_32(volatile int *v, int new)
 
 #endif /* CONFIG_ARM64_LSE_ATOMICS */
 
+/* A plain load of the word: asm-generic/bitops/lock.h's first look. */
+#define __arch_atomic64_read(v) READ_ONCE(*(v))
+
 static __always_inline int arch_atomic_read(const atomic_t *v)
 {
 	return READ_ONCE(v->counter);
@@ -235,49 +227,9 @@ static __always_inline void arch_atomic_add(int i, atomic_t *v)
 	__arch_atomic_add(i, &v->counter);
 }
 
-static __always_inline void arch_atomic_sub(int i, atomic_t *v)
-{
-	__arch_atomic_add(-i, &v->counter);
-}
-
-static __always_inline void arch_atomic_inc(atomic_t *v)
-{
-	__arch_atomic_add(1, &v->counter);
-}
-
-static __always_inline void arch_atomic_dec(atomic_t *v)
-{
-	__arch_atomic_add(-1, &v->counter);
-}
-
 static __always_inline int arch_atomic_add_return(int i, atomic_t *v)
 {
 	return __arch_atomic_fetch_add(i, &v->counter) + i;
-}
-
-static __always_inline int arch_atomic_sub_return(int i, atomic_t *v)
-{
-	return arch_atomic_add_return(-i, v);
-}
-
-static __always_inline int arch_atomic_inc_return(atomic_t *v)
-{
-	return arch_atomic_add_return(1, v);
-}
-
-static __always_inline int arch_atomic_dec_return(atomic_t *v)
-{
-	return arch_atomic_add_return(-1, v);
-}
-
-static __always_inline bool arch_atomic_dec_and_test(atomic_t *v)
-{
-	return arch_atomic_dec_return(v) == 0;
-}
-
-static __always_inline bool arch_atomic_sub_and_test(int i, atomic_t *v)
-{
-	return arch_atomic_sub_return(i, v) == 0;
 }
 
 static __always_inline int arch_atomic_cmpxchg(atomic_t *v, int old, int new)
@@ -295,21 +247,8 @@ static __always_inline int arch_atomic_cmpxchg_acquire(atomic_t *v, int old,
 {
 	return __arch_cmpxchg_acq_32(&v->counter, old, new);
 }
+#define arch_atomic_cmpxchg_acquire arch_atomic_cmpxchg_acquire
 
-/* No native form: the try_cmpxchg loop of atomic-arch-fallback.h. */
-static __always_inline int arch_atomic_fetch_add_unless(atomic_t *v, int a,
-							int u)
-{
-	int c = arch_atomic_read(v);
-
-	while (likely(c != u)) {
-		int old = arch_atomic_cmpxchg(v, c, c + a);
-
-		if (likely(old == c))
-			break;
-		c = old;
-	}
-	return c;
-}
+#include <flagbench/atomic-arch-fallback.h>
 
 #endif /* FLAGBENCH_ASM_ATOMIC_H */

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Models arch/arm64/include/asm/barrier.h, v6.1. */
+/*
+ * Models arch/arm64/include/asm/barrier.h, v6.1: what differs from
+ * asm-generic/barrier.h, which fills in the rest (smp_mb__before_atomic
+ * and smp_mb__after_atomic: relaxed atomics need a full dmb).
+ */
 #ifndef FLAGBENCH_ASM_BARRIER_H
 #define FLAGBENCH_ASM_BARRIER_H
 
@@ -25,14 +29,6 @@
 #define smp_mb() dmb(ish)
 #define smp_rmb() dmb(ishld)
 #define smp_wmb() dmb(ishst)
-
-/* arm64 keeps asm-generic's defaults: relaxed atomics need a full dmb. */
-#define smp_mb__before_atomic() smp_mb()
-#define smp_mb__after_atomic() smp_mb()
-
-/* Only 4- and 8-byte scalars are single-copy atomic in every flavour here. */
-#define __fb_assert_acq_rel_size(x)                                            \
-	((void)sizeof(char[1 - 2 * !(sizeof(x) == 4 || sizeof(x) == 8)]))
 
 /* stlr/ldar: release/acquire (RCsc) without a separate barrier. */
 #define smp_store_release(p, v)                                                \
@@ -83,5 +79,8 @@ static __always_inline void cpu_relax(void)
 {
 	__asm__ __volatile__("yield" : : : "memory");
 }
+#define cpu_relax cpu_relax
+
+#include <flagbench/asm-generic/barrier.h>
 
 #endif /* FLAGBENCH_ASM_BARRIER_H */

@@ -65,77 +65,38 @@ ATOMIC_OP(add, add)
 ATOMIC_OP(sub, subf)
 ATOMIC_OP_RETURN(add, add)
 ATOMIC_OP_RETURN(sub, subf)
-
-static __always_inline void arch_atomic_inc(atomic_t *v)
-{
-	arch_atomic_add(1, v);
-}
-
-static __always_inline void arch_atomic_dec(atomic_t *v)
-{
-	arch_atomic_sub(1, v);
-}
-
-static __always_inline int arch_atomic_inc_return(atomic_t *v)
-{
-	return arch_atomic_add_return(1, v);
-}
-
-static __always_inline int arch_atomic_dec_return(atomic_t *v)
-{
-	return arch_atomic_sub_return(1, v);
-}
-
-static __always_inline bool arch_atomic_dec_and_test(atomic_t *v)
-{
-	return arch_atomic_dec_return(v) == 0;
-}
-
-static __always_inline bool arch_atomic_sub_and_test(int i, atomic_t *v)
-{
-	return arch_atomic_sub_return(i, v) == 0;
-}
-
-/* cmpxchg.h:__cmpxchg_u32; a failed compare skips the exit sync. */
-static __always_inline int arch_atomic_cmpxchg(atomic_t *v, int old, int new)
-{
-	unsigned int prev;
-
-	__asm__ __volatile__(PPC_ATOMIC_ENTRY_BARRIER
-			     "1:	lwarx	%0,0,%2	# __cmpxchg_u32\n"
-			     "	cmpw	0,%0,%3\n"
-			     "	bne-	2f\n"
-			     "	stwcx.	%4,0,%2\n"
-			     "	bne-	1b"
-			     PPC_ATOMIC_EXIT_BARRIER
-			     "\n2:"
-			     : "=&r"(prev), "+m"(v->counter)
-			     : "r"(&v->counter), "r"(old), "r"(new)
-			     : "cc", "memory");
-	return prev;
-}
+#define arch_atomic_sub arch_atomic_sub
+#define arch_atomic_sub_return arch_atomic_sub_return
 
 /*
- * cmpxchg.h:__cmpxchg_u32_acquire: no entry barrier, PPC_ACQUIRE_BARRIER
- * after a successful store (arch_spin_lock's ordering).
+ * cmpxchg.h:__cmpxchg_u32 (@entry and @exit the full syncs) and
+ * __cmpxchg_u32_acquire (no entry barrier, PPC_ACQUIRE_BARRIER after a
+ * successful store: arch_spin_lock's ordering); a failed compare skips
+ * the exit barrier.
  */
-static __always_inline int arch_atomic_cmpxchg_acquire(atomic_t *v, int old,
-						       int new)
-{
-	unsigned int prev;
-
-	__asm__ __volatile__("1:	lwarx	%0,0,%2	# __cmpxchg_u32_acquire\n"
-			     "	cmpw	0,%0,%3\n"
-			     "	bne-	2f\n"
-			     "	stwcx.	%4,0,%2\n"
-			     "	bne-	1b"
-			     PPC_ACQUIRE_BARRIER
-			     "\n2:"
-			     : "=&r"(prev), "+m"(v->counter)
-			     : "r"(&v->counter), "r"(old), "r"(new)
-			     : "cc", "memory");
-	return prev;
+#define __CMPXCHG_U32(name, entry, exit)                                       \
+static __always_inline int name(atomic_t *v, int old, int new)                 \
+{                                                                              \
+	unsigned int prev;                                                     \
+                                                                               \
+	__asm__ __volatile__(entry                                             \
+			     "1:	lwarx	%0,0,%2	# " #name "\n"        \
+			     "	cmpw	0,%0,%3\n"                             \
+			     "	bne-	2f\n"                                  \
+			     "	stwcx.	%4,0,%2\n"                             \
+			     "	bne-	1b"                                    \
+			     exit                                              \
+			     "\n2:"                                            \
+			     : "=&r"(prev), "+m"(v->counter)                   \
+			     : "r"(&v->counter), "r"(old), "r"(new)            \
+			     : "cc", "memory");                                \
+	return prev;                                                           \
 }
+
+__CMPXCHG_U32(arch_atomic_cmpxchg, PPC_ATOMIC_ENTRY_BARRIER,
+	      PPC_ATOMIC_EXIT_BARRIER)
+__CMPXCHG_U32(arch_atomic_cmpxchg_acquire, "", PPC_ACQUIRE_BARRIER)
+#define arch_atomic_cmpxchg_acquire arch_atomic_cmpxchg_acquire
 
 static __always_inline int arch_atomic_xchg(atomic_t *v, int new)
 {
@@ -173,5 +134,8 @@ static __always_inline int arch_atomic_fetch_add_unless(atomic_t *v, int a,
 			     : "cc", "memory");
 	return t;
 }
+#define arch_atomic_fetch_add_unless arch_atomic_fetch_add_unless
+
+#include <flagbench/atomic-arch-fallback.h>
 
 #endif /* FLAGBENCH_ASM_ATOMIC_H */

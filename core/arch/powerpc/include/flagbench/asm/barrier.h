@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Models arch/powerpc/include/asm/{barrier,synch}.h (ppc64, SMP), v6.1. */
+/*
+ * Models arch/powerpc/include/asm/{barrier,synch}.h (ppc64, SMP), v6.1:
+ * what differs from asm-generic/barrier.h, which fills in the rest.
+ */
 #ifndef FLAGBENCH_ASM_BARRIER_H
 #define FLAGBENCH_ASM_BARRIER_H
 
@@ -33,33 +36,16 @@
 #define smp_rmb() __lwsync()
 #define smp_wmb() __lwsync()
 
-/* powerpc keeps asm-generic's defaults: a full sync. */
-#define smp_mb__before_atomic() smp_mb()
-#define smp_mb__after_atomic() smp_mb()
-
-/* Only 4- and 8-byte scalars are single-copy atomic in every flavour here. */
-#define __fb_assert_acq_rel_size(x)                                            \
-	((void)sizeof(char[1 - 2 * !(sizeof(x) == 4 || sizeof(x) == 8)]))
-
-#define smp_store_release(p, v)                                                \
-	do {                                                                   \
-		__fb_assert_acq_rel_size(*(p));                                \
-		__lwsync();                                                    \
-		WRITE_ONCE(*(p), v);                                           \
-	} while (0)
-
-#define smp_load_acquire(p)                                                    \
-	({                                                                     \
-		__typeof__(*(p)) ___p1 = READ_ONCE(*(p));                      \
-		__fb_assert_acq_rel_size(*(p));                                \
-		__lwsync();                                                    \
-		___p1;                                                         \
-	})
+/* Acquire and release are lwsync (the full sync is asm-generic's). */
+#define __smp_acquire_release_barrier() __lwsync()
 
 /* vdso/processor.h: drop SMT priority while spinning, then restore it. */
 static __always_inline void cpu_relax(void)
 {
 	__asm__ __volatile__("or 1,1,1\n\tor 2,2,2" : : : "memory");
 }
+#define cpu_relax cpu_relax
+
+#include <flagbench/asm-generic/barrier.h>
 
 #endif /* FLAGBENCH_ASM_BARRIER_H */

@@ -1,17 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Models arch/powerpc/include/asm/bitops.h (ppc64), v6.1. */
+/*
+ * Models arch/powerpc/include/asm/bitops.h (ppc64), v6.1: its larx/stcx.
+ * loops; the non-atomic ops and test_bit are asm-generic's.
+ */
 #ifndef FLAGBENCH_ASM_BITOPS_H
 #define FLAGBENCH_ASM_BITOPS_H
 
+#include <flagbench/bits.h>
 #include <flagbench/compiler.h>
-#include <flagbench/types.h>
 #include <flagbench/asm/barrier.h>
-
-#ifndef BIT_MASK
-#define BIT(nr) (1UL << (nr))
-#define BIT_MASK(nr) (1UL << ((nr) % BITS_PER_LONG))
-#define BIT_WORD(nr) ((nr) / BITS_PER_LONG)
-#endif
 
 /* prefix: the barrier before the ldarx/stdcx. loop (release for unlock). */
 #define DEFINE_BITOP(fn, op, prefix)                                           \
@@ -131,6 +128,7 @@ arch_clear_bit_unlock_is_negative_byte(long nr, volatile unsigned long *addr)
 	return !!(old & ~BIT_MASK(nr) & BIT_MASK(nr | 7));
 }
 
+/* __clear_bit_unlock below needs them. */
 #include <flagbench/asm-generic/bitops/generic-non-atomic.h>
 
 /* As powerpc's v6.1: release barrier, then a plain clear. */
@@ -141,10 +139,6 @@ static __always_inline void arch___clear_bit_unlock(long nr,
 	arch___clear_bit(nr, addr);
 }
 
-static __always_inline bool arch_test_bit(long nr,
-					  const volatile unsigned long *addr)
-{
-	return 1UL & (addr[BIT_WORD(nr)] >> (nr & (BITS_PER_LONG - 1)));
-}
+#include <flagbench/asm-generic/bitops.h>
 
 #endif /* FLAGBENCH_ASM_BITOPS_H */

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Models arch/x86/include/asm/atomic.h and cmpxchg.h (x86-64), v6.1. */
+/*
+ * Models arch/x86/include/asm/atomic.h and cmpxchg.h (x86-64), v6.1: the
+ * locked instructions; atomic-arch-fallback.h derives the rest.
+ */
 #ifndef FLAGBENCH_ASM_ATOMIC_H
 #define FLAGBENCH_ASM_ATOMIC_H
 
@@ -33,16 +36,19 @@ static __always_inline void arch_atomic_sub(int i, atomic_t *v)
 			     : "ir"(i)
 			     : "memory");
 }
+#define arch_atomic_sub arch_atomic_sub
 
 static __always_inline void arch_atomic_inc(atomic_t *v)
 {
 	__asm__ __volatile__(LOCK_PREFIX "incl %0" : "+m"(v->counter) : : "memory");
 }
+#define arch_atomic_inc arch_atomic_inc
 
 static __always_inline void arch_atomic_dec(atomic_t *v)
 {
 	__asm__ __volatile__(LOCK_PREFIX "decl %0" : "+m"(v->counter) : : "memory");
 }
+#define arch_atomic_dec arch_atomic_dec
 
 /* GEN_UNARY_RMWcc / GEN_BINARY_RMWcc: the flags of the locked op itself. */
 static __always_inline bool arch_atomic_dec_and_test(atomic_t *v)
@@ -55,6 +61,7 @@ static __always_inline bool arch_atomic_dec_and_test(atomic_t *v)
 			     : "memory");
 	return z;
 }
+#define arch_atomic_dec_and_test arch_atomic_dec_and_test
 
 static __always_inline bool arch_atomic_sub_and_test(int i, atomic_t *v)
 {
@@ -66,6 +73,7 @@ static __always_inline bool arch_atomic_sub_and_test(int i, atomic_t *v)
 			     : "memory");
 	return z;
 }
+#define arch_atomic_sub_and_test arch_atomic_sub_and_test
 
 static __always_inline int arch_atomic_add_return(int i, atomic_t *v)
 {
@@ -79,21 +87,6 @@ static __always_inline int arch_atomic_add_return(int i, atomic_t *v)
 	return old + i;
 }
 
-static __always_inline int arch_atomic_sub_return(int i, atomic_t *v)
-{
-	return arch_atomic_add_return(-i, v);
-}
-
-static __always_inline int arch_atomic_inc_return(atomic_t *v)
-{
-	return arch_atomic_add_return(1, v);
-}
-
-static __always_inline int arch_atomic_dec_return(atomic_t *v)
-{
-	return arch_atomic_add_return(-1, v);
-}
-
 static __always_inline int arch_atomic_cmpxchg(atomic_t *v, int old, int new)
 {
 	int ret;
@@ -104,9 +97,6 @@ static __always_inline int arch_atomic_cmpxchg(atomic_t *v, int old, int new)
 			     : "memory", "cc");
 	return ret;
 }
-
-/* Every locked instruction is fully ordered: acquire is the same cmpxchg. */
-#define arch_atomic_cmpxchg_acquire(v, o, n) arch_atomic_cmpxchg(v, o, n)
 
 static __always_inline bool arch_atomic_try_cmpxchg(atomic_t *v, int *old,
 						    int new)
@@ -122,6 +112,7 @@ static __always_inline bool arch_atomic_try_cmpxchg(atomic_t *v, int *old,
 		*old = o;
 	return likely(success);
 }
+#define arch_atomic_try_cmpxchg arch_atomic_try_cmpxchg
 
 /* xchg with a memory operand is implicitly locked. */
 static __always_inline int arch_atomic_xchg(atomic_t *v, int new)
@@ -133,18 +124,6 @@ static __always_inline int arch_atomic_xchg(atomic_t *v, int new)
 	return new;
 }
 
-/* x86 has no native form: the generic try_cmpxchg loop of atomic-arch-fallback.h. */
-static __always_inline int arch_atomic_fetch_add_unless(atomic_t *v, int a,
-							int u)
-{
-	int c = arch_atomic_read(v);
-
-	do {
-		if (unlikely(c == u))
-			break;
-	} while (!arch_atomic_try_cmpxchg(v, &c, c + a));
-
-	return c;
-}
+#include <flagbench/atomic-arch-fallback.h>
 
 #endif /* FLAGBENCH_ASM_ATOMIC_H */

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Models arch/x86/include/asm/barrier.h (x86-64), v6.1. */
+/*
+ * Models arch/x86/include/asm/barrier.h (x86-64), v6.1: what differs from
+ * asm-generic/barrier.h, which fills in the rest.
+ */
 #ifndef FLAGBENCH_ASM_BARRIER_H
 #define FLAGBENCH_ASM_BARRIER_H
 
@@ -26,30 +29,16 @@
 #define smp_mb__before_atomic() barrier()
 #define smp_mb__after_atomic() barrier()
 
-/* Only 4- and 8-byte scalars are single-copy atomic in every flavour here. */
-#define __fb_assert_acq_rel_size(x)                                            \
-	((void)sizeof(char[1 - 2 * !(sizeof(x) == 4 || sizeof(x) == 8)]))
-
 /* TSO gives every load acquire and every store release semantics. */
-#define smp_store_release(p, v)                                                \
-	do {                                                                   \
-		__fb_assert_acq_rel_size(*(p));                                \
-		barrier();                                                     \
-		WRITE_ONCE(*(p), v);                                           \
-	} while (0)
-
-#define smp_load_acquire(p)                                                    \
-	({                                                                     \
-		__typeof__(*(p)) ___p1 = READ_ONCE(*(p));                      \
-		__fb_assert_acq_rel_size(*(p));                                \
-		barrier();                                                     \
-		___p1;                                                         \
-	})
+#define __smp_acquire_release_barrier() barrier()
 
 /* REP NOP (PAUSE): spin-wait hint, as arch/x86/include/asm/vdso/processor.h. */
 static __always_inline void cpu_relax(void)
 {
 	__asm__ __volatile__("rep; nop" : : : "memory");
 }
+#define cpu_relax cpu_relax
+
+#include <flagbench/asm-generic/barrier.h>
 
 #endif /* FLAGBENCH_ASM_BARRIER_H */

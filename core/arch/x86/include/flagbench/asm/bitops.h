@@ -1,16 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Models arch/x86/include/asm/bitops.h (x86-64), v6.1. */
+/*
+ * Models arch/x86/include/asm/bitops.h (x86-64), v6.1: its own atomic and
+ * non-atomic ops; test_bit is asm-generic's.
+ */
 #ifndef FLAGBENCH_ASM_BITOPS_H
 #define FLAGBENCH_ASM_BITOPS_H
 
+#include <flagbench/bits.h>
 #include <flagbench/compiler.h>
-#include <flagbench/types.h>
-
-#ifndef BIT_MASK
-#define BIT(nr) (1UL << (nr))
-#define BIT_MASK(nr) (1UL << ((nr) % BITS_PER_LONG))
-#define BIT_WORD(nr) ((nr) / BITS_PER_LONG)
-#endif
 
 #ifndef LOCK_PREFIX
 #define LOCK_PREFIX "lock; "
@@ -25,75 +22,48 @@
 #define CONST_MASK_ADDR(nr, addr) WBYTE_ADDR((volatile char *)(addr) + ((nr) >> 3))
 #define CONST_MASK(nr) (1 << ((nr) & 7))
 
-static __always_inline void arch_set_bit(long nr, volatile unsigned long *addr)
-{
-	if (__builtin_constant_p(nr)) {
-		__asm__ __volatile__(LOCK_PREFIX "orb %b1,%0"
-				     : CONST_MASK_ADDR(nr, addr)
-				     : "iq"((char)CONST_MASK(nr))
-				     : "memory");
-	} else {
-		__asm__ __volatile__(LOCK_PREFIX "btsq %1,%0"
-				     :
-				     : RLONG_ADDR(addr), "Ir"(nr)
-				     : "memory");
-	}
+/*
+ * A locked op on one bit: byte-wide @bop with @bmask on the byte holding
+ * a constant bit, else @lop on the long.
+ */
+#define DEFINE_LOCKED_BITOP(fn, bop, bmask, lop)                               \
+static __always_inline void fn(long nr, volatile unsigned long *addr)          \
+{                                                                              \
+	if (__builtin_constant_p(nr)) {                                        \
+		__asm__ __volatile__(LOCK_PREFIX #bop " %b1,%0"                \
+				     : CONST_MASK_ADDR(nr, addr)               \
+				     : "iq"((char)(bmask))                     \
+				     : "memory");                              \
+	} else {                                                               \
+		__asm__ __volatile__(LOCK_PREFIX #lop " %1,%0"                 \
+				     :                                         \
+				     : RLONG_ADDR(addr), "Ir"(nr)              \
+				     : "memory");                              \
+	}                                                                      \
 }
 
-static __always_inline void arch_clear_bit(long nr, volatile unsigned long *addr)
-{
-	if (__builtin_constant_p(nr)) {
-		__asm__ __volatile__(LOCK_PREFIX "andb %b1,%0"
-				     : CONST_MASK_ADDR(nr, addr)
-				     : "iq"((char)~CONST_MASK(nr))
-				     : "memory");
-	} else {
-		__asm__ __volatile__(LOCK_PREFIX "btrq %1,%0"
-				     :
-				     : RLONG_ADDR(addr), "Ir"(nr)
-				     : "memory");
-	}
+DEFINE_LOCKED_BITOP(arch_set_bit, orb, CONST_MASK(nr), btsq)
+DEFINE_LOCKED_BITOP(arch_clear_bit, andb, ~CONST_MASK(nr), btrq)
+DEFINE_LOCKED_BITOP(arch_change_bit, xorb, CONST_MASK(nr), btcq)
+
+/*
+ * bts/btr with the old bit from the carry flag; @lock: LOCK_PREFIX (a
+ * locked RMW is a full barrier: fully ordered as it stands) or none.
+ */
+#define DEFINE_TESTOP(fn, lock, op)                                            \
+static __always_inline bool fn(long nr, volatile unsigned long *addr)          \
+{                                                                              \
+	bool oldbit;                                                           \
+                                                                               \
+	__asm__ __volatile__(lock #op " %2,%1"                                 \
+			     : "=@ccc"(oldbit), "+m"(*(volatile long *)addr)   \
+			     : "Ir"(nr)                                        \
+			     : "memory");                                      \
+	return oldbit;                                                         \
 }
 
-static __always_inline void arch_change_bit(long nr, volatile unsigned long *addr)
-{
-	if (__builtin_constant_p(nr)) {
-		__asm__ __volatile__(LOCK_PREFIX "xorb %b1,%0"
-				     : CONST_MASK_ADDR(nr, addr)
-				     : "iq"((char)CONST_MASK(nr))
-				     : "memory");
-	} else {
-		__asm__ __volatile__(LOCK_PREFIX "btcq %1,%0"
-				     :
-				     : RLONG_ADDR(addr), "Ir"(nr)
-				     : "memory");
-	}
-}
-
-/* Locked RMWs are full barriers: these are fully ordered as they stand. */
-static __always_inline bool arch_test_and_set_bit(long nr,
-						  volatile unsigned long *addr)
-{
-	bool oldbit;
-
-	__asm__ __volatile__(LOCK_PREFIX "btsq %2,%1"
-			     : "=@ccc"(oldbit), "+m"(*(volatile long *)addr)
-			     : "Ir"(nr)
-			     : "memory");
-	return oldbit;
-}
-
-static __always_inline bool arch_test_and_clear_bit(long nr,
-						    volatile unsigned long *addr)
-{
-	bool oldbit;
-
-	__asm__ __volatile__(LOCK_PREFIX "btrq %2,%1"
-			     : "=@ccc"(oldbit), "+m"(*(volatile long *)addr)
-			     : "Ir"(nr)
-			     : "memory");
-	return oldbit;
-}
+DEFINE_TESTOP(arch_test_and_set_bit, LOCK_PREFIX, btsq)
+DEFINE_TESTOP(arch_test_and_clear_bit, LOCK_PREFIX, btrq)
 
 /* A locked op already has acquire semantics. */
 static __always_inline bool
@@ -128,46 +98,20 @@ arch_clear_bit_unlock_is_negative_byte(long nr, volatile unsigned long *addr)
 }
 
 /* Non-atomic: the same bit instructions without the lock prefix. */
-static __always_inline void arch___set_bit(long nr, volatile unsigned long *addr)
-{
-	__asm__ __volatile__("btsq %1,%0" : : RLONG_ADDR(addr), "Ir"(nr) : "memory");
+#define DEFINE_BITOP(fn, op)                                                   \
+static __always_inline void fn(long nr, volatile unsigned long *addr)          \
+{                                                                              \
+	__asm__ __volatile__(#op " %1,%0" : : RLONG_ADDR(addr), "Ir"(nr)       \
+			     : "memory");                                      \
 }
 
-static __always_inline void arch___clear_bit(long nr,
-					     volatile unsigned long *addr)
-{
-	__asm__ __volatile__("btrq %1,%0" : : RLONG_ADDR(addr), "Ir"(nr) : "memory");
-}
-
-static __always_inline void arch___change_bit(long nr,
-					      volatile unsigned long *addr)
-{
-	__asm__ __volatile__("btcq %1,%0" : : RLONG_ADDR(addr), "Ir"(nr) : "memory");
-}
-
-static __always_inline bool arch___test_and_set_bit(long nr,
-						    volatile unsigned long *addr)
-{
-	bool oldbit;
-
-	__asm__ __volatile__("btsq %2,%1"
-			     : "=@ccc"(oldbit), "+m"(*(volatile long *)addr)
-			     : "Ir"(nr)
-			     : "memory");
-	return oldbit;
-}
-
-static __always_inline bool
-arch___test_and_clear_bit(long nr, volatile unsigned long *addr)
-{
-	bool oldbit;
-
-	__asm__ __volatile__("btrq %2,%1"
-			     : "=@ccc"(oldbit), "+m"(*(volatile long *)addr)
-			     : "Ir"(nr)
-			     : "memory");
-	return oldbit;
-}
+DEFINE_BITOP(arch___set_bit, btsq)
+DEFINE_BITOP(arch___clear_bit, btrq)
+DEFINE_BITOP(arch___change_bit, btcq)
+DEFINE_TESTOP(arch___test_and_set_bit, "", btsq)
+DEFINE_TESTOP(arch___test_and_clear_bit, "", btrq)
+/* All five: asm-generic's plain read-modify-writes are not wanted here. */
+#define arch___set_bit arch___set_bit
 
 static __always_inline void arch___clear_bit_unlock(long nr,
 						    volatile unsigned long *addr)
@@ -176,10 +120,6 @@ static __always_inline void arch___clear_bit_unlock(long nr,
 	arch___clear_bit(nr, addr);
 }
 
-static __always_inline bool arch_test_bit(long nr,
-					  const volatile unsigned long *addr)
-{
-	return 1UL & (addr[BIT_WORD(nr)] >> (nr & (BITS_PER_LONG - 1)));
-}
+#include <flagbench/asm-generic/bitops.h>
 
 #endif /* FLAGBENCH_ASM_BITOPS_H */
