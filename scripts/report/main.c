@@ -38,8 +38,7 @@ static void usage(FILE *f)
 	      "  summary BUNDLE [--baseline VARIANT] [--threshold PCT] [--alpha A]\n"
 	      "      the plain-text summary (72 columns) on standard output\n"
 	      "  gate BASELINE CANDIDATE [options]   ('gate --help')\n"
-	      "  bundle init|part|finish|check ...  (used by run-bench)\n"
-	      "  mwu X,X,... Y,Y,...                 Mann-Whitney U p-value\n\n"
+	      "  bundle init|part|finish|check ...  (used by run-bench)\n\n"
 	      "Exit status: 0 pass, 1 fail, 2 error or undecidable.\n", f);
 }
 
@@ -436,40 +435,6 @@ int cmd_summary(int argc, char **argv)
 	return ret;
 }
 
-/* For tests and curious users: mwu 1,2,3 4,5,6 -> U and p. */
-static int parse_sample(const char *s, double *x, int max)
-{
-	char *copy = xstrdup(s), *tok, *save = NULL, *end;
-	int n = 0;
-
-	for (tok = strtok_r(copy, ",", &save); tok && n < max;
-	     tok = strtok_r(NULL, ",", &save)) {
-		x[n++] = strtod(tok, &end);
-		if (*end) {
-			free(copy);
-			return -1;
-		}
-	}
-	free(copy);
-	return n;
-}
-
-static int cmd_mwu(int argc, char **argv)
-{
-	double x[1024], y[1024], u, p;
-	int nx, ny;
-	bool exact;
-
-	if (argc != 3 || (nx = parse_sample(argv[1], x, 1024)) < 1 ||
-	    (ny = parse_sample(argv[2], y, 1024)) < 1) {
-		fb_err("mwu: need two comma-separated samples of numbers");
-		return EXIT_ERROR;
-	}
-	p = mann_whitney_u(x, nx, y, ny, &u, &exact);
-	printf("U=%g p=%.10g method=%s\n", u, p, exact ? "exact" : "asymptotic");
-	return EXIT_PASS;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -489,8 +454,6 @@ int main(int argc, char **argv)
 		return cmd_gate(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "bundle"))
 		return cmd_bundle(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "mwu"))
-		return cmd_mwu(argc - 1, argv + 1);
 	fb_err("unknown command '%s' (try --help)", argv[1]);
 	return EXIT_ERROR;
 }

@@ -32,21 +32,6 @@ enum {
 double stat_mean(const double *x, int n);
 double stat_median(const double *x, int n);
 double stat_stddev(const double *x, int n);	/* sample (n-1); 0 if n < 2 */
-/*
- * Two-sided Mann-Whitney U test of @x against @y, as scipy's mannwhitneyu
- * (which Google Benchmark's compare.py calls) with method "auto": the exact
- * distribution when both samples are at most 8 long and have no ties, else
- * the normal approximation with tie correction and continuity correction.
- * Returns the p-value; *u_out (if not NULL) gets U of @x.
- */
-double mann_whitney_u(const double *x, int nx, const double *y, int ny,
-		      double *u_out, bool *exact_out);
-enum mwu_method { MWU_AUTO, MWU_EXACT, MWU_ASYMPTOTIC };
-double mann_whitney_u_method(const double *x, int nx, const double *y, int ny,
-			     enum mwu_method method, double *u_out,
-			     bool *exact_out);
-/* Smallest two-sided p-value the exact test can give for n against n. */
-double mwu_min_p(int n);
 /* ---- load.c, parts.c, bundle.c ---- */
 /*
  * What a bundle may hold, generous for real runs (a --full run has 40
