@@ -246,8 +246,11 @@ int plot_begin(struct chart_ctx *c, const struct sio_dir *out,
 	       struct chart_opts *o, json_t *made);
 /* What was written and drawn into charts/ and charts/data/; cleans up. */
 int plot_end(struct chart_ctx *c);
-/* A data file data/@name in the private directory. */
+/* A data file data/@name in the private directory... */
 FILE *plot_data(struct chart_ctx *c, struct sio_file *sf, const char *name);
+/* ...named data/@name.@ext. */
+FILE *plot_file(struct chart_ctx *c, struct sio_file *sf, const char *name,
+		const char *ext);
 /*
  * Run gnuplot's @script in the private directory with only -e
  * "name='NAME'; NUMS" (@name a plain file name, @nums numbers we print):
