@@ -40,10 +40,8 @@ static int meta_file(struct chart_ctx *c, const char *name, const char *title,
 		     const char *xlabel, const char *ylabel)
 {
 	struct sio_file sf;
-	char file[600];
 
-	snprintf(file, sizeof(file), "%s.meta", name);
-	if (!plot_data(c, &sf, file))
+	if (!plot_file(c, &sf, name, "meta"))
 		return -1;
 	put_field(sf.f, title);
 	fputc('\t', sf.f);
@@ -58,10 +56,7 @@ static int meta_file(struct chart_ctx *c, const char *name, const char *title,
 static FILE *data_file(struct chart_ctx *c, const char *name,
 		       struct sio_file *sf)
 {
-	char file[600];
-
-	snprintf(file, sizeof(file), "%s.dat", name);
-	return plot_data(c, sf, file);
+	return plot_file(c, sf, name, "dat");
 }
 
 /* data/PREFIX-SLUG.dat, SLUG @text made a file name; the chart's name in @name. */

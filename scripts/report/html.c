@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Static HTML: one page per bundle, a cross-architecture page, an index
- * over a directory of bundles.  Pages open from disk with no network: the
- * CSS is inlined, images are relative files.  JavaScript is not needed to
- * read them; one small script only records, for the browser test, whether
- * every image decoded.
+ * Static HTML: what every page shares (head, tail, links, charts), the
+ * cross-architecture page and the index over a directory of bundles; one
+ * bundle's page is html-bundle.c's.  Pages open from disk with no network:
+ * the CSS is inlined, images are relative files.  JavaScript is not
+ * needed to read them; one small script only records, for the browser
+ * test, whether every image decoded.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@
  * bundle directory named "javascript:alert(1)" is a path, never a scheme,
  * and no name can close the attribute.  Absolute paths are not links.
  */
-static void href_rel(FILE *f, const char *path, const char *suffix)
+void html_href(FILE *f, const char *path, const char *suffix)
 {
 	const unsigned char *s = (const unsigned char *)path;
 
@@ -77,468 +78,72 @@ static void page_tail(FILE *f)
 	      "</script>\n</body>\n</html>\n", f);
 }
 
+/* A race result's verdict and exposure (race_result_worth() in words, as title). */
+void html_race_verdict_cell(FILE *f, const struct race_result *r)
+{
+	char worth[256];
+
+	race_result_worth(r, worth, sizeof(worth));
+	fprintf(f, "<td class=\"v-%s\" title=\"", res_verdict_name(r->d.verdict));
+	E(worth);
+	fprintf(f, "\">%s <small>%s</small></td>", res_verdict_name(r->d.verdict),
+		res_exposure_name(r->d.exposure));
+}
+
 static void verdict_cell(FILE *f, enum res_verdict v)
 {
 	fprintf(f, "<td class=\"v-%s\">%s</td>", res_verdict_name(v), res_verdict_name(v));
 }
 
-/*
- * A race result's exposure and verdict: the trials that reached the
- * window, those a zero needed (race_result_worth() in words, as title).
- */
-static void race_worth_cells(FILE *f, const struct race_result *r)
+static bool in_groups(json_t *chart, const char *const *groups)
 {
-	char worth[256];
-
-	race_result_worth(r, worth, sizeof(worth));
-	fprintf(f, "<td class=\"num\">%.0f</td>", r->reached);
-	if (r->d.needed > 0)
-		fprintf(f, "<td class=\"num\">%.0f</td>", r->d.needed);
-	else
-		fputs("<td>–</td>", f);
-	fprintf(f, "<td class=\"v-%s\" title=\"", res_verdict_name(r->d.verdict));
-	html_escape(f, worth);
-	fprintf(f, "\">%s<br><small>%s</small></td>", res_verdict_name(r->d.verdict),
-		res_exposure_name(r->d.exposure));
+	for (; groups && *groups; groups++)
+		if (!strcmp(jstr(chart, "group", ""), *groups))
+			return true;
+	return !groups;
 }
 
-static void fmt_g(FILE *f, double v)
-{
-	if (isfinite(v))
-		fprintf(f, "%.4g", v);
-	else
-		fputs("–", f);
-}
-
-static void machine_section(struct bundle *b, FILE *f, const char *topo)
-{
-	json_t *m = json_object_get(b->j, "machine");
-	json_t *s = json_object_get(b->j, "suite");
-	json_t *perf = json_object_get(m, "perf");
-	static const char *const keys[] = { "host", "cpu_model", "cpus", "cores",
-		"packages", "numa_nodes", "kernel", "compiler", "cflags", NULL };
-	int i;
-
-	fputs("<section id=\"machine\"><h2>Machine</h2>\n<table class=\"kv\">\n", f);
-	fputs("<tr><th>arch</th><td>", f);
-	E(b->arch);
-	if (b->emulated)
-		fputs(" <span class=\"emulated\">emulated (qemu): functional, not hardware</span>", f);
-	fputs("</td></tr>\n", f);
-	for (i = 0; keys[i]; i++) {
-		json_t *v = json_object_get(m, keys[i]);
-
-		if (!v)
-			continue;
-		fprintf(f, "<tr><th>%s</th><td>", keys[i]);
-		if (json_is_string(v))
-			E(json_string_value(v));
-		else if (json_is_number(v))
-			fprintf(f, "%g", json_number_value(v));
-		fputs("</td></tr>\n", f);
-	}
-	fprintf(f, "<tr><th>smt</th><td>%s</td></tr>\n",
-		json_is_true(json_object_get(m, "smt")) ? "yes" : "no");
-	fputs("<tr><th>perf counters</th><td>", f);
-	if (json_is_true(json_object_get(perf, "supported")))
-		fputs("available", f);
-	else
-		fputs("not available: ", f), E(jstr(perf, "reason", "?"));
-	fputs("</td></tr>\n<tr><th>suite</th><td>", f);
-	E(jstr(s, "commit", "?"));
-	fputs(json_is_true(json_object_get(s, "dirty")) ? " (dirty)" : "", f);
-	fputs("</td></tr>\n<tr><th>run</th><td>", f);
-	E(b->started);
-	fputs(" → ", f);
-	E(jstr(b->j, "finished", "not finished"));
-	fputs(", profile ", f);
-	E(b->profile);
-	fputs("</td></tr>\n</table>\n", f);
-	if (topo) {
-		fprintf(f, "<figure><img src=\"%s\" alt=\"lstopo picture of the machine\" "
-			   "class=\"topology\"><figcaption>Topology (lstopo)</figcaption>"
-			   "</figure>\n", topo);
-	}
-	fputs("</section>\n", f);
-}
-
-static void verdict_section(struct bundle *b, FILE *f)
-{
-	int i, k;
-	json_t *p;
-	size_t pi;
-
-	fputs("<section id=\"verdicts\"><h2>Verdicts</h2>\n"
-	      "<table class=\"data\"><thead><tr><th>scenario</th><th>variant</th>"
-	      "<th>pair</th><th>expectation</th><th>observation</th>"
-	      "<th>LKMM</th><th>bad / trials</th><th>per million (95%)</th>"
-	      "<th>where another variant hit</th><th>reached the window</th>"
-	      "<th>needed</th><th>verdict</th>"
-	      "</tr></thead><tbody>\n", f);
-	for (i = 0; i < b->nr_variants; i++)
-		for (k = 0; k < b->v[i].nr_races; k++) {
-			struct race_result *r = &b->v[i].races[k];
-
-			fputs("<tr><td>", f);
-			E(r->scenario);
-			fputs("</td><td>", f);
-			E(b->v[i].name);
-			fputs("</td><td>", f);
-			E(r->pair_class);
-			fputs("</td><td>", f);
-			E(expectation_name(r->expect));
-			fprintf(f, "</td><td>%s</td><td title=\"", r->d.observation);
-			E(r->lkmm_twin ? r->lkmm_twin : "");	/* herd7's verdict on the twin */
-			fputs("\">", f);
-			E(r->lkmm_verdict ? r->lkmm_verdict : "-");
-			fprintf(f, "</td><td class=\"num\">%.0f / %.0f</td>",
-				r->bad, r->trials);
-			if (r->bad)
-				fprintf(f, "<td class=\"num\">%.3g [%.3g, %.3g]</td>",
-					r->bad / r->trials * 1e6, r->d.lo * 1e6,
-					r->d.hi * 1e6);
-			else
-				fprintf(f, "<td class=\"num\">≤ %.3g</td>", r->d.hi * 1e6);
-			/* A Never is worth the trials spent where a bug hit. */
-			if (!r->bad && r->at_variant) {
-				fputs("<td>", f);
-				E(r->at_variant);
-				fprintf(f, ": %d bins, [%g, %g) ns: %.0f / %.0f, ≤ %.3g per million</td>",
-					r->at.bins, r->at.lo, r->at.hi, r->at.bad,
-					r->at.trials, r->at.rate_hi * 1e6);
-			} else {
-				fputs("<td></td>", f);
-			}
-			race_worth_cells(f, r);
-			fputs("</tr>\n", f);
-		}
-	fputs("</tbody></table>\n", f);
-	/* What did not run is part of the verdict. */
-	json_array_foreach(json_object_get(b->j, "parts"), pi, p) {
-		if (!strcmp(jstr(p, "status", ""), "ok"))
-			continue;
-		fputs("<p class=\"v-INCOMPLETE\">", f);
-		E(jstr(p, "variant", "?"));
-		fputs(" ", f);
-		E(jstr(p, "kind", "?"));
-		fputs(": ", f);
-		E(jstr(p, "status", "?"));
-		fputs(" — ", f);
-		E(jstr(p, "error", ""));
-		fputs("</p>\n", f);
-	}
-	fputs("</section>\n", f);
-}
-
-/* Why a comparison cannot decide, or what its gated benchmarks detect. */
-static void power_html(FILE *f, const struct tp_comparison *c)
-{
-	char buf[1024];
-	const char *why = tp_undecided(c, buf, sizeof(buf));
-
-	if (why) {
-		fputs(" — <b>undecided</b>: ", f);
-		E(why);
-		return;
-	}
-	if (!c->nr_gated)
-		return;
-	fprintf(f, "; %.0f%% detectable (80%% power) on %d of %d gated benchmarks, mde median %.1f%%",
-		c->threshold * 100, c->nr_detect, c->nr_gated,
-		c->mde_median * 100);
-	if (c->nr_detect < c->nr_gated && c->rounds_needed > 0)
-		fprintf(f, " (every one: <code>--rounds %d</code>)",
-			c->rounds_needed);
-}
-
-static void controls_line(FILE *f, const struct variant_data *v,
-			  const struct tp_comparison *c)
-{
-	char note[80];
-	bool first = true;
-
-	fputs("<li>", f);
-	E(v->name);
-	if (c->ignore_identity || !c->identity_known) {
-		fprintf(f, ": %s; every benchmark judged by its measurements",
-			c->ignore_identity ? "code identity ignored" :
-			"no code identity recorded");
-		power_html(f, c);
-		fputs("</li>\n", f);
-		return;
-	}
-	fprintf(f, ": %d gated, %d identical-code controls%s, median |move| %.1f%%, largest significant move %.1f%%",
-		c->nr_gated, c->nr_controls,
-		tp_layout_note(c, note, sizeof(note)),
-		c->spread * 100, c->floor * 100);
-	power_html(f, c);
-	fputs(" <small>(", f);
-	for (int k = 0; k < c->nr; k++) {
-		if (!c->rows[k].control)
-			continue;
-		fprintf(f, "%s", first ? "" : ", ");
-		E(c->rows[k].base->name);
-		fprintf(f, " %+.1f%%", (c->rows[k].c.ratio - 1) * 100);
-		first = false;
-	}
-	fputs(")</small></li>\n", f);
-}
-
-/* One cell: the change, its mark, and what the run could have seen. */
-static void change_cell(FILE *f, const struct tp_row *r)
-{
-	char mde[32];
-
-	if (isinf(r->c.mde))
-		snprintf(mde, sizeof(mde), "none");
-	else if (isnan(r->c.mde))
-		snprintf(mde, sizeof(mde), "n/a");
-	else
-		snprintf(mde, sizeof(mde), "%.1f%%", r->c.mde * 100);
-	fprintf(f, "<td class=\"num%s\" title=\"%.4g ns/op, %d rounds, p=%.3g, Holm p=%.3g, code %s\">%+.1f%%%s%s <small>mde %s</small></td>",
-		r->c.status == RES_TP_SLOWER ? " slower" :
-		r->c.status == RES_TP_FASTER ? " faster" : "",
-		r->cand->median, r->c.rounds, r->c.p, r->c.p_adj,
-		code_identity_name(r->identity), (r->c.ratio - 1) * 100,
-		r->c.status != RES_TP_SAME ? " <b>*significant*</b>" : "",
-		r->control ? " <i>control</i>" : "", mde);
-}
-
-static void throughput_section(struct bundle *b, FILE *f,
-			       const struct report_opts *ro)
-{
-	const char *bn = report_baseline(b, ro);
-	struct variant_data *base = bundle_variant(b, bn);
-	struct tp_comparison *cmp;
-	int i, k;
-
-	fputs("<section id=\"throughput\"><h2>Throughput against ", f);
-	E(bn);
-	fprintf(f, "</h2>\n<p>Median ns/op ±%%stddev (coefficient of variation) of "
-		   "the baseline; for each variant the change as the Hodges-Lehmann "
-		   "ratio of the ns/op paired by round (each round runs every variant "
-		   "once, in a random order, in fresh processes). "
-		   "<b>*significant*</b>: exact Wilcoxon signed-rank test on the "
-		   "per-round log ratios, Holm-adjusted p &lt; %g over the gated "
-		   "benchmarks, and the 95%% interval of the change reaching past "
-		   "%.0f%% and past what the "
-		   "identical-code controls moved. <i>control</i>: the machine code "
-		   "is identical in both builds; never gated. <i>mde</i>: the "
-		   "smallest slowdown the run could have detected (80%% power, "
-		   "Holm's first step).</p>\n",
-		   ro->alpha, ro->threshold * 100);
-	if (!base || !base->tp) {
-		fputs("<p>No throughput results for the baseline.</p></section>\n", f);
-		return;
-	}
-	/* Compute every comparison first, then render. */
-	cmp = xcalloc(b->nr_variants, sizeof(*cmp));
-	for (i = 0; i < b->nr_variants; i++)
-		if (&b->v[i] != base && b->v[i].tp)
-			tp_comparison_build(base, &b->v[i], true, ro->alpha,
-					    ro->threshold, ro->ignore_identity,
-					    &cmp[i]);
-	fputs("<div class=\"scroll\"><table class=\"data\"><thead><tr><th>benchmark</th><th>", f);
-	E(bn);
-	fputs("</th>", f);
-	for (i = 0; i < b->nr_variants; i++)
-		if (&b->v[i] != base)
-			fputs("<th>", f), E(b->v[i].name), fputs("</th>", f);
-	fputs("</tr></thead><tbody>\n", f);
-	for (k = 0; k < base->tp->nr; k++) {
-		struct tp_bench *bb = &base->tp->b[k];
-
-		fputs("<tr><td>", f);
-		E(bb->name);
-		fprintf(f, "</td><td class=\"num\">%.4g ±%.0f%%</td>", bb->median,
-			bb->mean > 0 ? bb->stddev / bb->mean * 100 : 0);
-		for (i = 0; i < b->nr_variants; i++) {
-			const struct tp_row *r = NULL;
-
-			if (&b->v[i] == base)
-				continue;
-			for (int j = 0; j < cmp[i].nr; j++)
-				if (cmp[i].rows[j].base == bb)
-					r = &cmp[i].rows[j];
-			if (!r) {
-				fputs("<td>–</td>", f);
-				continue;
-			}
-			change_cell(f, r);
-		}
-		fputs("</tr>\n", f);
-	}
-	fputs("</tbody></table></div>\n<h3>Identical-code controls (the noise floor) and power</h3><ul>\n", f);
-	for (i = 0; i < b->nr_variants; i++)
-		if (&b->v[i] != base && b->v[i].tp)
-			controls_line(f, &b->v[i], &cmp[i]);
-	fputs("</ul></section>\n", f);
-	for (i = 0; i < b->nr_variants; i++)
-		tp_comparison_free(&cmp[i]);
-	free(cmp);
-}
-
-static void charts_section(FILE *f, json_t *charts, const char *id,
-			   const char *heading, const struct report_opts *ro)
+void html_charts(FILE *f, json_t *charts, const struct report_opts *ro,
+		 const char *const *groups)
 {
 	json_t *c;
 	size_t i;
+	int n = 0;
 
-	fprintf(f, "<section id=\"%s\"><h2>%s</h2>\n", id, heading);
-	if (ro->charts_note)
-		fputs("<p class=\"v-INCOMPLETE\">Charts ", f), E(ro->charts_note),
-			fputs(".</p>\n", f);
-	else if (!json_array_size(charts))
-		fputs("<p>No charts: no data to draw.</p>\n", f);
+	if (ro->charts_note) {
+		fputs("<p class=\"v-INCOMPLETE\">Charts ", f);
+		E(ro->charts_note);
+		fputs(".</p>\n", f);
+	}
 	json_array_foreach(charts, i, c) {
+		if (!in_groups(c, groups))
+			continue;
+		n++;
 		fputs("<figure class=\"chart\"><a href=\"", f);
-		href_rel(f, jstr(c, "svg", ""), "");
+		html_href(f, jstr(c, "svg", ""), "");
 		fputs("\"><img src=\"", f);
-		href_rel(f, jstr(c, "png", ""), "");
+		html_href(f, jstr(c, "png", ""), "");
 		fputs("\" alt=\"", f);
 		E(jstr(c, "title", ""));
 		fputs("\"></a><figcaption>", f);
 		E(jstr(c, "title", ""));
 		fputs(" (<a href=\"", f);
-		href_rel(f, jstr(c, "svg", ""), "");
+		html_href(f, jstr(c, "svg", ""), "");
 		fputs("\">SVG</a>)</figcaption></figure>\n", f);
 	}
+	if (!n && !ro->charts_note)
+		fputs("<p>No charts: no data to draw.</p>\n", f);
+}
+
+static void charts_section(FILE *f, json_t *charts, const char *id,
+			   const char *heading, const struct report_opts *ro)
+{
+	fprintf(f, "<section id=\"%s\"><h2>%s</h2>\n", id, heading);
+	html_charts(f, charts, ro, NULL);
 	fputs("</section>\n", f);
 }
 
-static void tables_section(struct bundle *b, FILE *f)
-{
-	char msg[1024];
-	int i, k, o;
-
-	fputs("<section id=\"tables\"><h2>Tables behind the charts</h2>\n", f);
-	for (i = 0; i < b->nr_variants; i++) {
-		struct variant_data *v = &b->v[i];
-		struct tp_run *r = v->tp;
-
-		fputs("<details><summary>", f);
-		E(v->name);
-		fputs(": throughput</summary>\n", f);
-		if (!r) {
-			fputs("<p>No throughput results.</p></details>\n", f);
-			continue;
-		}
-		fputs("<p>placement ", f);
-		E(r->placement);
-		fputs("</p><div class=\"scroll\"><table class=\"data\"><thead><tr>"
-		      "<th>benchmark</th><th>threads</th><th>reps</th><th>median ns/op</th>"
-		      "<th>mean</th><th>stddev</th><th>ops/s</th><th>cycles/op</th>"
-		      "<th>instructions/op</th><th>cache-misses/op</th></tr></thead><tbody>\n", f);
-		for (k = 0; k < r->nr; k++) {
-			struct tp_bench *tb = &r->b[k];
-
-			fputs("<tr><td>", f);
-			E(tb->name);
-			fprintf(f, "</td><td class=\"num\">%d</td><td class=\"num\">%d%s</td>",
-				tb->threads, tb->nreps, tb->aggregate_only ? " (aggregates)" : "");
-			double vals[] = { tb->median, tb->mean, tb->stddev, tb->ops_median,
-					  tb->cycles, tb->instructions, tb->cache_misses };
-			for (o = 0; o < 7; o++) {
-				fputs("<td class=\"num\">", f);
-				fmt_g(f, vals[o]);
-				fputs("</td>", f);
-			}
-			fputs("</tr>\n", f);
-		}
-		fputs("</tbody></table></div></details>\n", f);
-	}
-	for (i = 0; i < b->nr_variants; i++) {
-		struct variant_data *v = &b->v[i];
-
-		if (!v->nr_races)
-			continue;
-		fputs("<details><summary>", f);
-		E(v->name);
-		fputs(": race outcomes</summary>\n<table class=\"data\"><thead><tr>"
-		      "<th>scenario</th><th>pair</th><th>cpus/seconds</th><th>outcome</th>"
-		      "<th>bad</th><th>count</th><th>per million (95%)</th></tr></thead>"
-		      "<tbody>\n", f);
-		for (k = 0; k < v->nr_races; k++) {
-			struct race_result *r = &v->races[k];
-
-			for (o = 0; o < r->nr_outcomes; o++) {
-				struct race_result_outcome *ro = &r->o[o];
-				double lo, hi;
-
-				res_binom_ci(ro->count, r->trials, RES_ALPHA, &lo, &hi);
-				fputs("<tr><td>", f);
-				E(r->scenario);
-				fputs("</td><td>", f);
-				E(r->pair_class);
-				fprintf(f, "</td><td class=\"num\">%.3g s</td><td>", r->seconds);
-				E(ro->name);
-				fprintf(f, "</td><td>%s</td><td class=\"num\">%.0f</td>",
-					ro->bad ? "bad" : ro->racy ? "window" : "",
-					ro->count);
-				if (ro->count)
-					fprintf(f, "<td class=\"num\">%.3g [%.3g, %.3g]</td></tr>\n",
-						ro->count / r->trials * 1e6, lo * 1e6,
-						hi * 1e6);
-				else
-					fprintf(f, "<td class=\"num\">≤ %.3g</td></tr>\n",
-						hi * 1e6);
-			}
-			race_result_message(r, msg, sizeof(msg));
-			fputs("<tr><td colspan=\"7\" class=\"msg\">", f);
-			E(msg);
-			fputs("</td></tr>\n", f);
-		}
-		fputs("</tbody></table></details>\n", f);
-	}
-	fputs("</section>\n", f);
-}
-
-/*
- * The lstopo picture, next to the page: "machine/topology.svg" or NULL.
- * Read from the bundle as every file of it is (a regular file, no link
- * followed, capped): a link to a secret is refused when the bundle is
- * loaded, and would not be followed here either.
- */
-static const char *topology_picture(struct bundle *b, const struct sio_dir *out,
-				    char *rel, size_t len)
-{
-	static const char *const pics[] = { "topology.svg", "topology.png" };
-	char from[64], err[256], *data;
-	struct sio_dir machine;
-	struct sio_file sf;
-	struct stat a, o;
-	size_t n;
-
-	for (int i = 0; i < 2; i++) {
-		snprintf(from, sizeof(from), "machine/%s", pics[i]);
-		data = sio_read_at(b->dirfd, from, FB_CAP_PICTURE, &n, err,
-				   sizeof(err));
-		if (!data)
-			continue;
-		snprintf(rel, len, "%s", from);
-		/* The page is written into the bundle: the picture is there. */
-		if (!fstat(b->dirfd, &a) && !fstat(out->fd, &o) &&
-		    a.st_dev == o.st_dev && a.st_ino == o.st_ino) {
-			free(data);
-			return rel;
-		}
-		if (sio_dir_sub(&machine, out, "machine", true)) {
-			free(data);
-			return NULL;
-		}
-		if (sio_create(&sf, &machine, pics[i]))
-			fwrite(data, 1, n, sf.f);
-		free(data);
-		if (!sf.f || sio_commit(&sf))
-			rel = NULL;
-		sio_dir_close(&machine);
-		return rel;
-	}
-	return NULL;
-}
-
-/* @out/index.html, begun with its head; sio_commit() when done. */
-static FILE *page_begin(struct sio_file *sf, const struct sio_dir *out,
+FILE *html_page_begin(struct sio_file *sf, const struct sio_dir *out,
 			const char *title, const struct report_opts *ro)
 {
 	if (!sio_create(sf, out, "index.html"))
@@ -547,43 +152,10 @@ static FILE *page_begin(struct sio_file *sf, const struct sio_dir *out,
 	return sf->f;
 }
 
-int html_bundle(struct bundle *b, const struct sio_dir *out,
-		const struct report_opts *ro, json_t *charts)
+int html_page_end(struct sio_file *sf)
 {
-	char rel[256], title[512];
-	struct sio_file sf;
-	const char *topo;
-	FILE *f;
-
-	topo = topology_picture(b, out, rel, sizeof(rel));
-	snprintf(title, sizeof(title), "flagbench %s", b->id);
-	f = page_begin(&sf, out, title, ro);
-	if (!f)
-		return -1;
-	fputs("<header><h1>flagbench: ", f);
-	E(b->id);
-	fprintf(f, "</h1>\n<p class=\"verdict v-%s\">Verdict: %s%s</p>\n",
-		res_verdict_name(b->verdict), res_verdict_name(b->verdict),
-		b->complete ? "" : " — bundle incomplete");
-	fputs("<p>", f);
-	E(b->arch);
-	if (b->emulated)
-		fputs(" <span class=\"emulated\">emulated (qemu): functional, not hardware</span>", f);
-	fputs(" · ", f);
-	E(b->cpu_model);
-	fputs(" · <a href=\"summary.txt\">plain-text summary</a></p>\n"
-	      "<nav><a href=\"#verdicts\">verdicts</a> <a href=\"#throughput\">throughput</a> "
-	      "<a href=\"#machine\">machine</a> <a href=\"#charts\">charts</a> "
-	      "<a href=\"#tables\">tables</a></nav></header>\n<main>\n", f);
-	verdict_section(b, f);
-	throughput_section(b, f, ro);
-	machine_section(b, f, topo);
-	charts_section(f, charts, "charts", "Charts", ro);
-	pairmap_html(b, f);
-	tables_section(b, f);
-	fputs("</main>\n", f);
-	page_tail(f);
-	return sio_commit(&sf);
+	page_tail(sf->f);
+	return sio_commit(sf);
 }
 
 /* The cross page's table of bundles, each with its verdict. */
@@ -610,43 +182,44 @@ static void cross_bundles(struct bundle **bs, int n, FILE *f)
 	fputs("</tbody></table></section>\n", f);
 }
 
-int html_cross(struct bundle **bs, int n, const struct sio_dir *out,
-	       const struct report_opts *ro, json_t *charts)
+/* A page begun: its head, its header with @intro, and <main>. */
+static FILE *page_open(struct sio_file *sf, const struct sio_dir *out,
+		       const struct report_opts *ro, const char *title,
+		       const char *intro)
+{
+	FILE *f = html_page_begin(sf, out, title, ro);
+
+	if (f)
+		fprintf(f, "<header><h1>%s</h1>\n<p>%s</p></header>\n<main>\n",
+			title, intro);
+	return f;
+}
+
+/* Race verdicts side by side: scenario x variant, one column per arch. */
+static void cross_verdicts(struct bundle **bs, int n, FILE *f)
 {
 	char label[128];
-	struct sio_file sf;
-	FILE *f;
-	int i, v, k;
 
-	f = page_begin(&sf, out, "flagbench: across architectures", ro);
-	if (!f)
-		return -1;
-	fputs("<header><h1>flagbench across architectures</h1>\n"
-	      "<p>The same variants and benchmarks on each machine. Bundles marked "
-	      "<span class=\"emulated\">emulated (qemu): functional, not hardware</span> "
-	      "show that the code runs and the races are checked there; their timings "
-	      "are the emulator's, not the processor's.</p></header>\n<main>\n", f);
-	cross_bundles(bs, n, f);
-	/* Race verdicts side by side: scenario x variant, one column per arch. */
 	fputs("<section id=\"verdicts\"><h2>Race verdicts by architecture</h2>"
 	      "<div class=\"scroll\"><table class=\"data\"><thead><tr><th>variant</th>"
 	      "<th>scenario</th>", f);
-	for (i = 0; i < n; i++)
+	for (int i = 0; i < n; i++)
 		fputs("<th>", f), E(bundle_arch_label(bs[i], label, sizeof(label))),
 			fputs("</th>", f);
 	fputs("</tr></thead><tbody>\n", f);
-	for (v = 0; v < bs[0]->nr_variants; v++)
-		for (k = 0; k < bs[0]->v[v].nr_races; k++) {
-			struct race_result *r0 = &bs[0]->v[v].races[k];
+	for (int v = 0; v < bs[0]->nr_variants; v++)
+		for (int k = 0; k < bs[0]->v[v].nr_races; k++) {
+			const char *vn = bs[0]->v[v].name;
+			const char *sc = bs[0]->v[v].races[k].scenario;
 
 			fputs("<tr><td>", f);
-			E(bs[0]->v[v].name);
+			E(vn);
 			fputs("</td><td>", f);
-			E(r0->scenario);
+			E(sc);
 			fputs("</td>", f);
-			for (i = 0; i < n; i++) {
-				struct variant_data *vd = bundle_variant(bs[i], bs[0]->v[v].name);
-				struct race_result *r = vd ? race_last(vd, r0->scenario) : NULL;
+			for (int i = 0; i < n; i++) {
+				struct variant_data *vd = bundle_variant(bs[i], vn);
+				struct race_result *r = vd ? race_last(vd, sc) : NULL;
 
 				if (!r) {
 					fputs("<td>–</td>", f);
@@ -660,19 +233,36 @@ int html_cross(struct bundle **bs, int n, const struct sio_dir *out,
 			fputs("</tr>\n", f);
 		}
 	fputs("</tbody></table></div></section>\n", f);
+}
+
+int html_cross(struct bundle **bs, int n, const struct sio_dir *out,
+	       const struct report_opts *ro, json_t *charts)
+{
+	char label[128];
+	struct sio_file sf;
+	FILE *f;
+
+	f = page_open(&sf, out, ro, "flagbench: across architectures",
+		      "The same variants and benchmarks on each machine. Bundles marked "
+		      "<span class=\"emulated\">emulated (qemu): functional, not hardware</span> "
+		      "show that the code runs and the races are checked there; their timings "
+		      "are the emulator's, not the processor's.");
+	if (!f)
+		return -1;
+	cross_bundles(bs, n, f);
+	cross_verdicts(bs, n, f);
 	charts_section(f, charts, "charts", "The same benchmark on each architecture",
 		       ro);
 	fputs("<section id=\"pages\"><h2>Per-bundle pages</h2><ul>\n", f);
-	for (i = 0; i < n; i++) {
+	for (int i = 0; i < n; i++) {
 		fputs("<li><a href=\"", f);
-		href_rel(f, bs[i]->id, "/index.html");
+		html_href(f, bs[i]->id, "/index.html");
 		fputs("\">", f);
 		E(bundle_arch_label(bs[i], label, sizeof(label)));
 		fputs("</a></li>\n", f);
 	}
 	fputs("</ul></section>\n</main>\n", f);
-	page_tail(f);
-	return sio_commit(&sf);
+	return html_page_end(&sf);
 }
 
 int html_index(struct bundle **bs, int n, const struct sio_dir *out,
@@ -681,21 +271,20 @@ int html_index(struct bundle **bs, int n, const struct sio_dir *out,
 	char label[128];
 	struct sio_file sf;
 	FILE *f;
-	int i;
 
-	f = page_begin(&sf, out, "flagbench: all runs", ro);
+	f = page_open(&sf, out, ro, "flagbench: all runs",
+		      "Every bundle in this directory, newest first, and the history "
+		      "of the headline figures (median ns/op of the first variant's "
+		      "uncontended benchmarks) per architecture.");
 	if (!f)
 		return -1;
-	fputs("<header><h1>flagbench: all runs</h1><p>Every bundle in this "
-	      "directory, newest first, and the history of the headline figures "
-	      "(median ns/op of the first variant's uncontended benchmarks) per "
-	      "architecture.</p></header>\n<main>\n<section id=\"runs\"><h2>Runs</h2>"
+	fputs("<section id=\"runs\"><h2>Runs</h2>"
 	      "<table class=\"data\"><thead><tr><th>started</th><th>arch</th><th>CPU</th>"
 	      "<th>profile</th><th>variants</th><th>complete</th><th>verdict</th>"
 	      "</tr></thead><tbody>\n", f);
-	for (i = n - 1; i >= 0; i--) {
+	for (int i = n - 1; i >= 0; i--) {
 		fputs("<tr><td><a href=\"", f);
-		href_rel(f, bs[i]->id, "/index.html");
+		html_href(f, bs[i]->id, "/index.html");
 		fputs("\">", f);
 		E(bs[i]->started);
 		fputs("</a></td><td>", f);
@@ -712,6 +301,5 @@ int html_index(struct bundle **bs, int n, const struct sio_dir *out,
 	fputs("</tbody></table></section>\n", f);
 	charts_section(f, charts, "history", "History", ro);
 	fputs("</main>\n", f);
-	page_tail(f);
-	return sio_commit(&sf);
+	return html_page_end(&sf);
 }

@@ -107,8 +107,8 @@ static int parse_report_args(int argc, char **argv, struct report_args *a)
 	snprintf(css, sizeof(css), "%s/reports/style.css", source_dir());
 	a->co.gnuplot_dir = gp;
 	a->ro.css_path = css;
-	a->ro.alpha = 0.05;
-	a->ro.threshold = 0.05;
+	a->ro.rules.alpha = 0.05;
+	a->ro.rules.threshold = 0.05;
 	a->co.timeout = 60;
 	for (i = 1; i < argc; i++) {
 		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -144,11 +144,11 @@ static int parse_report_args(int argc, char **argv, struct report_args *a)
 		else if (!strcmp(o, "--css"))
 			a->ro.css_path = v;
 		else if (!strcmp(o, "--threshold")) {
-			if (parse_num(argv[0], o, v, 0, 1000, &a->ro.threshold))
+			if (parse_num(argv[0], o, v, 0, 1000, &a->ro.rules.threshold))
 				return -1;
-			a->ro.threshold /= 100;
+			a->ro.rules.threshold /= 100;
 		} else if (!strcmp(o, "--alpha")) {
-			if (parse_num(argv[0], o, v, 1e-12, 0.5, &a->ro.alpha))
+			if (parse_num(argv[0], o, v, 1e-12, 0.5, &a->ro.rules.alpha))
 				return -1;
 		} else if (!strcmp(o, "--gnuplot-timeout")) {
 			if (parse_num(argv[0], o, v, 0.001, 86400, &a->co.timeout))
@@ -174,37 +174,42 @@ static int check_baseline(struct bundle **bs, int n, const char *baseline)
 	return 0;
 }
 
-static int write_summary(struct bundle *b, const struct sio_dir *out,
-			 const struct report_opts *ro)
+static int write_summary(struct bundle *b, const struct bundle_comparisons *bc,
+			 const struct sio_dir *out)
 {
 	struct sio_file sf;
 
 	if (!sio_create(&sf, out, "summary.txt"))
 		return -1;
-	text_summary(b, sf.f, ro);
+	text_summary(b, bc, sf.f);
 	return sio_commit(&sf);
 }
 
 /*
- * Page, charts and summary of one bundle into @out.  The summary first:
- * it needs no chart, and the page says when the charts could not be drawn.
+ * Page, charts and summary of one bundle into @out, rendering one set of
+ * comparisons.  The summary first: it needs no chart, and the page says
+ * when the charts could not be drawn.
  */
 static int report_one(struct bundle *b, const struct sio_dir *out,
 		      struct report_args *a)
 {
+	struct bundle_comparisons bc;
 	json_t *charts = json_array();
 	struct chart_ctx c;
 	int ret = -1;
 
-	if (write_summary(b, out, &a->ro) ||
+	bundle_comparisons_build(b, a->ro.baseline, &a->ro.rules,
+				 &bc);
+	if (write_summary(b, &bc, out) ||
 	    plot_begin(&c, out, &a->co, charts))
 		goto out;
 	ret = charts_bundle(b, &c);
 	if (plot_end(&c) || ret)
 		goto out;
 	a->ro.charts_note = charts_note(&a->co);
-	ret = html_bundle(b, out, &a->ro, charts);
+	ret = html_bundle(b, &bc, out, &a->ro, charts);
 out:
+	bundle_comparisons_free(&bc);
 	json_decref(charts);
 	return ret ? -1 : 0;
 }
@@ -415,6 +420,7 @@ out:
 int cmd_summary(int argc, char **argv)
 {
 	struct report_args a = { 0 };
+	struct bundle_comparisons bc;
 	struct bundle *b;
 	char err[1024];
 	int ret;
@@ -430,7 +436,9 @@ int cmd_summary(int argc, char **argv)
 		bundle_free(b);
 		return EXIT_ERROR;
 	}
-	ret = text_summary(b, stdout, &a.ro) ? EXIT_ERROR : EXIT_PASS;
+	bundle_comparisons_build(b, a.ro.baseline, &a.ro.rules, &bc);
+	ret = text_summary(b, &bc, stdout) ? EXIT_ERROR : EXIT_PASS;
+	bundle_comparisons_free(&bc);
 	bundle_free(b);
 	return ret;
 }
