@@ -21,27 +21,6 @@ static const char *source_dir(void)
 	return s && *s ? s : FB_SOURCE_DIR;
 }
 
-static void usage(FILE *f)
-{
-	fputs("usage: flagbench-report COMMAND ...\n\n"
-	      "  report BUNDLE... [--out DIR] [--baseline VARIANT] [--threshold PCT]\n"
-	      "         [--alpha A] [--gnuplot-dir DIR] [--css FILE] [--no-plot]\n"
-	      "         [--gnuplot-timeout S]\n"
-	      "      one bundle: its page, charts and summary.txt (in the bundle,\n"
-	      "      or DIR); several: the cross-architecture page in DIR; a\n"
-	      "      directory of bundles: an index with the history of each run.\n"
-	      "      A gnuplot run longer than S seconds (60) is stopped; without\n"
-	      "      gnuplot the page and summary are written without charts.\n"
-	      "      A bundle must be regular files and directories only (no\n"
-	      "      links, FIFOs, devices or hard links) and its stored verdict\n"
-	      "      the one its race results give, or it is refused (exit 2)\n"
-	      "  summary BUNDLE [--baseline VARIANT] [--threshold PCT] [--alpha A]\n"
-	      "      the plain-text summary (72 columns) on standard output\n"
-	      "  gate BASELINE CANDIDATE [options]   ('gate --help')\n"
-	      "  bundle init|part|finish|check ...  (used by run-bench)\n\n"
-	      "Exit status: 0 pass, 1 fail, 2 error or undecidable.\n", f);
-}
-
 static bool is_bundle(const char *dir)
 {
 	char p[4400];
@@ -443,6 +422,42 @@ int cmd_summary(int argc, char **argv)
 	return ret;
 }
 
+/* The commands: one entry each, its usage beside it. */
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *usage;
+} commands[] = {
+	{ "report", cmd_report,
+	  "  report BUNDLE... [--out DIR] [--baseline VARIANT] [--threshold PCT]\n"
+	  "         [--alpha A] [--gnuplot-dir DIR] [--css FILE] [--no-plot]\n"
+	  "         [--gnuplot-timeout S]\n"
+	  "      one bundle: its page, charts and summary.txt (in the bundle,\n"
+	  "      or DIR); several: the cross-architecture page in DIR; a\n"
+	  "      directory of bundles: an index with the history of each run.\n"
+	  "      A gnuplot run longer than S seconds (60) is stopped; without\n"
+	  "      gnuplot the page and summary are written without charts.\n"
+	  "      A bundle must be regular files and directories only (no\n"
+	  "      links, FIFOs, devices or hard links) and its stored verdict\n"
+	  "      the one its race results give, or it is refused (exit 2)\n" },
+	{ "summary", cmd_summary,
+	  "  summary BUNDLE [--baseline VARIANT] [--threshold PCT] [--alpha A]\n"
+	  "      the plain-text summary (72 columns) on standard output\n" },
+	{ "gate", cmd_gate,
+	  "  gate BASELINE CANDIDATE [options]   ('gate --help')\n" },
+	{ "bundle", cmd_bundle,
+	  "  bundle init|part|finish|check|rounds ...  (used by run-bench)\n" },
+};
+#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
+{
+	fputs("usage: flagbench-report COMMAND ...\n\n", f);
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		fputs(commands[i].usage, f);
+	fputs("\nExit status: 0 pass, 1 fail, 2 error or undecidable.\n", f);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -454,14 +469,9 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return EXIT_PASS;
 	}
-	if (!strcmp(argv[1], "report"))
-		return cmd_report(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "summary"))
-		return cmd_summary(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "gate"))
-		return cmd_gate(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "bundle"))
-		return cmd_bundle(argc - 1, argv + 1);
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
 	fb_err("unknown command '%s' (try --help)", argv[1]);
 	return EXIT_ERROR;
 }
