@@ -25,14 +25,13 @@ struct page {
 	const char *topo;	/* the lstopo picture, relative, or NULL */
 };
 
-/* The trials that reached the window, and those a zero needed. */
-static void exposure_cells(FILE *f, const struct race_result *r)
+/* The trials that reached the window, and those a zero needed, if any. */
+static void exposure_cell(FILE *f, const struct race_result *r)
 {
-	fprintf(f, "<td class=\"num\">%.0f</td>", r->reached);
+	fprintf(f, "<td class=\"num\">%.0f", r->reached);
 	if (r->d.needed > 0)
-		fprintf(f, "<td class=\"num\">%.0f</td>", r->d.needed);
-	else
-		fputs("<td>–</td>", f);
+		fprintf(f, " / %.0f", r->d.needed);
+	fputs("</td>", f);
 }
 
 static void fmt_g(FILE *f, double v)
@@ -116,16 +115,16 @@ static void verdict_row(FILE *f, const char *variant, const struct race_result *
 	E(r->lkmm_verdict ? r->lkmm_verdict : "-");
 	fprintf(f, "</td><td class=\"num\">%.0f / %.0f</td>", r->bad, r->trials);
 	if (r->bad)
-		fprintf(f, "<td class=\"num\">%.3g [%.3g, %.3g]</td>",
+		fprintf(f, "<td class=\"num\">%.3g <small>[%.3g, %.3g]</small></td>",
 			r->bad / r->trials * 1e6, r->d.lo * 1e6, r->d.hi * 1e6);
 	else
 		fprintf(f, "<td class=\"num\">≤ %.3g</td>", r->d.hi * 1e6);
-	exposure_cells(f, r);
+	exposure_cell(f, r);
 	/* A Never is worth the trials spent where a bug hit. */
 	if (!r->bad && r->at_variant) {
 		fputs("<td class=\"at\">", f);
 		E(r->at_variant);
-		fprintf(f, ": %d bins, [%g, %g) ns: %.0f / %.0f, ≤ %.3g per million</td>",
+		fprintf(f, ", %d bins [%g, %g) ns: %.0f / %.0f, ≤ %.3g/M</td>",
 			r->at.bins, r->at.lo, r->at.hi, r->at.bad, r->at.trials,
 			r->at.rate_hi * 1e6);
 	} else {
@@ -167,7 +166,7 @@ static void verdict_section(const struct page *p)
 	      "<div class=\"scroll\"><table class=\"data\" id=\"verdict-table\"><thead><tr>"
 	      "<th>scenario</th><th>variant</th><th>pair</th><th>expectation</th>"
 	      "<th>verdict</th><th>observation</th><th>LKMM</th><th>bad / trials</th>"
-	      "<th>per million (95%)</th><th>reached the window</th><th>needed</th>"
+	      "<th>per million (95%)</th><th>reached the window / needed</th>"
 	      "<th>where the reference hit</th></tr></thead>\n", f);
 	json_array_foreach(scen, si, s) {
 		fputs("<tbody>\n", f);
@@ -289,9 +288,16 @@ static void throughput_section(const struct page *p)
 static void race_charts_section(const struct page *p)
 {
 	static const char *const groups[] = { "windows", "races", "pairmap", NULL };
+	static const char *const same[] = { "windows-same", NULL };
 
 	fputs("<h2>Race charts</h2>\n", p->f);
 	html_charts(p->f, p->charts, p->ro, groups);
+	if (!html_charts_count(p->charts, same))
+		return;
+	fputs("<details><summary>Window maps of the scenarios whose code is identical in every build</summary>\n",
+	      p->f);
+	html_charts(p->f, p->charts, p->ro, same);
+	fputs("</details>\n", p->f);
 }
 
 static void tp_charts_section(const struct page *p)

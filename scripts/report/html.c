@@ -103,6 +103,17 @@ static bool in_groups(json_t *chart, const char *const *groups)
 	return !groups;
 }
 
+int html_charts_count(json_t *charts, const char *const *groups)
+{
+	json_t *c;
+	size_t i;
+	int n = 0;
+
+	json_array_foreach(charts, i, c)
+		n += in_groups(c, groups);
+	return n;
+}
+
 void html_charts(FILE *f, json_t *charts, const struct report_opts *ro,
 		 const char *const *groups)
 {

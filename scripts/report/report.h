@@ -467,6 +467,7 @@ void html_race_verdict_cell(FILE *f, const struct race_result *r);
 /* The drawn charts of @groups (NULL-terminated; NULL: all), or why none. */
 void html_charts(FILE *f, json_t *charts, const struct report_opts *ro,
 		 const char *const *groups);
+int html_charts_count(json_t *charts, const char *const *groups);
 /* html-compare.c: the page's comparisons with the baseline. */
 void html_race_changes(FILE *f, struct bundle *b,
 		       const struct bundle_comparisons *bc);

@@ -11,7 +11,8 @@
  * steps, right axis), and, shaded, the bins where the reference hit: a
  * fix's zero is read against the trials it spent there.  Bins come from
  * the engine's one global offset table (bench/race-window.h), so every
- * build's bins coincide.
+ * build's bins coincide.  The scenarios whose code changed in some build
+ * come first, the calibration shapes and other identical code after.
  *
  * gnuplot is fed data, never code (plot.c): it reads data/window-K.dat
  * (a block per panel), window-K.ref (the reference's hit bins) and
@@ -188,7 +189,7 @@ static int window_data(struct chart_ctx *c, const char *name, const char *sc,
 }
 
 static int window_chart(struct bundle *b, struct chart_ctx *c, const char *sc,
-			size_t k)
+			size_t k, const char *group)
 {
 	struct panel p[MAX_PANELS];
 	char name[64], nums[160], title[512];
@@ -211,20 +212,51 @@ static int window_chart(struct bundle *b, struct chart_ctx *c, const char *sc,
 		 sc, has_ref ? ", the pre-fix reference first and where it hit shaded" : "");
 	ret = plot_run(c, "window.gp", name, nums);
 	if (!ret)
-		plot_made(c, name, title, "windows");
+		plot_made(c, name, title, group);
 	return ret < 0 ? -1 : 0;
 }
 
+/*
+ * Whether scenario @sc runs other code in some build (code.json "races"),
+ * or nobody knows: its map goes first, as what changed does on the page.
+ */
+static bool code_changed(struct bundle *b, const char *sc)
+{
+	const char *first = NULL;
+
+	for (int i = 0; i < b->nr_variants; i++) {
+		const char *h = json_string_value(json_object_get(b->v[i].code_races, sc));
+
+		if (!b->v[i].nr_races)
+			continue;
+		if (!h || (first && strcmp(h, first)))
+			return true;
+		first = h;
+	}
+	return false;
+}
+
+/*
+ * The scenarios whose code changed somewhere first (group "windows"), then
+ * the others ("windows-same", which the page folds).
+ */
 int charts_windows(struct bundle *b, struct chart_ctx *c)
 {
 	json_t *scen = race_scenario_names(b, true), *s;
 	size_t si;
 	int ret = 0;
 
-	json_array_foreach(scen, si, s)
-		if (window_chart(b, c, json_string_value(s), si)) {
-			ret = -1;
-			break;
+	for (int changed = 1; changed >= 0 && !ret; changed--)
+		json_array_foreach(scen, si, s) {
+			const char *sc = json_string_value(s);
+
+			if (code_changed(b, sc) != changed)
+				continue;
+			if (window_chart(b, c, sc, si, changed ? "windows" :
+					 "windows-same")) {
+				ret = -1;
+				break;
+			}
 		}
 	json_decref(scen);
 	return ret;
