@@ -259,7 +259,7 @@ static void race_lines(struct bundle *b, FILE *f)
  */
 static void race_row_lines(FILE *f, const struct race_row *w, double floor)
 {
-	char ratio[96], worth[256], text[640], pv[32] = "";
+	char ratio[96], worth[256], text[768], pv[32] = "", state[128] = "";
 	const struct res_rate_cmp *c = &w->c;
 
 	race_ratio_text(w, ratio, sizeof(ratio));
@@ -271,6 +271,9 @@ static void race_row_lines(FILE *f, const struct race_row *w, double floor)
 	else
 		fprintf(f, "  %.24s/%.12s: %s, ratio %s\n", w->cr->scenario,
 			w->cr->pair_class, res_change_name(c->change), ratio);
+	if (race_row_state_differs(w))
+		snprintf(state, sizeof(state), "; different states of the machine: cross-CPU latency %.0f ns against %.0f ns",
+			 w->br->xcpu_ns, w->cr->xcpu_ns);
 	race_result_worth(&w->cand, worth, sizeof(worth));
 	snprintf(text, sizeof(text), "%.0f in %.0f against %.0f in %.0f%s; %s%s%s%s",
 		 w->cr->bad, w->cr->trials, w->br->bad, w->br->trials, pv,
@@ -278,17 +281,16 @@ static void race_row_lines(FILE *f, const struct race_row *w, double floor)
 		 w->control ? "; control (identical code: drift)" : "",
 		 race_row_within_drift(w, floor) ?
 		 "; nonzero, within the drift of identical-code races" : "",
-		 race_row_state_differs(w) ?
-		 "; the two ran in different states of the machine (cross-CPU latency)" : "");
+		 state);
 	wrapped(f, text);
 }
 
 static void race_comparison_lines(struct bundle *b,
 				  const struct bundle_comparisons *bc, FILE *f)
 {
-	if (!bc->base || !bc->base->races_present)
+	if (!bc->base || !bc->base->races_present || b->nr_variants < 2)
 		return;
-	fprintf(f, "\nRaces against %s: rate ratio candidate/baseline, exact\n"
+	fprintf(f, "\nRaces against %.20s: rate ratio candidate/baseline, exact\n"
 		   "95%% interval; lower, higher, closed, opened: past the drift\n"
 		   "of identical-code races; same: not; none: no bad trial\n",
 		bc->baseline);
@@ -297,7 +299,7 @@ static void race_comparison_lines(struct bundle *b,
 
 		if (&b->v[i] == bc->base || !rc->present)
 			continue;
-		fprintf(f, "%s", b->v[i].name);
+		fprintf(f, "%.40s", b->v[i].name);
 		if (rc->nr_controls)
 			fprintf(f, " (drift floor x%.3g)", exp(rc->floor));
 		fputs(":\n", f);
