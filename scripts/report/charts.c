@@ -40,10 +40,8 @@ static int meta_file(struct chart_ctx *c, const char *name, const char *title,
 		     const char *xlabel, const char *ylabel)
 {
 	struct sio_file sf;
-	char file[600];
 
-	snprintf(file, sizeof(file), "%s.meta", name);
-	if (!plot_data(c, &sf, file))
+	if (!plot_file(c, &sf, name, "meta"))
 		return -1;
 	put_field(sf.f, title);
 	fputc('\t', sf.f);
@@ -58,10 +56,7 @@ static int meta_file(struct chart_ctx *c, const char *name, const char *title,
 static FILE *data_file(struct chart_ctx *c, const char *name,
 		       struct sio_file *sf)
 {
-	char file[600];
-
-	snprintf(file, sizeof(file), "%s.dat", name);
-	return plot_data(c, sf, file);
+	return plot_file(c, sf, name, "dat");
 }
 
 /* data/PREFIX-SLUG.dat, SLUG @text made a file name; the chart's name in @name. */
@@ -420,21 +415,38 @@ out:
 	return ret;
 }
 
+/*
+ * A bundle's charts, in the page's order: one entry each.  A chart that
+ * draws itself names its function; a per-op chart its metric and words.
+ */
+static const struct chart_def {
+	int (*draw)(struct bundle *b, struct chart_ctx *c);
+	enum metric m;
+	const char *name, *ylabel, *title;
+} bundle_charts[] = {
+	{ .draw = charts_windows },
+	{ .draw = chart_races },
+	{ .draw = pairmap_charts },
+	{ NULL, M_NS, "ns-per-op", "ns/op (median; bar: stddev)",
+	  "ns/op per operation, uncontended" },
+	{ .draw = chart_scaling },
+	{ NULL, M_CYCLES, "perf-cycles", "cycles/op",
+	  "perf: cycles per operation" },
+	{ NULL, M_INSTRUCTIONS, "perf-instructions", "instructions/op",
+	  "perf: instructions per operation" },
+	{ NULL, M_CACHE_MISSES, "perf-cache-misses", "cache misses/op",
+	  "perf: cache misses per operation" },
+};
+
 int charts_bundle(struct bundle *b, struct chart_ctx *c)
 {
-	if (chart_per_op(b, c, M_NS, "ns-per-op", "ns/op (median; bar: stddev)",
-			 "ns/op per operation, uncontended"))
-		return -1;
-	if (chart_scaling(b, c) || chart_races(b, c) || pairmap_charts(b, c) ||
-	    charts_windows(b, c))
-		return -1;
-	if (chart_per_op(b, c, M_CYCLES, "perf-cycles", "cycles/op",
-			 "perf: cycles per operation") ||
-	    chart_per_op(b, c, M_INSTRUCTIONS, "perf-instructions",
-			 "instructions/op", "perf: instructions per operation") ||
-	    chart_per_op(b, c, M_CACHE_MISSES, "perf-cache-misses",
-			 "cache misses/op", "perf: cache misses per operation"))
-		return -1;
+	for (size_t i = 0; i < sizeof(bundle_charts) / sizeof(bundle_charts[0]); i++) {
+		const struct chart_def *d = &bundle_charts[i];
+
+		if (d->draw ? d->draw(b, c) :
+		    chart_per_op(b, c, d->m, d->name, d->ylabel, d->title))
+			return -1;
+	}
 	return 0;
 }
 

@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The throughput comparison of two variants (report.h), computed once for
- * the gate, gate.json, summary.txt and index.html: samples paired by
- * run-bench round, the exact Wilcoxon signed-rank test per benchmark,
- * Holm over the gated benchmarks and over the controls, the decision, and
- * each benchmark's power.  Controls are benchmarks whose machine code has
- * the same bytes in both builds (code.json); whether it also sits at the
- * same offsets in its cache lines says why a control that moved did:
- * noise, or layout.
+ * Every comparison of two variants (report.h), computed here once and
+ * rendered by the gate's console, gate.json, summary.txt and index.html,
+ * which decide nothing.  Throughput: samples paired by run-bench round,
+ * the exact Wilcoxon signed-rank test per benchmark, Holm over the gated
+ * benchmarks and over the controls, the decision, each benchmark's power,
+ * and the rules around them: which benchmarks are controls, the floor,
+ * "too noisy" or "layout" and why, the rounds a family needs, the finding
+ * that fails.  Races: the exact rate comparison, the drift floor of the
+ * identical-code races, each zero's exposure sized by the baseline, the
+ * machine's state, the finding.  Controls are benchmarks and races whose
+ * machine code has the same bytes in both builds (code.json); whether it
+ * also sits at the same offsets in its cache lines says why a control
+ * that moved did: noise, or layout.
  */
 #include <math.h>
 #include <stdio.h>
@@ -45,6 +50,21 @@ enum code_identity code_identity_of(json_t *base, json_t *cand,
 	if (!same_hash(base_layout, cand_layout, key, &known) && known)
 		return CODE_LAYOUT;
 	return CODE_IDENTICAL;
+}
+
+/*
+ * A benchmark's or race's identity in both builds, and whether it is a
+ * control: the same bytes (wherever they sit), unless identity is ignored.
+ */
+static enum code_identity identity_of(json_t *base, json_t *cand,
+				      json_t *base_layout, json_t *cand_layout,
+				      const char *key, bool ignore, bool *control)
+{
+	enum code_identity id = code_identity_of(base, cand, base_layout,
+						 cand_layout, key);
+
+	*control = !ignore && (id == CODE_IDENTICAL || id == CODE_LAYOUT);
+	return id;
 }
 
 /* One sample per round: the round's median if it has several. */
@@ -115,12 +135,10 @@ static void add_rows(struct variant_data *base, struct variant_data *cand,
 		r = &cmp->rows[cmp->nr++];
 		r->base = bb;
 		r->cand = cb;
-		r->identity = code_identity_of(base->code, cand->code,
-					       base->code_layout,
-					       cand->code_layout, bb->family);
-		r->control = !cmp->ignore_identity &&
-			     (r->identity == CODE_IDENTICAL ||
-			      r->identity == CODE_LAYOUT);
+		r->identity = identity_of(base->code, cand->code,
+					  base->code_layout, cand->code_layout,
+					  bb->family, cmp->ignore_identity,
+					  &r->control);
 		r->base_cv = bb->mean > 0 ? bb->stddev / bb->mean : NAN;
 		r->cand_cv = cb->mean > 0 ? cb->stddev / cb->mean : NAN;
 	}
@@ -221,19 +239,37 @@ static void gated_power(struct tp_comparison *cmp)
 	free(mde);
 }
 
-void tp_comparison_build(struct variant_data *base, struct variant_data *cand,
-			 bool same_bundle, double alpha, double threshold,
-			 bool ignore_identity, struct tp_comparison *cmp)
+/* The gated slowdown with the smallest Holm p (then the largest): it fails. */
+static const struct tp_row *worst_slower(const struct tp_comparison *c)
 {
+	const struct tp_row *worst = NULL;
+
+	for (int i = 0; i < c->nr; i++) {
+		const struct tp_row *r = &c->rows[i];
+
+		if (r->c.status == RES_TP_SLOWER &&
+		    (!worst || r->c.p_adj < worst->c.p_adj ||
+		     (r->c.p_adj == worst->c.p_adj && r->c.ratio > worst->c.ratio)))
+			worst = r;
+	}
+	return worst;
+}
+
+void tp_comparison_build(struct variant_data *base, struct variant_data *cand,
+			 const struct compare_rules *rules,
+			 struct tp_comparison *cmp)
+{
+	double alpha = rules->alpha, threshold = rules->threshold;
 	int i;
 
 	memset(cmp, 0, sizeof(*cmp));
 	cmp->alpha = alpha;
 	cmp->threshold = threshold;
-	cmp->ignore_identity = ignore_identity;
+	cmp->ignore_identity = rules->ignore_identity;
+	cmp->emulated = rules->emulated;
 	cmp->identity_known = base->code && cand->code;
 	cmp->layout_known = base->code_layout && cand->code_layout;
-	cmp->paired_by_round = same_bundle;
+	cmp->paired_by_round = rules->same_bundle;
 	cmp->min_rounds = RES_MAX_ROUNDS;
 	cmp->mde_median = cmp->mde_max = NAN;
 	cmp->rounds_needed = -1;
@@ -241,6 +277,9 @@ void tp_comparison_build(struct variant_data *base, struct variant_data *cand,
 		return;
 	add_rows(base, cand, cmp);
 	test_rows(cmp);
+	/* Emulated timings are the emulator's: measured, never decided. */
+	if (cmp->emulated)
+		return;
 	judge_controls(cmp);
 	/* A change counts only when it stands out from the controls. */
 	for (i = 0; i < cmp->nr; i++)
@@ -252,6 +291,7 @@ void tp_comparison_build(struct variant_data *base, struct variant_data *cand,
 	cmp->reachable_p = fmin(1, (cmp->nr_gated > 1 ? cmp->nr_gated : 1) *
 				res_wilcoxon_min_p(cmp->min_rounds));
 	cmp->decidable = !cmp->nr_gated || cmp->min_rounds >= cmp->need_rounds;
+	cmp->worst = worst_slower(cmp);
 }
 
 void tp_comparison_free(struct tp_comparison *cmp)
@@ -307,4 +347,206 @@ const char *tp_undecided(const struct tp_comparison *cmp, char *buf,
 		return buf;
 	}
 	return NULL;
+}
+
+const char *tp_not_gated(const struct tp_comparison *cmp)
+{
+	return cmp->emulated ?
+	       "emulated (qemu): throughput is functional, not hardware; not gated" :
+	       NULL;
+}
+
+/* ---- races ------------------------------------------------------------- */
+
+static const struct race_result *race_match(const struct variant_data *v,
+					    const struct race_result *r)
+{
+	for (int i = 0; i < v->nr_races; i++)
+		if (!strcmp(v->races[i].scenario, r->scenario) &&
+		    !strcmp(v->races[i].pair_class, r->pair_class))
+			return &v->races[i];
+	return NULL;
+}
+
+/*
+ * The candidate's zero sized by the baseline's in-window rate when the
+ * baseline saw the race in reached trials (else by the bundle's own
+ * pre-fix build, as read): a copy, its strings borrowed, so that the
+ * bundle's own verdicts stay the bundle's.
+ */
+static void size_by_baseline(struct race_row *w)
+{
+	const struct race_result *br = w->br, *cr = w->cr;
+
+	w->cand = *cr;
+	if (!br || !(br->bad > 0) || !(br->reached > 0) ||
+	    race_result_sequential(br) || !strcmp(br->variant, cr->variant))
+		return;
+	w->cand.has_ref = true;
+	w->cand.ref = (struct race_result_ref){ .variant = br->variant,
+						.bad = br->bad,
+						.reached = br->reached };
+	w->cand.at_variant = res_at_window(br->bins, br->nr_bins, cr->bins,
+					   cr->nr_bins, RES_ALPHA,
+					   &w->cand.at) ? br->variant : NULL;
+	race_result_decide(&w->cand);
+}
+
+/* What the gate says of the row: the first rule that holds. */
+static enum race_finding race_finding_of(const struct race_row *w)
+{
+	const struct race_result *r = &w->cand;
+
+	if (r->d.verdict == RES_FAIL)
+		return RF_SEEN;
+	if (r->expect == EXPECT_FORBIDDEN && r->d.exposure == RES_UNEXPOSED)
+		return RF_UNEXPOSED;
+	if (r->d.verdict == RES_WARN && w->br && w->needed > r->trials)
+		return RF_SHORT;
+	if (r->d.verdict == RES_WARN)
+		return RF_UNSEEN;
+	return RF_NONE;
+}
+
+static void race_row_build(struct race_row *w, const struct variant_data *base,
+			   const struct variant_data *cand,
+			   const struct compare_rules *rules)
+{
+	const struct race_result *br = w->br, *cr = w->cr;
+
+	w->c = (struct res_rate_cmp){ .change = RES_NO_EVENTS, .ratio = NAN,
+				      .lo = NAN, .hi = NAN, .p = NAN };
+	w->identity = identity_of(base->code_races, cand->code_races,
+				  base->code_race_layout,
+				  cand->code_race_layout, cr->scenario,
+				  rules->ignore_identity, &w->control);
+	w->state_ratio = NAN;
+	size_by_baseline(w);
+	if (!br)
+		return;
+	res_rate_compare(br->bad, br->trials, br->bins, br->nr_bins, cr->bad,
+			 cr->trials, cr->bins, cr->nr_bins, RES_ALPHA, &w->c);
+	w->state_ratio = race_result_state_ratio(br, cr);
+	w->needed = res_trials_needed(br->bad, br->trials, cr->trials,
+				      &w->expected);
+}
+
+/*
+ * Every race of the candidate against the baseline's.  Races whose code
+ * is identical in both builds are controls: the largest nonzero move
+ * among them is the drift floor, and another race's change counts only
+ * when its interval lies past it (res_rate_beyond()).
+ */
+void race_comparison_build(const struct variant_data *base,
+			   const struct variant_data *cand,
+			   const struct compare_rules *rules,
+			   struct race_comparison *rc)
+{
+	int i;
+
+	memset(rc, 0, sizeof(*rc));
+	rc->present = base->races_present && cand->races_present;
+	if (!rc->present)
+		return;
+	rc->rows = xcalloc(cand->nr_races + 1, sizeof(*rc->rows));
+	rc->nr = cand->nr_races;
+	for (i = 0; i < rc->nr; i++) {
+		struct race_row *w = &rc->rows[i];
+
+		w->cr = &cand->races[i];
+		w->br = race_match(base, w->cr);
+		race_row_build(w, base, cand, rules);
+		if (!w->control)
+			continue;
+		rc->nr_controls++;
+		rc->floor = fmax(rc->floor, res_rate_moved(&w->c));
+	}
+	for (i = 0; i < rc->nr; i++) {
+		if (!rc->rows[i].control)
+			res_rate_beyond(&rc->rows[i].c, rc->floor);
+		rc->rows[i].finding = race_finding_of(&rc->rows[i]);
+	}
+	rc->base_only = xcalloc(base->nr_races + 1, sizeof(*rc->base_only));
+	for (i = 0; i < base->nr_races; i++)
+		if (!race_match(cand, &base->races[i]))
+			rc->base_only[rc->nr_base_only++] = &base->races[i];
+}
+
+void race_comparison_free(struct race_comparison *rc)
+{
+	free(rc->rows);
+	free(rc->base_only);
+	memset(rc, 0, sizeof(*rc));
+}
+
+bool race_row_state_differs(const struct race_row *w)
+{
+	return w->state_ratio > RACE_STATE_RATIO;
+}
+
+bool race_row_within_drift(const struct race_row *w, double floor)
+{
+	return !w->control && floor > 0 && w->c.change == RES_SAME &&
+	       w->c.p < RES_ALPHA;
+}
+
+const char *race_ratio_text(const struct race_row *w, char *buf, size_t len)
+{
+	const struct res_rate_cmp *c = &w->c;
+
+	if (c->change == RES_NO_EVENTS)
+		snprintf(buf, len, "-");
+	else if (w->cr->bad == 0 && w->br->bad > 0)
+		snprintf(buf, len, "<= %.3g (95%%)", c->hi);
+	else if (w->br->bad == 0 && w->cr->bad > 0)
+		snprintf(buf, len, ">= %.3g (95%%)", c->lo);
+	else
+		snprintf(buf, len, "%.3g (95%% %.3g..%.3g)", c->ratio, c->lo,
+			 c->hi);
+	return buf;
+}
+
+/* ---- a bundle's variants against its baseline ---------------------------- */
+
+/* The variant others are compared with: @asked, bundle.json's, the first. */
+static const char *baseline_of(struct bundle *b, const char *asked)
+{
+	const char *name = asked ? asked : jstr(b->j, "baseline", NULL);
+
+	if (name && bundle_variant(b, name))
+		return name;
+	return b->nr_variants ? b->v[0].name : "";
+}
+
+void bundle_comparisons_build(struct bundle *b, const char *baseline,
+			      const struct compare_rules *rules,
+			      struct bundle_comparisons *bc)
+{
+	memset(bc, 0, sizeof(*bc));
+	bc->baseline = baseline_of(b, baseline);
+	bc->base = bundle_variant(b, bc->baseline);
+	bc->rules = *rules;
+	bc->rules.same_bundle = true;
+	bc->rules.emulated = b->emulated;
+	bc->tp = xcalloc(b->nr_variants, sizeof(*bc->tp));
+	bc->races = xcalloc(b->nr_variants, sizeof(*bc->races));
+	bc->nr = b->nr_variants;
+	for (int i = 0; bc->base && i < b->nr_variants; i++) {
+		if (&b->v[i] == bc->base)
+			continue;
+		tp_comparison_build(bc->base, &b->v[i], &bc->rules, &bc->tp[i]);
+		race_comparison_build(bc->base, &b->v[i], &bc->rules,
+				      &bc->races[i]);
+	}
+}
+
+void bundle_comparisons_free(struct bundle_comparisons *bc)
+{
+	for (int i = 0; i < bc->nr; i++) {
+		tp_comparison_free(&bc->tp[i]);
+		race_comparison_free(&bc->races[i]);
+	}
+	free(bc->tp);
+	free(bc->races);
+	memset(bc, 0, sizeof(*bc));
 }

@@ -2,17 +2,14 @@
 /*
  * The gate: candidate against baseline, two variants of one bundle or the
  * same variants of two bundles.  Compute first, then print (as compare.py's
- * get_difference_report, then print_difference_report): the throughput
- * comparison (tp_comparison_build) pairs samples by run-bench round, tests
- * each benchmark with the exact Wilcoxon signed-rank test on the per-round
- * log ratios, adjusts with Holm, and fails a slowdown only when it is
- * significant and not shown (by its 95% interval) to be within the
- * threshold or what the identical-code controls moved; a control that moves makes the run undecidable (exit
- * 2), for noise or for layout; so does a family too large for its rounds
- * (compare.c).
- * Races: the engine's bad_trials, exact conditional rate comparisons, and
- * the expectation's verdict (results.h).  Anything that keeps the question
- * from being answered is exit 2 with the reason in one line.
+ * get_difference_report, then print_difference_report): compare.c builds
+ * each comparison, with every rule around the rules of results.h (the
+ * controls, the floors, too noisy, the rounds, the findings); this file
+ * only renders them on the console and in gate.json and turns the
+ * findings into the verdict.  What the gate compares is a table
+ * (gate_kinds[]), and so is what it says of a race (race_says[]).
+ * Anything that keeps the question from being answered is exit 2 with the
+ * reason in one line.
  */
 #include <errno.h>
 #include <limits.h>
@@ -23,11 +20,12 @@
 #include <sys/stat.h>
 #include "report.h"
 
+/* 4: "significant" is the decision; "nonzero" is Holm p < alpha. */
+#define GATE_JSON_VERSION 4
+
 struct gate_opts {
-	double threshold;	/* fraction: 0.05 */
-	double alpha;
-	bool races, throughput;
-	bool ignore_identity;
+	struct compare_rules rules;	/* threshold (a fraction), alpha */
+	const char *only;	/* a gate_kinds[] name, or NULL: every one */
 	const char *json;
 };
 
@@ -44,6 +42,15 @@ struct side {
 	struct bundle *b;
 	const char *variant;	/* NULL: every variant */
 	char spec[4096];
+};
+
+/* One comparison: the baseline's variant and bundle, the candidate's. */
+struct gate_pair {
+	struct bundle *b1;
+	struct variant_data *base;
+	struct bundle *b2;
+	struct variant_data *cand;
+	char pair[256];		/* "VARIANT: " when a bundle has several */
 };
 
 static void finding(struct gate_state *g, enum res_verdict v, const char *fmt, ...)
@@ -143,6 +150,20 @@ static void fmt_mde(char *buf, size_t len, double mde)
 }
 
 /*
+ * The mark of a row, one meaning per word on every surface:
+ * "*significant*" is the decision (slower or faster: Holm p < alpha and
+ * the 95% interval past the threshold and the controls' floor);
+ * "nonzero" is Holm p < alpha alone, a change the test sees but does not
+ * show past them.
+ */
+static const char *tp_mark(const struct tp_row *r)
+{
+	if (r->c.status != RES_TP_SAME)
+		return "*significant*";
+	return r->c.significant ? "nonzero" : "";
+}
+
+/*
  * One row, LKP's columns: base ±%stddev  %change  cand ±%stddev, then
  * the Holm p and the smallest slowdown this run could have detected.
  */
@@ -155,10 +176,9 @@ static void print_row(const struct tp_row *r, const char *pair)
 		 r->c.p_adj);
 	fmt_mde(mde, sizeof(mde), r->c.mde);
 	printf("%10.3g ±%3.0f%% %8s %-13s %10.3g ±%3.0f%%  p_adj %-7s mde %-6s %-7s %s%s\n",
-	       r->base->median, r->base_cv * 100, pct,
-	       r->c.significant ? "*significant*" : "", r->cand->median,
-	       r->cand_cv * 100, padj, mde, r->control ? "control" : "gated",
-	       pair, r->base->name);
+	       r->base->median, r->base_cv * 100, pct, tp_mark(r),
+	       r->cand->median, r->cand_cv * 100, padj, mde,
+	       r->control ? "control" : "gated", pair, r->base->name);
 }
 
 /* A fraction, or null for NaN and infinity (JSON has neither). */
@@ -169,14 +189,15 @@ static json_t *num_or_null(double v)
 
 static json_t *row_json(const struct tp_row *r, const char *pair)
 {
-	return json_pack("{s:s, s:s, s:f, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:b, s:s, s:s, s:b, s:o, s:o, s:o}",
+	return json_pack("{s:s, s:s, s:f, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:b, s:b, s:s, s:s, s:b, s:o, s:o, s:o}",
 		"variant", pair, "benchmark", r->base->name, "base_median_ns",
 		r->base->median, "cand_median_ns", r->cand->median, "base_cv",
 		num_or_null(r->base_cv), "cand_cv", num_or_null(r->cand_cv), "ratio",
 		num_or_null(r->c.ratio), "ratio_lo", num_or_null(r->c.lo),
 		"ratio_hi", num_or_null(r->c.hi), "p", num_or_null(r->c.p), "p_adj",
-		num_or_null(r->c.p_adj), "rounds", r->c.rounds, "significant",
-		r->c.significant, "status", res_tp_status_name(r->c.status),
+		num_or_null(r->c.p_adj), "rounds", r->c.rounds, "nonzero",
+		r->c.significant, "significant", r->c.status != RES_TP_SAME,
+		"status", res_tp_status_name(r->c.status),
 		"code", code_identity_name(r->identity), "control", r->control,
 		"scale", num_or_null(r->c.scale), "mde", num_or_null(r->c.mde),
 		"rounds_needed", r->c.rounds_needed > 0 ?
@@ -203,7 +224,7 @@ static void print_summary(const struct tp_comparison *c)
 	char med[32], max[32], note[80];
 
 	if (c->nr_controls)
-		printf("controls: %d identical-code benchmarks%s, median |move| %.1f%%, largest significant move %.1f%% (the noise floor)\n",
+		printf("controls: %d identical-code benchmarks%s, median |move| %.1f%%, largest nonzero move %.1f%% (the noise floor)\n",
 		       c->nr_controls, tp_layout_note(c, note, sizeof(note)),
 		       c->spread * 100, c->floor * 100);
 	if (c->identity_known && !c->layout_known && !c->ignore_identity)
@@ -220,89 +241,70 @@ static void print_summary(const struct tp_comparison *c)
 	printf("\n");
 }
 
-/* The gated slowdown with the smallest Holm p (then the largest). */
-static const struct tp_row *worst_slower(const struct tp_comparison *c)
+/* Render the comparison; its finding, if any, is the gate's. */
+static int tp_render(struct gate_state *g, const struct tp_comparison *cmp,
+		     const char *cand, const char *pair)
 {
-	const struct tp_row *worst = NULL;
+	const struct tp_row *worst = cmp->worst;
+	const char *why;
+	char buf[1024];
 
-	for (int i = 0; i < c->nr; i++) {
-		const struct tp_row *r = &c->rows[i];
-
-		if (r->c.status == RES_TP_SLOWER &&
-		    (!worst || r->c.p_adj < worst->c.p_adj ||
-		     (r->c.p_adj == worst->c.p_adj && r->c.ratio > worst->c.ratio)))
-			worst = r;
+	printf("%s: %d benchmarks gated, %d identical-code controls%s; %s\n",
+	       cand, cmp->nr_gated, cmp->nr_controls,
+	       cmp->ignore_identity ? " (--ignore-code-identity)" :
+	       cmp->identity_known ? "" : " (no code identity in the bundle)",
+	       cmp->paired_by_round ? "paired by round" :
+	       "two runs: samples paired in order");
+	for (int i = 0; i < cmp->nr; i++) {
+		print_row(&cmp->rows[i], pair);
+		json_array_append_new(g->tp, row_json(&cmp->rows[i], pair));
 	}
-	return worst;
+	print_summary(cmp);
+	json_array_append_new(g->controls, controls_json(cmp, cand));
+	g->nr_gated += cmp->nr_gated;
+	g->nr_detect += cmp->nr_detect;
+	why = tp_undecided(cmp, buf, sizeof(buf));
+	if (why)
+		return undecidable(g, "%s%s", pair, why);
+	if (worst)
+		finding(g, RES_FAIL, "%s%s %+.1f%% slower (p_adj=%.2g, Holm over %d; threshold %.0f%%, controls moved <= %.1f%%)",
+			pair, worst->base->name, (worst->c.ratio - 1) * 100,
+			worst->c.p_adj, cmp->nr_gated, cmp->threshold * 100,
+			cmp->floor * 100);
+	return 0;
 }
 
 static bool same_bundle(struct bundle *a, struct bundle *b);
 
 static int gate_throughput(struct gate_state *g, const struct gate_opts *o,
-			   struct bundle *b1, struct variant_data *base,
-			   struct bundle *b2, struct variant_data *cand,
-			   const char *pair)
+			   const struct gate_pair *p)
 {
+	struct compare_rules rules = o->rules;
 	struct tp_comparison cmp;
-	const struct tp_row *worst;
-	const char *why;
-	char buf[1024];
-	int i, ret = 0;
+	int ret;
 
-	if (!base->tp || !cand->tp)
+	if (!p->base->tp || !p->cand->tp)
 		return undecidable(g, "%s has no throughput results (part failed or missing)",
-				   !base->tp ? base->name : cand->name);
-	if (b1->emulated || b2->emulated) {
-		json_array_append_new(g->notes, json_string(
-			"emulated (qemu): throughput is functional, not hardware; not gated"));
-		printf("%s: emulated (qemu): throughput not gated\n", pair);
+				   !p->base->tp ? p->base->name : p->cand->name);
+	rules.same_bundle = same_bundle(p->b1, p->b2);
+	rules.emulated = p->b1->emulated || p->b2->emulated;
+	tp_comparison_build(p->base, p->cand, &rules, &cmp);
+	if (tp_not_gated(&cmp)) {
+		json_array_append_new(g->notes, json_string(tp_not_gated(&cmp)));
+		printf("%s%s\n", p->pair, tp_not_gated(&cmp));
+		tp_comparison_free(&cmp);
 		return 0;
 	}
-	tp_comparison_build(base, cand, same_bundle(b1, b2), o->alpha,
-			    o->threshold, o->ignore_identity, &cmp);
 	if (!cmp.nr) {
 		tp_comparison_free(&cmp);
 		return undecidable(g, "no benchmark in common between %s and %s",
-				   base->name, cand->name);
+				   p->base->name, p->cand->name);
 	}
-	printf("%s: %d benchmarks gated, %d identical-code controls%s; %s\n",
-	       cand->name, cmp.nr_gated, cmp.nr_controls,
-	       cmp.ignore_identity ? " (--ignore-code-identity)" :
-	       cmp.identity_known ? "" : " (no code identity in the bundle)",
-	       cmp.paired_by_round ? "paired by round" :
-	       "two runs: samples paired in order");
-	for (i = 0; i < cmp.nr; i++) {
-		print_row(&cmp.rows[i], pair);
-		json_array_append_new(g->tp, row_json(&cmp.rows[i], pair));
-	}
-	print_summary(&cmp);
-	json_array_append_new(g->controls, controls_json(&cmp, cand->name));
-	g->nr_gated += cmp.nr_gated;
-	g->nr_detect += cmp.nr_detect;
-	why = tp_undecided(&cmp, buf, sizeof(buf));
-	if (why) {
-		ret = undecidable(g, "%s%s", pair, why);
-		goto out;
-	}
-	worst = worst_slower(&cmp);
-	if (worst)
-		finding(g, RES_FAIL, "%s%s %+.1f%% slower (p_adj=%.2g, Holm over %d; threshold %.0f%%, controls moved <= %.1f%%)",
-			pair, worst->base->name, (worst->c.ratio - 1) * 100,
-			worst->c.p_adj, cmp.nr_gated, o->threshold * 100,
-			cmp.floor * 100);
-out:
+	printf("%17s %8s %13s %17s\n", p->base->name, "%change", "",
+	       p->cand->name);
+	ret = tp_render(g, &cmp, p->cand->name, p->pair);
 	tp_comparison_free(&cmp);
 	return ret;
-}
-
-static struct race_result *race_match(struct variant_data *v,
-				      const struct race_result *r)
-{
-	for (int i = 0; i < v->nr_races; i++)
-		if (!strcmp(v->races[i].scenario, r->scenario) &&
-		    !strcmp(v->races[i].pair_class, r->pair_class))
-			return &v->races[i];
-	return NULL;
 }
 
 /* litmus7's Observation line, and what the result is worth. */
@@ -326,45 +328,21 @@ static void observation(const char *who, const struct race_result *r)
 		       r->d.rhi * 1e6, worth);
 }
 
-/* One race of the candidate, and its baseline's, compared. */
-struct race_row {
-	struct race_result *br, *cr;
-	struct res_rate_cmp c;
-	enum code_identity identity;	/* of the race's code in both builds */
-	bool control;		/* identical code: shows the drift */
-};
-
-static void race_row_compare(struct race_row *w, struct variant_data *base,
-			     struct variant_data *cand, bool ignore_identity)
-{
-	w->c = (struct res_rate_cmp){ .change = RES_NO_EVENTS, .ratio = NAN,
-				      .lo = NAN, .hi = NAN, .p = NAN };
-	w->identity = code_identity_of(base->code_races, cand->code_races,
-				       base->code_race_layout,
-				       cand->code_race_layout, w->cr->scenario);
-	w->control = !ignore_identity && (w->identity == CODE_IDENTICAL ||
-					  w->identity == CODE_LAYOUT);
-	if (w->br)
-		res_rate_compare(w->br->bad, w->br->trials, w->br->bins,
-				 w->br->nr_bins, w->cr->bad,
-				 w->cr->trials, w->cr->bins, w->cr->nr_bins,
-				 RES_ALPHA, &w->c);
-}
-
 static void print_race_change(const struct race_row *w, double floor)
 {
 	const struct race_result *br = w->br, *cr = w->cr;
 	const struct res_rate_cmp *c = &w->c;
+	char ratio[96];
 
+	race_ratio_text(w, ratio, sizeof(ratio));
 	if (cr->bad == 0 && br->bad > 0)
-		printf("  0 in %.0f, candidate/baseline ratio <= %.3g (95%%)%s; baseline %.0f in %.0f, p=%.2g: %s\n",
-		       cr->trials, c->hi,
+		printf("  0 in %.0f, candidate/baseline ratio %s%s; baseline %.0f in %.0f, p=%.2g: %s\n",
+		       cr->trials, ratio,
 		       c->standardised ? ", standardised to the candidate's window bins" : "",
 		       br->bad, br->trials, c->p, res_change_name(c->change));
 	else if (c->change != RES_NO_EVENTS)
-		printf("  rate ratio candidate/baseline %.3g (95%% %.3g..%.3g)%s, p=%.2g: %s\n",
-		       c->ratio, c->lo, c->hi,
-		       c->standardised ? ", standardised" : "", c->p,
+		printf("  rate ratio candidate/baseline %s%s, p=%.2g: %s\n",
+		       ratio, c->standardised ? ", standardised" : "", c->p,
 		       res_change_name(c->change));
 	if (c->standardised && c->unmatched_trials > 0 &&
 	    c->change != RES_NO_EVENTS)
@@ -372,15 +350,18 @@ static void print_race_change(const struct race_row *w, double floor)
 		       c->unmatched_trials);
 	if (w->control && c->change != RES_NO_EVENTS)
 		printf("    control: identical code in both builds, its move is drift\n");
-	else if (floor > 0 && c->change == RES_SAME && c->p < RES_ALPHA)
+	else if (race_row_within_drift(w, floor))
 		printf("    within the drift of identical-code races (x%.3g..x%.3g): same\n",
 		       exp(-floor), exp(floor));
+	if (race_row_state_differs(w))
+		printf("    the two ran in different states of the machine: cross-CPU latency %.0f ns against %.0f ns (x%.2g): rates compare the machine too\n",
+		       br->xcpu_ns, cr->xcpu_ns, w->state_ratio);
 }
 
 static json_t *race_row_json(const char *pair, const struct race_row *w,
 			     double floor)
 {
-	const struct race_result *br = w->br, *cr = w->cr;
+	const struct race_result *br = w->br, *cr = &w->cand;
 	const struct res_rate_cmp *c = &w->c;
 	json_t *j = json_pack(
 		"{s:s, s:s, s:s, s:s, s:s, s:f, s:f, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:b, s:f, s:s, s:b, s:f, s:s}",
@@ -400,6 +381,7 @@ static json_t *race_row_json(const char *pair, const struct race_row *w,
 	json_object_set_new(j, "cand_reached_trials", json_real(cr->reached));
 	json_object_set_new(j, "cand_xcpu_ns", num_or_null(cr->xcpu_ns));
 	json_object_set_new(j, "base_xcpu_ns", br ? num_or_null(br->xcpu_ns) : json_null());
+	json_object_set_new(j, "state_differs", json_boolean(race_row_state_differs(w)));
 	json_object_set_new(j, "exposure", json_string(res_exposure_name(cr->d.exposure)));
 	json_object_set_new(j, "needed_reached_trials", json_real(cr->d.needed));
 	json_object_set_new(j, "reference", cr->has_ref ?
@@ -407,123 +389,113 @@ static json_t *race_row_json(const char *pair, const struct race_row *w,
 	return j;
 }
 
-/*
- * The candidate's zero sized by the baseline's in-window rate when the
- * baseline saw the race (else by the bundle's own pre-fix build).
- */
-static void size_by_baseline(struct race_row *w)
+/* What the gate says of a race, by its finding (compare.c decides it). */
+static void say_seen(struct gate_state *g, const char *pair,
+		     const struct race_row *w)
 {
-	const struct race_result *br = w->br;
-
-	if (br && br->bad > 0 && br->reached > 0 && !race_result_sequential(br) &&
-	    strcmp(br->variant, w->cr->variant))
-		race_result_set_ref(w->cr, br);
+	finding(g, RES_FAIL, "%s%s: forbidden outcome observed in %.0f of %.0f trials",
+		pair, w->cr->scenario, w->cr->bad, w->cr->trials);
 }
 
-static void gate_race(struct gate_state *g, const char *pair,
-		      struct race_row *w, double floor)
+static void say_unexposed(struct gate_state *g, const char *pair,
+			  const struct race_row *w)
 {
-	struct race_result *br = w->br, *cr = w->cr;
-	enum res_verdict v;
-	double expected = NAN, needed = 0;
+	const struct race_result *r = &w->cand;
 
-	size_by_baseline(w);
-	v = cr->d.verdict;
-	observation("candidate", cr);
-	if (br) {
-		double st = race_result_state_ratio(br, cr);
+	gate_unexposed(g, "%s%s: forbidden, 0 bad, but only %.0f trials reached the window where %.0f are needed to have seen the %s rate (%.0f bad in %.0f reached): undecided",
+		       pair, r->scenario, r->reached, r->d.needed,
+		       r->has_ref ? r->ref.variant : "pre-fix", r->ref.bad,
+		       r->ref.reached);
+}
 
-		print_race_change(w, floor);
-		if (st > RACE_STATE_RATIO) {
-			printf("    the two ran in different states of the machine: cross-CPU latency %.0f ns against %.0f ns (x%.2g): rates compare the machine too\n",
-			       br->xcpu_ns, cr->xcpu_ns, st);
+static void say_short(struct gate_state *g, const char *pair,
+		      const struct race_row *w)
+{
+	finding(g, RES_WARN, "%s%s: expected to reproduce; 0 in %.0f trials, but at the baseline's rate (%.0f in %.0f) only %.2g were expected: too short, a 95%% chance needs >= %.0f trials",
+		pair, w->cr->scenario, w->cr->trials, w->br->bad,
+		w->br->trials, w->expected, w->needed);
+}
+
+static void say_unseen(struct gate_state *g, const char *pair,
+		       const struct race_row *w)
+{
+	finding(g, RES_WARN, "%s%s: expected to reproduce, not observed in %.0f trials",
+		pair, w->cr->scenario, w->cr->trials);
+}
+
+static void (*const race_says[])(struct gate_state *, const char *,
+				 const struct race_row *) = {
+	[RF_SEEN] = say_seen,
+	[RF_UNEXPOSED] = say_unexposed,
+	[RF_SHORT] = say_short,
+	[RF_UNSEEN] = say_unseen,
+};
+
+static void races_render(struct gate_state *g, const struct race_comparison *rc,
+			 const char *pair)
+{
+	if (rc->nr_controls)
+		printf("race controls: %d of %d races run identical code, largest nonzero move x%.3g (the drift floor)\n",
+		       rc->nr_controls, rc->nr, exp(rc->floor));
+	for (int i = 0; i < rc->nr; i++) {
+		const struct race_row *w = &rc->rows[i];
+
+		observation("candidate", &w->cand);
+		if (w->br)
+			print_race_change(w, rc->floor);
+		if (race_row_state_differs(w))
 			json_array_append_new(g->notes, json_sprintf(
 				"%s%s (%s): the baseline's cross-CPU latency was %.0f ns, the candidate's %.0f ns (x%.2g): different states of the machine",
-				pair, cr->scenario, cr->pair_class, br->xcpu_ns,
-				cr->xcpu_ns, st));
-		}
-		needed = res_trials_needed(br->bad, br->trials, cr->trials,
-					   &expected);
+				pair, w->cr->scenario, w->cr->pair_class,
+				w->br->xcpu_ns, w->cr->xcpu_ns, w->state_ratio));
+		json_array_append_new(g->races, race_row_json(pair, w, rc->floor));
+		if (race_says[w->finding])
+			race_says[w->finding](g, pair, w);
 	}
-	json_array_append_new(g->races, race_row_json(pair, w, floor));
-	if (v == RES_FAIL)
-		finding(g, RES_FAIL, "%s%s: forbidden outcome observed in %.0f of %.0f trials",
-			pair, cr->scenario, cr->bad, cr->trials);
-	else if (cr->expect == EXPECT_FORBIDDEN && cr->d.exposure == RES_UNEXPOSED)
-		gate_unexposed(g, "%s%s: forbidden, 0 bad, but only %.0f trials reached the window where %.0f are needed to have seen the %s rate (%.0f bad in %.0f reached): undecided",
-			       pair, cr->scenario, cr->reached, cr->d.needed,
-			       cr->has_ref ? cr->ref.variant : "pre-fix",
-			       cr->ref.bad, cr->ref.reached);
-	else if (v == RES_WARN && br && needed > cr->trials)
-		finding(g, RES_WARN, "%s%s: expected to reproduce; 0 in %.0f trials, but at the baseline's rate (%.0f in %.0f) only %.2g were expected: too short, a 95%% chance needs >= %.0f trials",
-			pair, cr->scenario, cr->trials, br->bad, br->trials,
-			expected, needed);
-	else if (v == RES_WARN)
-		finding(g, RES_WARN, "%s%s: expected to reproduce, not observed in %.0f trials",
-			pair, cr->scenario, cr->trials);
+	for (int i = 0; i < rc->nr_base_only; i++)
+		finding(g, RES_WARN, "%s%s (%s) ran in the baseline only", pair,
+			rc->base_only[i]->scenario, rc->base_only[i]->pair_class);
 }
 
-/*
- * Every race of the candidate against the baseline's.  Races whose code
- * is identical in both builds are controls: the largest significant move
- * among them is the drift floor, and another race's change counts only
- * when its interval lies past it (res_rate_beyond()).
- */
 static int gate_races(struct gate_state *g, const struct gate_opts *o,
-		      struct variant_data *base, struct variant_data *cand,
-		      const char *pair)
+		      const struct gate_pair *p)
 {
-	struct race_row *rows;
-	double floor = 0;
-	int i, nc = 0;
+	struct race_comparison rc;
 
-	if (!base->races_present || !cand->races_present)
+	race_comparison_build(p->base, p->cand, &o->rules, &rc);
+	if (!rc.present)
 		return undecidable(g, "%s has no race results (part failed or missing)",
-				   !base->races_present ? base->name : cand->name);
-	rows = xcalloc(cand->nr_races + 1, sizeof(*rows));
-	for (i = 0; i < cand->nr_races; i++) {
-		rows[i].cr = &cand->races[i];
-		rows[i].br = race_match(base, &cand->races[i]);
-		race_row_compare(&rows[i], base, cand, o->ignore_identity);
-		if (rows[i].control) {
-			nc++;
-			floor = fmax(floor, res_rate_moved(&rows[i].c));
-		}
-	}
-	for (i = 0; i < cand->nr_races; i++)
-		if (!rows[i].control)
-			res_rate_beyond(&rows[i].c, floor);
-	if (nc)
-		printf("race controls: %d of %d races run identical code, largest significant move x%.3g (the drift floor)\n",
-		       nc, cand->nr_races, exp(floor));
-	for (i = 0; i < cand->nr_races; i++)
-		gate_race(g, pair, &rows[i], floor);
-	free(rows);
-	for (i = 0; i < base->nr_races; i++)
-		if (!race_match(cand, &base->races[i]))
-			finding(g, RES_WARN, "%s%s (%s) ran in the baseline only", pair,
-				base->races[i].scenario, base->races[i].pair_class);
+				   !p->base->races_present ? p->base->name :
+				   p->cand->name);
+	races_render(g, &rc, p->pair);
+	race_comparison_free(&rc);
 	return 0;
 }
 
-static int gate_pair(struct gate_state *g, const struct gate_opts *o,
-		     struct bundle *b1, struct variant_data *base,
-		     struct bundle *b2, struct variant_data *cand,
-		     bool prefix)
+/* What the gate compares: `--only NAME` picks one. */
+static const struct gate_kind {
+	const char *name;
+	int (*gate)(struct gate_state *, const struct gate_opts *,
+		    const struct gate_pair *);
+} gate_kinds[] = {
+	{ "throughput", gate_throughput },
+	{ "races", gate_races },
+};
+#define NR_GATE_KINDS (sizeof(gate_kinds) / sizeof(gate_kinds[0]))
+
+static int gate_one(struct gate_state *g, const struct gate_opts *o,
+		    struct bundle *b1, struct variant_data *base,
+		    struct bundle *b2, struct variant_data *cand, bool prefix)
 {
-	char pair[256] = "";
+	struct gate_pair p = { b1, base, b2, cand, "" };
 
 	if (prefix)
-		snprintf(pair, sizeof(pair), "%s: ", cand->name);
+		snprintf(p.pair, sizeof(p.pair), "%s: ", cand->name);
 	printf("\n%s against %s\n", cand->name, base->name);
-	if (o->throughput) {
-		printf("%17s %8s %13s %17s\n", base->name, "%change", "",
-		       cand->name);
-		if (gate_throughput(g, o, b1, base, b2, cand, pair))
-			return -1;
-	}
-	if (o->races && gate_races(g, o, base, cand, pair))
-		return -1;
+	for (size_t k = 0; k < NR_GATE_KINDS; k++)
+		if (!o->only || !strcmp(o->only, gate_kinds[k].name))
+			if (gate_kinds[k].gate(g, o, &p))
+				return -1;
 	return 0;
 }
 
@@ -572,14 +544,14 @@ static int run_gate(struct gate_state *g, const struct gate_opts *o,
 			return undecidable(g, "no variant '%s' in %s",
 					   !base ? bs->variant : cs->variant,
 					   !base ? bs->b->dir : cs->b->dir);
-		return gate_pair(g, o, bs->b, base, cs->b, cand, false);
+		return gate_one(g, o, bs->b, base, cs->b, cand, false);
 	}
 	for (i = 0; i < cs->b->nr_variants; i++) {
 		cand = &cs->b->v[i];
 		base = bundle_variant(bs->b, cand->name);
 		if (!base)
 			continue;
-		if (gate_pair(g, o, bs->b, base, cs->b, cand, true))
+		if (gate_one(g, o, bs->b, base, cs->b, cand, true))
 			return -1;
 		n++;
 	}
@@ -591,13 +563,15 @@ static int run_gate(struct gate_state *g, const struct gate_opts *o,
 static int gate_usage(FILE *f)
 {
 	fputs("usage: flagbench-report gate BASELINE CANDIDATE [--threshold PCT]\n"
-	      "           [--alpha A] [--only throughput|races]\n"
-	      "           [--ignore-code-identity] [--json FILE]\n"
+	      "           [--alpha A] [--only KIND] [--ignore-code-identity]\n"
+	      "           [--json FILE]\n"
 	      "  BASELINE, CANDIDATE: a bundle directory, or BUNDLE:VARIANT\n"
-	      "  --threshold PCT      smallest slowdown that fails (5): a significant\n"
-	      "                       change fails unless the 95% interval of its\n"
-	      "                       Hodges-Lehmann ratio (per-round ns/op) stays\n"
-	      "                       within PCT\n"
+	      "  --threshold PCT      smallest slowdown that fails (5): a change\n"
+	      "                       is *significant* (and a slowdown fails) when\n"
+	      "                       it is nonzero (Holm p < alpha) and the 95%\n"
+	      "                       interval of its Hodges-Lehmann ratio\n"
+	      "                       (per-round ns/op) reaches past PCT and past\n"
+	      "                       what the identical-code controls moved\n"
 	      "  --alpha A            family-wise error over one comparison's\n"
 	      "                       benchmarks: exact Wilcoxon signed-rank on the\n"
 	      "                       per-round log ratios, Holm-adjusted (0.05)\n"
@@ -609,7 +583,10 @@ static int gate_usage(FILE *f)
 	      "                       past the threshold the run cannot decide (2):\n"
 	      "                       too noisy, or layout when the same bytes sit\n"
 	      "                       elsewhere in the cache lines\n"
-	      "  --only KIND          gate throughput or races only\n"
+	      "  --only KIND          gate one kind only:", f);
+	for (size_t k = 0; k < NR_GATE_KINDS; k++)
+		fprintf(f, " %s", gate_kinds[k].name);
+	fputs("\n"
 	      "Power: each gated benchmark's mde is the smallest slowdown the run\n"
 	      "detects with power 0.8 at alpha / k (Holm's first step), from the\n"
 	      "spread of its per-round log ratios; the gate prints the --rounds the\n"
@@ -619,9 +596,10 @@ static int gate_usage(FILE *f)
 	      "Races: exact conditional binomial rate comparison (standardised to\n"
 	      "the candidate's window bins when both carry them, a bin the\n"
 	      "baseline never tried at its overall rate); races of identical\n"
-	      "code are controls, and a change must lie past their largest\n"
-	      "move (the drift floor); the verdict is the expectation's, on the\n"
-	      "engine's bad_trials.\n"
+	      "code are controls, and a change (lower, higher, closed, opened)\n"
+	      "must lie past their largest nonzero move (the drift floor); the\n"
+	      "verdict is the expectation's, on the engine's bad_trials, a\n"
+	      "forbidden zero sized by the baseline's in-window rate.\n"
 	      "Exit: 0 pass (PASS or WARN), 1 fail, 2 undecidable, too noisy or error.\n", f);
 	return f == stdout ? EXIT_PASS : EXIT_ERROR;
 }
@@ -635,11 +613,38 @@ static int parse_num(const char *s, double lo, double hi, double *out)
 	return errno || end == s || *end || !(*out >= lo && *out <= hi) ? -1 : 0;
 }
 
+static const char *gate_kind(const char *name)
+{
+	for (size_t k = 0; k < NR_GATE_KINDS; k++)
+		if (!strcmp(name, gate_kinds[k].name))
+			return gate_kinds[k].name;
+	return NULL;
+}
+
+/* One option with its value: 0, or -1 (said). */
+static int gate_option(struct gate_opts *o, const char *a, const char *val)
+{
+	double v;
+
+	if (!strcmp(a, "--threshold") && !parse_num(val, 0, 1000, &v))
+		o->rules.threshold = v / 100;
+	else if (!strcmp(a, "--alpha") && !parse_num(val, 1e-9, 0.5, &v))
+		o->rules.alpha = v;
+	else if (!strcmp(a, "--json"))
+		o->json = val;
+	else if (!strcmp(a, "--only") && gate_kind(val))
+		o->only = gate_kind(val);
+	else {
+		fb_err("gate: bad option or value: %s %s", a, val);
+		return -1;
+	}
+	return 0;
+}
+
 static int gate_parse(int argc, char **argv, struct gate_opts *o,
 		      const char **pos)
 {
 	int i, npos = 0;
-	double v;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -647,7 +652,7 @@ static int gate_parse(int argc, char **argv, struct gate_opts *o,
 		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			exit(gate_usage(stdout));
 		if (!strcmp(a, "--ignore-code-identity")) {
-			o->ignore_identity = true;
+			o->rules.ignore_identity = true;
 			continue;
 		}
 		if (a[0] != '-' || !a[1]) {
@@ -663,20 +668,8 @@ static int gate_parse(int argc, char **argv, struct gate_opts *o,
 			return -1;
 		}
 		i++;
-		if (!strcmp(a, "--threshold") && !parse_num(val, 0, 1000, &v)) {
-			o->threshold = v / 100;
-		} else if (!strcmp(a, "--alpha") && !parse_num(val, 1e-9, 0.5, &v)) {
-			o->alpha = v;
-		} else if (!strcmp(a, "--json")) {
-			o->json = val;
-		} else if (!strcmp(a, "--only") && (!strcmp(val, "throughput") ||
-						     !strcmp(val, "races"))) {
-			o->races = !strcmp(val, "races");
-			o->throughput = !o->races;
-		} else {
-			fb_err("gate: bad option or value: %s %s", a, val);
+		if (gate_option(o, a, val))
 			return -1;
-		}
 	}
 	if (npos != 2) {
 		fb_err("gate: need BASELINE and CANDIDATE (try --help)");
@@ -697,24 +690,69 @@ static void pass_reason(struct gate_state *g, const struct gate_opts *o)
 {
 	char power[160] = "";
 
-	if (o->throughput && g->nr_detect < g->nr_gated)
+	if (g->nr_detect < g->nr_gated)
 		snprintf(power, sizeof(power), " (%.0f%% detectable on %d of %d gated benchmarks; see their mde)",
-			 o->threshold * 100, g->nr_detect, g->nr_gated);
+			 o->rules.threshold * 100, g->nr_detect, g->nr_gated);
 	snprintf(g->reason, sizeof(g->reason),
-		 "no significant slowdown above the threshold%s, race expectations met",
-		 power);
+		 "no *significant* slowdown%s, race expectations met", power);
+}
+
+static json_t *gate_json(struct gate_state *g, const struct gate_opts *o,
+			 struct side *bs, struct side *cs, bool undecided)
+{
+	const struct compare_rules *r = &o->rules;
+
+	return json_pack("{s:s, s:i, s:o, s:o, s:{s:f, s:f, s:i, s:s, s:s, s:b}, s:s, s:s, s:o, s:o, s:o, s:o, s:o}",
+		"format", "flagbench-gate", "version", GATE_JSON_VERSION,
+		"baseline", side_json(bs), "candidate", side_json(cs),
+		"thresholds", "threshold_pct", r->threshold * 100, "alpha",
+		r->alpha, "min_rounds", res_paired_min_rounds(r->alpha, 1),
+		"test", "exact Wilcoxon signed-rank on per-round log ratios",
+		"multiplicity", "holm", "ignore_code_identity",
+		r->ignore_identity, "verdict",
+		undecided ? "UNDECIDABLE" : res_verdict_name(g->verdict),
+		"reason", undecided ? g->undecidable : g->reason,
+		"findings", json_incref(g->findings), "throughput",
+		json_incref(g->tp), "controls", json_incref(g->controls),
+		"races", json_incref(g->races), "notes", json_incref(g->notes));
+}
+
+/* The verdict from the findings: exit status, and gate.json if asked. */
+static int gate_end(struct gate_state *g, const struct gate_opts *o,
+		    struct side *bs, struct side *cs)
+{
+	int ret;
+
+	/* A forbidden outcome seen decides; a thin zero leaves it open. */
+	if (!g->undecidable[0] && g->unexposed[0] && g->verdict != RES_FAIL)
+		undecidable(g, "%s", g->unexposed);
+	if (g->undecidable[0]) {
+		ret = EXIT_ERROR;
+		fb_err("gate: undecidable: %s", g->undecidable);
+	} else {
+		ret = g->verdict == RES_FAIL ? EXIT_FAIL : EXIT_PASS;
+		if (!g->reason[0])
+			pass_reason(g, o);
+		printf("\n%s: %s\n", res_verdict_name(g->verdict), g->reason);
+	}
+	if (o->json) {
+		json_t *out = gate_json(g, o, bs, cs, ret == EXIT_ERROR);
+
+		if (write_json_atomic(out, o->json))
+			ret = EXIT_ERROR;
+		json_decref(out);
+	}
+	return ret;
 }
 
 int cmd_gate(int argc, char **argv)
 {
-	struct gate_opts o = { .threshold = 0.05, .alpha = 0.05,
-			       .races = true, .throughput = true };
+	struct gate_opts o = { .rules = { .threshold = 0.05, .alpha = 0.05 } };
 	struct gate_state g = { .verdict = RES_PASS };
 	struct side bs = { 0 }, cs = { 0 };
 	const char *pos[2];
 	char err[1024];
 	int ret;
-	json_t *out;
 
 	if (gate_parse(argc, argv, &o, pos))
 		return EXIT_ERROR;
@@ -729,44 +767,14 @@ int cmd_gate(int argc, char **argv)
 	else
 		printf("gate: baseline %s, candidate %s\n"
 		       "throughput: per-round ns/op ratios, exact Wilcoxon signed-rank, Holm alpha %g, threshold %.1f%%, mde at 80%% power; >= %d rounds for one gated benchmark, more for k (k * 2/2^n < alpha)%s\n",
-		       pos[0], pos[1], o.alpha, o.threshold * 100,
-		       res_paired_min_rounds(o.alpha, 1),
-		       o.ignore_identity ? ", code identity ignored" : "");
+		       pos[0], pos[1], o.rules.alpha, o.rules.threshold * 100,
+		       res_paired_min_rounds(o.rules.alpha, 1),
+		       o.rules.ignore_identity ? ", code identity ignored" : "");
 	if (!g.undecidable[0])
 		run_gate(&g, &o, &bs, &cs);
-	/* A forbidden outcome seen decides; a thin zero leaves it open. */
-	if (!g.undecidable[0] && g.unexposed[0] && g.verdict != RES_FAIL)
-		undecidable(&g, "%s", g.unexposed);
-	if (g.undecidable[0]) {
-		ret = EXIT_ERROR;
-		fb_err("gate: undecidable: %s", g.undecidable);
-	} else {
-		ret = g.verdict == RES_FAIL ? EXIT_FAIL : EXIT_PASS;
-		if (!g.reason[0])
-			pass_reason(&g, &o);
-		printf("\n%s: %s\n", res_verdict_name(g.verdict), g.reason);
-	}
-	if (o.json) {
-		out = json_pack("{s:s, s:i, s:o, s:o, s:{s:f, s:f, s:i, s:s, s:s, s:b}, s:s, s:s, s:o, s:o, s:o, s:o, s:o}",
-			"format", "flagbench-gate", "version", 3, "baseline",
-			side_json(&bs), "candidate", side_json(&cs), "thresholds",
-			"threshold_pct", o.threshold * 100, "alpha", o.alpha,
-			"min_rounds", res_paired_min_rounds(o.alpha, 1), "test",
-			"exact Wilcoxon signed-rank on per-round log ratios",
-			"multiplicity", "holm", "ignore_code_identity",
-			o.ignore_identity, "verdict",
-			ret == EXIT_ERROR ? "UNDECIDABLE" : res_verdict_name(g.verdict),
-			"reason", ret == EXIT_ERROR ? g.undecidable : g.reason,
-			"findings", g.findings,
-			"throughput", g.tp, "controls", g.controls, "races", g.races,
-			"notes", g.notes);
-		if (write_json_atomic(out, o.json))
-			ret = EXIT_ERROR;
-		json_decref(out);
-	} else {
-		json_decref(g.tp), json_decref(g.races), json_decref(g.notes);
-		json_decref(g.controls), json_decref(g.findings);
-	}
+	ret = gate_end(&g, &o, &bs, &cs);
+	json_decref(g.tp), json_decref(g.races), json_decref(g.notes);
+	json_decref(g.controls), json_decref(g.findings);
 	bundle_free(bs.b);
 	bundle_free(cs.b);
 	return ret;

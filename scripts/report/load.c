@@ -164,18 +164,19 @@ int bundle_json_check(json_t *j, const char *dir, char *err, size_t errlen)
 {
 	json_t *m = json_object_get(j, "machine");
 	json_t *vs = json_object_get(j, "variants"), *v;
+	json_t *ver = json_object_get(j, "version");
 	size_t i;
 
 	if (strcmp(jstr(j, "format", ""), BUNDLE_FORMAT))
 		return seterr(err, errlen, "%s/bundle.json: not a flagbench bundle",
 			      dir);
-	if (!json_is_integer(json_object_get(j, "version")) ||
-	    json_integer_value(json_object_get(j, "version")) != BUNDLE_VERSION) {
-		char ver[64];
+	if (!json_is_integer(ver) || json_integer_value(ver) < BUNDLE_VERSION_MIN ||
+	    json_integer_value(ver) > BUNDLE_VERSION) {
+		char text[64];
 
-		return seterr(err, errlen, "%s: bundle format version %s, this tool reads %d",
-			      dir, json_text(json_object_get(j, "version"), ver,
-					     sizeof(ver)), BUNDLE_VERSION);
+		return seterr(err, errlen, "%s: bundle format version %s, this tool reads %d to %d",
+			      dir, json_text(ver, text, sizeof(text)),
+			      BUNDLE_VERSION_MIN, BUNDLE_VERSION);
 	}
 	if (!json_is_object(m) || !jstr(m, "arch", NULL) || !json_is_array(vs) ||
 	    !json_is_array(json_object_get(j, "parts")))

@@ -21,28 +21,6 @@ static const char *source_dir(void)
 	return s && *s ? s : FB_SOURCE_DIR;
 }
 
-static void usage(FILE *f)
-{
-	fputs("usage: flagbench-report COMMAND ...\n\n"
-	      "  report BUNDLE... [--out DIR] [--baseline VARIANT] [--threshold PCT]\n"
-	      "         [--alpha A] [--gnuplot-dir DIR] [--css FILE] [--no-plot]\n"
-	      "         [--gnuplot-timeout S]\n"
-	      "      one bundle: its page, charts and summary.txt (in the bundle,\n"
-	      "      or DIR); several: the cross-architecture page in DIR; a\n"
-	      "      directory of bundles: an index with the history of each run.\n"
-	      "      A gnuplot run longer than S seconds (60) is stopped; without\n"
-	      "      gnuplot the page and summary are written without charts.\n"
-	      "      A bundle must be regular files and directories only (no\n"
-	      "      links, FIFOs, devices or hard links) and its stored verdict\n"
-	      "      the one its race results give, or it is refused (exit 2)\n"
-	      "  summary BUNDLE [--baseline VARIANT] [--threshold PCT] [--alpha A]\n"
-	      "      the plain-text summary (72 columns) on standard output\n"
-	      "  gate BASELINE CANDIDATE [options]   ('gate --help')\n"
-	      "  bundle init|part|finish|check ...  (used by run-bench)\n"
-	      "  mwu X,X,... Y,Y,...                 Mann-Whitney U p-value\n\n"
-	      "Exit status: 0 pass, 1 fail, 2 error or undecidable.\n", f);
-}
-
 static bool is_bundle(const char *dir)
 {
 	char p[4400];
@@ -108,8 +86,8 @@ static int parse_report_args(int argc, char **argv, struct report_args *a)
 	snprintf(css, sizeof(css), "%s/reports/style.css", source_dir());
 	a->co.gnuplot_dir = gp;
 	a->ro.css_path = css;
-	a->ro.alpha = 0.05;
-	a->ro.threshold = 0.05;
+	a->ro.rules.alpha = 0.05;
+	a->ro.rules.threshold = 0.05;
 	a->co.timeout = 60;
 	for (i = 1; i < argc; i++) {
 		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -145,11 +123,11 @@ static int parse_report_args(int argc, char **argv, struct report_args *a)
 		else if (!strcmp(o, "--css"))
 			a->ro.css_path = v;
 		else if (!strcmp(o, "--threshold")) {
-			if (parse_num(argv[0], o, v, 0, 1000, &a->ro.threshold))
+			if (parse_num(argv[0], o, v, 0, 1000, &a->ro.rules.threshold))
 				return -1;
-			a->ro.threshold /= 100;
+			a->ro.rules.threshold /= 100;
 		} else if (!strcmp(o, "--alpha")) {
-			if (parse_num(argv[0], o, v, 1e-12, 0.5, &a->ro.alpha))
+			if (parse_num(argv[0], o, v, 1e-12, 0.5, &a->ro.rules.alpha))
 				return -1;
 		} else if (!strcmp(o, "--gnuplot-timeout")) {
 			if (parse_num(argv[0], o, v, 0.001, 86400, &a->co.timeout))
@@ -175,37 +153,42 @@ static int check_baseline(struct bundle **bs, int n, const char *baseline)
 	return 0;
 }
 
-static int write_summary(struct bundle *b, const struct sio_dir *out,
-			 const struct report_opts *ro)
+static int write_summary(struct bundle *b, const struct bundle_comparisons *bc,
+			 const struct sio_dir *out)
 {
 	struct sio_file sf;
 
 	if (!sio_create(&sf, out, "summary.txt"))
 		return -1;
-	text_summary(b, sf.f, ro);
+	text_summary(b, bc, sf.f);
 	return sio_commit(&sf);
 }
 
 /*
- * Page, charts and summary of one bundle into @out.  The summary first:
- * it needs no chart, and the page says when the charts could not be drawn.
+ * Page, charts and summary of one bundle into @out, rendering one set of
+ * comparisons.  The summary first: it needs no chart, and the page says
+ * when the charts could not be drawn.
  */
 static int report_one(struct bundle *b, const struct sio_dir *out,
 		      struct report_args *a)
 {
+	struct bundle_comparisons bc;
 	json_t *charts = json_array();
 	struct chart_ctx c;
 	int ret = -1;
 
-	if (write_summary(b, out, &a->ro) ||
+	bundle_comparisons_build(b, a->ro.baseline, &a->ro.rules,
+				 &bc);
+	if (write_summary(b, &bc, out) ||
 	    plot_begin(&c, out, &a->co, charts))
 		goto out;
 	ret = charts_bundle(b, &c);
 	if (plot_end(&c) || ret)
 		goto out;
 	a->ro.charts_note = charts_note(&a->co);
-	ret = html_bundle(b, out, &a->ro, charts);
+	ret = html_bundle(b, &bc, out, &a->ro, charts);
 out:
+	bundle_comparisons_free(&bc);
 	json_decref(charts);
 	return ret ? -1 : 0;
 }
@@ -416,6 +399,7 @@ out:
 int cmd_summary(int argc, char **argv)
 {
 	struct report_args a = { 0 };
+	struct bundle_comparisons bc;
 	struct bundle *b;
 	char err[1024];
 	int ret;
@@ -431,43 +415,47 @@ int cmd_summary(int argc, char **argv)
 		bundle_free(b);
 		return EXIT_ERROR;
 	}
-	ret = text_summary(b, stdout, &a.ro) ? EXIT_ERROR : EXIT_PASS;
+	bundle_comparisons_build(b, a.ro.baseline, &a.ro.rules, &bc);
+	ret = text_summary(b, &bc, stdout) ? EXIT_ERROR : EXIT_PASS;
+	bundle_comparisons_free(&bc);
 	bundle_free(b);
 	return ret;
 }
 
-/* For tests and curious users: mwu 1,2,3 4,5,6 -> U and p. */
-static int parse_sample(const char *s, double *x, int max)
+/* The commands: one entry each, its usage beside it. */
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *usage;
+} commands[] = {
+	{ "report", cmd_report,
+	  "  report BUNDLE... [--out DIR] [--baseline VARIANT] [--threshold PCT]\n"
+	  "         [--alpha A] [--gnuplot-dir DIR] [--css FILE] [--no-plot]\n"
+	  "         [--gnuplot-timeout S]\n"
+	  "      one bundle: its page, charts and summary.txt (in the bundle,\n"
+	  "      or DIR); several: the cross-architecture page in DIR; a\n"
+	  "      directory of bundles: an index with the history of each run.\n"
+	  "      A gnuplot run longer than S seconds (60) is stopped; without\n"
+	  "      gnuplot the page and summary are written without charts.\n"
+	  "      A bundle must be regular files and directories only (no\n"
+	  "      links, FIFOs, devices or hard links) and its stored verdict\n"
+	  "      the one its race results give, or it is refused (exit 2)\n" },
+	{ "summary", cmd_summary,
+	  "  summary BUNDLE [--baseline VARIANT] [--threshold PCT] [--alpha A]\n"
+	  "      the plain-text summary (72 columns) on standard output\n" },
+	{ "gate", cmd_gate,
+	  "  gate BASELINE CANDIDATE [options]   ('gate --help')\n" },
+	{ "bundle", cmd_bundle,
+	  "  bundle init|part|finish|check|rounds ...  (used by run-bench)\n" },
+};
+#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
 {
-	char *copy = xstrdup(s), *tok, *save = NULL, *end;
-	int n = 0;
-
-	for (tok = strtok_r(copy, ",", &save); tok && n < max;
-	     tok = strtok_r(NULL, ",", &save)) {
-		x[n++] = strtod(tok, &end);
-		if (*end) {
-			free(copy);
-			return -1;
-		}
-	}
-	free(copy);
-	return n;
-}
-
-static int cmd_mwu(int argc, char **argv)
-{
-	double x[1024], y[1024], u, p;
-	int nx, ny;
-	bool exact;
-
-	if (argc != 3 || (nx = parse_sample(argv[1], x, 1024)) < 1 ||
-	    (ny = parse_sample(argv[2], y, 1024)) < 1) {
-		fb_err("mwu: need two comma-separated samples of numbers");
-		return EXIT_ERROR;
-	}
-	p = mann_whitney_u(x, nx, y, ny, &u, &exact);
-	printf("U=%g p=%.10g method=%s\n", u, p, exact ? "exact" : "asymptotic");
-	return EXIT_PASS;
+	fputs("usage: flagbench-report COMMAND ...\n\n", f);
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		fputs(commands[i].usage, f);
+	fputs("\nExit status: 0 pass, 1 fail, 2 error or undecidable.\n", f);
 }
 
 int main(int argc, char **argv)
@@ -481,16 +469,9 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return EXIT_PASS;
 	}
-	if (!strcmp(argv[1], "report"))
-		return cmd_report(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "summary"))
-		return cmd_summary(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "gate"))
-		return cmd_gate(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "bundle"))
-		return cmd_bundle(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "mwu"))
-		return cmd_mwu(argc - 1, argv + 1);
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
 	fb_err("unknown command '%s' (try --help)", argv[1]);
 	return EXIT_ERROR;
 }

@@ -214,6 +214,15 @@ int pairmap_charts(struct bundle *b, struct chart_ctx *c)
 	return ret;
 }
 
+bool pairmap_any(struct bundle *b)
+{
+	struct pm_map *maps;
+	int n = collect(b, &maps);
+
+	free_maps(maps, n);
+	return n > 0;
+}
+
 void pairmap_html(struct bundle *b, FILE *f)
 {
 	struct pm_map *maps;
@@ -221,7 +230,7 @@ void pairmap_html(struct bundle *b, FILE *f)
 
 	if (!n)
 		return;
-	fputs("<section id=\"pairmap\"><h2>Race rate per CPU pair</h2>\n"
+	fputs("<h2>Race rate per CPU pair</h2>\n"
 	      "<p>Scenarios run with <code>race --pairs each</code>: the maps are "
 	      "among the charts; here each pair class pooled (bad trials over "
 	      "trials of its pairs, exact 95% interval).</p>\n"
@@ -251,6 +260,6 @@ void pairmap_html(struct bundle *b, FILE *f)
 				class_names[c], pairs, trials, bad,
 				bad / trials * 1e6, lo * 1e6, hi * 1e6);
 		}
-	fputs("</tbody></table></div></section>\n", f);
+	fputs("</tbody></table></div>\n", f);
 	free_maps(maps, n);
 }

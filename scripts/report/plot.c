@@ -101,6 +101,15 @@ FILE *plot_data(struct chart_ctx *c, struct sio_file *sf, const char *name)
 	return sio_create(sf, &c->priv_data, name);
 }
 
+FILE *plot_file(struct chart_ctx *c, struct sio_file *sf, const char *name,
+		const char *ext)
+{
+	char file[600];
+
+	snprintf(file, sizeof(file), "%s.%s", name, ext);
+	return plot_data(c, sf, file);
+}
+
 /* The child: in the private directory, its messages in gnuplot.log. */
 static void run_child(struct chart_ctx *c, char **argv)
 {

@@ -24,7 +24,15 @@ enum {
 };
 
 #define BUNDLE_FORMAT "flagbench-bundle"
-#define BUNDLE_VERSION 1
+/*
+ * 2: verdicts rest on exposure (races.json version 2) and code.json parts
+ * carry layouts (version 2).  Version 1 bundles are read too: the reader
+ * decides by each part's own version, and a version 1 bundle whose
+ * races.json is version 1 is refused by that part's line.
+ */
+#define BUNDLE_VERSION 2
+#define BUNDLE_VERSION_TEXT "2"
+#define BUNDLE_VERSION_MIN 1
 
 /* Verdicts are results.h's enum res_verdict: one vocabulary. */
 
@@ -32,21 +40,6 @@ enum {
 double stat_mean(const double *x, int n);
 double stat_median(const double *x, int n);
 double stat_stddev(const double *x, int n);	/* sample (n-1); 0 if n < 2 */
-/*
- * Two-sided Mann-Whitney U test of @x against @y, as scipy's mannwhitneyu
- * (which Google Benchmark's compare.py calls) with method "auto": the exact
- * distribution when both samples are at most 8 long and have no ties, else
- * the normal approximation with tie correction and continuity correction.
- * Returns the p-value; *u_out (if not NULL) gets U of @x.
- */
-double mann_whitney_u(const double *x, int nx, const double *y, int ny,
-		      double *u_out, bool *exact_out);
-enum mwu_method { MWU_AUTO, MWU_EXACT, MWU_ASYMPTOTIC };
-double mann_whitney_u_method(const double *x, int nx, const double *y, int ny,
-			     enum mwu_method method, double *u_out,
-			     bool *exact_out);
-/* Smallest two-sided p-value the exact test can give for n against n. */
-double mwu_min_p(int n);
 /* ---- load.c, parts.c, bundle.c ---- */
 /*
  * What a bundle may hold, generous for real runs (a --full run has 40
@@ -261,8 +254,11 @@ int plot_begin(struct chart_ctx *c, const struct sio_dir *out,
 	       struct chart_opts *o, json_t *made);
 /* What was written and drawn into charts/ and charts/data/; cleans up. */
 int plot_end(struct chart_ctx *c);
-/* A data file data/@name in the private directory. */
+/* A data file data/@name in the private directory... */
 FILE *plot_data(struct chart_ctx *c, struct sio_file *sf, const char *name);
+/* ...named data/@name.@ext. */
+FILE *plot_file(struct chart_ctx *c, struct sio_file *sf, const char *name,
+		const char *ext);
 /*
  * Run gnuplot's @script in the private directory with only -e
  * "name='NAME'; NUMS" (@name a plain file name, @nums numbers we print):
@@ -286,29 +282,12 @@ int charts_windows(struct bundle *b, struct chart_ctx *c);
 int charts_history(struct bundle **bs, int n, struct chart_ctx *c);
 /* pairmap.c: per-pair race maps of `race --pairs each` results. */
 int pairmap_charts(struct bundle *b, struct chart_ctx *c);
+bool pairmap_any(struct bundle *b);
+/* The page's section body: the pair classes pooled. */
 void pairmap_html(struct bundle *b, FILE *f);
-/* witness.c: the witnesses' timelines, as inline SVG (nothing if none). */
+/* witness.c: the witnesses' timelines as inline SVG; witness_any(): are there any. */
+bool witness_any(const struct bundle *b);
 void witness_html(struct bundle *b, FILE *f);
-
-/* ---- html.c / text.c ---- */
-struct report_opts {
-	const char *baseline;		/* variant compared against; NULL: first */
-	const char *css_path;		/* reports/style.css */
-	double alpha, threshold;
-	bool ignore_identity;
-	const char *charts_note;	/* why there are no charts, or NULL */
-};
-int html_bundle(struct bundle *b, const struct sio_dir *out,
-		const struct report_opts *ro, json_t *charts);
-int html_cross(struct bundle **bs, int n, const struct sio_dir *out,
-	       const struct report_opts *ro, json_t *charts);
-int html_index(struct bundle **bs, int n, const struct sio_dir *out,
-	       const struct report_opts *ro, json_t *charts);
-int text_summary(struct bundle *b, FILE *f, const struct report_opts *ro);
-/* The variant others are compared with: --baseline, bundle.json "baseline", first. */
-const char *report_baseline(struct bundle *b, const struct report_opts *ro);
-int cmd_report(int argc, char **argv);
-int cmd_summary(int argc, char **argv);
 
 /* ---- compare.c ---- */
 /*
@@ -319,6 +298,14 @@ int cmd_summary(int argc, char **argv);
  * compare bytes only.
  */
 enum code_identity { CODE_UNKNOWN, CODE_DIFFERS, CODE_LAYOUT, CODE_IDENTICAL };
+
+/* What a comparison is asked: the gate's options, or the report's. */
+struct compare_rules {
+	double alpha, threshold;
+	bool ignore_identity;	/* every benchmark and race judged alone */
+	bool same_bundle;	/* samples paired by round, not in order */
+	bool emulated;		/* a side ran under qemu: throughput not gated */
+};
 const char *code_identity_name(enum code_identity c);
 enum code_identity code_identity_of(json_t *base, json_t *cand,
 				    json_t *base_layout, json_t *cand_layout,
@@ -356,6 +343,7 @@ struct tp_comparison {
 	bool identity_known;	/* both variants carry code.json */
 	bool layout_known;	/* ... with layouts (version 2) */
 	bool ignore_identity;
+	bool emulated;		/* measured, never decided (tp_not_gated()) */
 	bool paired_by_round;	/* same bundle, round numbers matched */
 	struct tp_row *noisy;	/* a control of the same layout that moved */
 	struct tp_row *moved_layout;	/* one of another layout that moved */
@@ -375,18 +363,131 @@ struct tp_comparison {
 	const struct tp_row *mde_worst;
 	int nr_detect;
 	int rounds_needed;
+	/* The finding: the gated slowdown with the smallest Holm p, or NULL. */
+	const struct tp_row *worst;
 };
 
 void tp_comparison_build(struct variant_data *base, struct variant_data *cand,
-			 bool same_bundle, double alpha, double threshold,
-			 bool ignore_identity, struct tp_comparison *cmp);
+			 const struct compare_rules *rules,
+			 struct tp_comparison *cmp);
 void tp_comparison_free(struct tp_comparison *cmp);
+/* Why the comparison decides nothing (an emulated side), or NULL. */
+const char *tp_not_gated(const struct tp_comparison *cmp);
 /* " (N at other offsets in their cache lines)" or "", in @buf. */
 const char *tp_layout_note(const struct tp_comparison *cmp, char *buf,
 			   size_t len);
 /* "undecided: ..." when the comparison cannot decide, else NULL (@buf). */
 const char *tp_undecided(const struct tp_comparison *cmp, char *buf,
 			 size_t len);
+
+/*
+ * The race comparison of two variants, computed once (compare.c) like
+ * the throughput one: per result of the candidate, the baseline's of the
+ * same scenario and pair class, the exact rate comparison (results.h),
+ * the candidate's zero sized by the baseline as the gate sizes it, the
+ * machine's state on both sides, and what the gate finds.  Races whose
+ * code is identical in both builds are controls; the largest nonzero move
+ * among them is the drift floor a change must pass.
+ */
+enum race_finding {
+	RF_NONE,
+	RF_SEEN,	/* forbidden outcome observed: FAIL */
+	RF_UNEXPOSED,	/* forbidden, 0 bad, too few reached: undecided */
+	RF_SHORT,	/* reproduce unmet in a run too short for the rate */
+	RF_UNSEEN,	/* reproduce unmet */
+};
+
+struct race_row {
+	const struct race_result *br;	/* the baseline's, or NULL */
+	const struct race_result *cr;	/* the candidate's, as read */
+	/* cr, its zero sized by br: a copy whose strings are borrowed */
+	struct race_result cand;
+	struct res_rate_cmp c;
+	enum code_identity identity;	/* of the race's code in both builds */
+	bool control;		/* identical code: shows the drift */
+	double state_ratio;	/* cross-CPU latencies apart, >= 1; NAN */
+	/* Trials a 95% chance of one hit needs at br's rate; hits expected. */
+	double needed, expected;
+	enum race_finding finding;
+};
+
+struct race_comparison {
+	bool present;		/* both sides have race results */
+	int nr;
+	struct race_row *rows;
+	int nr_controls;
+	double floor;		/* |log ratio| of the drift; 0: none */
+	int nr_base_only;	/* results the candidate did not run */
+	const struct race_result **base_only;
+};
+
+void race_comparison_build(const struct variant_data *base,
+			   const struct variant_data *cand,
+			   const struct compare_rules *rules,
+			   struct race_comparison *rc);
+void race_comparison_free(struct race_comparison *rc);
+/* The two sides ran in different states of the machine (RACE_STATE_RATIO). */
+bool race_row_state_differs(const struct race_row *w);
+/* A nonzero change within the drift floor: same. */
+bool race_row_within_drift(const struct race_row *w, double floor);
+/*
+ * The rate ratio as every surface prints it: "1.5 (95% 1.2..1.9)",
+ * "<= 0.0205 (95%)" (candidate 0), ">= 3.1 (95%)" (baseline 0), "-" (none).
+ */
+const char *race_ratio_text(const struct race_row *w, char *buf, size_t len);
+
+/* Every variant of a bundle against its baseline, for the page and summary. */
+struct bundle_comparisons {
+	const char *baseline;
+	struct variant_data *base;	/* NULL: no such variant */
+	struct compare_rules rules;
+	int nr;				/* b->nr_variants; base's are empty */
+	struct tp_comparison *tp;
+	struct race_comparison *races;
+};
+/* @baseline: --baseline, or NULL: bundle.json's "baseline", else the first. */
+void bundle_comparisons_build(struct bundle *b, const char *baseline,
+			      const struct compare_rules *rules,
+			      struct bundle_comparisons *bc);
+void bundle_comparisons_free(struct bundle_comparisons *bc);
+
+/* ---- html.c / text.c ---- */
+struct report_opts {
+	const char *baseline;		/* variant compared against; NULL: first */
+	const char *css_path;		/* reports/style.css */
+	struct compare_rules rules;	/* alpha, threshold, code identity */
+	const char *charts_note;	/* why there are no charts, or NULL */
+};
+/* html.c: what every page shares. */
+FILE *html_page_begin(struct sio_file *sf, const struct sio_dir *out,
+		      const char *title, const struct report_opts *ro);
+/* The page's tail, and the file committed: 0 or -1. */
+int html_page_end(struct sio_file *sf);
+/* A relative link to a file of ours, percent-encoded (never a scheme). */
+void html_href(FILE *f, const char *path, const char *suffix);
+/* A race result's verdict cell: the word, its exposure, the worth as title. */
+void html_race_verdict_cell(FILE *f, const struct race_result *r);
+/* The drawn charts of @groups (NULL-terminated; NULL: all), or why none. */
+void html_charts(FILE *f, json_t *charts, const struct report_opts *ro,
+		 const char *const *groups);
+int html_charts_count(json_t *charts, const char *const *groups);
+/* html-compare.c: the page's comparisons with the baseline. */
+void html_race_changes(FILE *f, struct bundle *b,
+		       const struct bundle_comparisons *bc);
+void html_throughput(FILE *f, struct bundle *b,
+		     const struct bundle_comparisons *bc);
+/* One bundle's page, rendering @bc (every variant against the baseline). */
+int html_bundle(struct bundle *b, const struct bundle_comparisons *bc,
+		const struct sio_dir *out, const struct report_opts *ro,
+		json_t *charts);
+int html_cross(struct bundle **bs, int n, const struct sio_dir *out,
+	       const struct report_opts *ro, json_t *charts);
+int html_index(struct bundle **bs, int n, const struct sio_dir *out,
+	       const struct report_opts *ro, json_t *charts);
+int text_summary(struct bundle *b, const struct bundle_comparisons *bc,
+		 FILE *f);
+int cmd_report(int argc, char **argv);
+int cmd_summary(int argc, char **argv);
 
 /* ---- util.c ---- */
 /* One line on stderr, its controls made harmless (text_clean()). */

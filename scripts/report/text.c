@@ -2,20 +2,34 @@
 /*
  * The plain-text summary: fits a mailing-list reply (72 columns), in the
  * forms kernel people already read: LKP's "base ±%stddev  %change  new
- * ±%stddev", mmtests' *significant*, litmus7's Observation lines.
+ * ±%stddev", mmtests' *significant*, litmus7's Observation lines.  It
+ * renders the bundle's results and the comparisons compare.c built, in
+ * the words the gate and the page use (reports/FORMAT.md, "Words").
  */
 #include <math.h>
 #include <string.h>
 #include "report.h"
 
-const char *report_baseline(struct bundle *b, const struct report_opts *ro)
+/* @text on lines of at most 72 columns, each indented by four spaces. */
+static void wrapped(FILE *f, const char *text)
 {
-	const char *name = ro->baseline ? ro->baseline :
-			   jstr(b->j, "baseline", NULL);
+	size_t n = strlen(text), at = 0;
 
-	if (name && bundle_variant(b, name))
-		return name;
-	return b->nr_variants ? b->v[0].name : "";
+	while (at < n) {
+		size_t len = n - at > 68 ? 68 : n - at;
+
+		/* Break at the last space that fits, if there is one. */
+		if (at + len < n)
+			for (size_t k = len; k > 20; k--)
+				if (text[at + k] == ' ') {
+					len = k;
+					break;
+				}
+		fprintf(f, "    %.*s\n", (int)len, text + at);
+		at += len;
+		while (text[at] == ' ')
+			at++;
+	}
 }
 
 static void machine_lines(struct bundle *b, FILE *f)
@@ -38,8 +52,6 @@ static void machine_lines(struct bundle *b, FILE *f)
 		json_is_true(json_object_get(s, "dirty")) ? " (dirty)" : "",
 		b->profile);
 }
-
-static void wrapped(FILE *f, const char *text);
 
 /*
  * Under a variant's rows: why it cannot decide, or what it could detect:
@@ -89,67 +101,77 @@ static void controls_lines(FILE *f, const struct tp_comparison *c)
 	if (!c->identity_known || c->ignore_identity)
 		return;
 	fprintf(f, "  controls: %d identical-code, median |move| %.1f%%,\n"
-		   "  largest significant %.1f%%%s\n",
+		   "  largest nonzero %.1f%%%s\n",
 		c->nr_controls, c->spread * 100, c->floor * 100,
 		tp_layout_note(c, note, sizeof(note)));
 }
 
-static void throughput_lines(struct bundle *b, FILE *f,
-			     const struct report_opts *ro)
+/* A decided row: the benchmark, then LKP's columns and the mark. */
+static void tp_row_lines(FILE *f, const struct tp_row *r)
 {
-	const char *base_name = report_baseline(b, ro);
-	struct variant_data *base = bundle_variant(b, base_name);
-	int i, k;
+	fprintf(f, "  %.68s\n", r->base->name);
+	fprintf(f, "%14.4g ±%3.0f%%   %+7.1f%% %14.4g ±%3.0f%%  *significant*\n",
+		r->base->median, r->base_cv * 100, (r->c.ratio - 1) * 100,
+		r->cand->median, r->cand_cv * 100);
+}
 
-	if (!base || !base->tp) {
+/* One variant against the baseline: its *significant* rows, then the rest counted. */
+static void tp_comparison_lines(FILE *f, const char *base_name,
+				const struct variant_data *v,
+				const struct tp_comparison *c)
+{
+	int k, same = 0, nonzero = 0;
+
+	fprintf(f, "\n%14s ±%%stddev   %%change %14s ±%%stddev\n", base_name,
+		v->name);
+	if (tp_not_gated(c)) {
+		wrapped(f, tp_not_gated(c));
+		return;
+	}
+	for (k = 0; k < c->nr; k++) {
+		const struct tp_row *r = &c->rows[k];
+
+		if (r->c.status != RES_TP_SAME) {
+			tp_row_lines(f, r);
+			continue;
+		}
+		same++;
+		nonzero += r->c.significant;
+	}
+	if (c->decidable)
+		fprintf(f, "  (%d benchmark%s not *significant*, %d of them nonzero)\n",
+			same, same == 1 ? "" : "s", nonzero);
+	controls_lines(f, c);
+	power_lines(f, c);
+}
+
+static void throughput_lines(struct bundle *b, const struct bundle_comparisons *bc,
+			     FILE *f)
+{
+	const struct compare_rules *ru = &bc->rules;
+
+	if (!bc->base || !bc->base->tp) {
 		fprintf(f, "\nThroughput: no results for the baseline %s\n",
-			base_name);
+			bc->baseline);
 		return;
 	}
 	fprintf(f, "\nThroughput: ns/op; change vs %s, Hodges-Lehmann ratio of\n"
-		   "samples paired by round; *significant*: exact Wilcoxon\n"
-		   "signed-rank, Holm p < %g, 95%% interval past %.0f%% and the\n"
-		   "controls;\n"
+		   "samples paired by round; *significant*: slower or faster,\n"
+		   "Holm p < %g (exact Wilcoxon signed-rank) and the 95%% interval\n"
+		   "past %.0f%% and the controls; nonzero: Holm p < %g alone;\n"
 		   "mde: the smallest slowdown detectable with 80%% power\n",
-		base_name, ro->alpha, ro->threshold * 100);
-	for (i = 0; i < b->nr_variants; i++) {
+		bc->baseline, ru->alpha, ru->threshold * 100, ru->alpha);
+	for (int i = 0; i < b->nr_variants; i++) {
 		struct variant_data *v = &b->v[i];
-		struct tp_comparison c;
-		int same = 0;
 
-		if (v == base)
+		if (v == bc->base)
 			continue;
-		if (!v->tp) {
+		if (!v->tp)
 			fprintf(f, "\n%s: no throughput results\n", v->name);
-			continue;
-		}
-		tp_comparison_build(base, v, true, ro->alpha, ro->threshold,
-				    ro->ignore_identity, &c);
-		fprintf(f, "\n%14s ±%%stddev   %%change %14s ±%%stddev\n",
-			base_name, v->name);
-		for (k = 0; k < c.nr; k++) {
-			const struct tp_row *r = &c.rows[k];
-
-			if (r->c.status == RES_TP_SAME) {
-				same++;
-				continue;
-			}
-			fprintf(f, "  %.68s\n", r->base->name);
-			fprintf(f, "%14.4g ±%3.0f%%   %+7.1f%% %14.4g ±%3.0f%%  *significant*\n",
-				r->base->median, r->base_cv * 100,
-				(r->c.ratio - 1) * 100, r->cand->median,
-				r->cand_cv * 100);
-		}
-		if (c.decidable)
-			fprintf(f, "  (%d benchmark%s within noise or threshold)\n",
-				same, same == 1 ? "" : "s");
-		controls_lines(f, &c);
-		power_lines(f, &c);
-		tp_comparison_free(&c);
+		else
+			tp_comparison_lines(f, bc->baseline, v, &bc->tp[i]);
 	}
 }
-
-static void wrapped(FILE *f, const char *text);
 
 /*
  * How it happened: the first witness of each outcome, 72 columns (the
@@ -254,25 +276,60 @@ static void race_lines(struct bundle *b, FILE *f)
 		fputs("(none)\n", f);
 }
 
-/* @text on lines of at most 72 columns, each indented by four spaces. */
-static void wrapped(FILE *f, const char *text)
+/*
+ * One race of a variant against the baseline's: the change and the
+ * ratio, both counts, the verdict with the zero sized by the baseline,
+ * and what qualifies the change.
+ */
+static void race_row_lines(FILE *f, const struct race_row *w, double floor)
 {
-	size_t n = strlen(text), at = 0;
+	char ratio[96], worth[256], text[768], pv[32] = "", state[128] = "";
+	const struct res_rate_cmp *c = &w->c;
 
-	while (at < n) {
-		size_t len = n - at > 68 ? 68 : n - at;
+	race_ratio_text(w, ratio, sizeof(ratio));
+	if (c->change != RES_NO_EVENTS)
+		snprintf(pv, sizeof(pv), ", p=%.2g", c->p);
+	if (c->change == RES_NO_EVENTS)
+		fprintf(f, "  %.24s/%.12s: %s\n", w->cr->scenario,
+			w->cr->pair_class, res_change_name(c->change));
+	else
+		fprintf(f, "  %.24s/%.12s: %s, ratio %s\n", w->cr->scenario,
+			w->cr->pair_class, res_change_name(c->change), ratio);
+	if (race_row_state_differs(w))
+		snprintf(state, sizeof(state), "; different states of the machine: cross-CPU latency %.0f ns against %.0f ns",
+			 w->br->xcpu_ns, w->cr->xcpu_ns);
+	race_result_worth(&w->cand, worth, sizeof(worth));
+	snprintf(text, sizeof(text), "%.0f in %.0f against %.0f in %.0f%s; %s%s%s%s",
+		 w->cr->bad, w->cr->trials, w->br->bad, w->br->trials, pv,
+		 worth,
+		 w->control ? "; control (identical code: drift)" : "",
+		 race_row_within_drift(w, floor) ?
+		 "; nonzero, within the drift of identical-code races" : "",
+		 state);
+	wrapped(f, text);
+}
 
-		/* Break at the last space that fits, if there is one. */
-		if (at + len < n)
-			for (size_t k = len; k > 20; k--)
-				if (text[at + k] == ' ') {
-					len = k;
-					break;
-				}
-		fprintf(f, "    %.*s\n", (int)len, text + at);
-		at += len;
-		while (text[at] == ' ')
-			at++;
+static void race_comparison_lines(struct bundle *b,
+				  const struct bundle_comparisons *bc, FILE *f)
+{
+	if (!bc->base || !bc->base->races_present || b->nr_variants < 2)
+		return;
+	fprintf(f, "\nRaces against %.20s: rate ratio candidate/baseline, exact\n"
+		   "95%% interval; lower, higher, closed, opened: past the drift\n"
+		   "of identical-code races; same: not; none: no bad trial\n",
+		bc->baseline);
+	for (int i = 0; i < b->nr_variants; i++) {
+		const struct race_comparison *rc = &bc->races[i];
+
+		if (&b->v[i] == bc->base || !rc->present)
+			continue;
+		fprintf(f, "%.40s", b->v[i].name);
+		if (rc->nr_controls)
+			fprintf(f, " (drift floor x%.3g)", exp(rc->floor));
+		fputs(":\n", f);
+		for (int k = 0; k < rc->nr; k++)
+			if (rc->rows[k].br)
+				race_row_lines(f, &rc->rows[k], rc->floor);
 	}
 }
 
@@ -315,7 +372,8 @@ static void parts_lines(struct bundle *b, FILE *f)
 		fputs("  (every part recorded is ok)\n", f);
 }
 
-int text_summary(struct bundle *b, FILE *f, const struct report_opts *ro)
+int text_summary(struct bundle *b, const struct bundle_comparisons *bc,
+		 FILE *f)
 {
 	int i, col;
 
@@ -325,7 +383,7 @@ int text_summary(struct bundle *b, FILE *f, const struct report_opts *ro)
 	for (i = 0; i < b->nr_variants; i++) {
 		char item[128];
 		int len = snprintf(item, sizeof(item), " %s%s%s", b->v[i].name,
-				   !strcmp(b->v[i].name, report_baseline(b, ro)) ?
+				   !strcmp(b->v[i].name, bc->baseline) ?
 				   " (baseline)" : "",
 				   i + 1 < b->nr_variants ? "," : "");
 
@@ -334,8 +392,9 @@ int text_summary(struct bundle *b, FILE *f, const struct report_opts *ro)
 		col += fprintf(f, "%s", item);
 	}
 	fputc('\n', f);
-	throughput_lines(b, f, ro);
+	throughput_lines(b, bc, f);
 	race_lines(b, f);
+	race_comparison_lines(b, bc, f);
 	fprintf(f, "\nverdict: %s%s\n", res_verdict_name(b->verdict),
 		b->complete ? "" : " (bundle incomplete: parts below)");
 	if (!b->complete)

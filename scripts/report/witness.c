@@ -326,17 +326,19 @@ static bool drawn_before(const struct bundle *b, int vi, int ri, const char *sc)
 	return false;
 }
 
+bool witness_any(const struct bundle *b)
+{
+	for (int i = 0; i < b->nr_variants; i++)
+		for (int k = 0; k < b->v[i].nr_races; k++)
+			if (b->v[i].races[k].nr_witnesses > 0 ||
+			    b->v[i].races[k].witness_trials > 0)
+				return true;
+	return false;
+}
+
 void witness_html(struct bundle *b, FILE *f)
 {
-	bool any = false;
-
-	for (int i = 0; i < b->nr_variants && !any; i++)
-		for (int k = 0; k < b->v[i].nr_races; k++)
-			any |= b->v[i].races[k].nr_witnesses > 0 ||
-			       b->v[i].races[k].witness_trials > 0;
-	if (!any)
-		return;
-	fputs("<section id=\"witnesses\"><h2>How it happened: witnesses</h2>\n"
+	fputs("<h2>How it happened: witnesses</h2>\n"
 	      "<p>After each race's measurement, the same run went on with its "
 	      "tracepoints on (nothing counted) and kept a few trials of each bad "
 	      "outcome it had seen, or, for a build that saw none, of the trials "
@@ -357,5 +359,4 @@ void witness_html(struct bundle *b, FILE *f)
 						result_witnesses(f, &b->v[vi], r);
 				}
 		}
-	fputs("</section>\n", f);
 }
