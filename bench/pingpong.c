@@ -93,22 +93,31 @@ static int cmp_double(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-double fb_pingpong_ns(int a, int b)
+/* A table for two, @a's side 0 and @b's side 1; NULL if out of memory. */
+static struct pingpong *pingpong_new(int a, int b)
 {
 	struct pingpong *pp = aligned_alloc(64, sizeof(*pp));
-	struct player pl[2];
-	pthread_t tid[2];
-	double ns = NAN;
-	int i, started = 0;
 
 	if (!pp)
-		return NAN;
+		return NULL;
 	memset(pp, 0, sizeof(*pp));
 	pp->cpu[0] = a;
 	pp->cpu[1] = b;
+	return pp;
+}
+
+/*
+ * @fn on a thread per side, side i given @arg + i * @size; true if both
+ * started and neither failed.
+ */
+static bool play_both(struct pingpong *pp, void *(*fn)(void *), char *arg,
+		      size_t size)
+{
+	pthread_t tid[2];
+	int i, started = 0;
+
 	for (i = 0; i < 2; i++) {
-		pl[i] = (struct player){ .pp = pp, .side = i };
-		if (pthread_create(&tid[i], NULL, play, &pl[i])) {
+		if (pthread_create(&tid[i], NULL, fn, arg + i * size)) {
 			__atomic_store_n(&pp->failed, 1, __ATOMIC_RELAXED);
 			break;
 		}
@@ -116,7 +125,20 @@ double fb_pingpong_ns(int a, int b)
 	}
 	for (i = 0; i < started; i++)
 		pthread_join(tid[i], NULL);
-	if (started == 2 && !pp->failed) {
+	return started == 2 && !pp->failed;
+}
+
+double fb_pingpong_ns(int a, int b)
+{
+	struct pingpong *pp = pingpong_new(a, b);
+	struct player pl[2];
+	double ns = NAN;
+
+	if (!pp)
+		return NAN;
+	for (int i = 0; i < 2; i++)
+		pl[i] = (struct player){ .pp = pp, .side = i };
+	if (play_both(pp, play, (char *)pl, sizeof(pl[0]))) {
 		qsort(pp->ns, FB_PINGPONG_SAMPLES, sizeof(pp->ns[0]), cmp_double);
 		ns = pp->ns[FB_PINGPONG_SAMPLES / 2];
 	}
@@ -175,31 +197,18 @@ static void *skew_play(void *arg)
 
 double fb_clock_skew_ns(int a, int b, double *uncertainty)
 {
-	struct pingpong *pp = aligned_alloc(64, sizeof(*pp));
+	struct pingpong *pp = pingpong_new(a, b);
 	struct skew sk[2];
-	pthread_t tid[2];
 	double ns = NAN;
-	int i, started = 0;
 
 	*uncertainty = NAN;
 	if (!pp)
 		return NAN;
-	memset(pp, 0, sizeof(*pp));
-	pp->cpu[0] = a;
-	pp->cpu[1] = b;
-	for (i = 0; i < 2; i++) {
+	for (int i = 0; i < 2; i++)
 		sk[i] = (struct skew){ .pp = pp, .side = i };
-		if (pthread_create(&tid[i], NULL, skew_play, &sk[i])) {
-			__atomic_store_n(&pp->failed, 1, __ATOMIC_RELAXED);
-			break;
-		}
-		started++;
-	}
-	for (i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
 	/* offset (b minus a) <= sk[1].least, and -offset <= sk[0].least */
-	if (started == 2 && !pp->failed && sk[0].least < INT64_MAX &&
-	    sk[1].least < INT64_MAX) {
+	if (play_both(pp, skew_play, (char *)sk, sizeof(sk[0])) &&
+	    sk[0].least < INT64_MAX && sk[1].least < INT64_MAX) {
 		ns = fb_cycles_to_ns(sk[1].least - sk[0].least) / 2;
 		*uncertainty = fb_cycles_to_ns(sk[1].least + sk[0].least) / 2;
 	}

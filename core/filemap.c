@@ -59,7 +59,7 @@ static struct wait_queue_head *page_waitqueue(struct page *page)
 	return &page_wait_table[h >> (64 - PAGE_WAIT_TABLE_BITS)];
 }
 
-/* Under q->lock: does the bit let this waiter through now? */
+/* Does the bit let this waiter through now (taking it if EXCLUSIVE)? */
 static bool page_bit_acquired(struct page *page, int bit_nr,
 			      enum behavior behavior)
 {
@@ -193,12 +193,8 @@ queued:
 		/* A DROP waiter must not look at the page again. */
 		if (behavior == DROP)
 			return 0;
-		if (behavior == EXCLUSIVE) {
-			if (!test_and_set_bit_lock(bit_nr, &page->flags))
-				return 0;
-		} else if (!test_bit(bit_nr, &page->flags)) {
+		if (page_bit_acquired(page, bit_nr, behavior))
 			return 0;
-		}
 	}
 out:
 	if (behavior == DROP && !dropped) {
