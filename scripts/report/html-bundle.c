@@ -155,20 +155,33 @@ static void parts_not_ok(FILE *f, struct bundle *b)
 }
 
 /* By scenario, each scenario's builds side by side: pre-fix and fixes together. */
-static void verdict_section(const struct page *p)
+/* Does @scenario model a seed thread (not a calibration shape)? */
+static bool seed_scenario(struct bundle *b, const char *scenario)
+{
+	for (int i = 0; i < b->nr_variants; i++)
+		for (int k = 0; k < b->v[i].nr_races; k++)
+			if (!strcmp(b->v[i].races[k].scenario, scenario))
+				return b->v[i].races[k].seed != NULL;
+	return false;
+}
+
+/* The verdict table's rows of the seed scenarios, or of the shapes. */
+static void verdict_table(const struct page *p, json_t *scen, bool seeds,
+			  const char *id)
 {
 	struct bundle *b = p->b;
 	FILE *f = p->f;
-	json_t *scen = race_scenario_names(b, false), *s;
+	json_t *s;
 	size_t si;
 
-	fputs("<h2>Verdicts</h2>\n"
-	      "<div class=\"scroll\"><table class=\"data\" id=\"verdict-table\"><thead><tr>"
-	      "<th>scenario</th><th>variant</th><th>pair</th><th>expectation</th>"
-	      "<th>verdict</th><th>observation</th><th>LKMM</th><th>bad / trials</th>"
-	      "<th>per million (95%)</th><th>reached the window / needed</th>"
-	      "<th>where the reference hit</th></tr></thead>\n", f);
+	fprintf(f, "<div class=\"scroll\"><table class=\"data\" id=\"%s\"><thead><tr>"
+		"<th>scenario</th><th>variant</th><th>pair</th><th>expectation</th>"
+		"<th>verdict</th><th>observation</th><th>LKMM</th><th>bad / trials</th>"
+		"<th>per million (95%%)</th><th>reached the window / needed</th>"
+		"<th>where the reference hit</th></tr></thead>\n", id);
 	json_array_foreach(scen, si, s) {
+		if (seed_scenario(b, json_string_value(s)) != seeds)
+			continue;
 		fputs("<tbody>\n", f);
 		for (int i = 0; i < b->nr_variants; i++)
 			for (int k = 0; k < b->v[i].nr_races; k++)
@@ -179,8 +192,36 @@ static void verdict_section(const struct page *p)
 		fputs("</tbody>\n", f);
 	}
 	fputs("</table></div>\n", f);
+}
+
+/*
+ * The seed races first; the calibration shapes (litmus tests of the
+ * engine, no seed) after them, folded when there are seeds.
+ */
+static void verdict_section(const struct page *p)
+{
+	json_t *scen = race_scenario_names(p->b, false), *s;
+	bool seeds = false, shapes = false;
+	size_t si;
+
+	json_array_foreach(scen, si, s) {
+		if (seed_scenario(p->b, json_string_value(s)))
+			seeds = true;
+		else
+			shapes = true;
+	}
+	fputs("<h2>Verdicts</h2>\n", p->f);
+	if (seeds)
+		verdict_table(p, scen, true, "verdict-table");
+	if (shapes && seeds)
+		fputs("<details><summary>The calibration shapes: the engine's own "
+		      "litmus tests</summary>\n", p->f);
+	if (shapes)
+		verdict_table(p, scen, false, seeds ? "shape-table" : "verdict-table");
+	if (shapes && seeds)
+		fputs("</details>\n", p->f);
 	json_decref(scen);
-	parts_not_ok(f, b);
+	parts_not_ok(p->f, p->b);
 }
 
 /* A variant's throughput measurements, as its part has them. */

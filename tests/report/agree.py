@@ -72,7 +72,10 @@ def block(text, line):
 
 # ---- every race result ------------------------------------------------------
 
-verdict_rows = {(r[0][0], r[1][0], r[2][0]): r for r in tables.tables.get("verdict-table", [])[1:]}
+# The seed races' table and the calibration shapes' (folded after it).
+verdict_rows = {(r[0][0], r[1][0], r[2][0]): r
+                for t in ("verdict-table", "shape-table")
+                for r in tables.tables.get(t, [])[1:]}
 for v in json.load(open(f"{B}/bundle.json"))["variants"]:
     races = json.load(open(f"{B}/variants/{v}/races.json"))["results"]
     terminal = open(f"{B}/variants/{v}/races.log").read()
