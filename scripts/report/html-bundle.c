@@ -154,7 +154,6 @@ static void parts_not_ok(FILE *f, struct bundle *b)
 	}
 }
 
-/* By scenario, each scenario's builds side by side: pre-fix and fixes together. */
 /* Does @scenario model a seed thread (not a calibration shape)? */
 static bool seed_scenario(struct bundle *b, const char *scenario)
 {
@@ -165,7 +164,10 @@ static bool seed_scenario(struct bundle *b, const char *scenario)
 	return false;
 }
 
-/* The verdict table's rows of the seed scenarios, or of the shapes. */
+/*
+ * The verdict table of the seed scenarios, or of the shapes: by scenario,
+ * each scenario's builds side by side, pre-fix and fixes together.
+ */
 static void verdict_table(const struct page *p, json_t *scen, bool seeds,
 			  const char *id)
 {
