@@ -626,10 +626,26 @@ struct race_result *race_results_add(struct race_results *rs)
 
 void race_results_free(struct race_results *rs)
 {
-	for (int i = 0; i < rs->nr; i++)
-		race_result_free(&rs->r[i]);
-	free(rs->r);
+	race_result_array_free(rs->r, rs->nr);
 	memset(rs, 0, sizeof(*rs));
+}
+
+void race_result_array_free(struct race_result *r, int n)
+{
+	for (int i = 0; r && i < n; i++)
+		race_result_free(&r[i]);
+	free(r);
+}
+
+void race_witnesses_free(struct race_witness *w, int n)
+{
+	for (int i = 0; w && i < n; i++) {
+		for (int k = 0; w[i].ev && k < w[i].nr; k++)
+			free(w[i].ev[k].name);
+		free(w[i].ev);
+		free(w[i].outcome);
+	}
+	free(w);
 }
 
 void race_result_free(struct race_result *r)
@@ -648,13 +664,7 @@ void race_result_free(struct race_result *r)
 	}
 	for (int i = 0; i < RACE_RESULT_MAX_ROLES; i++)
 		free(r->roles[i]);
-	for (int i = 0; r->w && i < r->nr_witnesses; i++) {
-		for (int k = 0; r->w[i].ev && k < r->w[i].nr; k++)
-			free(r->w[i].ev[k].name);
-		free(r->w[i].ev);
-		free(r->w[i].outcome);
-	}
-	free(r->w);
+	race_witnesses_free(r->w, r->nr_witnesses);
 	free(r->o);
 	free(r->a);
 	free(r->bins);
@@ -740,9 +750,7 @@ int race_file_from_json(json_t *j, struct race_file *f, char *err,
 
 void race_file_free(struct race_file *f)
 {
-	for (int i = 0; f->r && i < f->nr; i++)
-		race_result_free(&f->r[i]);
-	free(f->r);
+	race_result_array_free(f->r, f->nr);
 	free(f->variant);
 	free(f->arch);
 	json_decref(f->topology);

@@ -218,6 +218,10 @@ json_t *race_result_to_json(const struct race_result *r);
 int race_result_from_json(json_t *j, struct race_result *r, char *err,
 			  size_t errlen);
 void race_result_free(struct race_result *r);
+/* @n results, @r itself included. */
+void race_result_array_free(struct race_result *r, int n);
+/* @n witnesses and their events, @w itself included. */
+void race_witnesses_free(struct race_witness *w, int n);
 /* r->bins from r->window, which the engine wrote (race-collect.c). */
 void race_result_bins_from_window(struct race_result *r);
 

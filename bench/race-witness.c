@@ -248,13 +248,7 @@ void race_witness_free(struct race_run *r)
 {
 	struct race_witnesses *x = &r->wit;
 
-	for (int i = 0; x->w && i < x->nr; i++) {
-		for (int k = 0; k < x->w[i].nr; k++)
-			free(x->w[i].ev[k].name);
-		free(x->w[i].ev);
-		free(x->w[i].outcome);
-	}
-	free(x->w);
+	race_witnesses_free(x->w, x->nr);
 	free(x->traces);
 	free(x->ev);
 	if (x->want)

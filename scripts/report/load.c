@@ -444,9 +444,7 @@ void bundle_free(struct bundle *b)
 		json_decref(v->code_layout);
 		json_decref(v->code_race_layout);
 		tp_free(v->tp);
-		for (int k = 0; v->races && k < v->nr_races; k++)
-			race_result_free(&v->races[k]);
-		free(v->races);
+		race_result_array_free(v->races, v->nr_races);
 		json_decref(v->by_scenario);
 		free(v->name);
 	}
