@@ -16,6 +16,14 @@
 # alignment.  "N" shifts every variant; "VARIANT=N,..." only those named.
 
 set(FB_CODE_ALIGN 64)
+# And no measured function crosses a page: each sits in its own section
+# (-ffunction-sections), aligned to the smallest power of two from
+# FB_CODE_ALIGN to FB_CODE_PAGE that holds it (cmake/natural-align, a
+# compiler launcher).  With 64 bytes alone, a 64-byte shift made
+# paths/compaction_racy_check's callee cross a 4 KiB boundary and the
+# benchmark 15-16% slower in 19 of 20 A/A comparisons; with it 5 of 5 of
+# a shift that left the callee inside a page passed.
+set(FB_CODE_PAGE 4096)
 set(FLAGBENCH_LAYOUT_SHIFT "0" CACHE STRING
 	"Bytes of padding before every measured function: N, or VARIANT=N,... (0: none)")
 # Loop heads aligned to the cache line too: the hot loop of a benchmark
@@ -80,7 +88,8 @@ function(fb_code_layout_options out v)
 	# entry padding, so a shifted build would allocate registers
 	# otherwise (tests/layout/identity.c showed it); without it in every
 	# build, a shift moves code and nothing else.
-	set(opts -falign-functions=${FB_CODE_ALIGN} -fno-reorder-blocks-and-partition -fno-ipa-ra)
+	set(opts -falign-functions=${FB_CODE_ALIGN} -ffunction-sections
+		-fno-reorder-blocks-and-partition -fno-ipa-ra)
 	if(FLAGBENCH_ALIGN_LOOPS GREATER 0)
 		list(APPEND opts -falign-loops=${FLAGBENCH_ALIGN_LOOPS})
 	endif()
@@ -90,6 +99,24 @@ function(fb_code_layout_options out v)
 	endif()
 	set(${out} ${opts} PARENT_SCOPE)
 	set(FB_LAYOUT_SHIFT_${v} ${shift} PARENT_SCOPE)
+endfunction()
+
+# fb_code_layout(TARGET VARIANT): TARGET's code laid out as above: the
+# options of fb_code_layout_options and cmake/natural-align run after each
+# compile (before any launcher the user set, such as ccache).
+function(fb_code_layout target v)
+	fb_code_layout_options(opts ${v})
+	target_compile_options(${target} PRIVATE ${opts})
+	if(NOT CMAKE_OBJCOPY OR NOT CMAKE_READELF)
+		message(FATAL_ERROR "flagbench: objcopy and readelf of binutils are needed to lay out "
+			"the measured code (found: '${CMAKE_OBJCOPY}', '${CMAKE_READELF}')")
+	endif()
+	foreach(lang C CXX)
+		set_property(TARGET ${target} PROPERTY ${lang}_COMPILER_LAUNCHER
+			${CMAKE_SOURCE_DIR}/cmake/natural-align ${CMAKE_OBJCOPY} ${CMAKE_READELF}
+			${FB_CODE_ALIGN} ${FB_CODE_PAGE} -- ${CMAKE_${lang}_COMPILER_LAUNCHER})
+	endforeach()
+	set(FB_LAYOUT_SHIFT_${v} ${FB_LAYOUT_SHIFT_${v}} PARENT_SCOPE)
 endfunction()
 
 # fb_code_layout_test(VARIANT): every function of flagbench-VARIANT's
@@ -105,8 +132,9 @@ function(fb_code_layout_test v)
 	set_tests_properties(layout/${v}/aligned PROPERTIES LABELS "layout;${v}")
 endfunction()
 
-# layout/identity: scripts/code-identity on a tiny binary built three
-# times (tests/layout/identity.c): as it is, shifted, and changed.
+# layout/identity: scripts/code-identity on a tiny binary built four
+# times (tests/layout/identity.c): as it is, shifted, changed, and laid
+# out without cmake/natural-align so that a function crosses a page.
 function(fb_code_layout_identity_test)
 	if(CMAKE_CROSSCOMPILING)
 		return()
@@ -118,22 +146,33 @@ function(fb_code_layout_identity_test)
 		if(kind STREQUAL "shifted")
 			set(FLAGBENCH_LAYOUT_SHIFT ${shift})
 		endif()
-		fb_code_layout_options(opts layout-identity)
 		add_executable(layout-identity-${kind} ${src})
+		fb_code_layout(layout-identity-${kind} layout-identity)
 		target_include_directories(layout-identity-${kind} PRIVATE
 			${CMAKE_SOURCE_DIR}/bench ${CMAKE_SOURCE_DIR}/core/include)
 		target_link_libraries(layout-identity-${kind} PRIVATE PkgConfig::JANSSON)
-		target_compile_options(layout-identity-${kind} PRIVATE ${opts})
 		set_target_properties(layout-identity-${kind} PROPERTIES
 			RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
 	endforeach()
 	target_compile_definitions(layout-identity-changed PRIVATE FB_IDENTITY_CHANGED)
+	# In source order, in one .text, with a page's worth of padding before
+	# op(): what natural-align exists to prevent.
+	add_executable(layout-identity-crossing ${src})
+	target_compile_options(layout-identity-crossing PRIVATE
+		-falign-functions=${FB_CODE_ALIGN} -fno-toplevel-reorder)
+	target_compile_definitions(layout-identity-crossing PRIVATE FB_IDENTITY_CROSSING)
+	target_include_directories(layout-identity-crossing PRIVATE
+		${CMAKE_SOURCE_DIR}/bench ${CMAKE_SOURCE_DIR}/core/include)
+	target_link_libraries(layout-identity-crossing PRIVATE PkgConfig::JANSSON)
+	set_target_properties(layout-identity-crossing PROPERTIES
+		RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
 	add_test(NAME layout/identity
 		COMMAND bash ${CMAKE_SOURCE_DIR}/tests/layout/identity-test
 			${CMAKE_SOURCE_DIR}/scripts/code-identity
 			$<TARGET_FILE:layout-identity-base>
 			$<TARGET_FILE:layout-identity-shifted> ${shift}
 			$<TARGET_FILE:layout-identity-changed>
+			$<TARGET_FILE:layout-identity-crossing>
 			${CMAKE_BINARY_DIR}/layout-tests/identity)
 	set_tests_properties(layout/identity PROPERTIES LABELS layout)
 endfunction()

@@ -2,18 +2,28 @@
 /*
  * A tiny binary for scripts/code-identity's own test (identity-test): two
  * benchmarks in an fb_benchmarks table as bench/throughput.h lays it out,
- * built three times: as it is, with every function shifted by the
- * layout-shift option, and with one benchmark's code changed
- * (-DFB_IDENTITY_CHANGED).  Never run: only disassembled.
+ * built four times: as it is, with every function shifted by the
+ * layout-shift option, with one benchmark's code changed
+ * (-DFB_IDENTITY_CHANGED), and with op() made to cross a 4 KiB page
+ * (-DFB_IDENTITY_CROSSING).  Never run: only disassembled.
  */
 #include <stddef.h>
 #include "throughput.h"
 
 static volatile unsigned long word;
 
+#ifdef FB_IDENTITY_CROSSING
+/* A page's end less one cache line, then op() longer than that line. */
+asm(".text\n\t.p2align 12\n\t.skip 4032");
+#endif
+
 static noinline void op(unsigned long bit)
 {
 	word |= 1UL << bit;
+#ifdef FB_IDENTITY_CROSSING
+	for (unsigned long i = 0; i < bit; i++)
+		word ^= i * 0x9e3779b97f4a7c15UL + (word >> 7);
+#endif
 }
 
 static void bm_loop(struct gbench_state *st, long arg)

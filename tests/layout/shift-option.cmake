@@ -31,7 +31,7 @@ function(expect shift variant want_ok want_regex)
 	endif()
 endfunction()
 
-expect("0" atomic TRUE "options: -falign-functions=64;-fno-reorder-blocks-and-partition;-fno-ipa-ra;-falign-loops=64 ?$")
+expect("0" atomic TRUE "options: -falign-functions=64;-ffunction-sections;-fno-reorder-blocks-and-partition;-fno-ipa-ra;-falign-loops=64 ?$")
 expect("16" llsc TRUE "-fpatchable-function-entry=16,16")
 expect("atomic=32,nonatomic=0" atomic TRUE "-fpatchable-function-entry=32,32")
 expect("atomic=32,nonatomic=0" llsc TRUE "-falign-loops=64 ?$")
