@@ -64,17 +64,21 @@ static const struct race_outcome nu_outcomes[] = {
 	[NU_LOCKED] = { .name = "locked" },
 };
 
+/* The never_unlocked trial, which both scenarios below run. */
+#define NU_TRIAL                                                               \
+	.trial_size = sizeof(struct never_unlocked),                           \
+	.pages_per_trial = 1,                                                  \
+	.reset = nu_reset,                                                     \
+	.check = nu_check,                                                     \
+	RACE_OUTCOMES(nu_outcomes)
+
 static const struct race_scenario never_unlocked = {
 	.name = "test-never-unlocked",
 	.description = "test only: lock_page on a page locked forever",
 	.roles = { { "lock_page", nu_wait }, { "idle", nu_idle } },
 	.nr_roles = 2,
-	.trial_size = sizeof(struct never_unlocked),
-	.pages_per_trial = 1,
 	.sleeps = true,
-	.reset = nu_reset,
-	.check = nu_check,
-	RACE_OUTCOMES(nu_outcomes),
+	NU_TRIAL,
 };
 DEFINE_RACE_SCENARIO(never_unlocked);
 
@@ -84,11 +88,7 @@ static const struct race_scenario three = {
 	.description = "test only: three roles",
 	.roles = { { "idle", nu_idle }, { "idle", nu_idle }, { "idle", nu_idle } },
 	.nr_roles = 3,
-	.trial_size = sizeof(struct never_unlocked),
-	.pages_per_trial = 1,
-	.reset = nu_reset,
-	.check = nu_check,
-	RACE_OUTCOMES(nu_outcomes),
+	NU_TRIAL,
 };
 DEFINE_RACE_SCENARIO(three);
 
