@@ -10,12 +10,7 @@
 
 #include <jansson.h>
 #include <flagbench/compiler.h>
-
-enum {
-	EXIT_PASS = 0,
-	EXIT_FAIL = 1,
-	EXIT_ERROR = 2,
-};
+#include "cli.h"
 
 struct fb_command {
 	const char *name;

@@ -22,16 +22,10 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	const struct fb_command *c;
+	int ret = cli_no_command(argc, argv, usage);
 
-	if (argc < 2) {
-		usage(stderr);
-		return EXIT_ERROR;
-	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "help")) {
-		usage(stdout);
-		return EXIT_PASS;
-	}
+	if (ret >= 0)
+		return ret;
 	for (c = fb_commands_begin(); c < fb_commands_end(); c++)
 		if (!strcmp(c->name, argv[1]))
 			return c->run(argc - 1, argv + 1);

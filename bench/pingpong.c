@@ -107,17 +107,25 @@ static struct pingpong *pingpong_new(int a, int b)
 }
 
 /*
- * @fn on a thread per side, side i given @arg + i * @size; true if both
- * started and neither failed.
+ * A table for @a's side 0 and @b's side 1, and @fn on a thread per side:
+ * side i is given the player at @sides + i * @size, its pp and side set
+ * here.  Returns the table once both sides are done, or NULL (nothing to
+ * free) if it could not be had, a side did not start or one failed.
  */
-static bool play_both(struct pingpong *pp, void *(*fn)(void *), char *arg,
-		      size_t size)
+static struct pingpong *play_both(int a, int b, void *(*fn)(void *),
+				  char *sides, size_t size)
 {
+	struct pingpong *pp = pingpong_new(a, b);
 	pthread_t tid[2];
 	int i, started = 0;
 
+	if (!pp)
+		return NULL;
 	for (i = 0; i < 2; i++) {
-		if (pthread_create(&tid[i], NULL, fn, arg + i * size)) {
+		struct player *p = (struct player *)(sides + i * size);
+
+		*p = (struct player){ .pp = pp, .side = i };
+		if (pthread_create(&tid[i], NULL, fn, p)) {
 			__atomic_store_n(&pp->failed, 1, __ATOMIC_RELAXED);
 			break;
 		}
@@ -125,23 +133,22 @@ static bool play_both(struct pingpong *pp, void *(*fn)(void *), char *arg,
 	}
 	for (i = 0; i < started; i++)
 		pthread_join(tid[i], NULL);
-	return started == 2 && !pp->failed;
+	if (started == 2 && !pp->failed)
+		return pp;
+	free(pp);
+	return NULL;
 }
 
 double fb_pingpong_ns(int a, int b)
 {
-	struct pingpong *pp = pingpong_new(a, b);
 	struct player pl[2];
-	double ns = NAN;
+	struct pingpong *pp = play_both(a, b, play, (char *)pl, sizeof(pl[0]));
+	double ns;
 
 	if (!pp)
 		return NAN;
-	for (int i = 0; i < 2; i++)
-		pl[i] = (struct player){ .pp = pp, .side = i };
-	if (play_both(pp, play, (char *)pl, sizeof(pl[0]))) {
-		qsort(pp->ns, FB_PINGPONG_SAMPLES, sizeof(pp->ns[0]), cmp_double);
-		ns = pp->ns[FB_PINGPONG_SAMPLES / 2];
-	}
+	qsort(pp->ns, FB_PINGPONG_SAMPLES, sizeof(pp->ns[0]), cmp_double);
+	ns = pp->ns[FB_PINGPONG_SAMPLES / 2];
 	free(pp);
 	return ns;
 }
@@ -150,8 +157,7 @@ double fb_pingpong_ns(int a, int b)
 #define SKEW_TURNS 20000
 
 struct skew {
-	struct pingpong *pp;
-	int side;
+	struct player p;	/* first: play_both() sets it */
 	int64_t least;	/* the least of this side's stamp minus the other's */
 };
 
@@ -166,18 +172,18 @@ struct skew {
 static void *skew_play(void *arg)
 {
 	struct skew *sk = arg;
-	struct pingpong *pp = sk->pp;
+	struct pingpong *pp = sk->p.pp;
 	uint64_t give_up, t;
 
 	sk->least = INT64_MAX;
-	if (pin(pp->cpu[sk->side])) {
+	if (pin(pp->cpu[sk->p.side])) {
 		__atomic_store_n(&pp->failed, 1, __ATOMIC_RELAXED);
 		return NULL;
 	}
 	give_up = fb_cycles_fenced() +
 		  (uint64_t)(PINGPONG_GIVE_UP_NS * fb_cycles_per_ns());
 	for (uint64_t i = 0; i < SKEW_TURNS; i++) {
-		uint64_t ball = 2 * i + (uint64_t)sk->side;
+		uint64_t ball = 2 * i + (uint64_t)sk->p.side;
 
 		if (!wait_for(pp, ball, give_up))
 			return NULL;
@@ -197,23 +203,19 @@ static void *skew_play(void *arg)
 
 double fb_clock_skew_ns(int a, int b, double *uncertainty)
 {
-	struct pingpong *pp = pingpong_new(a, b);
 	struct skew sk[2];
-	double ns = NAN;
+	struct pingpong *pp;
 
 	*uncertainty = NAN;
+	pp = play_both(a, b, skew_play, (char *)sk, sizeof(sk[0]));
 	if (!pp)
 		return NAN;
-	for (int i = 0; i < 2; i++)
-		sk[i] = (struct skew){ .pp = pp, .side = i };
-	/* offset (b minus a) <= sk[1].least, and -offset <= sk[0].least */
-	if (play_both(pp, skew_play, (char *)sk, sizeof(sk[0])) &&
-	    sk[0].least < INT64_MAX && sk[1].least < INT64_MAX) {
-		ns = fb_cycles_to_ns(sk[1].least - sk[0].least) / 2;
-		*uncertainty = fb_cycles_to_ns(sk[1].least + sk[0].least) / 2;
-	}
 	free(pp);
-	return ns;
+	if (sk[0].least == INT64_MAX || sk[1].least == INT64_MAX)
+		return NAN;
+	/* offset (b minus a) <= sk[1].least, and -offset <= sk[0].least */
+	*uncertainty = fb_cycles_to_ns(sk[1].least + sk[0].least) / 2;
+	return fb_cycles_to_ns(sk[1].least - sk[0].least) / 2;
 }
 
 double fb_cycles_resolution_ns(void)

@@ -39,35 +39,25 @@ static void bm_test_bit(struct gbench_state *st, long arg)
 DEFINE_FB_BENCHMARK("bitops/test_bit", bm_test_bit, 0, 0,
 		    "test of PG_referenced, reloaded every time");
 
-static void bm_test_and_set_bit(struct gbench_state *st, long arg)
-{
-	struct page *page = fb_bench_page(st);
+/* A test-and-set then a test-and-clear of PG_referenced, both succeeding. */
+#define BM_TEST_AND_ROUND_TRIP(_set, _clear, _help)                            \
+	static void bm_##_set(struct gbench_state *st, long arg)               \
+	{                                                                      \
+		struct page *page = fb_bench_page(st);                         \
+									       \
+		fb_bench_loop(st) {                                            \
+			gbench_do_not_optimize(_set(PG_referenced,             \
+						    &page->flags));            \
+			gbench_do_not_optimize(_clear(PG_referenced,           \
+						      &page->flags));          \
+		}                                                              \
+	}                                                                      \
+	DEFINE_FB_BENCHMARK("bitops/" #_set "+" #_clear, bm_##_set, 0, 0, _help)
 
-	fb_bench_loop(st) {
-		gbench_do_not_optimize(test_and_set_bit(PG_referenced,
-							&page->flags));
-		gbench_do_not_optimize(test_and_clear_bit(PG_referenced,
-							  &page->flags));
-	}
-}
-DEFINE_FB_BENCHMARK("bitops/test_and_set_bit+test_and_clear_bit",
-		    bm_test_and_set_bit, 0, 0,
-		    "fully ordered test-and-set then test-and-clear, both succeeding");
-
-static void bm___test_and_set_bit(struct gbench_state *st, long arg)
-{
-	struct page *page = fb_bench_page(st);
-
-	fb_bench_loop(st) {
-		gbench_do_not_optimize(__test_and_set_bit(PG_referenced,
-							  &page->flags));
-		gbench_do_not_optimize(__test_and_clear_bit(PG_referenced,
-							    &page->flags));
-	}
-}
-DEFINE_FB_BENCHMARK("bitops/__test_and_set_bit+__test_and_clear_bit",
-		    bm___test_and_set_bit, 0, 0,
-		    "non-atomic test-and-set then test-and-clear, both succeeding");
+BM_TEST_AND_ROUND_TRIP(test_and_set_bit, test_and_clear_bit,
+		       "fully ordered test-and-set then test-and-clear, both succeeding");
+BM_TEST_AND_ROUND_TRIP(__test_and_set_bit, __test_and_clear_bit,
+		       "non-atomic test-and-set then test-and-clear, both succeeding");
 
 static void bm_test_and_set_bit_lock_held(struct gbench_state *st, long arg)
 {

@@ -115,26 +115,23 @@ static __always_inline void migrate_set_isolated(struct page *page)
 		__SetPageIsolated(page);
 }
 
-static void bm_migrate_clear_isolated(struct gbench_state *st, long arg)
-{
-	struct page *page = fb_bench_page(st);
+/*
+ * The isolated_bitops knob's @op on PG_isolated, alone in the loop: one
+ * body for the set and the clear, so that the two differ in @op only.
+ */
+#define DEFINE_MIGRATE_ISOLATED_BENCHMARK(op, help)                            \
+	static void bm_##op(struct gbench_state *st, long arg)                 \
+	{                                                                      \
+		struct page *page = fb_bench_page(st);                         \
+									       \
+		__SetPageLocked(page);                                         \
+		fb_bench_loop(st)                                              \
+			op(page);                                              \
+		__ClearPageLocked(page);                                       \
+	}                                                                      \
+	DEFINE_FB_BENCHMARK("paths/" #op, bm_##op, 0, 0, help)
 
-	__SetPageLocked(page);
-	fb_bench_loop(st)
-		migrate_clear_isolated(page);
-	__ClearPageLocked(page);
-}
-DEFINE_FB_BENCHMARK("paths/migrate_clear_isolated", bm_migrate_clear_isolated,
-		    0, 0, "the isolated_bitops knob's clear of PG_isolated");
-
-static void bm_migrate_set_isolated(struct gbench_state *st, long arg)
-{
-	struct page *page = fb_bench_page(st);
-
-	__SetPageLocked(page);
-	fb_bench_loop(st)
-		migrate_set_isolated(page);
-	__ClearPageLocked(page);
-}
-DEFINE_FB_BENCHMARK("paths/migrate_set_isolated", bm_migrate_set_isolated, 0, 0,
-		    "the isolated_bitops knob's set of PG_isolated");
+DEFINE_MIGRATE_ISOLATED_BENCHMARK(migrate_clear_isolated,
+				  "the isolated_bitops knob's clear of PG_isolated");
+DEFINE_MIGRATE_ISOLATED_BENCHMARK(migrate_set_isolated,
+				  "the isolated_bitops knob's set of PG_isolated");

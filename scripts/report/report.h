@@ -13,15 +13,10 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <jansson.h>
+#include "cli.h"
 #include "race-result.h"
 #include "text.h"
 #include "results.h"
-
-enum {
-	EXIT_PASS = 0,
-	EXIT_FAIL = 1,
-	EXIT_ERROR = 2,
-};
 
 #define BUNDLE_FORMAT "flagbench-bundle"
 /*

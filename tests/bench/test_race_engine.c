@@ -64,17 +64,21 @@ static const struct race_outcome nu_outcomes[] = {
 	[NU_LOCKED] = { .name = "locked" },
 };
 
+/* The never_unlocked trial, which both scenarios below run. */
+#define NU_TRIAL                                                               \
+	.trial_size = sizeof(struct never_unlocked),                           \
+	.pages_per_trial = 1,                                                  \
+	.reset = nu_reset,                                                     \
+	.check = nu_check,                                                     \
+	RACE_OUTCOMES(nu_outcomes)
+
 static const struct race_scenario never_unlocked = {
 	.name = "test-never-unlocked",
 	.description = "test only: lock_page on a page locked forever",
 	.roles = { { "lock_page", nu_wait }, { "idle", nu_idle } },
 	.nr_roles = 2,
-	.trial_size = sizeof(struct never_unlocked),
-	.pages_per_trial = 1,
 	.sleeps = true,
-	.reset = nu_reset,
-	.check = nu_check,
-	RACE_OUTCOMES(nu_outcomes),
+	NU_TRIAL,
 };
 DEFINE_RACE_SCENARIO(never_unlocked);
 
@@ -84,11 +88,7 @@ static const struct race_scenario three = {
 	.description = "test only: three roles",
 	.roles = { { "idle", nu_idle }, { "idle", nu_idle }, { "idle", nu_idle } },
 	.nr_roles = 3,
-	.trial_size = sizeof(struct never_unlocked),
-	.pages_per_trial = 1,
-	.reset = nu_reset,
-	.check = nu_check,
-	RACE_OUTCOMES(nu_outcomes),
+	NU_TRIAL,
 };
 DEFINE_RACE_SCENARIO(three);
 
@@ -301,6 +301,23 @@ static void simulate(struct race_window *w, unsigned int batches,
 	free(t);
 }
 
+/*
+ * A fresh window (free() it) planned by @plan from @seed over [@lo, @hi)
+ * ns, after @batches batches of the race simulate() makes.
+ */
+static struct race_window *simulated(enum race_plan plan, uint64_t seed,
+				     double lo, double hi,
+				     unsigned int batches, bool racy_signal)
+{
+	struct race_window *w = calloc(1, sizeof(*w));
+
+	assert_non_null(w);
+	race_window_init(w, plan, seed);
+	race_window_set_range(w, lo, hi);
+	simulate(w, batches, 0.05, 0.0002, racy_signal);
+	return w;
+}
+
 static uint64_t aimed_in(const struct race_window *w, double lo, double hi)
 {
 	uint64_t n = 0;
@@ -313,12 +330,9 @@ static uint64_t aimed_in(const struct race_window *w, double lo, double hi)
 
 static void test_window_aim_finds_window(void **state)
 {
-	struct race_window *w = calloc(1, sizeof(*w));
+	struct race_window *w = simulated(RACE_PLAN_AIMED, 1, -512, 512, 200,
+					  false);
 
-	assert_non_null(w);
-	race_window_init(w, RACE_PLAN_AIMED, 1);
-	race_window_set_range(w, -512, 512);
-	simulate(w, 200, 0.05, 0.0002, false);
 	printf("    aimed at [32, 64): %llu of %llu trials, %llu bad\n",
 	       (unsigned long long)aimed_in(w, 32, 64),
 	       (unsigned long long)w->trials, (unsigned long long)w->bad);
@@ -344,21 +358,17 @@ static void test_window_aim_finds_window(void **state)
 
 static void test_window_racy_signal_then_uniform(void **state)
 {
-	struct race_window *w = calloc(1, sizeof(*w));
+	/* No bad outcome ever (a fixing variant): the racy ones steer. */
+	struct race_window *w = simulated(RACE_PLAN_AIMED, 2, -512, 512, 100,
+					  true);
 	uint64_t most = 0, least = UINT64_MAX;
 
-	assert_non_null(w);
-	/* No bad outcome ever (a fixing variant): the racy ones steer. */
-	race_window_init(w, RACE_PLAN_AIMED, 2);
-	race_window_set_range(w, -512, 512);
-	simulate(w, 100, 0.05, 0.0002, true);
 	assert_int_equal(w->bad, 0);
 	assert_true(aimed_in(w, 32, 64) * 2 > w->trials);
+	free(w);
 
 	/* The uniform plan never aims: every bin of the range alike. */
-	race_window_init(w, RACE_PLAN_UNIFORM, 3);
-	race_window_set_range(w, -512, 512);
-	simulate(w, 100, 0.05, 0.0002, false);
+	w = simulated(RACE_PLAN_UNIFORM, 3, -512, 512, 100, false);
 	for (int b = 0; b < RACE_WINDOW_NR_BINS; b++) {
 		if (b < w->lo_bin || b > w->hi_bin) {
 			assert_int_equal(w->aim[b].trials, 0);
@@ -375,13 +385,10 @@ static void test_window_racy_signal_then_uniform(void **state)
 
 static void test_window_widens(void **state)
 {
-	struct race_window *w = calloc(1, sizeof(*w));
-
-	assert_non_null(w);
 	/* The window [40, 48) lies beyond the first range: found anyway. */
-	race_window_init(w, RACE_PLAN_AIMED, 4);
-	race_window_set_range(w, -32, 16);
-	simulate(w, 100, 0.05, 0.0002, false);
+	struct race_window *w = simulated(RACE_PLAN_AIMED, 4, -32, 16, 100,
+					  false);
+
 	assert_true(race_window_hi(w->hi_bin) >= 48);
 	assert_true(aimed_in(w, 32, 64) * 4 > w->trials);
 	free(w);
@@ -437,27 +444,36 @@ static void test_window_merge_every_bin(void **state)
 	free(t);
 }
 
+/* @n wake-ups of @ns each, noted in @t. */
+static void note_wakes(struct race_wake_tally *t, int n, double ns)
+{
+	for (int i = 0; i < n; i++)
+		race_wake_note(t, ns);
+}
+
+/* @d's deadline once @t, with @n more wake-ups of @ns, is merged in. */
+static uint64_t merged(struct race_deadline *d, struct race_wake_tally *t,
+		       int n, double ns)
+{
+	note_wakes(t, n, ns);
+	race_deadline_merge(d, t);
+	return d->ns;
+}
+
 static void test_deadline_adapts(void **state)
 {
 	struct race_deadline d;
 	struct race_wake_tally t = { 0 };
-	int i;
 
 	race_deadline_init(&d, true, 20000, 200000);
 	assert_int_equal(d.ns, 200000);
 	/* Too few woken trials: the maximum stays. */
-	for (i = 0; i < RACE_DEADLINE_MIN_SAMPLES - 1; i++)
-		race_wake_note(&t, 1000);
-	race_deadline_merge(&d, &t);
-	assert_int_equal(d.ns, 200000);
+	assert_int_equal(merged(&d, &t, RACE_DEADLINE_MIN_SAMPLES - 1, 1000),
+			 200000);
 	/* Woken within about 1 us: 8 us, but never below the floor. */
-	race_wake_note(&t, 1000);
-	race_deadline_merge(&d, &t);
-	assert_int_equal(d.ns, 20000);
+	assert_int_equal(merged(&d, &t, 1, 1000), 20000);
 	/* Slow wakers (5 us) move it up: 8 x the 95th percentile. */
-	for (i = 0; i < 1000; i++)
-		race_wake_note(&t, 5000);
-	race_deadline_merge(&d, &t);
+	merged(&d, &t, 1000, 5000);
 	assert_true(d.ns >= 8 * 5000 && d.ns <= 8 * 5000 * 1.2);
 	assert_true(d.pctl_ns >= 5000);
 	/*
@@ -465,23 +481,13 @@ static void test_deadline_adapts(void **state)
 	 * waker's time: the 95th percentile stays in the bulk.
 	 */
 	race_deadline_init(&d, true, 20000, 200000);
-	for (i = 0; i < 960; i++)
-		race_wake_note(&t, 1000);
-	for (i = 0; i < 40; i++)
-		race_wake_note(&t, 100000);
-	race_deadline_merge(&d, &t);
-	assert_int_equal(d.ns, 20000);
+	note_wakes(&t, 960, 1000);
+	assert_int_equal(merged(&d, &t, 40, 100000), 20000);
 	/* A tail of 6% is: then a waker that slow is common. */
-	for (i = 0; i < 30; i++)
-		race_wake_note(&t, 100000);
-	race_deadline_merge(&d, &t);
-	assert_int_equal(d.ns, 200000);
+	assert_int_equal(merged(&d, &t, 30, 100000), 200000);
 	/* A fixed deadline reports the latency but keeps its value. */
 	race_deadline_init(&d, false, 20000, 200000);
-	for (i = 0; i < 100; i++)
-		race_wake_note(&t, 1000);
-	race_deadline_merge(&d, &t);
-	assert_int_equal(d.ns, 200000);
+	assert_int_equal(merged(&d, &t, 100, 1000), 200000);
 	assert_true(d.pctl_ns >= 1000);
 }
 

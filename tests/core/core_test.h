@@ -12,8 +12,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <flagbench/migrate.h>
 #include <flagbench/mm.h>
 #include <flagbench/sched.h>
+#include <flagbench/swapops.h>
 
 /* Set by tests/CMakeLists.txt when the binary runs under qemu-user. */
 static inline bool fb_emulated(void)
@@ -78,6 +80,26 @@ static inline int fb_mem_map_teardown(void **state)
 {
 	fb_mem_map_destroy(*state);
 	return 0;
+}
+
+/*
+ * The seed paths' setup: a fresh mem_map of @nr pages, and nothing the
+ * paths count (assertions, migration entries met unlocked or cleaned up,
+ * temporary stacks skipped) counted yet.
+ */
+static inline int fb_seed_setup(void **state, unsigned long nr)
+{
+	migration_entry_unlocked = 0;
+	migration_dangling_removed = 0;
+	migration_temporary_stack_skipped = 0;
+	return fb_mem_map_setup(state, nr);
+}
+
+/* Its teardown, which also drops the wait deadline a test may have set. */
+static inline int fb_seed_teardown(void **state)
+{
+	clear_wait_deadline();
+	return fb_mem_map_teardown(state);
 }
 
 /* A page as the allocator hands it out: one reference, no flags. */

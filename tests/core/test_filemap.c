@@ -136,6 +136,57 @@ static void joined(struct waiter *w, int ret, unsigned long missed)
 	assert_int_equal(w->missed_wakeups, missed);
 }
 
+/* PG_waiters as @set, where the layout has the bit (2.6.34 had none). */
+static void assert_waiters(struct page *page, bool set)
+{
+	if (FB_HAVE_PG_WAITERS())
+		assert_int_equal(PageWaiters(page), set);
+}
+
+/*
+ * @page locked here for good: a waiter doing @op comes back at its
+ * deadline with -ETIMEDOUT and the missed wake-up counted.
+ */
+static void times_out_on_locked(struct page *page, int (*op)(struct page *))
+{
+	struct waiter w;
+
+	assert_true(trylock_page(page));
+	start_waiter(&w, page, op, LOST_WAKEUP_DEADLINE_NS, false);
+	assert_true(fb_wait_for(waiter_finished, &w, FB_WAKE_BOUND_MS));
+	joined(&w, -ETIMEDOUT, 1);
+}
+
+/*
+ * Two waiters doing @op on @page, which is locked here, and then woken
+ * by one unlock_page(): both come back with 0 and no missed wake-up.
+ */
+static void two_woken_by_unlock(struct page *page, int (*op)(struct page *),
+				bool unlock_after)
+{
+	struct waiter w[2];
+	int i;
+
+	assert_true(trylock_page(page));
+	for (i = 0; i < 2; i++) {
+		start_waiter(&w[i], page, op, FB_WAKE_BOUND_NS, unlock_after);
+		wait_until_asleep(&w[i]);
+	}
+	assert_waiters(page, true);
+	unlock_page(page);
+	for (i = 0; i < 2; i++)
+		joined(&w[i], 0, 0);
+}
+
+/* @op on @page, which nobody holds: 0 at once, without a sleep. */
+static void returns_at_once(struct page *page, int (*op)(struct page *))
+{
+	unsigned long sleeps = current->sleeps;
+
+	assert_int_equal(op(page), 0);
+	assert_int_equal(current->sleeps, sleeps);
+}
+
 static int setup(void **state)
 {
 	return fb_mem_map_setup(state, NR_PAGES);
@@ -166,14 +217,11 @@ static void test_trylock_page_and_unlock_page(void **state)
 static void test_lock_page_uncontended_takes_lock_without_sleeping(void **state)
 {
 	struct page *page = fb_alloc_page(0);
-	unsigned long sleeps = current->sleeps;
 
 	(void)state;
-	assert_int_equal(lock_page(page), 0);
+	returns_at_once(page, op_lock_page);
 	assert_true(PageLocked(page));
-	assert_int_equal(current->sleeps, sleeps);
-	if (FB_HAVE_PG_WAITERS())
-		assert_false(PageWaiters(page));
+	assert_waiters(page, false);
 	unlock_page(page);
 }
 
@@ -184,16 +232,14 @@ static void test_lock_page_waiter_is_woken_by_unlock_page(void **state)
 
 	(void)state;
 	sleeper_on_locked(&w, page, op_lock_page, FB_WAKE_BOUND_NS);
-	if (FB_HAVE_PG_WAITERS())
-		assert_true(PageWaiters(page));
+	assert_waiters(page, true);
 	unlock_page(page);
 	joined(&w, 0, 0);
 
 	assert_true(w.sleeps >= 1);
 	assert_true(PageLocked(page));	/* the waiter's now */
 	/* Its waiter gone, PG_waiters went with the wake-up. */
-	if (FB_HAVE_PG_WAITERS())
-		assert_false(PageWaiters(page));
+	assert_waiters(page, false);
 	unlock_page(page);
 	assert_int_equal(vm_bug_hits(NULL), 0);
 }
@@ -220,8 +266,7 @@ static void test_waiter_never_woken_returns_etimedout_at_deadline(void **state)
 	 */
 	assert_true(trylock_page(page));
 	unlock_page(page);
-	if (FB_HAVE_PG_WAITERS())
-		assert_false(PageWaiters(page));
+	assert_waiters(page, false);
 }
 
 /*
@@ -241,17 +286,13 @@ static void test_waiters_bit_wiped_loses_the_wakeup(void **state)
 						 FB_WAKE_BOUND_NS);
 	__ClearPageWaiters(page);
 	unlock_page(page);
-	join_waiter(&w);
-
 	if (!FB_HAVE_PG_WAITERS()) {
-		assert_int_equal(w.ret, 0);
-		assert_int_equal(w.missed_wakeups, 0);
+		joined(&w, 0, 0);
 		assert_true(PageLocked(page));
 		unlock_page(page);
 		return;
 	}
-	assert_int_equal(w.ret, -ETIMEDOUT);
-	assert_int_equal(w.missed_wakeups, 1);
+	joined(&w, -ETIMEDOUT, 1);
 	assert_false(PageLocked(page));
 	assert_false(PageWaiters(page));
 }
@@ -259,11 +300,9 @@ static void test_waiters_bit_wiped_loses_the_wakeup(void **state)
 static void test_wait_on_page_locked_returns_at_once_when_unlocked(void **state)
 {
 	struct page *page = fb_alloc_page(0);
-	unsigned long sleeps = current->sleeps;
 
 	(void)state;
-	assert_int_equal(wait_on_page_locked(page), 0);
-	assert_int_equal(current->sleeps, sleeps);
+	returns_at_once(page, op_wait_on_page_locked);
 	assert_false(PageLocked(page));
 }
 
@@ -278,21 +317,15 @@ static void test_wait_on_page_locked_wakes_without_taking_the_lock(void **state)
 	joined(&w, 0, 0);
 
 	assert_false(PageLocked(page));
-	if (FB_HAVE_PG_WAITERS())
-		assert_false(PageWaiters(page));
+	assert_waiters(page, false);
 }
 
 static void test_wait_on_page_locked_held_forever_times_out(void **state)
 {
 	struct page *page = fb_alloc_page(0);
-	struct waiter w;
 
 	(void)state;
-	assert_true(trylock_page(page));
-	start_waiter(&w, page, op_wait_on_page_locked, LOST_WAKEUP_DEADLINE_NS,
-		     false);
-	assert_true(fb_wait_for(waiter_finished, &w, FB_WAKE_BOUND_MS));
-	joined(&w, -ETIMEDOUT, 1);
+	times_out_on_locked(page, op_wait_on_page_locked);
 	assert_true(PageLocked(page));
 	unlock_page(page);
 }
@@ -318,26 +351,20 @@ static void test_put_and_wait_on_page_locked_drops_the_reference(void **state)
 static void test_put_and_wait_on_unlocked_page_drops_at_once(void **state)
 {
 	struct page *page = fb_alloc_page(0);
-	unsigned long sleeps = current->sleeps;
 
 	(void)state;
 	get_page(page);
-	assert_int_equal(put_and_wait_on_page_locked(page), 0);
+	returns_at_once(page, op_put_and_wait);
 	assert_int_equal(page_ref_count(page), 1);
-	assert_int_equal(current->sleeps, sleeps);
 }
 
 static void test_put_and_wait_timed_out_still_dropped_its_reference(void **state)
 {
 	struct page *page = fb_alloc_page(0);
-	struct waiter w;
 
 	(void)state;
 	get_page(page);
-	assert_true(trylock_page(page));
-	start_waiter(&w, page, op_put_and_wait, LOST_WAKEUP_DEADLINE_NS, false);
-	assert_true(fb_wait_for(waiter_finished, &w, FB_WAKE_BOUND_MS));
-	joined(&w, -ETIMEDOUT, 1);
+	times_out_on_locked(page, op_put_and_wait);
 	assert_int_equal(page_ref_count(page), 1);
 	unlock_page(page);
 }
@@ -346,26 +373,10 @@ static void test_put_and_wait_timed_out_still_dropped_its_reference(void **state
 static void test_waiters_bit_cleared_when_last_shared_waiter_woken(void **state)
 {
 	struct page *page = fb_alloc_page(0);
-	struct waiter w[2];
-	int i;
 
 	(void)state;
-	assert_true(trylock_page(page));
-	for (i = 0; i < 2; i++) {
-		start_waiter(&w[i], page, op_wait_on_page_locked,
-			     FB_WAKE_BOUND_NS, false);
-		wait_until_asleep(&w[i]);
-	}
-	if (FB_HAVE_PG_WAITERS())
-		assert_true(PageWaiters(page));
-	unlock_page(page);
-	for (i = 0; i < 2; i++) {
-		join_waiter(&w[i]);
-		assert_int_equal(w[i].ret, 0);
-		assert_int_equal(w[i].missed_wakeups, 0);
-	}
-	if (FB_HAVE_PG_WAITERS())
-		assert_false(PageWaiters(page));
+	two_woken_by_unlock(page, op_wait_on_page_locked, false);
+	assert_waiters(page, false);
 }
 
 /*
@@ -376,24 +387,11 @@ static void test_waiters_bit_cleared_when_last_shared_waiter_woken(void **state)
 static void test_exclusive_waiters_hand_the_lock_on_one_by_one(void **state)
 {
 	struct page *page = fb_alloc_page(0);
-	struct waiter w[2];
-	int i;
 
 	(void)state;
-	assert_true(trylock_page(page));
-	for (i = 0; i < 2; i++) {
-		start_waiter(&w[i], page, op_lock_page, FB_WAKE_BOUND_NS, true);
-		wait_until_asleep(&w[i]);
-	}
-	unlock_page(page);
-	for (i = 0; i < 2; i++) {
-		join_waiter(&w[i]);
-		assert_int_equal(w[i].ret, 0);
-		assert_int_equal(w[i].missed_wakeups, 0);
-	}
+	two_woken_by_unlock(page, op_lock_page, true);
 	assert_false(PageLocked(page));
-	if (FB_HAVE_PG_WAITERS())
-		assert_false(PageWaiters(page));
+	assert_waiters(page, false);
 	assert_int_equal(vm_bug_hits(NULL), 0);
 }
 

@@ -241,64 +241,87 @@ static bool freeze_race_more(struct freeze_race *r, unsigned long i)
 	return i < 20 * r->iters && __atomic_load_n(&r->done, __ATOMIC_RELAXED) < 2;
 }
 
-static void *freeze_race_reader(void *arg)
+/*
+ * One thread's side of the race, the same steps for both: take (a
+ * reference, or the frozen count), say so in @holds, look at the other
+ * side's flag, clear @holds, give back.
+ */
+struct freeze_side {
+	struct freeze_race *r;
+	bool (*take)(struct page *page);
+	void (*give_back)(struct page *page);
+	int *holds, *other_holds;
+	unsigned long *taken, *refused, *saw_other;
+};
+
+static void *freeze_race_side(void *arg)
 {
-	struct freeze_race *r = arg;
+	struct freeze_side *s = arg;
+	struct freeze_race *r = s->r;
 	unsigned long i;
 
 	pthread_barrier_wait(&r->start);
 	for (i = 0; freeze_race_more(r, i); i++) {
-		if (!get_page_unless_zero(r->page)) {
-			r->refused_gets++;
+		if (!s->take(r->page)) {
+			(*s->refused)++;
 			continue;
 		}
-		__atomic_store_n(&r->reader_holds, 1, __ATOMIC_RELAXED);
-		/* get_page_unless_zero() is fully ordered on success. */
-		if (__atomic_load_n(&r->frozen, __ATOMIC_RELAXED))
-			r->reader_saw_frozen++;
-		r->gets++;
-		__atomic_store_n(&r->reader_holds, 0, __ATOMIC_RELAXED);
-		/* put_page()'s dec_and_test is fully ordered: flag first. */
-		put_page(r->page);
+		__atomic_store_n(s->holds, 1, __ATOMIC_RELAXED);
+		if (__atomic_load_n(s->other_holds, __ATOMIC_RELAXED))
+			(*s->saw_other)++;
+		(*s->taken)++;
+		__atomic_store_n(s->holds, 0, __ATOMIC_RELAXED);
+		s->give_back(r->page);
 	}
 	return NULL;
 }
 
-static void *freeze_race_freezer(void *arg)
+/* get_page_unless_zero() is fully ordered on success. */
+static bool reader_get(struct page *page)
 {
-	struct freeze_race *r = arg;
-	unsigned long i;
+	return get_page_unless_zero(page);
+}
 
-	pthread_barrier_wait(&r->start);
-	for (i = 0; freeze_race_more(r, i); i++) {
-		if (!page_ref_freeze(r->page, 1)) {
-			r->refused_freezes++;
-			continue;
-		}
-		__atomic_store_n(&r->frozen, 1, __ATOMIC_RELAXED);
-		if (__atomic_load_n(&r->reader_holds, __ATOMIC_RELAXED))
-			r->freezer_saw_reader++;
-		r->freezes++;
-		__atomic_store_n(&r->frozen, 0, __ATOMIC_RELAXED);
-		/* A release store: the flag is clear before the count is back. */
-		page_ref_unfreeze(r->page, 1);
-	}
-	return NULL;
+/* put_page()'s dec_and_test is fully ordered: the flag is clear first. */
+static void reader_put(struct page *page)
+{
+	put_page(page);
+}
+
+static bool freezer_freeze(struct page *page)
+{
+	return page_ref_freeze(page, 1);
+}
+
+/* A release store: the flag is clear before the count is back. */
+static void freezer_unfreeze(struct page *page)
+{
+	page_ref_unfreeze(page, 1);
 }
 
 static void test_freeze_never_succeeds_under_a_speculative_reference(void **state)
 {
 	struct freeze_race r = { 0 };
-	pthread_t reader, freezer;
+	struct freeze_side reader = {
+		&r, reader_get, reader_put, &r.reader_holds, &r.frozen,
+		&r.gets, &r.refused_gets, &r.reader_saw_frozen,
+	};
+	struct freeze_side freezer = {
+		&r, freezer_freeze, freezer_unfreeze, &r.frozen, &r.reader_holds,
+		&r.freezes, &r.refused_freezes, &r.freezer_saw_reader,
+	};
+	pthread_t reader_thread, freezer_thread;
 
 	(void)state;
 	r.page = fb_alloc_page(3);	/* the owner's reference: count 1 */
 	r.iters = fb_iterations(200000, 20000);
 	pthread_barrier_init(&r.start, NULL, 2);
-	assert_int_equal(pthread_create(&reader, NULL, freeze_race_reader, &r), 0);
-	assert_int_equal(pthread_create(&freezer, NULL, freeze_race_freezer, &r), 0);
-	pthread_join(reader, NULL);
-	pthread_join(freezer, NULL);
+	assert_int_equal(pthread_create(&reader_thread, NULL, freeze_race_side,
+					&reader), 0);
+	assert_int_equal(pthread_create(&freezer_thread, NULL, freeze_race_side,
+					&freezer), 0);
+	pthread_join(reader_thread, NULL);
+	pthread_join(freezer_thread, NULL);
 	pthread_barrier_destroy(&r.start);
 
 	print_message("%lu gets (%lu refused), %lu freezes (%lu refused)\n",

@@ -38,18 +38,7 @@ enum { NR_PAGES = 4 };
 
 static int setup(void **state)
 {
-	*state = fb_mem_map_create(NR_PAGES);
-	vm_bug_reset();
-	migration_entry_unlocked = 0;
-	migration_dangling_removed = 0;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	clear_wait_deadline();
-	fb_mem_map_destroy(*state);
-	return 0;
+	return fb_seed_setup(state, NR_PAGES);
 }
 
 /* ---- seed 000: what compaction isolates -------------------------------- */
@@ -416,7 +405,7 @@ static void test_dangling_entry_after_the_putback(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, fb_seed_teardown)
 		T(test_isolated_slab_page_is_counted),
 		T(test_isolated_plain_page_is_not_counted),
 		T(test_allocate_slab_v5_7),

@@ -34,18 +34,7 @@ enum { NR_PAGES = 8 };
 
 static int setup(void **state)
 {
-	*state = fb_mem_map_create(NR_PAGES);
-	vm_bug_reset();
-	migration_dangling_removed = 0;
-	migration_temporary_stack_skipped = 0;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	clear_wait_deadline();
-	fb_mem_map_destroy(*state);
-	return 0;
+	return fb_seed_setup(state, NR_PAGES);
 }
 
 /* An anonymous page mapped once at @ptep, as do_anonymous_page leaves it. */
@@ -652,7 +641,7 @@ static void test_migrate_page_move_mapping_moves_swapcache_page(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, fb_seed_teardown)
 		T(test_compaction_check_pinned_anon_page_fails),
 		T(test_compaction_check_file_page_with_buffers),
 		T(test_compaction_check_slab_page_asserts_only_with_page_mapcount),

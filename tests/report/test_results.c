@@ -46,6 +46,16 @@ static void test_verdict_and_word(void **state)
 	assert_string_equal(res_verdict_name(RES_WARN), "WARN");
 }
 
+/* @c decided at RES_ALPHA into @d: with exposure @e and verdict @v. */
+static void decides(const struct res_race_counts *c,
+		    struct res_race_decision *d, enum res_exposure e,
+		    enum res_verdict v)
+{
+	res_race_decide(c, RES_ALPHA, d);
+	assert_int_equal(d->exposure, e);
+	assert_int_equal(d->verdict, v);
+}
+
 /*
  * A forbidden zero is worth the trials that reached the window: enough
  * that the reference's in-window rate p would have shown a bad trial with
@@ -64,33 +74,23 @@ static void test_exposure(void **state)
 	near(res_exposure_needed(1, 0.05), 1, 0);
 	near(res_exposure_needed(0, 0.05), 0, 0);
 	c.reached = 298;
-	res_race_decide(&c, RES_ALPHA, &d);
-	assert_int_equal(d.exposure, RES_UNEXPOSED);
-	assert_int_equal(d.verdict, RES_WARN);
+	decides(&c, &d, RES_UNEXPOSED, RES_WARN);
 	near(d.needed, 299, 0);
 	c.reached = 299;
-	res_race_decide(&c, RES_ALPHA, &d);
-	assert_int_equal(d.exposure, RES_EXPOSED);
-	assert_int_equal(d.verdict, RES_PASS);
+	decides(&c, &d, RES_EXPOSED, RES_PASS);
 	/* Nothing reached: unexposed, with or without a reference. */
 	c.reached = 0;
-	res_race_decide(&c, RES_ALPHA, &d);
-	assert_int_equal(d.exposure, RES_UNEXPOSED);
+	decides(&c, &d, RES_UNEXPOSED, RES_WARN);
 	c.has_ref = false;
-	res_race_decide(&c, RES_ALPHA, &d);
-	assert_int_equal(d.exposure, RES_UNEXPOSED);
-	assert_int_equal(d.verdict, RES_WARN);
+	decides(&c, &d, RES_UNEXPOSED, RES_WARN);
 	/* Reached, but no pre-fix rate: unsized, its bound all it shows. */
 	c.reached = 5;
-	res_race_decide(&c, RES_ALPHA, &d);
-	assert_int_equal(d.exposure, RES_UNSIZED);
-	assert_int_equal(d.verdict, RES_PASS);
+	decides(&c, &d, RES_UNSIZED, RES_PASS);
 	near(d.needed, 0, 0);
 	/* A reference that never hit sizes nothing either. */
 	c.has_ref = true;
 	c.ref_bad = 0;
-	res_race_decide(&c, RES_ALPHA, &d);
-	assert_int_equal(d.exposure, RES_UNSIZED);
+	decides(&c, &d, RES_UNSIZED, RES_PASS);
 }
 
 /* A build that cannot produce the outcome: structural, never "0 in N". */
@@ -100,9 +100,7 @@ static void test_structural(void **state)
 				     .trials = 1e6, .structural = true };
 	struct res_race_decision d;
 
-	res_race_decide(&c, RES_ALPHA, &d);
-	assert_int_equal(d.exposure, RES_STRUCTURAL);
-	assert_int_equal(d.verdict, RES_PASS);
+	decides(&c, &d, RES_STRUCTURAL, RES_PASS);
 	assert_string_equal(d.observation, "Structural");
 	c.expect = EXPECT_REPRODUCE;
 	res_race_decide(&c, RES_ALPHA, &d);
@@ -111,9 +109,7 @@ static void test_structural(void **state)
 	c.expect = EXPECT_ALLOWED;
 	c.bad = 1;
 	c.reached = 1;
-	res_race_decide(&c, RES_ALPHA, &d);
-	assert_int_equal(d.exposure, RES_SEEN);
-	assert_int_equal(d.verdict, RES_FAIL);
+	decides(&c, &d, RES_SEEN, RES_FAIL);
 }
 
 /* R's binom.test(k, n)$conf.int gives the same digits. */

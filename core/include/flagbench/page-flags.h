@@ -123,33 +123,29 @@ FB_PAGEFLAG(mlocked, Mlocked)
 #define FB_HAVE_PG_WAITERS() (PG_waiters >= 0)
 #define FB_HAVE_PG_ISOLATED() (PG_isolated >= 0)
 
+/*
+ * One update of an optional flag, by @op: nothing where the release lacks
+ * the flag.  The non-atomic ones take the pgflags_assert check as above.
+ */
+#define FB_PAGE_OPTIONAL_UPDATE(fn, op, lname, check)                          \
+	static __always_inline void fn(struct page *page)                      \
+	{                                                                      \
+		check;                                                         \
+		if (PG_##lname >= 0)                                           \
+			op(PG_##lname, &page->flags);                          \
+	}
+
 #define FB_PAGEFLAG_OPTIONAL(lname, uname)                                     \
 	static __always_inline bool Page##uname(const struct page *page)       \
 	{                                                                      \
 		return PG_##lname >= 0 && test_bit(PG_##lname, &page->flags);  \
 	}                                                                      \
-	static __always_inline void SetPage##uname(struct page *page)          \
-	{                                                                      \
-		if (PG_##lname >= 0)                                           \
-			set_bit(PG_##lname, &page->flags);                     \
-	}                                                                      \
-	static __always_inline void ClearPage##uname(struct page *page)        \
-	{                                                                      \
-		if (PG_##lname >= 0)                                           \
-			clear_bit(PG_##lname, &page->flags);                   \
-	}                                                                      \
-	static __always_inline void __SetPage##uname(struct page *page)        \
-	{                                                                      \
-		VM_BUG_ON_PGFLAGS(atomic_read(&page->_refcount), page);        \
-		if (PG_##lname >= 0)                                           \
-			__set_bit(PG_##lname, &page->flags);                   \
-	}                                                                      \
-	static __always_inline void __ClearPage##uname(struct page *page)      \
-	{                                                                      \
-		VM_BUG_ON_PGFLAGS(atomic_read(&page->_refcount), page);        \
-		if (PG_##lname >= 0)                                           \
-			__clear_bit(PG_##lname, &page->flags);                 \
-	}
+	FB_PAGE_OPTIONAL_UPDATE(SetPage##uname, set_bit, lname, )              \
+	FB_PAGE_OPTIONAL_UPDATE(ClearPage##uname, clear_bit, lname, )          \
+	FB_PAGE_OPTIONAL_UPDATE(__SetPage##uname, __set_bit, lname,            \
+		VM_BUG_ON_PGFLAGS(atomic_read(&page->_refcount), page))        \
+	FB_PAGE_OPTIONAL_UPDATE(__ClearPage##uname, __clear_bit, lname,        \
+		VM_BUG_ON_PGFLAGS(atomic_read(&page->_refcount), page))
 
 FB_PAGEFLAG_OPTIONAL(waiters, Waiters)
 FB_PAGEFLAG_OPTIONAL(isolated, Isolated)
