@@ -214,9 +214,10 @@ enum race_order {
 const char *race_order_name(int order);
 
 /*
- * The default --irq: a short handler's time, a few of the longest seed
- * windows' other side (a slab's free and allocation, some 200 ns here),
- * far below a real handler's microseconds.
+ * The default --irq: a short handler's time, a few times the other side
+ * of the longest seed window (compaction-mapcount's isolate, free and
+ * slab allocation, 100-200 ns on a 2-vCPU x86-64 guest), far below a
+ * real handler's microseconds.
  */
 #define RACE_IRQ_DEFAULT_NS 1024
 
