@@ -99,7 +99,7 @@ void race_result_collect(struct race_result *res, struct race_run *r,
 		EXPECT_FORBIDDEN : race_expectation(s, this_variant.arch);
 	const struct lkmm_twin *twin = lkmm_twin_for(s->name);
 	double ticks_per_ns = r->ticks_per_ns;
-	char plan[256];
+	char plan[RACE_WINDOW_DESC_LEN];
 
 	memset(res, 0, sizeof(*res));
 	res->xcpu_ns = NAN;	/* race_run() measures it where the run ran */
@@ -121,6 +121,7 @@ void race_result_collect(struct race_result *res, struct race_run *r,
 	res->expect = e;
 	collect_outcomes(res, r);
 	collect_assertions(res, r);
+	r->win.irq_taken = r->irq_taken;
 	race_window_describe(&r->win, plan, sizeof(plan));
 	res->plan = strdup(plan);
 	res->window = race_window_json(&r->win);

@@ -160,6 +160,8 @@ static void leader_sum(struct race_run *r, unsigned long *late,
 		}
 		r->bad_trials += th->bad_trials;
 		th->bad_trials = 0;
+		r->irq_taken += th->irq.taken;
+		th->irq.taken = 0;
 		if (th->late > *late)
 			*late = th->late;
 		if (th->busy_median > *busy)
@@ -237,6 +239,7 @@ static void leader_witness(struct race_run *r)
 		busy = th->busy_median > busy ? th->busy_median : busy;
 		memset(th->counts, 0, sizeof(th->counts));
 		th->reached = th->bad_trials = 0;
+		th->irq.taken = 0;
 		race_window_merge(&r->discard, &th->tally);
 		memset(&th->wake, 0, sizeof(th->wake));
 	}

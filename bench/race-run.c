@@ -112,6 +112,7 @@ static void start_measuring(struct race_run *r)
 	r->measure_start_ns = ktime_get_ns();
 	memset(r->counts, 0, sizeof(r->counts));
 	r->trials = r->reached = r->bad_trials = r->late = r->slots = 0;
+	r->irq_taken = 0;
 	for (site = vm_bug_sites_begin(); site < vm_bug_sites_end(); site++)
 		r->site_base[n++] = __atomic_load_n(&site->hits, __ATOMIC_RELAXED);
 }
@@ -140,6 +141,13 @@ static void run_plan(struct race_run *r)
 	race_deadline_init(&r->dl, p->adaptive_deadline, p->deadline_floor_ns,
 			   p->deadline_ns);
 	r->deadline_ns = r->dl.ns;
+	/* Interrupts in every order: a serialised run shows they alone are not it. */
+	if (s->irq_point && p->irq_ns > 0) {
+		r->irq_ticks = race_ns_to_ticks(r, p->irq_ns);
+		r->win.irq_point = s->irq_point;
+		r->win.irq_role = s->roles[s->irq_role].name;
+		r->win.irq_max_ns = p->irq_ns;
+	}
 	for (i = 0; i < RACE_WINDOW_NR_BINS; i++) {
 		double lo = fmax(race_window_lo((int)i), -RACE_WINDOW_MAX_AIM_NS);
 		double hi = fmin(race_window_hi((int)i), RACE_WINDOW_MAX_AIM_NS);
@@ -197,6 +205,10 @@ static unsigned int run_threads(struct race_run *r, const int *cpus)
 	unsigned int i, started = r->nr_roles;
 
 	for (i = 0; i < r->nr_roles; i++) {
+		/* The interrupt point's role: its thread takes them. */
+		if (r->irq_ticks &&
+		    r->roles[i].fn == r->s->roles[r->s->irq_role].fn)
+			fb_irq_source = &r->th[i].irq;
 		r->th[i].run = r;
 		r->th[i].role = (int)i;
 		r->th[i].cpu = cpus[i];
@@ -209,6 +221,7 @@ static unsigned int run_threads(struct race_run *r, const int *cpus)
 	}
 	for (i = 0; i < started; i++)
 		pthread_join(r->th[i].tid, NULL);
+	fb_irq_source = NULL;
 	return started;
 }
 

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <flagbench/interrupt.h>
 #include <flagbench/mmdebug.h>
 #include "race-deadline.h"
 #include "race-result.h"
@@ -52,6 +53,8 @@ struct race_thread {
 	uint64_t *end;		/* counter when the role returned, per trial */
 	uint16_t *mark;		/* per trial: TRIAL_LATE, assertion outcomes fired */
 	unsigned long *site_hits;	/* this thread's hits of every site */
+	/* The scenario's interrupt point is on this role's path: its source. */
+	struct fb_irq irq;
 	struct race_window_tally tally;
 	struct race_wake_tally wake;
 } __aligned(64);
@@ -109,6 +112,8 @@ struct race_run {
 	int64_t bin_lo_ticks[RACE_WINDOW_NR_BINS];
 	uint64_t bin_width_ticks[RACE_WINDOW_NR_BINS];
 	uint64_t deadline_ns;		/* of every sleep this batch */
+	/* Interrupt points: the handler's longest time; 0: none armed. */
+	uint64_t irq_ticks;
 	double ns_per_tick;
 	double ticks_per_ns;		/* calibrated once per run */
 	uint64_t seed;
@@ -143,6 +148,7 @@ struct race_run {
 	/* Every inlined copy of the site: an inline function has one per caller. */
 	struct vm_bug_site *asites[RACE_MAX_OUTCOMES][64];
 	unsigned long late, slots;
+	unsigned long irq_taken;	/* interrupts delivered, measuring */
 	double seconds;
 	unsigned long *site_base;	/* every site's hits when measuring began */
 };

@@ -24,6 +24,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <flagbench/barrier.h>
 #include <flagbench/mmdebug.h>
 #include <flagbench/sched.h>
@@ -79,6 +80,25 @@ static bool barrier_wait(struct race_run *r, int *sense)
 		}
 	}
 	return true;
+}
+
+/*
+ * Arm @irq for trial @i: its handler's time, uniform in [0, irq_ticks]
+ * (0: none this trial), drawn apart from the jitter's and the aim's.
+ */
+static __always_inline void irq_arm(const struct race_run *r,
+				    struct fb_irq *irq, unsigned long i)
+{
+	if (irq)
+		irq->ticks = splitmix64(~r->seed ^ (r->batch_no * r->batch + i)) %
+			     (r->irq_ticks + 1);
+}
+
+/* A trial that did not pass the point leaves its interrupt undelivered. */
+static __always_inline void irq_disarm(struct fb_irq *irq)
+{
+	if (irq)
+		irq->ticks = 0;
 }
 
 /* The delay, in short spins, of @role before trial @i of this batch. */
@@ -203,6 +223,7 @@ static void run_batch_serialised(struct race_run *r, struct race_thread *th)
 {
 	void (*fn)(struct race_trial *) = r->roles[th->role].fn;
 	const struct race_scenario *s = r->s;
+	struct fb_irq *irq = th->irq.owner ? &th->irq : NULL;
 	bool asserts = r->nr_asserts;
 	unsigned long i, before[RACE_MAX_OUTCOMES];
 
@@ -215,8 +236,10 @@ static void run_batch_serialised(struct race_run *r, struct race_thread *th)
 			assert_snapshot(r, th, before);
 		if (s->sleeps)
 			set_wait_timeout_ns(r->deadline_ns);
+		irq_arm(r, irq, i);
 		start = fb_cycles();
 		fn(&r->inst[i]);
+		irq_disarm(irq);
 		note_trial(r, th, i, start, start, asserts ? before : NULL, 0,
 			   true);
 		__atomic_store_n(&th->done, th->base + i + 1, __ATOMIC_RELEASE);
@@ -319,6 +342,7 @@ static void run_batch(struct race_run *r, struct race_thread *th)
 	bool timed = period || sleeps || !r->ranged || r->tracing;
 	/* The witness pass: this role's trace buffer of each trial. */
 	struct fb_trace *tr = r->tracing ? r->wit.traces + role : NULL;
+	struct fb_irq *irq = th->irq.owner ? &th->irq : NULL;
 	unsigned long i, late = 0, before[RACE_MAX_OUTCOMES];
 
 	for (i = 0; i < r->nr_in_batch; i++) {
@@ -330,6 +354,7 @@ static void run_batch(struct race_run *r, struct race_thread *th)
 		start = slot_start(aim, period, role, i, &slot);
 		if (asserts)
 			assert_snapshot(r, th, before);
+		irq_arm(r, irq, i);
 		start = wait_for_slot(r, start, sleeps, &mark);
 		late += mark == TRIAL_LATE;
 		/* The spins of plan jitter are part of the trial's time. */
@@ -344,6 +369,7 @@ static void run_batch(struct race_run *r, struct race_thread *th)
 		}
 		fn(&r->inst[i]);
 		fb_trace_cur = NULL;
+		irq_disarm(irq);
 		note_trial(r, th, i, base, start, asserts ? before : NULL, mark,
 			   timed);
 		if (anchored)
@@ -356,6 +382,11 @@ static void run_batch(struct race_run *r, struct race_thread *th)
 	th->late = late;
 }
 
+static uint64_t irq_clock(void)
+{
+	return fb_cycles();
+}
+
 void *race_thread_main(void *arg)
 {
 	struct race_thread *th = arg;
@@ -365,7 +396,24 @@ void *race_thread_main(void *arg)
 
 	th->error = t ? fb_pin_self(t, th->cpu) : -ENODEV;
 	vm_bug_thread_hits = th->site_hits;
+	/*
+	 * The scenario's interrupt point is on this role's path: this
+	 * thread takes its interrupts (race_run_one() installs the source).
+	 */
+	th->irq.clock = irq_clock;
+	th->irq.enter = r->s->irq_point;
+	th->irq.exit = "irq_exit";
+	if (r->irq_ticks &&
+	    r->roles[th->role].fn == r->s->roles[r->s->irq_role].fn)
+		th->irq.owner = current;
 	clear_wait_deadline();
+	/*
+	 * A sleep's deadline ends it on time, not up to the default 50 us
+	 * of timer slack later: a lost wake-up is seen at its deadline, and
+	 * the trials after it are not held back for nothing.
+	 */
+	if (r->s->sleeps)
+		prctl(PR_SET_TIMERSLACK, 1UL);
 	th->sense = 0;
 	for (;;) {
 		/* The leader has set this batch's parameters. */

@@ -403,27 +403,41 @@ void race_window_span(const struct race_window *w, double *lo, double *hi,
 	*trials = n;
 }
 
+/* The plan's interrupts, for the end of its summary ("" if none). */
+static void describe_irq(const struct race_window *w, char *buf, size_t len)
+{
+	*buf = 0;
+	if (w->irq_point)
+		snprintf(buf, len,
+			 "; every trial an interrupt of 0-%.0f ns armed in %s at \"%s\" (taken in %llu)",
+			 w->irq_max_ns, w->irq_role, w->irq_point,
+			 (unsigned long long)w->irq_taken);
+}
+
 void race_window_describe(const struct race_window *w, char *buf, size_t len)
 {
 	double lo, hi;
 	uint64_t n;
 	int b, most = 0;
+	char irq[256];
 
+	describe_irq(w, irq, sizeof(irq));
 	race_window_span(w, &lo, &hi, &n);
 	if (!w->bad) {
-		snprintf(buf, len, "plan %s: Never over offsets [%.0f, %.0f] ns in %llu trials",
-			 race_plan_name(w->plan), lo, hi, (unsigned long long)n);
+		snprintf(buf, len, "plan %s: Never over offsets [%.0f, %.0f] ns in %llu trials%s",
+			 race_plan_name(w->plan), lo, hi, (unsigned long long)n,
+			 irq);
 		return;
 	}
 	for (b = 1; b < RACE_WINDOW_NR_BINS; b++)
 		if (w->map[b].bad > w->map[most].bad)
 			most = b;
 	snprintf(buf, len,
-		 "plan %s over offsets [%.0f, %.0f] ns (%llu trials there); most bad at [%.0f, %.0f) ns: %llu in %llu trials",
+		 "plan %s over offsets [%.0f, %.0f] ns (%llu trials there); most bad at [%.0f, %.0f) ns: %llu in %llu trials%s",
 		 race_plan_name(w->plan), lo, hi, (unsigned long long)n,
 		 race_window_lo(most), race_window_hi(most),
 		 (unsigned long long)w->map[most].bad,
-		 (unsigned long long)w->map[most].trials);
+		 (unsigned long long)w->map[most].trials, irq);
 }
 
 json_t *race_window_json(const struct race_window *w)
@@ -431,7 +445,8 @@ json_t *race_window_json(const struct race_window *w)
 	json_t *bins = json_array();
 	double lo, hi;
 	uint64_t n;
-	char desc[256];
+	char desc[RACE_WINDOW_DESC_LEN];
+	json_t *j;
 	int b;
 
 	for (b = 0; b < RACE_WINDOW_NR_BINS; b++) {
@@ -456,7 +471,7 @@ json_t *race_window_json(const struct race_window *w)
 	}
 	race_window_span(w, &lo, &hi, &n);
 	race_window_describe(w, desc, sizeof(desc));
-	return json_pack("{s:s, s:s, s:s, s:s, s:[f,f], s:f, s:{s:[f,f], s:I}, s:{s:I, s:I, s:s}, s:s, s:o}",
+	j = json_pack("{s:s, s:s, s:s, s:s, s:[f,f], s:f, s:{s:[f,f], s:I}, s:{s:I, s:I, s:s}, s:s, s:o}",
 			 "unit", "ns", "plan", race_plan_name(w->plan),
 			 "table", RACE_WINDOW_TABLE, "offset",
 			 "measured start of the second role minus the first's, per trial",
@@ -468,4 +483,11 @@ json_t *race_window_json(const struct race_window *w)
 			 "free", (json_int_t)w->arm_batches[RACE_ARM_FREE], "rule",
 			 "plan aimed: each batch slotted (trials at their aimed offsets) or free (back to back, no slots; mapped, not aimed), by Thompson sampling on hits per second, a tenth of the time exploring",
 			 "summary", desc, "bins", bins);
+	if (j && w->irq_point)
+		json_object_set_new(j, "interrupt", json_pack(
+			"{s:s, s:s, s:f, s:I, s:s}", "point", w->irq_point,
+			"role", w->irq_role, "max_ns", w->irq_max_ns, "taken",
+			(json_int_t)w->irq_taken, "rule",
+			"every trial, every variant and order alike: one interrupt armed at the point, its handler's time uniform in [0, max_ns] ns, taken when the role passes the point (KCSAN's delay injection, kernel/kcsan/core.c); taken counts the measured trials that took it"));
+	return j;
 }

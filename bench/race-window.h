@@ -88,6 +88,14 @@ struct race_window {
 	struct race_bin_counts map[RACE_WINDOW_NR_BINS];
 	struct race_bin_counts aim[RACE_WINDOW_NR_BINS];
 	uint64_t outcomes[RACE_WINDOW_NR_BINS][RACE_WINDOW_MAX_OUTCOMES];
+	/*
+	 * Part of the plan: an interrupt armed every trial at @irq_point on
+	 * role @irq_role's path, its handler's time uniform in [0,
+	 * @irq_max_ns]; taken in @irq_taken trials (NULL point: none).
+	 */
+	const char *irq_point, *irq_role;
+	double irq_max_ns;
+	uint64_t irq_taken;
 	/* The scenario's outcome names, for the JSON (NULL: none). */
 	const char *names[RACE_WINDOW_MAX_OUTCOMES];
 };
@@ -195,6 +203,8 @@ const char *race_plan_name(enum race_plan plan);
  */
 void race_window_span(const struct race_window *w, double *lo, double *hi,
 		      uint64_t *trials);
+/* A plan's one line, its interrupts included: room enough. */
+#define RACE_WINDOW_DESC_LEN 512
 /* One line: the plan and where the hits were, or what a Never covers. */
 void race_window_describe(const struct race_window *w, char *buf, size_t len);
 /* The "window" key of a race result. */

@@ -52,4 +52,5 @@ void race_params_default(struct race_params *p)
 	p->adaptive_deadline = true;
 	p->batch = 1024;
 	p->witness_seconds = 0.5;
+	p->irq_ns = RACE_IRQ_DEFAULT_NS;
 }

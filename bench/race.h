@@ -111,6 +111,15 @@ struct race_scenario {
 	const struct race_outcome *outcomes;
 	unsigned int nr_outcomes;
 	/*
+	 * An interrupt point on role @irq_role's path (core interrupt.h):
+	 * with --irq (on by default) the engine arms one interrupt there
+	 * every trial, its handler's time uniform in [0, --irq MAX] ns,
+	 * whatever the variant and the order; NULL: the scenario has none.
+	 * The point is part of the sampling plan every rate reports.
+	 */
+	const char *irq_point;
+	unsigned int irq_role;
+	/*
 	 * The expectation with every knob at its default - the kernel before
 	 * the fixes - per architecture, {NULL, e} ending the list with the
 	 * one for every other architecture.  A variant file names the
@@ -179,6 +188,12 @@ struct race_params {
 	 * which must never show a bad outcome.
 	 */
 	int order;
+	/*
+	 * Interrupt points (race_scenario.irq_point): the armed handler's
+	 * longest time in ns, each trial's drawn uniformly in [0, irq_ns];
+	 * 0: no interrupts.
+	 */
+	double irq_ns;
 	bool quiet;		/* no terminal table */
 	/*
 	 * After measuring, replay with tracepoints on until each bad class
@@ -197,6 +212,14 @@ enum race_order {
 
 /* "interleaved", "serialised", "serialised-reverse" (the JSON "order"). */
 const char *race_order_name(int order);
+
+/*
+ * The default --irq: a short handler's time, a few times the other side
+ * of the longest seed window (compaction-mapcount's isolate, free and
+ * slab allocation, 100-200 ns on a 2-vCPU x86-64 guest), far below a
+ * real handler's microseconds.
+ */
+#define RACE_IRQ_DEFAULT_NS 1024
 
 void race_params_default(struct race_params *p);
 

@@ -104,6 +104,20 @@ static int opt_jitter(const struct fb_option *opt, const char *s)
 	return 0;
 }
 
+static int opt_irq(const struct fb_option *opt, const char *s)
+{
+	unsigned long ul;
+
+	if (!strcmp(s, "off")) {
+		*(double *)opt->value = 0;
+		return 0;
+	}
+	if (fb_parse_ulong("--irq", s, 1, 100000, &ul))
+		return -1;
+	*(double *)opt->value = (double)ul;
+	return 0;
+}
+
 /* Fail early, before minutes of racing, if the result cannot be written. */
 static int check_writable(const char *path)
 {
@@ -349,6 +363,15 @@ struct race_cmd {
 		     "(0..100000; an empty loop iteration, about a cycle)\n"    \
 		     "between the roles (plan jitter); auto: as if not\n"       \
 		     "given"),                                                  \
+	OPT_CALLBACK("irq", &(c)->p.irq_ns, "MAX_NS|off", opt_irq,           \
+		     "a scenario with an interrupt point in its window (a\n"   \
+		     "path that runs with interrupts on) takes one interrupt\n"\
+		     "there every trial, its handler's time uniform in\n"      \
+		     "[0, MAX_NS] ns (1..100000; default 1024), in every\n"    \
+		     "variant and order alike, as KCSAN widens windows with\n" \
+		     "random delays; part of the plan each result states;\n"  \
+		     "off: none (the window is then only as wide as the\n"    \
+		     "path's own loads)"),                                      \
 	OPT_DOUBLE("deadline-us", &(c)->deadline_us, "US", 1, 1e7,            \
 		   "every sleep of a role ends after US microseconds at\n"      \
 		   "the latest (default 200, 1..10000000); a missed\n"          \

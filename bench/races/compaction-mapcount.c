@@ -34,6 +34,21 @@
  * mm/swap.c put_page() of v5.7, then mm/slub.c allocate_slab() of v5.7,
  * which stores the kmem_cache in the mapping word before __SetPageSlab().
  *
+ * The window.  A's side of it is a handful of loads of one cache line
+ * (PageLRU, then page_mapping()'s, page_count()'s and page_mapcount()'s),
+ * a few nanoseconds; B's is a lock, four atomics and a page's worth of
+ * stores, a hundred or more.  A meets B's whole sequence inside it only
+ * when something holds A there: in the kernel, an interrupt or
+ * preemption (v5.7 may come to the check with the lru_lock still held
+ * from the page before, interrupts off, but then B cannot take the page
+ * off the LRU at all: whenever the race can happen, interrupts are on).
+ * So A's path has an interrupt point right after PageLRU said yes
+ * (core/compaction.c): the engine arms one interrupt per trial there,
+ * its handler's time swept over [0, --irq] ns, in every variant alike.
+ * It changes when A reads, never what: the bad outcomes are still read
+ * from the state the roles left, serialised they still cannot show, and
+ * `--irq off` measures the bare window.
+ *
  * Page 1 is Hugh's objection made a number: a file page with buffers in
  * page->private, mapped once, on the LRU: a good migration candidate that
  * the open-coded test turns away (its private reference is one more than
@@ -175,6 +190,9 @@ static const struct race_scenario compaction_mapcount = {
 	.reset = cm_reset,
 	.check = cm_check,
 	RACE_OUTCOMES(cm_outcomes),
+	/* The window is a few loads: an interrupt there is how it opens. */
+	.irq_point = compaction_irq_point,
+	.irq_role = 0,
 	/* v5.7: page_mapcount()'s VM_BUG_ON meets the slab page everywhere. */
 	.expect = RACE_EXPECT_EVERYWHERE(EXPECT_REPRODUCE),
 };

@@ -300,6 +300,82 @@ static void test_compaction_good_rejected(void **state)
 	json_decref(r);
 }
 
+/* One serialised-forward run of @s with interrupts up to @irq_ns. */
+static json_t *run_irq(const struct race_scenario *s, double irq_ns,
+		       unsigned long trials)
+{
+	struct race_params p;
+	json_t *results = json_array(), *r;
+	char err[512];
+
+	race_params_default(&p);
+	p.seconds = 0;
+	p.trials = trials;
+	p.order = RACE_SERIALISED;
+	p.deadline_ns = p.deadline_floor_ns = 1000;
+	p.irq_ns = irq_ns;
+	p.quiet = true;
+	if (race_run_json(&s, 1, &p, results, err, sizeof(err)))
+		fprintf(stderr, "%s: %s\n", s->name, err);
+	r = json_incref(json_array_get(results, 0));
+	json_decref(results);
+	return r;
+}
+
+/*
+ * A scenario's interrupt point: armed by default, taken on the role's
+ * path (serialised forward, the first role passes it every trial), and
+ * stated with the plan - where, how long at most, how many took it; off,
+ * neither armed nor stated.  Alone, with the roles apart, no bad outcome.
+ */
+static void test_irq_point(void **state)
+{
+	const struct race_scenario *const *s;
+	unsigned long n = race_test_emulated() ? EMULATED_TRIALS :
+						 SERIALISED_TRIALS;
+	int points = 0;
+
+	for (s = race_scenarios_begin(); s < race_scenarios_end(); s++) {
+		json_t *r, *irq;
+		const char *summary;
+
+		if (!(*s)->irq_point)
+			continue;
+		points++;
+		r = run_irq(*s, RACE_IRQ_DEFAULT_NS, n);
+		assert_non_null(r);
+		race_test_print(r);
+		irq = json_object_get(json_object_get(r, "window"), "interrupt");
+		assert_non_null(irq);
+		assert_string_equal(json_string_value(json_object_get(irq, "point")),
+				    (*s)->irq_point);
+		assert_string_equal(json_string_value(json_object_get(irq, "role")),
+				    (*s)->roles[(*s)->irq_role].name);
+		assert_true(json_number_value(json_object_get(irq, "max_ns")) ==
+			    RACE_IRQ_DEFAULT_NS);
+		assert_true(json_integer_value(json_object_get(irq, "taken")) > 0);
+		assert_true((unsigned long)json_integer_value(
+			json_object_get(irq, "taken")) <= race_test_trials(r));
+		summary = json_string_value(json_object_get(
+			json_object_get(r, "window"), "summary"));
+		assert_non_null(strstr(summary, (*s)->irq_point));
+		assert_non_null(strstr(json_string_value(json_object_get(r, "message")),
+				       (*s)->irq_point));
+		assert_int_equal(race_test_bad(r), 0);
+		json_decref(r);
+
+		r = run_irq(*s, 0, n);
+		assert_non_null(r);
+		irq = json_object_get(json_object_get(r, "window"), "interrupt");
+		assert_null(irq);
+		assert_null(strstr(json_string_value(json_object_get(r, "message")),
+				   (*s)->irq_point));
+		assert_int_equal(race_test_bad(r), 0);
+		json_decref(r);
+	}
+	printf("  %d scenarios with an interrupt point\n", points);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +383,7 @@ int main(void)
 		cmocka_unit_test(test_seed_expectations),
 		cmocka_unit_test(test_compaction_good_rejected),
 		cmocka_unit_test(test_bad_outcomes_live_or_structural),
+		cmocka_unit_test(test_irq_point),
 	};
 
 	return race_test_run_group(tests);

@@ -41,6 +41,12 @@ unsigned long isolate_migratepages_block(struct compact_control *cc,
 					 unsigned long end_pfn);
 
 /*
+ * The interrupt point in seed 000's window (interrupt.h): PageLRU has
+ * said yes, the racy check has not begun; its name in the witness.
+ */
+extern const char compaction_irq_point[];
+
+/*
  * True if the racy check turns @page away (the "goto isolate_fail").
  * Exposed so a scenario can ask it of page kinds directly.
  */
