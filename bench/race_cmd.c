@@ -90,31 +90,40 @@ static int opt_pairs(const struct fb_option *opt, const char *s)
 	return race_parse_pairs(s, opt->value);
 }
 
-static int opt_jitter(const struct fb_option *opt, const char *s)
+/* @word (giving @word_value) or a whole number in [@lo, @hi]. */
+static int word_or_number(const char *flag, const char *s, const char *word,
+			  long word_value, unsigned long lo, unsigned long hi,
+			  long *out)
 {
 	unsigned long ul;
 
-	if (!strcmp(s, "auto")) {
-		*(int *)opt->value = -1;
+	if (!strcmp(s, word)) {
+		*out = word_value;
 		return 0;
 	}
-	if (fb_parse_ulong("--jitter", s, 0, 100000, &ul))
+	if (fb_parse_ulong(flag, s, lo, hi, &ul))
 		return -1;
-	*(int *)opt->value = (int)ul;
+	*out = (long)ul;
+	return 0;
+}
+
+static int opt_jitter(const struct fb_option *opt, const char *s)
+{
+	long v;
+
+	if (word_or_number("--jitter", s, "auto", -1, 0, 100000, &v))
+		return -1;
+	*(int *)opt->value = (int)v;
 	return 0;
 }
 
 static int opt_irq(const struct fb_option *opt, const char *s)
 {
-	unsigned long ul;
+	long v;
 
-	if (!strcmp(s, "off")) {
-		*(double *)opt->value = 0;
-		return 0;
-	}
-	if (fb_parse_ulong("--irq", s, 1, 100000, &ul))
+	if (word_or_number("--irq", s, "off", 0, 1, 100000, &v))
 		return -1;
-	*(double *)opt->value = (double)ul;
+	*(double *)opt->value = (double)v;
 	return 0;
 }
 
