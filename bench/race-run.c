@@ -206,8 +206,7 @@ static unsigned int run_threads(struct race_run *r, const int *cpus)
 
 	for (i = 0; i < r->nr_roles; i++) {
 		/* The interrupt point's role: its thread takes them. */
-		if (r->irq_ticks &&
-		    r->roles[i].fn == r->s->roles[r->s->irq_role].fn)
+		if (race_takes_irq(r, i))
 			fb_irq_source = &r->th[i].irq;
 		r->th[i].run = r;
 		r->th[i].role = (int)i;

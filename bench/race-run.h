@@ -160,6 +160,12 @@ static inline uint64_t race_ns_to_ticks(const struct race_run *r, double ns)
 	return t < 1 ? 1 : (uint64_t)t;
 }
 
+/* Whether run role @i is the one whose path has the interrupt point, armed. */
+static inline bool race_takes_irq(const struct race_run *r, unsigned int i)
+{
+	return r->irq_ticks && r->roles[i].fn == r->s->roles[r->s->irq_role].fn;
+}
+
 /* @native_ns, or @emulated_ns under an emulator, whose trials take far longer. */
 static inline uint64_t race_ticks(const struct race_run *r, double native_ns,
 				  double emulated_ns)

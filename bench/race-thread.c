@@ -403,8 +403,7 @@ void *race_thread_main(void *arg)
 	th->irq.clock = irq_clock;
 	th->irq.enter = r->s->irq_point;
 	th->irq.exit = "irq_exit";
-	if (r->irq_ticks &&
-	    r->roles[th->role].fn == r->s->roles[r->s->irq_role].fn)
+	if (race_takes_irq(r, th->role))
 		th->irq.owner = current;
 	clear_wait_deadline();
 	/*
