@@ -82,10 +82,12 @@ void gbench_set_hooks(const struct gbench_hooks *hooks);
 void gbench_add_context(const char *key, const char *value);
 /*
  * Run what the filter selects, displayed as @format ("console", "json",
- * "csv"; NULL: console, coloured on a terminal); the number of benchmarks
- * run.  --benchmark_out's file is Google Benchmark's own business.
+ * "csv"; NULL: console, coloured on a terminal), and written as
+ * @out_format (the same words) to --benchmark_out's file when there is
+ * one (@out_format NULL exactly when there is not); the number of
+ * benchmarks run.
  */
-size_t gbench_run(const char *format);
+size_t gbench_run(const char *format, const char *out_format);
 /* Did the display reach standard output?  (Results lost otherwise.) */
 bool gbench_output_ok(void);
 

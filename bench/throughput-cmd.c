@@ -31,6 +31,7 @@ struct tp_opts {
 	const char *out_format;
 	const char *format;		/* --benchmark_format, the display */
 	const char *filter;
+	double min_time;		/* --benchmark_min_time, seconds */
 	int gb_argc;
 	char **gb_argv;
 };
@@ -157,6 +158,8 @@ static int take_gbench_flag(struct tp_opts *o, const char *a)
 	}
 	if (check_gbench_flag(a))
 		return -1;
+	if ((v = flag_value(a, "--benchmark_min_time")))
+		o->min_time = strtod(v, NULL);
 	if (!strcmp(a, "--benchmark_out") || !strcmp(a, "--benchmark_filter")) {
 		fb_error("throughput: Google Benchmark flags take their "
 			 "value after '=': %s=...", a);
@@ -335,7 +338,7 @@ static int tp_run(struct tp_opts *o, int argc, char **argv)
 			 "(see above)");
 		goto out;
 	}
-	if (tp_register(o->threads, o->nr_threads))
+	if (tp_register(o->threads, o->nr_threads, o->min_time))
 		goto out;
 	if (o->perf_record) {
 		record = fb_perf_record(o->perf_record, argc, argv, o->filter);
@@ -347,7 +350,7 @@ static int tp_run(struct tp_opts *o, int argc, char **argv)
 		gbench_add_context("flagbench_variant", this_variant.name);
 		context_added = true;
 	}
-	if (!gbench_run(o->format)) {
+	if (!gbench_run(o->format, o->out ? (o->out_format ? o->out_format : "json") : NULL)) {
 		fb_error("throughput: no benchmark matches the filter%s%s",
 			 o->filter ? " " : "", o->filter ? o->filter : "");
 		goto out;
@@ -378,7 +381,7 @@ out:
 
 int fb_throughput_main(int argc, char **argv)
 {
-	struct tp_opts o = { 0 };
+	struct tp_opts o = { .min_time = TP_GBENCH_MIN_TIME };
 	int ret = EXIT_ERROR, i;
 
 	o.gb_argv = calloc(argc + 1, sizeof(char *));

@@ -16,7 +16,7 @@
  */
 int tp_setup(enum fb_placement placement, const int *threads, int nr_threads);
 /* After gbench_init(): the hooks on and every benchmark registered. */
-int tp_register(const int *threads, int nr_threads);
+int tp_register(const int *threads, int nr_threads, double min_time);
 /* context.flagbench of the output file (takes @record, perf-record's). */
 json_t *tp_context_json(json_t *record);
 /* Benchmark threads that could not be pinned or given their memory. */

@@ -295,14 +295,15 @@ json_t *tp_context_json(json_t *record)
 	const char *how = NULL;
 	bool emulated = fb_emulated(&how);
 
-	return json_pack("{s:s, s:s, s:b, s:s, s:s, s:o, s:o, s:o, s:o, s:i}",
+	return json_pack("{s:s, s:s, s:b, s:s, s:s, s:o, s:o, s:o, s:o, s:i, s:i}",
 			 "variant", this_variant.name, "arch", fb_arch_name(),
 			 "emulated", emulated, "emulated_how", how ? how : "",
 			 "placement", fb_placement_name(tp.placement),
 			 "placement_cpus", placement_json(), "topology",
 			 fb_topology_json(tp.topo), "perf", perf_json(record),
 			 "describe", variant_describe_json(), "batch",
-			 FB_BENCH_BATCH);
+			 FB_BENCH_BATCH, "threaded_min_time_scale",
+			 TP_THREADED_MIN_TIME_SCALE);
 }
 
 static int cmp_benchmark(const void *a, const void *b)
@@ -330,9 +331,13 @@ static const struct fb_benchmark **sorted_benchmarks(size_t *nr)
 
 /*
  * Every benchmark, by name, into Google Benchmark; a scaling one for each
- * of @threads (@nr_threads 0: 1 .. allowed CPUs).
+ * of @threads (@nr_threads 0: 1 .. allowed CPUs), one registration per
+ * count: a run of several threads starts them at a barrier and ends with
+ * the last, so a late start or a stolen slice of either weighs on it as
+ * on a single-thread run TP_THREADED_MIN_TIME_SCALE times shorter; it
+ * runs that many times @min_time (Google Benchmark's flag's value).
  */
-static int register_all(const int *threads, int nr_threads)
+static int register_all(const int *threads, int nr_threads, double min_time)
 {
 	const struct fb_benchmark **v, *b;
 	int scaling[TP_MAX_THREADS], nr = 0, i, ret = 0;
@@ -353,16 +358,24 @@ static int register_all(const int *threads, int nr_threads)
 	gbench_clear();
 	for (k = 0; k < n && !ret; k++) {
 		struct gbench_spec spec = { 0 };
+		int runs = 1;
 
 		b = v[k];
 		if (b->flags & FB_BENCH_SCALING) {
-			spec.threads = scaling;
-			spec.nr_threads = nr;
+			spec.nr_threads = 1;
+			runs = nr;
 		}
-		if (b->flags & FB_BENCH_NATIVE_CXX)
-			ret = gbench_register_native_reference(b->name, &spec);
-		else
-			ret = gbench_register(b->name, b->fn, b->arg, &spec);
+		for (i = 0; i < runs && !ret; i++) {
+			if (b->flags & FB_BENCH_SCALING) {
+				spec.threads = &scaling[i];
+				spec.min_time = scaling[i] > 1 ?
+					min_time * TP_THREADED_MIN_TIME_SCALE : 0;
+			}
+			if (b->flags & FB_BENCH_NATIVE_CXX)
+				ret = gbench_register_native_reference(b->name, &spec);
+			else
+				ret = gbench_register(b->name, b->fn, b->arg, &spec);
+		}
 		if (ret)
 			fb_error("throughput: cannot register %s", b->name);
 	}
@@ -442,7 +455,7 @@ void tp_teardown(void)
  * The hooks on, the failures' count at zero, and every benchmark
  * registered (after gbench_init()).
  */
-int tp_register(const int *threads, int nr_threads)
+int tp_register(const int *threads, int nr_threads, double min_time)
 {
 	const char *reason;
 
@@ -452,7 +465,7 @@ int tp_register(const int *threads, int nr_threads)
 			this_variant.name, reason, fb_cycles_name());
 	atomic_store(&tp.setup_failures, 0);
 	gbench_set_hooks(&tp_hooks);
-	return register_all(threads, nr_threads);
+	return register_all(threads, nr_threads, min_time);
 }
 
 int tp_setup_failures(void)

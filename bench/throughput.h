@@ -33,6 +33,12 @@
 /* A scaling benchmark's most threads (it runs 1 .. allowed CPUs, up to it). */
 #define TP_MAX_THREADS 1024
 
+/* Runs of several threads last this many times --benchmark_min_time. */
+#define TP_THREADED_MIN_TIME_SCALE 4
+
+/* Google Benchmark 1.7's --benchmark_min_time when none is given. */
+#define TP_GBENCH_MIN_TIME 0.5
+
 enum fb_bench_flags {
 	/* Run for each thread count (1 .. allowed CPUs, or --threads). */
 	FB_BENCH_SCALING = 1 << 0,

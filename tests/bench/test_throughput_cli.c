@@ -185,6 +185,48 @@ static void test_good_run(void **state)
 	}
 }
 
+/*
+ * A run of two threads lasts threaded_min_time_scale times the min time
+ * and keeps its plain name: in the file, in the display (JSON here), and
+ * repeated under random interleaving.  One CPU allowed: no run of two.
+ */
+static void test_threaded_names(void **state)
+{
+	char out[600], oflag[640];
+	const char *name = "contended/set_bit/same-word/threads:2";
+	json_t *root, *fb, *e;
+	size_t i, reps = 0;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		skip();
+	tp_out_path(out, sizeof(out), "threaded");
+	snprintf(oflag, sizeof(oflag), "--benchmark_out=%s", out);
+	assert_int_equal(run((const char *[]){ "throughput", "--threads", "1,2",
+				"--benchmark_filter=^contended/set_bit/same-word",
+				"--benchmark_repetitions=2",
+				"--benchmark_enable_random_interleaving=true",
+				"--benchmark_format=json", TP_MIN_TIME, oflag,
+				NULL }), 0);
+	/* The display is Google Benchmark's own JSON (bare NaN words). */
+	assert_null(strstr(slurp(outfile), "min_time"));
+	assert_non_null(strstr(slurp(outfile), name));
+	root = tp_load(out);
+	assert_non_null(root);
+	json_array_foreach(json_object_get(root, "benchmarks"), i, e) {
+		const char *n = json_string_value(json_object_get(e, "name"));
+
+		assert_non_null(n);
+		assert_null(strstr(n, "min_time"));
+		reps += !strcmp(n, name);
+	}
+	assert_true(reps >= 2);
+	fb = json_object_get(json_object_get(root, "context"), "flagbench");
+	assert_int_equal(json_integer_value(json_object_get(fb,
+				"threaded_min_time_scale")), 4);
+	json_decref(root);
+	unlink(out);
+}
+
 static void test_list_and_help(void **state)
 {
 	json_t *root, *b;
@@ -206,6 +248,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_bad_own_options),
 		cmocka_unit_test(test_bad_gb_flags),
 		cmocka_unit_test(test_good_run),
+		cmocka_unit_test(test_threaded_names),
 		cmocka_unit_test(test_list_and_help),
 	};
 	char self[PATH_MAX];
