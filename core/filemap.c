@@ -327,6 +327,13 @@ unsigned int page_rescue_lost_waiters(struct page *page)
 	/* v2.6.34: unlock_page() looks at the queue itself, nothing to lose. */
 	if (!FB_HAVE_PG_WAITERS())
 		return 0;
+	/*
+	 * Unlocked first looks, so that a trial whose waiter was woken does
+	 * not take q->lock again: a stale look only leaves a lost waiter to
+	 * its deadline, the checks that decide are made under q->lock.
+	 */
+	if (!page_waitqueue_active(page) || PageWaiters(page))
+		return 0;
 	spin_lock(&q->lock);
 	/* Read under q->lock: no waiter can set PG_waiters meanwhile. */
 	if (PageWaiters(page))
