@@ -50,6 +50,12 @@
 #define SERIAL_YIELD_SPINS 256
 /* Later for anchored slots: a pause there makes the next slot late. */
 #define ANCHOR_YIELD_SPINS 4096
+/*
+ * Then how long it spins on before it blocks, and how often it looks at
+ * the clock meanwhile.
+ */
+#define ANCHOR_BLOCK_NS (20 * 1000)
+#define ANCHOR_CLOCK_SPINS 256
 
 /* One short spin: an empty loop iteration, about a cycle. */
 static __always_inline void short_spins(unsigned int n)
@@ -291,13 +297,25 @@ static void run_batch_serialised(struct race_run *r, struct race_thread *th)
 static bool anchor_wait(struct race_run *r, struct race_thread *o, uint64_t n)
 {
 	unsigned long spins = 0;
+	uint64_t start = 0;
 
 	while (__atomic_load_n(&o->done, __ATOMIC_ACQUIRE) < n) {
 		uint32_t seq;
 
 		if (__atomic_load_n(&r->abort, __ATOMIC_RELAXED))
 			return false;
-		if (++spins <= ANCHOR_YIELD_SPINS)
+		if (++spins <= ANCHOR_YIELD_SPINS ||
+		    spins % ANCHOR_CLOCK_SPINS)
+			continue;
+		/*
+		 * Not before ANCHOR_BLOCK_NS: a role woken from a block on
+		 * an idle vCPU is late for its slot by the host's wake-up,
+		 * tens of microseconds, and a wait that short is a role at
+		 * work, not one that lost its CPU.
+		 */
+		if (!start)
+			start = ktime_get_ns();
+		if (ktime_get_ns() - start < ANCHOR_BLOCK_NS)
 			continue;
 		/* Counted before the last look: anchor_publish() sees one. */
 		seq = __atomic_load_n(&o->done_seq, __ATOMIC_ACQUIRE);
