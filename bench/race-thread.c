@@ -70,7 +70,7 @@ static __always_inline void short_spins(unsigned int n)
  * passes; others yield.  On a busy machine (two busy loops on the 2-vCPU
  * guest) a yield hands the CPU to the other task for its slice and the
  * roles end up taking turns: lost-waiters fell to 1.6-3k bad trials/s,
- * against 26-37k blocking, as a blocked role has not used its share of
+ * against 18-57k blocking, as a blocked role has not used its share of
  * the CPU and runs again as soon as it is woken, so the roles come to run
  * at the same time.  The waker says so with race_unblock().
  */
@@ -291,8 +291,8 @@ static void run_batch_serialised(struct race_run *r, struct race_thread *th)
 
 /*
  * Until role @o has finished @n trials, for anchored slots: spinning, and
- * past ANCHOR_YIELD_SPINS blocked until @o publishes (race_pause()).
- * False when a barrier's deadline passed.
+ * past ANCHOR_YIELD_SPINS and ANCHOR_BLOCK_NS blocked until @o publishes
+ * (race_pause()).  False when a barrier's deadline passed.
  */
 static bool anchor_wait(struct race_run *r, struct race_thread *o, uint64_t n)
 {

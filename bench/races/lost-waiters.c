@@ -61,7 +61,7 @@ struct lost_waiters {
 	uint64_t a_done_ns;	/* after A's unlock_page() returned */
 	int b_ret __aligned(64);	/* B's lock_page(); 1: B won trylock */
 	bool b_retried;		/* lock_page()'s own trylock won */
-	unsigned long b_sleeps;	/* futex sleeps B took */
+	unsigned long b_sleeps;	/* waits B took (sched.h sleeps) */
 	uint64_t b_deadline_ns;
 	bool b_waiters_at_timeout;
 	bool b_rescued;		/* A's look at the queue ended B's sleep */
