@@ -4,7 +4,8 @@
  *
  * A lost wake-up costs its whole deadline (and the slots the sleeper
  * misses meanwhile), so a fixed 200 us caps a sleeping race at a few
- * thousand hits per second.  A real wake-up is never counted as lost
+ * thousand hits per second (unless the scenario proves it lost sooner:
+ * lost-waiters' rescue, core/filemap.c).  A real wake-up is never counted as lost
  * however late it comes (the waker sets the sleeper's word before its
  * unlock returns, and the checker only counts a sleep whose waker had
  * returned before the deadline), so a shorter deadline costs nothing but

@@ -48,6 +48,8 @@ struct race_thread {
 	 * finished, over all batches.
 	 */
 	uint64_t done __aligned(64);
+	/* Anchored slots: bumped, with a wake-up, for roles blocked on done. */
+	uint32_t done_seq, done_sleepers;
 	uint64_t base;		/* trials before this batch */
 	uint64_t *start;	/* counter at the role's actual start, per trial */
 	uint64_t *end;		/* counter when the role returned, per trial */

@@ -29,17 +29,25 @@ struct wait_queue_head {
 	struct list_head head;
 } __aligned(64);
 
+/* wait_page_queue.woken, the waiter's futex word. */
+enum {
+	WAIT_QUEUED,
+	WAIT_WOKEN,	/* a waker dequeued us: the kernel's WQ_FLAG_WOKEN */
+	WAIT_RESCUED,	/* page_rescue_lost_waiters(): not a wake-up */
+};
+
 struct wait_page_queue {
 	struct page *page;
 	int bit_nr;
 	enum behavior behavior;
-	uint32_t woken;		/* futex word: 1 once a waker dequeued us */
+	uint32_t woken;		/* WAIT_*, set by whoever dequeued us */
 	struct list_head entry;
 };
 
 static struct wait_queue_head page_wait_table[PAGE_WAIT_TABLE_SIZE];
 
 __thread unsigned long page_waiters_announced_flags;
+__thread unsigned long page_wait_rescues;
 
 __attribute__((constructor)) static void page_wait_table_init(void)
 {
@@ -106,6 +114,16 @@ static __always_inline void trace_deadline(struct page *page,
 		trace_fb_read("deadline", READ_ONCE(page->flags));
 }
 
+/* The same look when the observer ended the sleep instead. */
+static __always_inline void trace_rescued(struct page *page,
+					  enum behavior behavior)
+{
+	if (behavior == DROP)
+		trace_fb_step("rescued");
+	else
+		trace_fb_read("rescued", READ_ONCE(page->flags));
+}
+
 /*
  * kernel/wait.c __wait_on_bit_lock(), v2.6.34, under q->lock: queue @wait,
  * then test the bit; prepare_to_wait_exclusive() queues us, and
@@ -135,10 +153,11 @@ int wait_on_page_bit_common(struct page *page, int bit_nr,
 		.behavior = behavior,
 	};
 	bool dropped = false, announced = false;
+	uint32_t woken;
 	int ret;
 
 	for (;;) {
-		__atomic_store_n(&wait.woken, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&wait.woken, WAIT_QUEUED, __ATOMIC_RELAXED);
 		spin_lock(&q->lock);
 		if (!FB_HAVE_PG_WAITERS()) {
 			if (queue_then_test(q, &wait)) {
@@ -175,19 +194,30 @@ queued:
 		}
 
 		trace_fb_step("sleep");
-		ret = futex_wait_deadline(&wait.woken, 0);
+		ret = futex_wait_deadline(&wait.woken, WAIT_QUEUED);
 		if (ret) {
 			spin_lock(&q->lock);
-			if (!__atomic_load_n(&wait.woken, __ATOMIC_ACQUIRE))
+			woken = __atomic_load_n(&wait.woken, __ATOMIC_ACQUIRE);
+			if (woken == WAIT_QUEUED)
 				list_del_init(&wait.entry);
-			else
-				ret = 0;	/* woken just as time ran out */
 			spin_unlock(&q->lock);
-			if (ret) {
+			if (woken == WAIT_QUEUED) {
 				trace_deadline(page, behavior);
 				return ret;	/* the wake-up never came */
 			}
+		} else {
+			woken = __atomic_load_n(&wait.woken, __ATOMIC_ACQUIRE);
 		}
+		if (woken == WAIT_RESCUED) {
+			/* Dequeued by the observer: still a lost wake-up. */
+			if (!ret)
+				current->missed_wakeups++;
+			page_wait_rescues++;
+			trace_rescued(page, behavior);
+			finish_wait(q, &wait);
+			return -ETIMEDOUT;
+		}
+		ret = 0;	/* woken, perhaps just as time ran out */
 		trace_fb_step("woken");
 		finish_wait(q, &wait);
 		/* A DROP waiter must not look at the page again. */
@@ -234,7 +264,7 @@ void wake_up_page_bit(struct page *page, int bit_nr)
 		/* Someone took the lock already: leave the waiter queued. */
 		if (behavior == EXCLUSIVE && test_bit(bit_nr, &page->flags))
 			break;
-		__atomic_store_n(&wait->woken, 1, __ATOMIC_RELEASE);
+		__atomic_store_n(&wait->woken, WAIT_WOKEN, __ATOMIC_RELEASE);
 		/* A wake of a word already reused is only a spurious wake-up. */
 		futex_wake(&wait->woken, 1);
 		/*
@@ -277,4 +307,53 @@ void unlock_page(struct page *page)
 	smp_mb__after_atomic();
 	if (page_waitqueue_active(page))
 		wake_up_page_bit(page, PG_locked);
+}
+
+/*
+ * Not the kernel's: see pagemap.h.  A waiter is lost when it is still
+ * queued, not dequeued by a wake (a wake in flight has dequeued it
+ * already: wake_up_page_bit() does both under q->lock), while its bit is
+ * clear and PG_waiters is clear: no unlock_page() will look at the queue.
+ * In v5.17 a queued waiter keeps PG_waiters set (the waiter sets it under
+ * q->lock before queueing, wake_up_page_bit() clears it under q->lock
+ * only once none is left), so only a lost announcement leaves this state.
+ */
+unsigned int page_rescue_lost_waiters(struct page *page)
+{
+	struct wait_queue_head *q = page_waitqueue(page);
+	struct list_head *pos, *next;
+	unsigned int n = 0;
+
+	/* v2.6.34: unlock_page() looks at the queue itself, nothing to lose. */
+	if (!FB_HAVE_PG_WAITERS())
+		return 0;
+	/*
+	 * Unlocked first looks, so that a trial whose waiter was woken does
+	 * not take q->lock again: a stale look only leaves a lost waiter to
+	 * its deadline, the checks that decide are made under q->lock.
+	 */
+	if (!page_waitqueue_active(page) || PageWaiters(page))
+		return 0;
+	spin_lock(&q->lock);
+	/* Read under q->lock: no waiter can set PG_waiters meanwhile. */
+	if (PageWaiters(page))
+		goto out;
+	for (pos = q->head.next; pos != &q->head; pos = next) {
+		struct wait_page_queue *wait =
+			container_of(pos, struct wait_page_queue, entry);
+
+		next = pos->next;
+		if (wait->page != page || test_bit(wait->bit_nr, &page->flags))
+			continue;
+		/* Stamped before the store: the waiter returns after it. */
+		trace_fb_step("rescue");
+		/* As wake_up_page_bit(): the entry is gone once we store. */
+		__atomic_store_n(&wait->woken, WAIT_RESCUED, __ATOMIC_RELEASE);
+		futex_wake(&wait->woken, 1);
+		list_del_init_careful(&wait->entry);
+		n++;
+	}
+out:
+	spin_unlock(&q->lock);
+	return n;
 }

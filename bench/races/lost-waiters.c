@@ -18,7 +18,13 @@
  * (__ClearPageIsolated in v5.17, ClearPageIsolated with the fix).  B sleeps
  * with a deadline; a sleep the deadline ends is only a lost wake-up if A's
  * unlock_page() had returned before that deadline (A records when): a
- * slow A is a deadline miss, counted apart, never the bug.
+ * slow A is a deadline miss, counted apart, never the bug.  Once A is done,
+ * it looks at the wait queue (page_rescue_lost_waiters, pagemap.h): B
+ * still queued, unwoken, with the page unlocked and PG_waiters clear is
+ * lost for good, and its sleep ends then rather than at the deadline (a
+ * bad trial then costs a wake-up, not a deadline: on a busy machine the
+ * adaptive deadline is 5-10 times the floor).  The same rule classifies
+ * it: the rescue only brings B's return forward.
  *
  * A trial starts where the diagram does: A's lock_page() has returned.
  * The reset takes the page lock as that uncontended lock_page() does
@@ -55,9 +61,10 @@ struct lost_waiters {
 	uint64_t a_done_ns;	/* after A's unlock_page() returned */
 	int b_ret __aligned(64);	/* B's lock_page(); 1: B won trylock */
 	bool b_retried;		/* lock_page()'s own trylock won */
-	unsigned long b_sleeps;	/* futex sleeps B took */
+	unsigned long b_sleeps;	/* waits B took (sched.h sleeps) */
 	uint64_t b_deadline_ns;
 	bool b_waiters_at_timeout;
+	bool b_rescued;		/* A's look at the queue ended B's sleep */
 	unsigned long b_announced;	/* page_waiters_announced_flags */
 };
 
@@ -71,6 +78,7 @@ enum {
 	LW_SECOND_TRYLOCK,
 	LW_AFTER_UNLOCK,
 	LW_DEADLINE_MISS,
+	LW_RESCUED,
 };
 
 static void lw_putback(struct race_trial *t)
@@ -82,13 +90,15 @@ static void lw_putback(struct race_trial *t)
 	trace_fb_read("unlock_page returned", READ_ONCE(page->flags));
 	d->a_done_ns = ktime_get_ns();
 	put_page(page);
+	/* Not the kernel's: A is done; a waiter it left queued is lost. */
+	page_rescue_lost_waiters(page);
 }
 
 static void lw_lock(struct race_trial *t)
 {
 	struct lost_waiters *d = t->data;
 	struct page *page = &t->pages[0];
-	unsigned long sleeps = current->sleeps;
+	unsigned long sleeps = current->sleeps, rescues = page_wait_rescues;
 
 	d->b_deadline_ns = current->wait_deadline_ns;
 	if (trylock_page(page)) {
@@ -108,6 +118,7 @@ static void lw_lock(struct race_trial *t)
 	}
 	d->b_announced = page_waiters_announced_flags;
 	d->b_sleeps = current->sleeps - sleeps;
+	d->b_rescued = page_wait_rescues != rescues;
 	if (!d->b_ret)
 		unlock_page(page);
 	else
@@ -138,6 +149,7 @@ static unsigned int lw_check(struct race_trial *t)
 	struct lost_waiters *d = t->data;
 
 	bool in_window = page_waiters_announced_in_window(d->b_announced);
+	unsigned int mask;
 
 	if (d->b_ret == 1)
 		return RACE_CLASS(LW_AFTER_UNLOCK);
@@ -150,14 +162,20 @@ static unsigned int lw_check(struct race_trial *t)
 		return RACE_CLASS(in_window ? LW_NO_SLEEP :
 				  LW_NO_SLEEP_AFTER_CLEAR);
 	}
-	/* B's deadline ended its sleep: was A's wake-up due before it? */
+	/*
+	 * B's deadline, or A's look at the queue, ended its sleep: was A's
+	 * wake-up due before the deadline?
+	 */
 	if (d->a_done_ns >= d->b_deadline_ns)
 		return RACE_CLASS(LW_DEADLINE_MISS);
+	mask = RACE_CLASS(LW_NOT_WOKEN);
 	/* B sets PG_waiters before sleeping; only an RMW clears it without
 	 * waking B. */
 	if (!d->b_waiters_at_timeout)
-		return RACE_CLASS(LW_NOT_WOKEN) | RACE_CLASS(LW_WAITERS_LOST);
-	return RACE_CLASS(LW_NOT_WOKEN);
+		mask |= RACE_CLASS(LW_WAITERS_LOST);
+	if (d->b_rescued)
+		mask |= RACE_CLASS(LW_RESCUED);
+	return mask;
 }
 
 /*
@@ -194,6 +212,8 @@ static const struct race_outcome lw_outcomes[] = {
 		.help = "B's trylock came after A's unlock_page(): the roles did not meet" },
 	[LW_DEADLINE_MISS] = { .name = "deadline-miss",
 		.help = "B's deadline passed before A had unlocked (A slow or preempted): not the bug" },
+	[LW_RESCUED] = { .name = "rescued",
+		.help = "of the not-woken, those whose sleep ended as soon as A was done, B found still queued unwoken with the page unlocked and PG_waiters clear, instead of at the deadline" },
 };
 
 static const struct race_scenario lost_waiters = {

@@ -177,7 +177,8 @@ static void check_lost_waiters(struct ctx *c)
 				    "__ClearPageIsolated store");
 	w = need(c, 1, "SetPageWaiters");
 	ww = value(c, w, RACE_VALUE_WORD);
-	if (!strcmp(o, "not-woken") || !strcmp(o, "waiters-lost")) {
+	if (!strcmp(o, "not-woken") || !strcmp(o, "waiters-lost") ||
+	    !strcmp(o, "rescued")) {
 		unsigned long lw = value(c, load, RACE_VALUE_WORD);
 		unsigned long sw = value(c, store, RACE_VALUE_WORD);
 
@@ -189,12 +190,21 @@ static void check_lost_waiters(struct ctx *c)
 		/* B's own read still saw PG_isolated: A's store came later. */
 		if (bit(ww, PG_isolated))
 			before(c, w, store, "and before A's store");
-		d = need(c, 1, "deadline");
+		/* Its sleep ended at its deadline, or by A's rescue. */
+		d = find(c, 1, "rescued");
+		if (d >= 0)
+			before(c, need(c, 0, "rescue"), d,
+			       "A's rescue came before B's return");
+		else
+			d = need(c, 1, "deadline");
 		before(c, need(c, 0, "unlock_page returned"), d,
 		       "A had unlocked before B's deadline");
-		if (!strcmp(o, "waiters-lost"))
+		if (!strcmp(o, "waiters-lost") || !strcmp(o, "rescued"))
 			expect(c, !bit(value(c, d, RACE_VALUE_WORD), PG_waiters),
 			       "PG_waiters still set at B's deadline");
+		if (!strcmp(o, "rescued"))
+			expect(c, find(c, 1, "rescued") >= 0,
+			       "a rescued trial without B's \"rescued\"");
 		return;
 	}
 	if (strcmp(o, "woken") && strcmp(o, "no-sleep"))

@@ -38,7 +38,7 @@ struct waiter {
 	int finished, may_exit;
 	/* Results, copied from the waiter's task before it exits. */
 	int ret;
-	unsigned long sleeps, missed_wakeups;
+	unsigned long sleeps, missed_wakeups, rescues;
 };
 
 static int op_lock_page(struct page *page)
@@ -67,6 +67,7 @@ static void *waiter_fn(void *arg)
 		unlock_page(w->page);
 	w->sleeps = current->sleeps;
 	w->missed_wakeups = current->missed_wakeups;
+	w->rescues = page_wait_rescues;
 	__atomic_store_n(&w->finished, 1, __ATOMIC_RELEASE);
 	/* Keep current_task alive while the main thread may still look. */
 	while (!__atomic_load_n(&w->may_exit, __ATOMIC_ACQUIRE))
@@ -297,6 +298,88 @@ static void test_waiters_bit_wiped_loses_the_wakeup(void **state)
 	assert_false(PageWaiters(page));
 }
 
+/*
+ * The observer's rescue: the same lost wake-up, but the waiter, whose
+ * deadline only bounds a broken build, comes back at once, without the
+ * lock, as at a deadline: a missed wake-up and a rescue counted, no wake.
+ */
+static void test_rescue_ends_a_lost_waiters_sleep(void **state)
+{
+	struct page *page = fb_alloc_page(0);
+	struct waiter w;
+
+	(void)state;
+	if (!FB_HAVE_PG_WAITERS())
+		skip();	/* nothing to lose: the wiped-bit test shows why */
+	sleeper_on_locked(&w, page, op_lock_page, FB_WAKE_BOUND_NS);
+	__ClearPageWaiters(page);
+	unlock_page(page);
+	assert_int_equal(page_rescue_lost_waiters(page), 1);
+	joined(&w, -ETIMEDOUT, 1);
+	assert_int_equal(w.rescues, 1);
+	assert_false(PageLocked(page));
+	/* Dequeued: nothing left to rescue, the next unlock wakes nobody. */
+	assert_int_equal(page_rescue_lost_waiters(page), 0);
+	assert_true(trylock_page(page));
+	unlock_page(page);
+	/* Only the lock's: refcount-assert counts the wipe itself. */
+	assert_int_equal(vm_bug_hits("!PageLocked(page)"), 0);
+}
+
+/* Still locked: its holder's unlock may yet come; no rescue. */
+static void test_rescue_leaves_a_waiter_of_a_locked_page(void **state)
+{
+	struct page *page = fb_alloc_page(0);
+	struct waiter w;
+
+	(void)state;
+	sleeper_on_locked(&w, page, op_lock_page, FB_WAKE_BOUND_NS);
+	__ClearPageWaiters(page);
+	assert_int_equal(page_rescue_lost_waiters(page), 0);
+	assert_false(__atomic_load_n(&w.finished, __ATOMIC_ACQUIRE));
+	/* Let the waiter go: announce it again, as a new waiter would. */
+	SetPageWaiters(page);
+	unlock_page(page);
+	joined(&w, 0, 0);
+	assert_int_equal(w.rescues, 0);
+	unlock_page(page);
+}
+
+/*
+ * PG_waiters still set: the next unlock_page() would wake the waiter, so
+ * it is not lost though nobody holds the lock; no rescue, and the waiter
+ * meets its deadline.
+ */
+static void test_rescue_leaves_a_waiter_with_pg_waiters_set(void **state)
+{
+	struct page *page = fb_alloc_page(0);
+	struct waiter w;
+
+	(void)state;
+	sleeper_on_locked(&w, page, op_lock_page, LOST_WAKEUP_DEADLINE_NS);
+	clear_bit_unlock(PG_locked, &page->flags);
+	assert_int_equal(page_rescue_lost_waiters(page), 0);
+	joined(&w, -ETIMEDOUT, 1);
+	assert_int_equal(w.rescues, 0);
+}
+
+/*
+ * A wake-up issued is never taken for a lost one, whether the woken
+ * waiter has run yet or not: unlock_page() dequeued it before returning.
+ */
+static void test_rescue_after_a_wakeup_finds_nothing(void **state)
+{
+	struct page *page = fb_alloc_page(0);
+	struct waiter w;
+
+	(void)state;
+	sleeper_on_locked(&w, page, op_wait_on_page_locked, FB_WAKE_BOUND_NS);
+	unlock_page(page);
+	assert_int_equal(page_rescue_lost_waiters(page), 0);
+	joined(&w, 0, 0);
+	assert_int_equal(w.rescues, 0);
+}
+
 static void test_wait_on_page_locked_returns_at_once_when_unlocked(void **state)
 {
 	struct page *page = fb_alloc_page(0);
@@ -404,6 +487,10 @@ int main(void)
 		T(test_lock_page_waiter_is_woken_by_unlock_page),
 		T(test_waiter_never_woken_returns_etimedout_at_deadline),
 		T(test_waiters_bit_wiped_loses_the_wakeup),
+		T(test_rescue_ends_a_lost_waiters_sleep),
+		T(test_rescue_leaves_a_waiter_of_a_locked_page),
+		T(test_rescue_leaves_a_waiter_with_pg_waiters_set),
+		T(test_rescue_after_a_wakeup_finds_nothing),
 		T(test_wait_on_page_locked_returns_at_once_when_unlocked),
 		T(test_wait_on_page_locked_wakes_without_taking_the_lock),
 		T(test_wait_on_page_locked_held_forever_times_out),

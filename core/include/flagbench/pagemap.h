@@ -5,8 +5,9 @@
  * unlock_page, wait_on_page_bit_common) and v5.0 (put_and_wait_on_page_locked).
  *
  * Where the kernel sleeps in TASK_UNINTERRUPTIBLE, the model's waits end
- * at the task's deadline (sched.h) and return -ETIMEDOUT: the lock is then
- * NOT held, and current->missed_wakeups says why.
+ * at the task's deadline (sched.h), or earlier when an observer proves
+ * the wake-up lost (page_rescue_lost_waiters), and return -ETIMEDOUT: the
+ * lock is then NOT held, and current->missed_wakeups says why.
  */
 #ifndef FLAGBENCH_PAGEMAP_H
 #define FLAGBENCH_PAGEMAP_H
@@ -86,6 +87,21 @@ int put_and_wait_on_page_locked(struct page *page);
 
 void wake_up_page_bit(struct page *page, int bit_nr);
 void unlock_page(struct page *page);
+
+/*
+ * Not the kernel's: an observer's look at @page's wait queue once every
+ * unlock_page() of @page that could wake a waiter has returned and nobody
+ * else will lock it (a race's trial, its waker done).  A waiter still
+ * queued and not woken, while its bit and PG_waiters are clear, will
+ * never be woken (a lost wake-up, seed 001): end its sleep now instead of
+ * at its deadline.  Its wait returns -ETIMEDOUT as at the deadline, a
+ * missed wake-up counted and page_wait_rescues incremented: never a wake.
+ * Returns the number of waiters rescued.
+ */
+unsigned int page_rescue_lost_waiters(struct page *page);
+
+/* Not the kernel's: this thread's waits page_rescue_lost_waiters() ended. */
+extern __thread unsigned long page_wait_rescues;
 
 static __always_inline void folio_unlock(struct folio *folio)
 {
