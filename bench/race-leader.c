@@ -133,14 +133,17 @@ static void plan_batch(struct race_run *r)
 /* The next batch: its size, deadline, way (slotted or free) and aim. */
 static void leader_next(struct race_run *r)
 {
-	r->nr_in_batch = r->batch;
-	if (r->p->trials && !r->tracing && r->p->trials - r->trials < r->batch)
-		r->nr_in_batch = (unsigned int)(r->p->trials - r->trials);
+	unsigned int n;
+
 	r->deadline_ns = r->dl.ns;
 	r->arm = race_window_arm(aim_window(r));
 	r->batch_period = r->arm == RACE_ARM_FREE ? 0 : *slot_period(r);
 	/* The witness pass traces each trial: never packed. */
 	r->packed_batch = r->packed && r->arm == RACE_ARM_FREE && !r->tracing;
+	n = r->packed_batch ? r->packed_n : r->batch;
+	r->nr_in_batch = n;
+	if (r->p->trials && !r->tracing && r->p->trials - r->trials < n)
+		r->nr_in_batch = (unsigned int)(r->p->trials - r->trials);
 	plan_batch(r);
 	r->batch_start_ns = ktime_get_ns();
 	r->batch_no++;

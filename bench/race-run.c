@@ -83,12 +83,13 @@ static int packed_alloc(struct race_run *r, struct fb_topology *t, int cpu)
 	if (!pk || r->roles != s->roles || r->irq_ticks || r->nr_asserts ||
 	    s->sleeps)
 		return 0;
-	r->packed_span = ((size_t)r->batch + 7) / 8 * 8 + 8;
+	r->packed_n = r->batch * RACE_PACKED_BATCHES;
+	r->packed_span = ((size_t)r->packed_n + 7) / 8 * 8 + 8;
 	r->packed_len = pk->nr_words * r->packed_span * sizeof(unsigned long);
 	r->packed_data = fb_alloc_near(t, r->packed_len, cpu);
 	if (!r->packed_data)
 		return -1;
-	pk->reset(r->packed_data, r->packed_span, 0, r->batch);
+	pk->reset(r->packed_data, r->packed_span, 0, r->packed_n);
 	r->packed = pk;
 	return 0;
 }
