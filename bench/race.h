@@ -96,7 +96,10 @@ struct race_packed {
 				     unsigned long i, unsigned long end);
 	/*
 	 * Trials [i, end): each counted in its class, counts[nr_outcomes]
-	 * when none holds (a shape's classes do not overlap), and reset.
+	 * when none holds (a shape's classes do not overlap), and its
+	 * locations reset; not its registers, which every trial of a packed
+	 * batch writes (the barrier after the batch waits for every role),
+	 * so that their lines stay where their role writes them.
 	 */
 	void (*check)(unsigned long *a, size_t span, unsigned long i,
 		      unsigned long end, unsigned long *counts);

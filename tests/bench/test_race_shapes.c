@@ -155,7 +155,8 @@ static void test_packed_serialised(void **state)
 					assert_int_equal(counts[o], 0);
 			}
 			assert_int_equal(sum, n);
-			/* The check reset them: the same again. */
+			/* The check reset the locations, reset the registers. */
+			pk->reset(a, span, 0, n);
 			memset(counts, 0, sizeof(counts));
 			pk->check(a, span, 0, n, counts);
 			assert_int_equal(counts[s->nr_outcomes], n);
