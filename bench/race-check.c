@@ -159,3 +159,43 @@ void race_check_stripe(struct race_run *r, struct race_thread *th)
 		th->busy_median = 0;
 	}
 }
+
+/*
+ * A packed batch (race-thread.c): each thread checks and resets every
+ * nr_roles-th run of RACE_PACKED_RUN trials, counts each trial in its
+ * class from the words its roles read and left, and maps the run at the
+ * offset of the roles' stamps at its start.  The shapes' classes do not
+ * overlap: a run's bad trials are its trials in bad classes.
+ */
+void race_check_packed(struct race_run *r, struct race_thread *th)
+{
+	const struct race_scenario *s = r->s;
+	unsigned long n = r->nr_in_batch, i, k, end, o;
+	unsigned int nr = s->nr_outcomes;
+	struct class_masks m;
+
+	class_masks(s, &m);
+	for (k = th->role; k * RACE_PACKED_RUN < n; k += r->nr_roles) {
+		unsigned long counts[RACE_MAX_OUTCOMES + 1] = { 0 };
+		uint64_t bad = 0, racy = 0, reached = 0;
+		double offset;
+
+		i = k * RACE_PACKED_RUN;
+		end = i + RACE_PACKED_RUN < n ? i + RACE_PACKED_RUN : n;
+		r->packed->check(r->packed_data, r->packed_span, i, end, counts);
+		for (o = 0; o < nr; o++) {
+			bad += m.bad >> o & 1 ? counts[o] : 0;
+			racy += m.racy >> o & 1 ? counts[o] : 0;
+			reached += (m.bad | m.racy) >> o & 1 ? counts[o] : 0;
+			th->counts[o] += counts[o];
+		}
+		offset = r->nr_roles < 2 ? 0 :
+			 (double)(int64_t)(r->th[1].start[k] - r->th[0].start[k]) *
+			 r->ns_per_tick;
+		race_window_note_n(&th->tally, offset, end - i, bad, racy,
+				   counts, nr);
+		th->bad_trials += bad;
+		th->reached += reached;
+	}
+	th->busy_median = 0;
+}

@@ -68,8 +68,36 @@ static int run_alloc(struct race_run *r, struct fb_topology *t, int cpu)
 	return 0;
 }
 
+/*
+ * The packed trials, when this run can use them (race_scenario.packed):
+ * the shape's own roles, no interrupt armed, no assertion counted, no
+ * sleep.  Each word's array is a line longer than the batch, so that two
+ * arrays' entries of one trial are not a multiple of 4 KiB apart (a load
+ * after a store 4 KiB away waits as if they overlapped).  0, or -1.
+ */
+static int packed_alloc(struct race_run *r, struct fb_topology *t, int cpu)
+{
+	const struct race_scenario *s = r->s;
+	const struct race_packed *pk = s->packed;
+
+	if (!pk || r->roles != s->roles || r->irq_ticks || r->nr_asserts ||
+	    s->sleeps)
+		return 0;
+	r->packed_n = r->batch * RACE_PACKED_BATCHES;
+	r->packed_span = ((size_t)r->packed_n + 7) / 8 * 8 + 8;
+	r->packed_len = pk->nr_words * r->packed_span * sizeof(unsigned long);
+	r->packed_data = fb_alloc_near(t, r->packed_len, cpu);
+	if (!r->packed_data)
+		return -1;
+	pk->reset(r->packed_data, r->packed_span, 0, r->packed_n);
+	r->packed = pk;
+	return 0;
+}
+
 static void run_free(struct race_run *r, struct fb_topology *t)
 {
+	if (r->packed_data)
+		fb_free_near(t, r->packed_data, r->packed_len);
 	fb_free_near(t, r->data, r->data_len);
 	fb_free_near(t, r->map, r->map_len);
 	free(r->inst);
@@ -194,6 +222,14 @@ static struct race_run *run_new(const struct race_scenario *s,
 	}
 	resolve_sites(r);
 	run_plan(r);
+	if (packed_alloc(r, t, cpus[0])) {
+		snprintf(err, errlen, "cannot allocate %u packed trials of %s",
+			 r->batch, s->name);
+		race_witness_free(r);
+		run_free(r, t);
+		free(r);
+		return NULL;
+	}
 	start_measuring(r);
 	race_leader_init(r);
 	return r;

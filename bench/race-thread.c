@@ -469,6 +469,30 @@ static void run_batch(struct race_run *r, struct race_thread *th)
 	th->late = late;
 }
 
+/*
+ * A packed batch (race_scenario.packed): from the batch's instant, the
+ * role's statements over its trials in runs of RACE_PACKED_RUN, the
+ * counter read once a run (its stamp maps the run, race_check_packed()).
+ */
+static void run_batch_packed(struct race_run *r, struct race_thread *th)
+{
+	void (*fn)(unsigned long *, size_t, unsigned long, unsigned long) =
+		r->packed->role[th->role];
+	unsigned long *a = r->packed_data;
+	unsigned long i, end, k, n = r->nr_in_batch;
+	size_t span = r->packed_span;
+	uint64_t t0 = r->t0;
+
+	while (fb_cycles() < t0)
+		;
+	for (i = 0, k = 0; i < n; i = end, k++) {
+		end = i + RACE_PACKED_RUN < n ? i + RACE_PACKED_RUN : n;
+		th->start[k] = fb_cycles();
+		fn(a, span, i, end);
+	}
+	th->late = 0;
+}
+
 static uint64_t irq_clock(void)
 {
 	return fb_cycles();
@@ -507,11 +531,16 @@ void *race_thread_main(void *arg)
 			break;
 		if (r->p->order != RACE_INTERLEAVED)
 			run_batch_serialised(r, th);
+		else if (r->packed_batch)
+			run_batch_packed(r, th);
 		else
 			run_batch(r, th);
 		if (!barrier_wait(r, &th->sense))
 			break;
-		race_check_stripe(r, th);
+		if (r->packed_batch)
+			race_check_packed(r, th);
+		else
+			race_check_stripe(r, th);
 		if (!barrier_wait(r, &th->sense))
 			break;
 		if (th->role == 0)

@@ -471,17 +471,18 @@ json_t *race_window_json(const struct race_window *w)
 	}
 	race_window_span(w, &lo, &hi, &n);
 	race_window_describe(w, desc, sizeof(desc));
-	j = json_pack("{s:s, s:s, s:s, s:s, s:[f,f], s:f, s:{s:[f,f], s:I}, s:{s:I, s:I, s:s}, s:s, s:o}",
+	j = json_pack("{s:s, s:s, s:s, s:s, s:[f,f], s:f, s:{s:[f,f], s:I}, s:{s:I, s:I, s:I, s:s}, s:s, s:o}",
 			 "unit", "ns", "plan", race_plan_name(w->plan),
 			 "table", RACE_WINDOW_TABLE, "offset",
-			 "measured start of the second role minus the first's, per trial",
+			 "measured start of the second role minus the first's, per trial (a packed batch's: per run of 64 trials, at the run's start)",
 			 "range", race_window_lo(w->lo_bin),
 			 race_window_hi(w->hi_bin), "explore",
 			 w->plan == RACE_PLAN_AIMED ? w->explore : 1.0,
 			 "covered", "ns", lo, hi, "trials", (json_int_t)n,
 			 "batches", "slotted", (json_int_t)w->arm_batches[RACE_ARM_SLOTTED],
-			 "free", (json_int_t)w->arm_batches[RACE_ARM_FREE], "rule",
-			 "plan aimed: each batch slotted (trials at their aimed offsets) or free (back to back, no slots; mapped, not aimed), by Thompson sampling on hits per second, a tenth of the time exploring",
+			 "free", (json_int_t)w->arm_batches[RACE_ARM_FREE],
+			 "packed", (json_int_t)w->packed_batches, "rule",
+			 "plan aimed: each batch slotted (trials at their aimed offsets) or free (back to back, no slots; mapped, not aimed; packed: a calibration shape's trials side by side, each role over them in one loop), by Thompson sampling on hits per second, a tenth of the time exploring",
 			 "summary", desc, "bins", bins);
 	if (j && w->irq_point)
 		json_object_set_new(j, "interrupt", json_pack(

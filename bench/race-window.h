@@ -85,6 +85,8 @@ struct race_window {
 	double arm_ns[2];
 	double arm_n[2];	/* batches, decayed alike */
 	unsigned long arm_batches[2];
+	/* Free batches run packed (race.h, race_packed): mapped by runs. */
+	unsigned long packed_batches;
 	struct race_bin_counts map[RACE_WINDOW_NR_BINS];
 	struct race_bin_counts aim[RACE_WINDOW_NR_BINS];
 	uint64_t outcomes[RACE_WINDOW_NR_BINS][RACE_WINDOW_MAX_OUTCOMES];
@@ -170,6 +172,27 @@ static inline void race_window_note(struct race_window_tally *t,
 		c->bad += bad;
 		c->racy += racy;
 	}
+}
+
+/*
+ * @n trials at one measured offset, none aimed: @bad and @racy of them
+ * so, @counts[i] of them showing outcome class i (of @nr).
+ */
+static inline void race_window_note_n(struct race_window_tally *t,
+				      double offset_ns, uint64_t n,
+				      uint64_t bad, uint64_t racy,
+				      const unsigned long *counts,
+				      unsigned int nr)
+{
+	int b = race_window_bin(offset_ns);
+	struct race_bin_counts *c = &t->map[b];
+
+	for (unsigned int i = 0; i < nr; i++)
+		t->outcomes[b][i] += (uint32_t)counts[i];
+	c->trials += n;
+	c->bad += bad;
+	c->racy += racy;
+	t->touched |= 1ull << b;
 }
 
 /* Add @t into @w and zero it; widens the range when the window is at its edge. */

@@ -12,9 +12,11 @@
  *                    race_run_one() per set of CPUs
  *   race-run.c       one run: allocation, site resolution, threads, result
  *   race-thread.c    a role's thread: barrier, slots and offsets, the
- *                    batch loop (its header says how roles are aligned)
+ *                    batch loop (its header says how roles are aligned),
+ *                    a shape's packed batch (race.h, race_packed)
  *   race-check.c     classification: the checker's mask of classes, the
- *                    window map's tally, the median trial
+ *                    window map's tally, the median trial; a packed
+ *                    batch's runs
  *   race-leader.c    the leader between batches: sum, adapt, aim
  *   race-collect.c   a finished run as its typed result (race-result.h)
  *   race-window.c    the window map and the aim

@@ -78,6 +78,35 @@ struct race_outcome {
 	const char *(*sequential)(void);
 };
 
+/*
+ * A calibration shape's trials side by side (scripts/litmus-shape writes
+ * it): each of the shape's words (its locations, then its registers) is
+ * an array, trial i's word k at a[k * span + i], so that a cache line
+ * holds eight trials' copies of one word, written by one role.  In a free
+ * batch (no slots, nothing timed per trial) the engine runs each role
+ * over a run of trials in one call: the role's statements on trial after
+ * trial, as its per-trial function would, without a call and a counter
+ * read between them.  The outcomes are still counted trial by trial from
+ * what the roles read and left.
+ */
+struct race_packed {
+	unsigned int nr_words;
+	/* Role k's statements on trials [i, end). */
+	void (*role[RACE_MAX_ROLES])(unsigned long *a, size_t span,
+				     unsigned long i, unsigned long end);
+	/*
+	 * Trials [i, end): each counted in its class, counts[nr_outcomes]
+	 * when none holds (a shape's classes do not overlap), and its
+	 * locations reset; not its registers, which every trial of a packed
+	 * batch writes (the barrier after the batch waits for every role),
+	 * so that their lines stay where their role writes them.
+	 */
+	void (*check)(unsigned long *a, size_t span, unsigned long i,
+		      unsigned long end, unsigned long *counts);
+	void (*reset)(unsigned long *a, size_t span, unsigned long i,
+		      unsigned long end);
+};
+
 /* Per-architecture expectations of a shape whose verdict is known. */
 struct race_arch_expect {
 	const char *arch;	/* NULL: every other architecture */
@@ -110,6 +139,8 @@ struct race_scenario {
 	unsigned int (*check)(struct race_trial *t);
 	const struct race_outcome *outcomes;
 	unsigned int nr_outcomes;
+	/* Its trials side by side, for free batches; NULL: none. */
+	const struct race_packed *packed;
 	/*
 	 * An interrupt point on role @irq_role's path (core interrupt.h):
 	 * with --irq (on by default) the engine arms one interrupt there
