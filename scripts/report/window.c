@@ -44,6 +44,14 @@ static bool drawn_bin(const struct res_bin *b)
 	return b->trials > 0 && fabs(b->lo) < 1e9 && fabs(b->hi) < 1e9;
 }
 
+static bool has_drawn_bin(const struct race_result *r)
+{
+	for (int i = 0; i < r->nr_bins; i++)
+		if (drawn_bin(&r->bins[i]))
+			return true;
+	return false;
+}
+
 /* One panel's block: a header, a row per drawn bin; the lowest value in @ymin. */
 static int put_block(FILE *f, const struct panel *p, double *ymin)
 {
@@ -78,21 +86,30 @@ static bool could_be_ref(const struct race_result *r)
 }
 
 /*
- * The panels of scenario @sc: every result with bins, the reference (most
- * bad trials) first, the others in the bundle's order.  Their number, at
- * most MAX_PANELS; *has_ref when the first is a reference.
+ * The panels of scenario @sc: every result with a bin on the axis, the
+ * reference (most bad trials) first, the others in the bundle's order.
+ * Their number, at most MAX_PANELS; *has_ref when the first is a
+ * reference.  The results whose every trial fell in an open outer bin (a
+ * loaded machine can keep the roles that far apart) go to @off, *nr_off
+ * of them: an empty panel would stop gnuplot, so the title names them.
  */
 static int panels_of(struct bundle *b, const char *sc, struct panel *p,
-		     bool *has_ref)
+		     bool *has_ref, struct panel *off, int *nr_off)
 {
 	int n = 0, ref = -1;
 
+	*nr_off = 0;
 	for (int i = 0; i < b->nr_variants; i++)
 		for (int k = 0; k < b->v[i].nr_races && n < MAX_PANELS; k++) {
 			const struct race_result *r = &b->v[i].races[k];
 
 			if (strcmp(r->scenario, sc) || !r->nr_bins)
 				continue;
+			if (!has_drawn_bin(r)) {
+				if (*nr_off < MAX_PANELS)
+					off[(*nr_off)++] = (struct panel){ b->v[i].name, r };
+				continue;
+			}
 			if (could_be_ref(r) && (ref < 0 || r->bad > p[ref].r->bad))
 				ref = n;
 			p[n++] = (struct panel){ b->v[i].name, r };
@@ -134,15 +151,25 @@ static void put_title(FILE *f, const struct panel *p, bool is_ref)
 }
 
 static int titles_file(struct chart_ctx *c, const char *name, const char *sc,
-		       const struct panel *p, int n, bool has_ref)
+		       const struct panel *p, int n, bool has_ref,
+		       const struct panel *off, int nr_off)
 {
 	struct sio_file sf;
 
 	if (!plot_file(c, &sf, name, "titles"))
 		return -1;
 	put_name(sf.f, sc);
-	fputs(": window map, bad trials per trial against the offset of the roles' starts\n",
+	fputs(": window map, bad trials per trial against the offset of the roles' starts",
 	      sf.f);
+	for (int i = 0; i < nr_off; i++) {
+		fputs(i ? ", " : "; not drawn, every trial's roles over 131 us apart: ",
+		      sf.f);
+		put_name(sf.f, off[i].variant);
+		fputs(" (", sf.f);
+		put_name(sf.f, off[i].r->pair_class);
+		fputc(')', sf.f);
+	}
+	fputc('\n', sf.f);
 	for (int i = 0; i < n; i++)
 		put_title(sf.f, &p[i], has_ref && !i);
 	return sio_commit(&sf);
@@ -172,7 +199,8 @@ static int ref_file(struct chart_ctx *c, const char *name,
 
 /* data/window-K.dat and its companions; the rows drawn in *rows. */
 static int window_data(struct chart_ctx *c, const char *name, const char *sc,
-		       const struct panel *p, int n, bool has_ref, int *rows,
+		       const struct panel *p, int n, bool has_ref,
+		       const struct panel *off, int nr_off, int *rows,
 		       double *ymin)
 {
 	struct sio_file sf;
@@ -183,7 +211,7 @@ static int window_data(struct chart_ctx *c, const char *name, const char *sc,
 	*ymin = 1;
 	for (int i = 0; i < n; i++)
 		*rows += put_block(sf.f, &p[i], ymin);
-	if (sio_commit(&sf) || titles_file(c, name, sc, p, n, has_ref))
+	if (sio_commit(&sf) || titles_file(c, name, sc, p, n, has_ref, off, nr_off))
 		return -1;
 	return ref_file(c, name, has_ref ? &p[0] : NULL);
 }
@@ -191,16 +219,16 @@ static int window_data(struct chart_ctx *c, const char *name, const char *sc,
 static int window_chart(struct bundle *b, struct chart_ctx *c, const char *sc,
 			size_t k, const char *group)
 {
-	struct panel p[MAX_PANELS];
+	struct panel p[MAX_PANELS], off[MAX_PANELS];
 	char name[64], nums[160], title[512];
 	bool has_ref;
 	double ymin;
-	int n = panels_of(b, sc, p, &has_ref), rows, ret;
+	int nr_off, n = panels_of(b, sc, p, &has_ref, off, &nr_off), rows, ret;
 
 	snprintf(name, sizeof(name), "window-%zu", k);
 	if (!n)
 		return 0;
-	if (window_data(c, name, sc, p, n, has_ref, &rows, &ymin))
+	if (window_data(c, name, sc, p, n, has_ref, off, nr_off, &rows, &ymin))
 		return -1;
 	if (!rows)
 		return 0;
