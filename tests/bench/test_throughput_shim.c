@@ -6,6 +6,9 @@
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
@@ -125,6 +128,72 @@ static void test_repetitions_aggregate(void **state)
 	unlink(out);
 }
 
+/*
+ * Google Benchmark reads the thread's CPU time (a system call) as it
+ * starts and stops its timer, and a busy machine preempts right there
+ * (gbench_keep_running_batch()).  This test's clock_gettime(), which the
+ * library's calls reach as the executable's symbol, makes every such read
+ * take a millisecond while slow_cputime is set, as a preemption would.
+ */
+static volatile int slow_cputime;
+
+int clock_gettime(clockid_t clk, struct timespec *ts)
+{
+	int ret = (int)syscall(SYS_clock_gettime, clk, ts);
+	struct timespec t0, t;
+
+	if (clk == CLOCK_THREAD_CPUTIME_ID && slow_cputime) {
+		syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &t0);
+		do
+			syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &t);
+		while ((t.tv_sec - t0.tv_sec) * 1000000000L +
+		       (t.tv_nsec - t0.tv_nsec) < 1000000L);
+	}
+	return ret;
+}
+
+/*
+ * So the harness's span lies inside the timer and takes in none of the
+ * reads: with each a millisecond long, a run's ns_per_op times its
+ * iterations is under its real_time's by two milliseconds at least (the
+ * start's read and bm_counter's pause's).  With the stop hook after the
+ * last call, the stop's read fell in the span: about a millisecond
+ * measured where no work was, and the difference was one.
+ */
+static void test_span_inside_timer(void **state)
+{
+	char out[512];
+	json_t *root, *b;
+	int runs = 0;
+	size_t k;
+
+	tp_out_path(out, sizeof(out), "span");
+	slow_cputime = 1;
+	assert_int_equal(tp_run(out, "^test/shim_counter$", "3",
+				"--benchmark_min_time=0.00002", NULL), 0);
+	slow_cputime = 0;
+	root = tp_load(out);
+	assert_non_null(root);
+	json_array_foreach(json_object_get(root, "benchmarks"), k, b) {
+		const char *rt = json_string_value(json_object_get(b, "run_type"));
+		double iters, ours, theirs;
+
+		if (!rt || strcmp(rt, "iteration"))
+			continue;
+		runs++;
+		iters = num(b, "iterations");
+		ours = num(b, "ns_per_op") * iters;
+		theirs = num(b, "real_time") * iters;
+		/* The pause and resume in bm_counter read it twice more. */
+		if (theirs - ours < 1.9e6)
+			fail_msg("repetition %d: %.0f ns measured, Google Benchmark's %.0f",
+				 runs, ours, theirs);
+	}
+	assert_int_equal(runs, 3);
+	json_decref(root);
+	unlink(out);
+}
+
 static void test_error_is_reported(void **state)
 {
 	char out[512];
@@ -188,6 +257,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counters_in_json),
 		cmocka_unit_test(test_repetitions_aggregate),
+		cmocka_unit_test(test_span_inside_timer),
 		cmocka_unit_test(test_error_is_reported),
 		cmocka_unit_test(test_shim_reference_registered),
 		cmocka_unit_test(test_native_and_shim_run),
