@@ -49,7 +49,9 @@ struct gbench_spec {
 /*
  * Called around each thread's run of every benchmark, outside the timed
  * region, except start (just after the timer started) and stop (just
- * after it stopped); pause and resume follow gbench_pause/resume.  The
+ * before it stops, so that the span inside lies within the timer and
+ * takes in neither of its system calls: gbench_keep_running_batch());
+ * pause comes before the timer pauses, resume after it resumes.  The
  * harness uses them for pinning and per-thread perf counters, so that no
  * benchmark has to care.  @data is one pointer per thread run.
  */
