@@ -103,25 +103,19 @@ static __always_inline void announce_marker(struct page *page)
 	trace_fb_value(ev, page_waiters_announced_flags);
 }
 
-/* The witness's look at the word when the wake-up never came. */
-static __always_inline void trace_deadline(struct page *page,
-					   enum behavior behavior)
+/*
+ * The witness's look at the word when the wake-up never came: @how the
+ * sleep ended, "deadline" or "rescued" (by the observer).
+ */
+static __always_inline void trace_sleep_end(struct page *page,
+					    enum behavior behavior,
+					    const char *how)
 {
 	/* A DROP waiter's page may be gone: no look. */
 	if (behavior == DROP)
-		trace_fb_step("deadline");
+		trace_fb_step(how);
 	else
-		trace_fb_read("deadline", READ_ONCE(page->flags));
-}
-
-/* The same look when the observer ended the sleep instead. */
-static __always_inline void trace_rescued(struct page *page,
-					  enum behavior behavior)
-{
-	if (behavior == DROP)
-		trace_fb_step("rescued");
-	else
-		trace_fb_read("rescued", READ_ONCE(page->flags));
+		trace_fb_read(how, READ_ONCE(page->flags));
 }
 
 /*
@@ -202,7 +196,7 @@ queued:
 				list_del_init(&wait.entry);
 			spin_unlock(&q->lock);
 			if (woken == WAIT_QUEUED) {
-				trace_deadline(page, behavior);
+				trace_sleep_end(page, behavior, "deadline");
 				return ret;	/* the wake-up never came */
 			}
 		} else {
@@ -213,7 +207,7 @@ queued:
 			if (!ret)
 				current->missed_wakeups++;
 			page_wait_rescues++;
-			trace_rescued(page, behavior);
+			trace_sleep_end(page, behavior, "rescued");
 			finish_wait(q, &wait);
 			return -ETIMEDOUT;
 		}
