@@ -194,6 +194,7 @@ static struct race_run *run_new(const struct race_scenario *s,
 				unsigned int nr_roles, char *err, size_t errlen)
 {
 	struct race_run *r = aligned_alloc(64, (sizeof(*r) + 63) & ~(size_t)63);
+	const char *what = "";
 
 	if (!r) {
 		snprintf(err, errlen, "out of memory");
@@ -212,27 +213,24 @@ static struct race_run *run_new(const struct race_scenario *s,
 	/* Calibrated once: every batch and the result read the same rate. */
 	r->ticks_per_ns = fb_cycles_per_ns();
 	r->ns_per_tick = 1 / r->ticks_per_ns;
-	if (run_alloc(r, t, cpus[0]) || race_witness_alloc(r, cpus)) {
-		snprintf(err, errlen, "cannot allocate %u trials of %s",
-			 r->batch, s->name);
-		race_witness_free(r);
-		run_free(r, t);
-		free(r);
-		return NULL;
-	}
+	if (run_alloc(r, t, cpus[0]) || race_witness_alloc(r, cpus))
+		goto nomem;
 	resolve_sites(r);
 	run_plan(r);
-	if (packed_alloc(r, t, cpus[0])) {
-		snprintf(err, errlen, "cannot allocate %u packed trials of %s",
-			 r->batch, s->name);
-		race_witness_free(r);
-		run_free(r, t);
-		free(r);
-		return NULL;
-	}
+	/* Whether a run packs depends on its assertions and its interrupts. */
+	what = "packed ";
+	if (packed_alloc(r, t, cpus[0]))
+		goto nomem;
 	start_measuring(r);
 	race_leader_init(r);
 	return r;
+nomem:
+	snprintf(err, errlen, "cannot allocate %u %strials of %s", r->batch,
+		 what, s->name);
+	race_witness_free(r);
+	run_free(r, t);
+	free(r);
+	return NULL;
 }
 
 /* One thread per role; the number started (an abort stops the others). */
