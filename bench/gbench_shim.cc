@@ -24,6 +24,16 @@ struct gbench_state {
 
 static struct gbench_hooks shim_hooks;
 
+/* The stop hook, once per thread run, however the loop ended. */
+static void stop_once(struct gbench_state *st)
+{
+	if (st->stopped)
+		return;
+	st->stopped = true;
+	if (shim_hooks.stop)
+		shim_hooks.stop(st, st->data);
+}
+
 static void run_c_benchmark(benchmark::State &s, gbench_fn fn, long arg)
 {
 	struct gbench_state st = { &s, nullptr, false, false, 0 };
@@ -40,8 +50,8 @@ static void run_c_benchmark(benchmark::State &s, gbench_fn fn, long arg)
 	 */
 	if (!st.started && !s.error_occurred())
 		s.SkipWithError("benchmark returned without running its loop");
-	if (st.started && !st.stopped && shim_hooks.stop)
-		shim_hooks.stop(&st, st.data);
+	if (st.started)
+		stop_once(&st);
 out:
 	if (shim_hooks.leave)
 		shim_hooks.leave(&st, st.data);
@@ -246,11 +256,8 @@ bool gbench_keep_running_batch(struct gbench_state *st, int64_t n)
 {
 	bool more;
 
-	if (st->started && !st->stopped && st->done >= st->s->max_iterations) {
-		st->stopped = true;
-		if (shim_hooks.stop)
-			shim_hooks.stop(st, st->data);
-	}
+	if (st->started && st->done >= st->s->max_iterations)
+		stop_once(st);
 	more = st->s->KeepRunningBatch(n);
 	if (!st->started) {
 		st->started = true;
@@ -258,10 +265,8 @@ bool gbench_keep_running_batch(struct gbench_state *st, int64_t n)
 			shim_hooks.start(st, st->data);
 		else if (!more)
 			st->stopped = true;
-	} else if (!more && !st->stopped) {
-		st->stopped = true;
-		if (shim_hooks.stop)
-			shim_hooks.stop(st, st->data);
+	} else if (!more) {
+		stop_once(st);
 	}
 	if (more)
 		st->done += n;
