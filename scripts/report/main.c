@@ -447,6 +447,9 @@ static const struct command {
 	  "  gate BASELINE CANDIDATE [options]   ('gate --help')\n" },
 	{ "bundle", cmd_bundle,
 	  "  bundle init|part|finish|check|rounds ...  (used by run-bench)\n" },
+	{ "lockstep", cmd_lockstep,
+	  "  lockstep --socket PATH --clients N ...  (used by run-bench;\n"
+	  "      'lockstep --help')\n" },
 };
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

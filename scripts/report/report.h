@@ -180,6 +180,8 @@ int cmd_bundle(int argc, char **argv);
 
 /* ---- gate.c ---- */
 int cmd_gate(int argc, char **argv);
+/* lockstep.c: the turn-taker of a throughput round (run-bench). */
+int cmd_lockstep(int argc, char **argv);
 
 /* ---- safe-io.c: every read and write (see there) ---- */
 struct sio_dir {
