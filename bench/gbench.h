@@ -80,6 +80,15 @@ int gbench_register(const char *name, gbench_fn fn, long arg,
 int gbench_register_native_reference(const char *name,
 				     const struct gbench_spec *spec);
 void gbench_set_hooks(const struct gbench_hooks *hooks);
+/*
+ * Take turns with the other processes of a round through @fd, a socket
+ * connected to `flagbench-report lockstep`: before each iteration run of
+ * every benchmark registered from now on, ask for the turn and wait for
+ * it (the process exits, status 2, if the turn-taker goes); a run of the
+ * same benchmark that begins within @hold_s of the turn's start keeps it.
+ * -1: none.
+ */
+void gbench_lockstep(int fd, double hold_s);
 /* A string in the JSON "context" (Google Benchmark's custom context). */
 void gbench_add_context(const char *key, const char *value);
 /*

@@ -4,12 +4,17 @@
  * the project; it adapts, it measures nothing itself.
  */
 #include <benchmark/benchmark.h>
+#include <array>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <memory>
 #include <unistd.h>
 #include <string>
+#include <time.h>
+#include <utility>
+#include <vector>
 
 #include "gbench.h"
 #include "shim-op.h"
@@ -83,6 +88,103 @@ out:
 		shim_hooks.leave(&st, st.data);
 }
 
+/*
+ * Lockstep (gbench_lockstep()): before each of a benchmark's iteration
+ * runs, in Google Benchmark's Setup() (the main thread, before the run's
+ * threads start), ask the round's turn-taker and wait for the turn.
+ * 1.7.1's Setup() is not told which benchmark it is for, so each
+ * registration gets its own, one of a table that differ by the index
+ * they pass.
+ */
+#define LOCKSTEP_MAX 512
+static int lockstep_fd = -1;
+static int64_t lockstep_hold_ns;
+static std::vector<std::string> lockstep_names;
+static size_t lockstep_held = SIZE_MAX;	/* the turn's benchmark */
+static int lockstep_held_threads;
+static int64_t lockstep_granted_ns;
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void lockstep_turn(size_t i, int threads)
+{
+	std::string msg;
+	size_t off = 0;
+	ssize_t n = 0;
+	char g = 0;
+
+	if (lockstep_fd < 0)
+		return;
+	/*
+	 * Google Benchmark's short runs that find the iteration count (1,
+	 * 10, 100... iterations) keep the turn they began in: a turn costs
+	 * two wake-ups (about 0.1 ms here), a third of such a run.  A
+	 * measured run lasts the min time, the hold, so each asks anew.
+	 */
+	if (i == lockstep_held && threads == lockstep_held_threads &&
+	    mono_ns() - lockstep_granted_ns < lockstep_hold_ns)
+		return;
+	msg = "W " + lockstep_names[i] + "\t" + std::to_string(threads) + "\n";
+	while (off < msg.size()) {
+		n = write(lockstep_fd, msg.data() + off, msg.size() - off);
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	while (off == msg.size() && (n = read(lockstep_fd, &g, 1)) < 0 && errno == EINTR)
+		;
+	if (off == msg.size() && n == 1 && g == 'G') {
+		lockstep_held = i;
+		lockstep_held_threads = threads;
+		lockstep_granted_ns = mono_ns();
+		return;
+	}
+	/*
+	 * Without the turn-taker the round's processes would run at once,
+	 * on each other's CPUs: no result beats a wrong one.  Setup() runs
+	 * with no benchmark thread alive.
+	 */
+	fprintf(stderr, "flagbench: throughput: the round's lockstep turn-taker "
+		"is gone; stopping before %s\n", lockstep_names[i].c_str());
+	fflush(stdout);
+	_exit(2);
+}
+
+template <size_t I> static void lockstep_setup(const benchmark::State &s)
+{
+	lockstep_turn(I, s.threads());
+}
+
+template <size_t... I>
+static constexpr std::array<void (*)(const benchmark::State &), sizeof...(I)>
+lockstep_table(std::index_sequence<I...>)
+{
+	return { { &lockstep_setup<I>... } };
+}
+
+static constexpr auto lockstep_setups =
+	lockstep_table(std::make_index_sequence<LOCKSTEP_MAX>{});
+
+static int lockstep_attach(benchmark::internal::Benchmark *b, const char *name)
+{
+	if (lockstep_fd < 0)
+		return 0;
+	if (lockstep_names.size() >= LOCKSTEP_MAX) {
+		fprintf(stderr, "flagbench: throughput: lockstep takes at most %d "
+			"benchmarks\n", LOCKSTEP_MAX);
+		return -1;
+	}
+	b->Setup(lockstep_setups[lockstep_names.size()]);
+	lockstep_names.push_back(name);
+	return 0;
+}
+
 static void apply_spec(benchmark::internal::Benchmark *b,
 		       const struct gbench_spec *spec)
 {
@@ -124,6 +226,14 @@ int gbench_init(int *argc, char **argv)
 void gbench_clear(void)
 {
 	benchmark::ClearRegisteredBenchmarks();
+	lockstep_names.clear();
+}
+
+void gbench_lockstep(int fd, double hold_s)
+{
+	lockstep_fd = fd;
+	lockstep_hold_ns = (int64_t)(hold_s * 1e9);
+	lockstep_held = SIZE_MAX;
 }
 
 int gbench_register(const char *name, gbench_fn fn, long arg,
@@ -135,7 +245,7 @@ int gbench_register(const char *name, gbench_fn fn, long arg,
 	if (!b)
 		return -1;
 	apply_spec(b, spec);
-	return 0;
+	return lockstep_attach(b, name);
 }
 
 int gbench_register_native_reference(const char *name,
@@ -147,7 +257,7 @@ int gbench_register_native_reference(const char *name,
 	if (!b)
 		return -1;
 	apply_spec(b, spec);
-	return 0;
+	return lockstep_attach(b, name);
 }
 
 void gbench_set_hooks(const struct gbench_hooks *hooks)

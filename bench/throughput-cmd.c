@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <flagbench/compiler.h>
 #include <flagbench/variant.h>
@@ -26,6 +28,8 @@ struct tp_opts {
 	int threads[TP_MAX_THREADS];
 	int nr_threads;			/* 0: 1 .. allowed CPUs */
 	const char *perf_record;
+	const char *lockstep;		/* the round's turn-taker's socket */
+	bool interleaved;		/* --benchmark_enable_random_interleaving */
 	/* Google Benchmark's flags, peeked at, passed on as they are. */
 	const char *out;
 	const char *out_format;
@@ -160,6 +164,8 @@ static int take_gbench_flag(struct tp_opts *o, const char *a)
 		return -1;
 	if ((v = flag_value(a, "--benchmark_min_time")))
 		o->min_time = strtod(v, NULL);
+	if ((v = flag_value(a, "--benchmark_enable_random_interleaving")))
+		o->interleaved = strcmp(v, "false") && strcmp(v, "0");
 	if (!strcmp(a, "--benchmark_out") || !strcmp(a, "--benchmark_filter")) {
 		fb_error("throughput: Google Benchmark flags take their "
 			 "value after '=': %s=...", a);
@@ -189,6 +195,10 @@ static int parse_opts(int argc, char **argv, struct tp_opts *o)
 			   "also run the contended benchmarks (or\n"
 			   "--benchmark_filter's) under `perf stat` and\n"
 			   "`perf c2c` where it works; outputs in DIR"),
+		OPT_STRING("lockstep", &o->lockstep, "SOCKET",
+			   "take turns with the round's other processes\n"
+			   "through `flagbench-report lockstep` at SOCKET:\n"
+			   "each benchmark's runs go round them all in turn"),
 		OPT_PASS("benchmark_",
 			 "Google Benchmark's flags, FLAG=VALUE: _filter=RE,\n"
 			 "_repetitions=N (1..100000), _min_time=S (> 0),\n"
@@ -214,6 +224,12 @@ static int parse_opts(int argc, char **argv, struct tp_opts *o)
 	for (i = 0; !ret && i < npass; i++)
 		if (take_gbench_flag(o, pass[i]))
 			ret = -1;
+	/* Turns pair the processes' runs by their order: one order for all. */
+	if (!ret && o->lockstep && o->interleaved) {
+		fb_error("throughput: --lockstep and random interleaving do not go "
+			 "together (each process would run its own order)");
+		ret = -1;
+	}
 	o->gb_argv[o->gb_argc] = NULL;
 	free(pass);
 	return ret;
@@ -325,12 +341,45 @@ static int add_context(const char *path, json_t *ctx)
 
 static bool context_added;
 
+/* Connect to the round's turn-taker: the socket, or -1 (said why). */
+static int lockstep_connect(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		fb_error("throughput: --lockstep: socket path too long: %s", path);
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		fb_error("throughput: cannot reach the lockstep turn-taker at %s: %s",
+			 path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* Run what @o asks for: the exit status. */
 static int tp_run(struct tp_opts *o, int argc, char **argv)
 {
 	json_t *ctx = NULL, *record = NULL;
-	int ret = EXIT_ERROR;
+	int ret = EXIT_ERROR, lockstep_fd = -1;
 
+	/* First: the turn-taker waits for every process of the round. */
+	if (o->lockstep) {
+		lockstep_fd = lockstep_connect(o->lockstep);
+		if (lockstep_fd < 0)
+			goto out;
+		/*
+		 * A measured run lasts the min time at least: no two share a
+		 * turn, while the short runs before them do.
+		 */
+		gbench_lockstep(lockstep_fd, o->min_time);
+	}
 	if (tp_setup(o->placement, o->threads, o->nr_threads))
 		goto out;
 	if (gbench_init(&o->gb_argc, o->gb_argv)) {
@@ -362,6 +411,9 @@ static int tp_run(struct tp_opts *o, int argc, char **argv)
 	}
 	ctx = tp_context_json(record);
 	record = NULL;
+	/* How the samples were taken: in turns with a round's other builds. */
+	if (ctx)
+		json_object_set_new(ctx, "lockstep", json_boolean(o->lockstep));
 	if (o->out && (!o->out_format || !strcmp(o->out_format, "json")) &&
 	    add_context(o->out, ctx))
 		goto out;
@@ -376,6 +428,10 @@ out:
 	json_decref(ctx);
 	json_decref(record);
 	tp_teardown();
+	if (lockstep_fd >= 0) {
+		gbench_lockstep(-1, 0);
+		close(lockstep_fd);
+	}
 	return ret;
 }
 

@@ -5,8 +5,12 @@
  * with context.flagbench; no PMU is reported, not fatal.
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 #include <stddef.h>
@@ -47,6 +51,26 @@ static void bm_fails(struct gbench_state *st, long arg)
 }
 DEFINE_FB_BENCHMARK("test/shim_error", bm_fails, 0, 0,
 		    "test: a C benchmark reporting an error");
+
+/*
+ * Lockstep: every thread of every run works inside a turn the
+ * coordinator gave, and asks again before the next run.
+ */
+static atomic_int turn_held, lockstep_entries, lockstep_outside;
+
+static void bm_lockstep(struct gbench_state *st, long arg)
+{
+	atomic_fetch_add(&lockstep_entries, 1);
+	if (!atomic_load(&turn_held))
+		atomic_fetch_add(&lockstep_outside, 1);
+	fb_bench_loop(st) {
+		word ^= 1;
+	}
+	if (!atomic_load(&turn_held))
+		atomic_fetch_add(&lockstep_outside, 1);
+}
+DEFINE_FB_BENCHMARK("test/shim_lockstep", bm_lockstep, 0, FB_BENCH_SCALING,
+		    "test: runs only in their lockstep turns");
 
 static double num(json_t *b, const char *key)
 {
@@ -194,6 +218,82 @@ static void test_span_inside_timer(void **state)
 	unlink(out);
 }
 
+struct fake_coordinator {
+	int listen_fd;
+	int requests, keys_1, keys_2, bad;
+};
+
+/* `flagbench-report lockstep` for one process: holds each turn 1 ms. */
+static void *fake_coordinator(void *arg)
+{
+	struct fake_coordinator *fc = arg;
+	char line[256];
+	size_t len = 0;
+	int fd = accept(fc->listen_fd, NULL, NULL);
+
+	while (fd >= 0 && read(fd, line + len, 1) == 1) {
+		if (line[len] != '\n' && ++len < sizeof(line) - 1)
+			continue;
+		line[len] = '\0';
+		len = 0;
+		atomic_store(&turn_held, 0);
+		fc->requests++;
+		if (!strcmp(line, "W test/shim_lockstep\t1"))
+			fc->keys_1++;
+		else if (!strcmp(line, "W test/shim_lockstep\t2"))
+			fc->keys_2++;
+		else
+			fc->bad++;
+		usleep(1000);
+		atomic_store(&turn_held, 1);
+		if (write(fd, "G", 1) != 1)
+			break;
+	}
+	atomic_store(&turn_held, 0);
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+static void test_lockstep_turns(void **state)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct fake_coordinator fc = { 0 };
+	char out[512], opt[sizeof(sa.sun_path) + 16];
+	pthread_t t;
+	json_t *root;
+
+	tp_out_path(out, sizeof(out), "lockstep");
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "/tmp/fb-ls-%d", (int)getpid());
+	unlink(sa.sun_path);
+	fc.listen_fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(fc.listen_fd >= 0);
+	assert_int_equal(bind(fc.listen_fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(fc.listen_fd, 1), 0);
+	assert_int_equal(pthread_create(&t, NULL, fake_coordinator, &fc), 0);
+	snprintf(opt, sizeof(opt), "--lockstep=%s", sa.sun_path);
+	assert_int_equal(tp_run(out, "^test/shim_lockstep", "2", opt,
+				"--threads=1,2"), 0);
+	pthread_join(t, NULL);
+	close(fc.listen_fd);
+	unlink(sa.sun_path);
+	/*
+	 * Both thread counts, two repetitions each: a turn per measured run
+	 * at least (each lasts the min time, past the hold); every thread of
+	 * every run inside one.
+	 */
+	assert_int_equal(fc.bad, 0);
+	assert_true(fc.keys_1 >= 2 && fc.keys_2 >= 2);
+	assert_true(atomic_load(&lockstep_entries) >= fc.keys_1 + 2 * fc.keys_2);
+	assert_int_equal(atomic_load(&lockstep_outside), 0);
+	root = tp_load(out);
+	assert_non_null(root);
+	assert_true(json_is_true(json_object_get(json_object_get(json_object_get(root,
+				"context"), "flagbench"), "lockstep")));
+	json_decref(root);
+	unlink(out);
+}
+
 static void test_error_is_reported(void **state)
 {
 	char out[512];
@@ -258,6 +358,7 @@ int main(void)
 		cmocka_unit_test(test_counters_in_json),
 		cmocka_unit_test(test_repetitions_aggregate),
 		cmocka_unit_test(test_span_inside_timer),
+		cmocka_unit_test(test_lockstep_turns),
 		cmocka_unit_test(test_error_is_reported),
 		cmocka_unit_test(test_shim_reference_registered),
 		cmocka_unit_test(test_native_and_shim_run),
