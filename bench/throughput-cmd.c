@@ -6,11 +6,13 @@
  * throughput.c's.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -117,6 +119,16 @@ static int check_gbench_flag(const char *a)
 	return 0;
 }
 
+/* A boolean flag's value as Google Benchmark 1.7.1 reads it. */
+static bool gbench_truthy(const char *v)
+{
+	if (!*v)
+		return true;
+	if (!v[1])
+		return isalnum((unsigned char)*v) && !strchr("0fFnN", *v);
+	return strcasecmp(v, "false") && strcasecmp(v, "no") && strcasecmp(v, "off");
+}
+
 static bool valid_format(const char *f)
 {
 	return !strcmp(f, "console") || !strcmp(f, "json") || !strcmp(f, "csv");
@@ -165,7 +177,9 @@ static int take_gbench_flag(struct tp_opts *o, const char *a)
 	if ((v = flag_value(a, "--benchmark_min_time")))
 		o->min_time = strtod(v, NULL);
 	if ((v = flag_value(a, "--benchmark_enable_random_interleaving")))
-		o->interleaved = strcmp(v, "false") && strcmp(v, "0");
+		o->interleaved = gbench_truthy(v);
+	else if (!strcmp(a, "--benchmark_enable_random_interleaving"))
+		o->interleaved = true;
 	if (!strcmp(a, "--benchmark_out") || !strcmp(a, "--benchmark_filter")) {
 		fb_error("throughput: Google Benchmark flags take their "
 			 "value after '=': %s=...", a);
@@ -216,6 +230,9 @@ static int parse_opts(int argc, char **argv, struct tp_opts *o)
 	int i, npass, ret = -1;
 
 	o->placement = FB_PLACE_COMPACT;
+	/* Its flags' defaults come from the environment. */
+	if (getenv("BENCHMARK_ENABLE_RANDOM_INTERLEAVING"))
+		o->interleaved = gbench_truthy(getenv("BENCHMARK_ENABLE_RANDOM_INTERLEAVING"));
 	o->gb_argv[o->gb_argc++] = argv[0];
 	pass = calloc((size_t)argc, sizeof(*pass));
 	if (!pass)

@@ -103,7 +103,7 @@ static void expect_error(const char *const *args, const char *needle)
  * Benchmark's flags, checked before Google Benchmark sees them.
  */
 static const struct refused {
-	const char *args[3];
+	const char *args[4];
 	const char *needle;
 } refused[] = {
 	{ { "--bogus" }, "throughput: unknown option '--bogus'" },
@@ -113,6 +113,17 @@ static const struct refused {
 	{ { "--threads", "1,x" }, "--threads needs" },
 	{ { "--threads", "1024" }, "CPU" },
 	{ { "stray" }, "unknown option 'stray'" },
+	{ { "--lockstep", "/nonexistent/sock" },
+	  "cannot reach the lockstep turn-taker at /nonexistent/sock" },
+	{ { "--lockstep" }, "--lockstep" },
+	/* Random interleaving would give each process its own order. */
+	{ { "--lockstep", "/nonexistent/sock",
+	    "--benchmark_enable_random_interleaving" }, "do not go together" },
+	{ { "--lockstep", "/nonexistent/sock",
+	    "--benchmark_enable_random_interleaving=Yes" }, "do not go together" },
+	{ { "--lockstep", "/nonexistent/sock",
+	    "--benchmark_enable_random_interleaving=off" },
+	  "cannot reach the lockstep turn-taker" },
 	{ { "--benchmark_no_such_flag=1" }, "unrecognized command-line flag" },
 	{ { "--benchmark_min_time=soon" },
 	  "--benchmark_min_time: not a finite number" },
