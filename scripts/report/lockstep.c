@@ -24,7 +24,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 #include "report.h"
 
@@ -38,7 +37,6 @@ struct ls_client {
 	char buf[LS_KEY_MAX + 4];
 	size_t len;
 	unsigned long served;	/* turns at the current benchmark */
-	unsigned long turns;
 };
 
 struct lockstep {
@@ -51,14 +49,6 @@ struct lockstep {
 	unsigned long turns, switches;
 	uint64_t rng;
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* xorshift64*: ties broken at random, so that no build always goes first. */
 static unsigned int ls_rand(struct lockstep *ls, unsigned int n)
@@ -179,7 +169,6 @@ static void ls_grant(struct lockstep *ls, int i)
 
 	c->waiting = false;
 	c->served++;
-	c->turns++;
 	ls->turns++;
 	ls->holder = i;
 	if (send(c->fd, "G", 1, MSG_NOSIGNAL) != 1)
@@ -224,13 +213,13 @@ static int ls_serve(struct lockstep *ls, double start_timeout)
 {
 	struct pollfd pfd[LS_MAX_CLIENTS + 1];
 	int idx[LS_MAX_CLIENTS + 1];
-	double t0 = now_s();
+	double t0 = mono_s();
 	bool started = false;
 
 	for (;;) {
 		int n = 0, i, alive, waiting, r;
 		bool all_in = ls->listen_fd < 0;
-		double left = start_timeout - (now_s() - t0);
+		double left = start_timeout - (mono_s() - t0);
 
 		alive = ls_alive(ls, &waiting);
 		/* Turns begin once every process is in, or the wait ran out. */
@@ -349,7 +338,7 @@ int cmd_lockstep(int argc, char **argv)
 	if (ls.listen_fd < 0)
 		return EXIT_ERROR;
 	ls.holder = -1;
-	ls.rng = ((uint64_t)(now_s() * 1e6) ^ ((uint64_t)getpid() << 40)) | 1;
+	ls.rng = ((uint64_t)(mono_s() * 1e6) ^ ((uint64_t)getpid() << 40)) | 1;
 	ret = ls_serve(&ls, start_timeout);
 	if (ls.listen_fd >= 0)
 		close(ls.listen_fd);

@@ -131,18 +131,10 @@ static void run_child(struct chart_ctx *c, char **argv)
 	_exit(127);
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Wait for @pid at most @limit seconds; false: it was killed. */
 static bool wait_bounded(pid_t pid, double limit, int *st)
 {
-	double end = now_s() + limit;
+	double end = mono_s() + limit;
 	long ns = 1000000;
 
 	for (;;) {
@@ -150,7 +142,7 @@ static bool wait_bounded(pid_t pid, double limit, int *st)
 
 		if (r == pid || (r < 0 && errno != EINTR))
 			return true;
-		if (now_s() >= end)
+		if (mono_s() >= end)
 			break;
 		nanosleep(&(struct timespec){ 0, ns }, NULL);
 		if (ns < 50000000)

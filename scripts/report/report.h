@@ -489,6 +489,8 @@ int cmd_summary(int argc, char **argv);
 /* ---- util.c ---- */
 /* One line on stderr, its controls made harmless (text_clean()). */
 void fb_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* CLOCK_MONOTONIC in seconds. */
+double mono_s(void);
 char *xstrdup(const char *s);
 void *xcalloc(size_t n, size_t size);
 /* A directory the user named, with its parents (links in it followed). */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "report.h"
 
@@ -23,6 +24,14 @@ void fb_err(const char *fmt, ...)
 	va_end(ap);
 	text_clean(msg);
 	fprintf(stderr, "flagbench-report: %s\n", msg);
+}
+
+double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 int seterr(char *err, size_t len, const char *fmt, ...)
