@@ -233,7 +233,8 @@ static void test_threaded_names(void **state)
 	assert_true(reps >= 2);
 	fb = json_object_get(json_object_get(root, "context"), "flagbench");
 	assert_int_equal(json_integer_value(json_object_get(fb,
-				"threaded_min_time_scale")), 4);
+				"threaded_min_time_scale")),
+			 TP_THREADED_MIN_TIME_SCALE);
 	json_decref(root);
 	unlink(out);
 }
