@@ -243,6 +243,15 @@ struct res_paired {
 	int rounds_needed;	/* for the effect asked of res_paired_power() */
 };
 
+/*
+ * A round's sample from its @n repetitions' ns/op (NAN if none): the
+ * fastest for a run of one thread, the median for a run of several.  One
+ * thread's code does the same work every time, and what the machine adds
+ * (a busy SMT sibling of the host, a stolen slice, a cold line) only adds
+ * time, so its fastest repetition is its cost; where threads meet on a
+ * line, how they meet is the measurement and a fast repetition is luck.
+ */
+double res_round_sample(const double *ns, int n, int threads);
 /* Ratio and p of one benchmark from per-round ns/op; p_adj = p. */
 void res_paired_compare(const double *base_ns, const double *cand_ns, int n,
 			struct res_paired *c);

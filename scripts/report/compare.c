@@ -67,7 +67,7 @@ static enum code_identity identity_of(json_t *base, json_t *cand,
 	return id;
 }
 
-/* One sample per round: the round's median if it has several. */
+/* One sample per round from its repetitions: res_round_sample(). */
 static int round_samples(const struct tp_bench *b, int round, double *out)
 {
 	double v[64];
@@ -76,10 +76,8 @@ static int round_samples(const struct tp_bench *b, int round, double *out)
 	for (i = 0; i < b->nreps && n < 64; i++)
 		if (b->round[i] == round)
 			v[n++] = b->ns[i];
-	if (!n)
-		return 0;
-	*out = stat_median(v, n);
-	return 1;
+	*out = res_round_sample(v, n, b->threads);
+	return !isnan(*out);
 }
 
 static void pair_row(struct tp_row *r, bool by_round)

@@ -351,6 +351,28 @@ static void test_paired(void **state)
 }
 
 /*
+ * A round's sample: one thread's fastest repetition (the host only adds
+ * time), several threads' median (their meeting is the measurement);
+ * what is not a time is skipped, nothing left is NAN.
+ */
+static void test_round_sample(void **state)
+{
+	double reps[] = { 2.31, 1.89, 2.26, NAN, 2.35, -1, 1.91 };
+	double none[] = { NAN, 0 };
+
+	near(res_round_sample(reps, 7, 1), 1.89, 0);
+	/* 1.89 1.91 2.26 2.31 2.35: the middle one. */
+	near(res_round_sample(reps, 7, 2), 2.26, 0);
+	/* 2.31 1.89 2.26 and a NAN: the median of three. */
+	near(res_round_sample(reps, 4, 8), 2.26, 0);
+	near(res_round_sample(reps, 2, 2), (2.31 + 1.89) / 2, 1e-15);
+	/* A thread count the file did not give (-1): the median too. */
+	near(res_round_sample(reps, 3, -1), 2.26, 0);
+	assert_true(isnan(res_round_sample(none, 2, 1)));
+	assert_true(isnan(res_round_sample(none, 0, 2)));
+}
+
+/*
  * The signed-rank critical values, by enumerating the 2^n sign patterns:
  * the largest t with P(T <= t) <= .025 is -1 for 5 (2/32 > .05), 0 for
  * 6, 3 for 8, 13 for 12 (the published table's).  The interval of the
@@ -488,6 +510,7 @@ int main(void)
 		cmocka_unit_test(test_holm),
 		cmocka_unit_test(test_wilcoxon),
 		cmocka_unit_test(test_paired),
+		cmocka_unit_test(test_round_sample),
 		cmocka_unit_test(test_hodges_lehmann_bounded),
 		cmocka_unit_test(test_power),
 		cmocka_unit_test(test_hl_interval),
