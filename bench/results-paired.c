@@ -241,35 +241,6 @@ const char *res_tp_status_name(enum res_tp_status s)
 	       "same";
 }
 
-static int cmp_ns(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-double res_round_sample(const double *ns, int n, int threads)
-{
-	double *t, v = NAN;
-	int i, m = 0;
-
-	t = malloc((n > 0 ? n : 1) * sizeof(*t));
-	if (!t)
-		abort();
-	for (i = 0; i < n; i++)
-		if (ns[i] > 0 && isfinite(ns[i]))
-			t[m++] = ns[i];
-	if (m) {
-		qsort(t, m, sizeof(*t), cmp_ns);
-		if (threads == 1)
-			v = t[0];
-		else
-			v = m % 2 ? t[m / 2] : (t[m / 2 - 1] + t[m / 2]) / 2;
-	}
-	free(t);
-	return v;
-}
-
 void res_paired_compare(const double *base_ns, const double *cand_ns, int n,
 			struct res_paired *c)
 {
@@ -354,6 +325,25 @@ static double median_sorted(double *x, int n)
 {
 	qsort(x, n, sizeof(*x), cmp_double);
 	return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
+}
+
+double res_round_sample(const double *ns, int n, int threads)
+{
+	double *t, v = NAN;
+	int i, m = 0;
+
+	t = malloc((n > 0 ? n : 1) * sizeof(*t));
+	if (!t)
+		abort();
+	for (i = 0; i < n; i++)
+		if (ns[i] > 0 && isfinite(ns[i]))
+			t[m++] = ns[i];
+	if (m)
+		v = median_sorted(t, m);
+	if (m && threads == 1)
+		v = t[0];
+	free(t);
+	return v;
 }
 
 double res_paired_scale(const double *d, int n)
