@@ -42,6 +42,7 @@ struct side {
 	struct bundle *b;
 	const char *variant;	/* NULL: every variant */
 	char spec[4096];
+	bool borrowed;		/* b is the other side's: one bundle, read once */
 };
 
 /* One comparison: the baseline's variant and bundle, the candidate's. */
@@ -108,8 +109,22 @@ static void gate_unexposed(struct gate_state *g, const char *fmt, ...)
 		snprintf(g->unexposed, sizeof(g->unexposed), "%s", msg);
 }
 
-/* "dir" or "dir:variant", the directory holding a bundle.json. */
-static int parse_side(const char *arg, struct side *s, char *err, size_t len)
+/* One directory, however named: realpath() of both. */
+static bool same_dir(const char *a, const char *b)
+{
+	char ra[PATH_MAX], rb[PATH_MAX];
+
+	return realpath(a, ra) && realpath(b, rb) && !strcmp(ra, rb);
+}
+
+/*
+ * "dir" or "dir:variant", the directory holding a bundle.json.  The
+ * usual gate compares two variants of one bundle (B:nonatomic B:V): the
+ * candidate then borrows the baseline's bundle rather than parse its
+ * tens of megabytes again (@other: the side parsed first, or NULL).
+ */
+static int parse_side(const char *arg, struct side *s,
+		      const struct side *other, char *err, size_t len)
 {
 	char path[4200], *colon;
 	struct stat st;
@@ -125,6 +140,11 @@ static int parse_side(const char *arg, struct side *s, char *err, size_t len)
 			snprintf(err, len, "%s: empty variant name after ':'", arg);
 			return -1;
 		}
+	}
+	if (other && other->b && same_dir(other->spec, s->spec)) {
+		s->b = other->b;
+		s->borrowed = true;
+		return 0;
 	}
 	/* The gate compares rows; the bundle's own verdict is never read. */
 	s->b = bundle_load_rows(s->spec, err, len);
@@ -501,9 +521,7 @@ static int gate_one(struct gate_state *g, const struct gate_opts *o,
 
 static bool same_bundle(struct bundle *a, struct bundle *b)
 {
-	char ra[PATH_MAX], rb[PATH_MAX];
-
-	return realpath(a->dir, ra) && realpath(b->dir, rb) && !strcmp(ra, rb);
+	return a == b || same_dir(a->dir, b->dir);
 }
 
 static int compatible(struct gate_state *g, struct bundle *a, struct bundle *b)
@@ -761,8 +779,8 @@ int cmd_gate(int argc, char **argv)
 	g.findings = json_array();
 	g.races = json_array();
 	g.notes = json_array();
-	if (parse_side(pos[0], &bs, err, sizeof(err)) ||
-	    parse_side(pos[1], &cs, err, sizeof(err)))
+	if (parse_side(pos[0], &bs, NULL, err, sizeof(err)) ||
+	    parse_side(pos[1], &cs, &bs, err, sizeof(err)))
 		undecidable(&g, "%s", err);
 	else
 		printf("gate: baseline %s, candidate %s\n"
@@ -776,6 +794,7 @@ int cmd_gate(int argc, char **argv)
 	json_decref(g.tp), json_decref(g.races), json_decref(g.notes);
 	json_decref(g.controls), json_decref(g.findings);
 	bundle_free(bs.b);
-	bundle_free(cs.b);
+	if (!cs.borrowed)
+		bundle_free(cs.b);
 	return ret;
 }
