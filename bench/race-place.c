@@ -240,14 +240,20 @@ int race_serial_prev(const struct race_run *r, int role)
 	return next;
 }
 
-/* --pairs each: the budget is the scenario's, split between the pairs. */
-static void split_budget(const struct race_params *p, int nslots,
+/*
+ * The scenario's budget (a calibration shape's own seconds, if given);
+ * --pairs each: split between the pairs.
+ */
+static void split_budget(const struct race_scenario *s,
+			 const struct race_params *p, int nslots,
 			 struct race_params *q)
 {
 	*q = *p;
+	if (!s->seed && p->seconds > 0 && p->shape_seconds > 0)
+		q->seconds = p->shape_seconds;
 	if (!(p->pair_mask & RACE_PAIRS_EACH) || nslots < 1)
 		return;
-	q->seconds = p->seconds / nslots;
+	q->seconds /= nslots;
 	q->trials = p->trials ? (p->trials + nslots - 1) / nslots : 0;
 	q->witness_seconds = p->witness_seconds / nslots;
 }
@@ -287,7 +293,7 @@ json_t *race_plan(const struct race_scenario *s, const struct race_params *p,
 		return NULL;
 	}
 	share_cpus(slots, n, cpus_placed(t, nr_roles), nr_roles);
-	split_budget(p, n, &q);
+	split_budget(s, p, n, &q);
 	plan = json_array();
 	for (i = 0; i < n; i++) {
 		json_t *cpus = json_array(), *jroles = json_array(), *e;
@@ -345,7 +351,7 @@ int race_run(const struct race_scenario *const *scenarios, int nr,
 		if (n < 0)
 			goto fail;
 		share_cpus(slots, n, placed, nr_roles);
-		split_budget(p, n, &q);
+		split_budget(scenarios[i], p, n, &q);
 		for (k = 0; k < n; k++) {
 			/* The machine's state where and when the run starts. */
 			double xcpu = fb_pingpong_ns(slots[k].cpus[0],

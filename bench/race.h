@@ -203,6 +203,11 @@ enum expectation race_expectation(const struct race_scenario *s,
 /* How a run is bounded and placed. */
 struct race_params {
 	double seconds;		/* per scenario and CPU pair; 0: no limit */
+	/*
+	 * A calibration shape's (seed NULL) @seconds when that is bounded:
+	 * its trials take tens of ns, a seed race's microseconds; 0: @seconds.
+	 */
+	double shape_seconds;
 	unsigned long trials;	/* per scenario and CPU pair; 0: no limit */
 	unsigned int pair_mask;	/* 1 << fb_pair_class; 0: closest+farthest;
 				 * all five bits: every class present */

@@ -347,6 +347,10 @@ struct race_cmd {
 		   "bound per scenario and CPU pair (default 1, at most\n"      \
 		   "86400; 0: none, then --trials bounds it), the\n"            \
 		   "window sweep included"),                                    \
+	OPT_DOUBLE("shape-seconds", &(c)->p.shape_seconds, "S", 0, 86400,     \
+		   "the same for a calibration shape (LU, MP, SB and the\n"   \
+		   "like: millions of trials a second, where a seed race\n"   \
+		   "runs thousands); default 0: --seconds"),                    \
 	OPT_ULONG("trials", &(c)->p.trials, "N", 0, 1e15,                     \
 		  "stop measuring after N trials (default: no bound)"),        \
 	OPT_CALLBACK("pairs", &(c)->p.pair_mask, "LIST", opt_pairs,           \

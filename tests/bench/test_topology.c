@@ -479,6 +479,26 @@ static void test_each_pair_sample(void **state)
 	assert_true(json_real_value(json_object_get(e, "seconds")) > 0.0999 &&
 		    json_real_value(json_object_get(e, "seconds")) < 0.1001);
 	json_decref(plan);
+	/* A shape's own budget, split alike; a seed race keeps --seconds. */
+	p.shape_seconds = 2.42;
+	plan = race_plan(lu, &p, err, sizeof(err));
+	assert_non_null(plan);
+	e = json_array_get(plan, 241);
+	assert_true(json_real_value(json_object_get(e, "seconds")) > 0.00999 &&
+		    json_real_value(json_object_get(e, "seconds")) < 0.01001);
+	json_decref(plan);
+	{
+		const struct race_scenario *lw = race_scenario_find("lost-waiters");
+
+		assert_non_null(lw);
+		plan = race_plan(lw, &p, err, sizeof(err));
+		assert_non_null(plan);
+		e = json_array_get(plan, 0);
+		assert_true(json_real_value(json_object_get(e, "seconds")) > 0.0999 &&
+			    json_real_value(json_object_get(e, "seconds")) < 0.1001);
+		json_decref(plan);
+	}
+	p.shape_seconds = 0;
 	/* Racing on a described machine is refused, planning is not. */
 	{
 		struct race_results results = { 0 };
