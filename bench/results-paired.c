@@ -327,7 +327,7 @@ static double median_sorted(double *x, int n)
 	return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
 }
 
-double res_round_sample(const double *ns, int n, int threads)
+double res_round_sample(const double *ns, int n)
 {
 	double *t, v = NAN;
 	int i, m = 0;
@@ -340,8 +340,6 @@ double res_round_sample(const double *ns, int n, int threads)
 			t[m++] = ns[i];
 	if (m)
 		v = median_sorted(t, m);
-	if (m && threads == 1)
-		v = t[0];
 	free(t);
 	return v;
 }

@@ -244,14 +244,18 @@ struct res_paired {
 };
 
 /*
- * A round's sample from its @n repetitions' ns/op (NAN if none): the
- * fastest for a run of one thread, the median for a run of several.  One
- * thread's code does the same work every time, and what the machine adds
- * (a busy SMT sibling of the host, a stolen slice, a cold line) only adds
- * time, so its fastest repetition is its cost; where threads meet on a
- * line, how they meet is the measurement and a fast repetition is luck.
+ * A round's sample from its @n repetitions' ns/op (NAN if none): their
+ * median, for one thread as for several.  The fastest of one thread's
+ * would be its cost if the machine only added time; a shared host also
+ * lends some: a one-cycle loop on the 2-vCPU EPYC guest runs 0.28 ns in
+ * about one repetition in seven and 0.35 ns in the rest, so the fastest
+ * of six caught the rare level in about half the rounds and the paired
+ * ratio of identical code swung by up to 10%.  The median stays with the
+ * common level and still drops a stolen slice (controls over 3% in one
+ * run of twelve repetitions: 15 of 884 with the fastest, 0 with the
+ * median); where threads meet on a line the fastest was luck anyway.
  */
-double res_round_sample(const double *ns, int n, int threads);
+double res_round_sample(const double *ns, int n);
 /* Ratio and p of one benchmark from per-round ns/op; p_adj = p. */
 void res_paired_compare(const double *base_ns, const double *cand_ns, int n,
 			struct res_paired *c);

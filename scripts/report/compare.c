@@ -76,7 +76,7 @@ static int round_samples(const struct tp_bench *b, int round, double *out)
 	for (i = 0; i < b->nreps && n < 64; i++)
 		if (b->round[i] == round)
 			v[n++] = b->ns[i];
-	*out = res_round_sample(v, n, b->threads);
+	*out = res_round_sample(v, n);
 	return !isnan(*out);
 }
 
