@@ -251,9 +251,9 @@ struct res_paired {
  * about one repetition in seven and 0.35 ns in the rest, so the fastest
  * of six caught the rare level in about half the rounds and the paired
  * ratio of identical code swung by up to 10%.  The median stays with the
- * common level and still drops a stolen slice (controls over 3% in one
- * run of twelve repetitions: 15 of 884 with the fastest, 0 with the
- * median); where threads meet on a line the fastest was luck anyway.
+ * common level and still drops a stolen slice (controls over 3% of about
+ * 1,000 in four runs of six: 85 with the fastest, 42 with the median; in
+ * one of twelve: 15 and 0); where threads meet, the fastest was luck.
  */
 double res_round_sample(const double *ns, int n);
 /* Ratio and p of one benchmark from per-round ns/op; p_adj = p. */
