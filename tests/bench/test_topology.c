@@ -435,6 +435,14 @@ static void test_pick_is_search(void **state)
 	back_to_this_machine();
 }
 
+/* A plan entry's "seconds" is @want, within a thousandth of it. */
+static void assert_plan_seconds(json_t *e, double want)
+{
+	double got = json_real_value(json_object_get(e, "seconds"));
+
+	assert_true(got > want * 0.999 && got < want * 1.001);
+}
+
 /*
  * --pairs each on the 80-PU x86: 16 CPUs spread evenly (240 ordered
  * pairs, none of them SMT siblings) and both orders of the first SMT pair.
@@ -476,16 +484,13 @@ static void test_each_pair_sample(void **state)
 	assert_string_equal(json_string_value(json_object_get(e, "pair_class")), "smt");
 	assert_int_equal(json_integer_value(json_array_get(json_object_get(
 		json_object_get(e, "pair"), "cpus"), 0)), 1);
-	assert_true(json_real_value(json_object_get(e, "seconds")) > 0.0999 &&
-		    json_real_value(json_object_get(e, "seconds")) < 0.1001);
+	assert_plan_seconds(e, 0.1);
 	json_decref(plan);
 	/* A shape's own budget, split alike; a seed race keeps --seconds. */
 	p.shape_seconds = 2.42;
 	plan = race_plan(lu, &p, err, sizeof(err));
 	assert_non_null(plan);
-	e = json_array_get(plan, 241);
-	assert_true(json_real_value(json_object_get(e, "seconds")) > 0.00999 &&
-		    json_real_value(json_object_get(e, "seconds")) < 0.01001);
+	assert_plan_seconds(json_array_get(plan, 241), 0.01);
 	json_decref(plan);
 	{
 		const struct race_scenario *lw = race_scenario_find("lost-waiters");
@@ -493,9 +498,7 @@ static void test_each_pair_sample(void **state)
 		assert_non_null(lw);
 		plan = race_plan(lw, &p, err, sizeof(err));
 		assert_non_null(plan);
-		e = json_array_get(plan, 0);
-		assert_true(json_real_value(json_object_get(e, "seconds")) > 0.0999 &&
-			    json_real_value(json_object_get(e, "seconds")) < 0.1001);
+		assert_plan_seconds(json_array_get(plan, 0), 0.1);
 		json_decref(plan);
 	}
 	p.shape_seconds = 0;
