@@ -756,7 +756,7 @@ static int gate_end(struct gate_state *g, const struct gate_opts *o,
 	if (o->json) {
 		json_t *out = gate_json(g, o, bs, cs, ret == EXIT_ERROR);
 
-		if (write_json_atomic(out, o->json))
+		if (write_json_atomic(out, o->json, false))
 			ret = EXIT_ERROR;
 		json_decref(out);
 	}

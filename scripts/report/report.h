@@ -497,9 +497,10 @@ void *xcalloc(size_t n, size_t size);
 int mkdir_p(const char *path);
 /*
  * Write @json to @path atomically (safe-io.c: a fresh temporary in the
- * directory the user named, renamed over the file); 0 or -1.
+ * directory the user named, renamed over the file); 0 or -1.  @compact
+ * drops the indentation, for files of many thousand entries.
  */
-int write_json_atomic(json_t *json, const char *path);
+int write_json_atomic(json_t *json, const char *path, bool compact);
 void html_escape(FILE *f, const char *s);
 /* Safe for a file name: "bitops/clear_bit" -> "bitops-clear_bit". */
 void slugify(const char *s, char *out, size_t len);

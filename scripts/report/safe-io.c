@@ -469,13 +469,14 @@ int sio_commit(struct sio_file *sf)
 	return -1;
 }
 
-int sio_write_json(json_t *json, const struct sio_dir *d, const char *name)
+static int sio_dump_json(json_t *json, const struct sio_dir *d,
+			 const char *name, size_t flags)
 {
 	struct sio_file sf;
 
 	if (!sio_create(&sf, d, name))
 		return -1;
-	if (json_dumpf(json, sf.f, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) {
+	if (json_dumpf(json, sf.f, flags | JSON_PRESERVE_ORDER)) {
 		sio_discard(&sf);
 		fb_err("cannot write %s/%s", d->path, name);
 		return -1;
@@ -484,8 +485,13 @@ int sio_write_json(json_t *json, const struct sio_dir *d, const char *name)
 	return sio_commit(&sf);
 }
 
+int sio_write_json(json_t *json, const struct sio_dir *d, const char *name)
+{
+	return sio_dump_json(json, d, name, JSON_INDENT(2));
+}
+
 /* A file the user named: its directory as given, the file never a link. */
-int write_json_atomic(json_t *json, const char *path)
+int write_json_atomic(json_t *json, const char *path, bool compact)
 {
 	const char *slash = strrchr(path, '/');
 	char dir[4096];
@@ -496,7 +502,8 @@ int write_json_atomic(json_t *json, const char *path)
 		 slash ? (slash == path ? "/" : path) : ".");
 	if (sio_dir_open(&d, dir, false))
 		return -1;
-	ret = sio_write_json(json, &d, slash ? slash + 1 : path);
+	ret = sio_dump_json(json, &d, slash ? slash + 1 : path,
+			    compact ? JSON_COMPACT : JSON_INDENT(2));
 	sio_dir_close(&d);
 	return ret;
 }
