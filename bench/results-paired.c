@@ -249,12 +249,26 @@ void res_paired_compare(const double *base_ns, const double *cand_ns, int n,
 
 	if (!d)
 		abort();
-	memset(c, 0, sizeof(*c));
 	/* Log ratios: a 10% change counts alike at 1 ns and at 100 ns. */
 	for (i = 0; i < n; i++)
 		if (base_ns[i] > 0 && cand_ns[i] > 0 && isfinite(base_ns[i]) &&
 		    isfinite(cand_ns[i]))
 			d[m++] = log(cand_ns[i] / base_ns[i]);
+	res_paired_compare_logs(d, m, c);
+	free(d);
+}
+
+void res_paired_compare_logs(const double *d_in, int n, struct res_paired *c)
+{
+	double *d = malloc((n > 0 ? n : 1) * sizeof(*d));
+	int i, m = 0;
+
+	if (!d)
+		abort();
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < n; i++)
+		if (isfinite(d_in[i]))
+			d[m++] = d_in[i];
 	c->rounds = m;
 	c->ratio = m ? exp(res_hodges_lehmann(d, m)) : NAN;
 	res_hodges_lehmann_ci(d, m, RES_ALPHA, &c->lo, &c->hi);
@@ -338,6 +352,24 @@ double res_round_sample(const double *ns, int n)
 	for (i = 0; i < n; i++)
 		if (ns[i] > 0 && isfinite(ns[i]))
 			t[m++] = ns[i];
+	if (m)
+		v = median_sorted(t, m);
+	free(t);
+	return v;
+}
+
+double res_round_log_ratio(const double *base_ns, const double *cand_ns, int n)
+{
+	double *t, v = NAN;
+	int i, m = 0;
+
+	t = malloc((n > 0 ? n : 1) * sizeof(*t));
+	if (!t)
+		abort();
+	for (i = 0; i < n; i++)
+		if (base_ns[i] > 0 && cand_ns[i] > 0 && isfinite(base_ns[i]) &&
+		    isfinite(cand_ns[i]))
+			t[m++] = log(cand_ns[i] / base_ns[i]);
 	if (m)
 		v = median_sorted(t, m);
 	free(t);

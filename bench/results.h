@@ -256,9 +256,23 @@ struct res_paired {
  * one of twelve: 15 and 0); where threads meet, the fastest was luck.
  */
 double res_round_sample(const double *ns, int n);
+/*
+ * A round's paired log ratio from its repetitions taken in turns: the
+ * median of log(cand_ns[i] / base_ns[i]), NAN if no pair is whole.  In
+ * lockstep the i-th repetitions of both builds ran one after the other,
+ * milliseconds apart, so the host's level (the one-cycle loop's 0.28 or
+ * 0.35 ns, a neighbour's burst) is in both; the ratio of the two sides'
+ * medians mixes turns seconds apart.  A/A on the 2-vCPU EPYC guest, four
+ * runs of 22 rounds of twelve: the spread (IQR) of the per-round log
+ * ratios, median over 66 benchmarks, 0.64 times the medians' (bitops/
+ * test_bit 10.7% against 23%, page/PageIsolated 6.5% against 11.3%).
+ */
+double res_round_log_ratio(const double *base_ns, const double *cand_ns, int n);
 /* Ratio and p of one benchmark from per-round ns/op; p_adj = p. */
 void res_paired_compare(const double *base_ns, const double *cand_ns, int n,
 			struct res_paired *c);
+/* The same from per-round log ratios (non-finite ones left out). */
+void res_paired_compare_logs(const double *d, int n, struct res_paired *c);
 /*
  * The decision, after p_adj is set: slower (faster) when significant, the
  * ratio above (below) 1 and its 95% interval reaching past

@@ -67,46 +67,58 @@ static enum code_identity identity_of(json_t *base, json_t *cand,
 	return id;
 }
 
-/* One sample per round from its repetitions: res_round_sample(). */
-static int round_samples(const struct tp_bench *b, int round, double *out)
+/* A round's repetitions, in the order they ran (at most 64). */
+static int round_reps(const struct tp_bench *b, int round, double *v)
 {
-	double v[64];
 	int i, n = 0;
 
 	for (i = 0; i < b->nreps && n < 64; i++)
 		if (b->round[i] == round)
 			v[n++] = b->ns[i];
-	*out = res_round_sample(v, n);
-	return !isnan(*out);
+	return n;
+}
+
+/*
+ * One log ratio per round: the i-th repetitions of the two sides ran in
+ * the same lockstep turn, so they are paired (res_round_log_ratio());
+ * sides with unequal counts (a file edited, a repetition that erred)
+ * compare their medians (res_round_sample()).
+ */
+static double round_log_ratio(const struct tp_bench *bb,
+			      const struct tp_bench *cb, int round)
+{
+	double x[64], y[64];
+	int nx = round_reps(bb, round, x), ny = round_reps(cb, round, y);
+
+	if (!nx || !ny)
+		return NAN;
+	if (nx == ny)
+		return res_round_log_ratio(x, y, nx);
+	return log(res_round_sample(y, ny) / res_round_sample(x, nx));
 }
 
 static void pair_row(struct tp_row *r, bool by_round)
 {
 	const struct tp_bench *bb = r->base, *cb = r->cand;
-	int n = bb->nreps > cb->nreps ? bb->nreps : cb->nreps, i, m = 0;
-	double *x = xcalloc(n + 1, sizeof(*x)), *y = xcalloc(n + 1, sizeof(*y));
 
 	if (by_round) {
-		int maxr = 0;
+		int maxr = 0, i, m = 0;
+		double *d;
 
 		for (i = 0; i < bb->nreps; i++)
 			if (bb->round[i] > maxr)
 				maxr = bb->round[i];
-		free(x), free(y);
-		x = xcalloc(maxr + 1, sizeof(*x));
-		y = xcalloc(maxr + 1, sizeof(*y));
+		d = xcalloc(maxr + 1, sizeof(*d));
 		for (i = 0; i <= maxr; i++)
-			if (round_samples(bb, i, &x[m]) &&
-			    round_samples(cb, i, &y[m]))
-				m++;
+			d[m++] = round_log_ratio(bb, cb, i);
+		res_paired_compare_logs(d, m, &r->c);
+		free(d);
 	} else {
 		/* Two runs: no common rounds; pair the samples in order. */
-		m = bb->nreps < cb->nreps ? bb->nreps : cb->nreps;
-		memcpy(x, bb->ns, m * sizeof(*x));
-		memcpy(y, cb->ns, m * sizeof(*y));
+		int m = bb->nreps < cb->nreps ? bb->nreps : cb->nreps;
+
+		res_paired_compare(bb->ns, cb->ns, m, &r->c);
 	}
-	res_paired_compare(x, y, m, &r->c);
-	free(x), free(y);
 }
 
 static bool has_rounds(const struct tp_bench *b)

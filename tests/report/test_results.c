@@ -370,6 +370,49 @@ static void test_round_sample(void **state)
 }
 
 /*
+ * A round's paired log ratio: turn by turn.  The host's level moves both
+ * sides of a turn, but in the third it changed between them: base 1 2 1
+ * 2 1, candidate 1.05 2.1 2.1 2.1 1.05 is 5% slower in four turns of five,
+ * where the medians (1 and 2.1) say 110%.  Turns with a side that is not
+ * a time are left out; none left is NAN.
+ */
+static void test_round_log_ratio(void **state)
+{
+	double base[] = { 1, 2, 1, 2, 1, 1, NAN };
+	double cand[] = { 1.05, 2.1, 2.1, 2.1, 1.05, -1, 3 };
+	double none[] = { NAN, 0 };
+
+	near(res_round_log_ratio(base, cand, 2), log(1.05), 1e-15);
+	near(res_round_log_ratio(base, cand, 5), log(1.05), 1e-15);
+	near(log(res_round_sample(cand, 5) / res_round_sample(base, 5)),
+	     log(2.1), 1e-15);
+	/* The sixth and seventh turns are not whole: as five. */
+	near(res_round_log_ratio(base, cand, 7), log(1.05), 1e-15);
+	assert_true(isnan(res_round_log_ratio(none, cand, 2)));
+	assert_true(isnan(res_round_log_ratio(base, cand, 0)));
+}
+
+/* Per-round log ratios: the same ratio and p as from the ns/op pairs. */
+static void test_paired_compare_logs(void **state)
+{
+	double base[] = { 1, 2, 1.5, 1.1, 1.3, 1.2, 0.9, 1.4 };
+	double cand[] = { 1.1, 2.3, 1.6, 1.2, 1.3, 1.4, 1, 1.5 };
+	double d[9];
+	struct res_paired a, b;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		d[i] = log(cand[i] / base[i]);
+	d[8] = NAN;
+	res_paired_compare(base, cand, 8, &a);
+	res_paired_compare_logs(d, 9, &b);
+	assert_int_equal(b.rounds, 8);
+	near(b.ratio, a.ratio, 0);
+	near(b.p, a.p, 0);
+	near(b.scale, a.scale, 0);
+}
+
+/*
  * The signed-rank critical values, by enumerating the 2^n sign patterns:
  * the largest t with P(T <= t) <= .025 is -1 for 5 (2/32 > .05), 0 for
  * 6, 3 for 8, 13 for 12 (the published table's).  The interval of the
@@ -508,6 +551,8 @@ int main(void)
 		cmocka_unit_test(test_wilcoxon),
 		cmocka_unit_test(test_paired),
 		cmocka_unit_test(test_round_sample),
+		cmocka_unit_test(test_round_log_ratio),
+		cmocka_unit_test(test_paired_compare_logs),
 		cmocka_unit_test(test_hodges_lehmann_bounded),
 		cmocka_unit_test(test_power),
 		cmocka_unit_test(test_hl_interval),
