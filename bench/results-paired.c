@@ -241,19 +241,33 @@ const char *res_tp_status_name(enum res_tp_status s)
 	       "same";
 }
 
-void res_paired_compare(const double *base_ns, const double *cand_ns, int n,
-			struct res_paired *c)
+/*
+ * log(cand / base) of each pair whose sides are both times (> 0, finite),
+ * in a fresh array of at least one slot; their count in *m.  Log ratios:
+ * a 10% change counts alike at 1 ns and at 100 ns.
+ */
+static double *log_ratios(const double *base_ns, const double *cand_ns, int n,
+			  int *m)
 {
 	double *d = malloc((n > 0 ? n : 1) * sizeof(*d));
-	int i, m = 0;
+	int i;
 
 	if (!d)
 		abort();
-	/* Log ratios: a 10% change counts alike at 1 ns and at 100 ns. */
+	*m = 0;
 	for (i = 0; i < n; i++)
 		if (base_ns[i] > 0 && cand_ns[i] > 0 && isfinite(base_ns[i]) &&
 		    isfinite(cand_ns[i]))
-			d[m++] = log(cand_ns[i] / base_ns[i]);
+			d[(*m)++] = log(cand_ns[i] / base_ns[i]);
+	return d;
+}
+
+void res_paired_compare(const double *base_ns, const double *cand_ns, int n,
+			struct res_paired *c)
+{
+	int m;
+	double *d = log_ratios(base_ns, cand_ns, n, &m);
+
 	res_paired_compare_logs(d, m, c);
 	free(d);
 }
@@ -360,19 +374,11 @@ double res_round_sample(const double *ns, int n)
 
 double res_round_log_ratio(const double *base_ns, const double *cand_ns, int n)
 {
-	double *t, v = NAN;
-	int i, m = 0;
+	int m;
+	double *d = log_ratios(base_ns, cand_ns, n, &m);
+	double v = m ? median_sorted(d, m) : NAN;
 
-	t = malloc((n > 0 ? n : 1) * sizeof(*t));
-	if (!t)
-		abort();
-	for (i = 0; i < n; i++)
-		if (base_ns[i] > 0 && cand_ns[i] > 0 && isfinite(base_ns[i]) &&
-		    isfinite(cand_ns[i]))
-			t[m++] = log(cand_ns[i] / base_ns[i]);
-	if (m)
-		v = median_sorted(t, m);
-	free(t);
+	free(d);
 	return v;
 }
 

@@ -245,7 +245,8 @@ struct res_paired {
 
 /*
  * A round's sample from its @n repetitions' ns/op (NAN if none): their
- * median, for one thread as for several.  The fastest of one thread's
+ * median, for one thread as for several (the gate's, where two sides'
+ * turns cannot be paired: res_round_log_ratio()).  The fastest of one thread's
  * would be its cost if the machine only added time; a shared host also
  * lends some: a one-cycle loop on the 2-vCPU EPYC guest runs 0.28 ns in
  * about one repetition in seven and 0.35 ns in the rest, so the fastest
