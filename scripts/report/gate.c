@@ -588,8 +588,9 @@ static int gate_usage(FILE *f)
 	      "                       is *significant* (and a slowdown fails) when\n"
 	      "                       it is nonzero (Holm p < alpha) and the 95%\n"
 	      "                       interval of its Hodges-Lehmann ratio\n"
-	      "                       (per-round ns/op) reaches past PCT and past\n"
-	      "                       what the identical-code controls moved\n"
+	      "                       (of the per-round log ratios, a round's the\n"
+	      "                       median over its turns) reaches past PCT and\n"
+	      "                       past what the identical-code controls moved\n"
 	      "  --alpha A            family-wise error over one comparison's\n"
 	      "                       benchmarks: exact Wilcoxon signed-rank on the\n"
 	      "                       per-round log ratios, Holm-adjusted (0.05)\n"
@@ -784,7 +785,7 @@ int cmd_gate(int argc, char **argv)
 		undecidable(&g, "%s", err);
 	else
 		printf("gate: baseline %s, candidate %s\n"
-		       "throughput: per-round ns/op ratios, exact Wilcoxon signed-rank, Holm alpha %g, threshold %.1f%%, mde at 80%% power; >= %d rounds for one gated benchmark, more for k (k * 2/2^n < alpha)%s\n",
+		       "throughput: per-round ratios paired by turn, exact Wilcoxon signed-rank, Holm alpha %g, threshold %.1f%%, mde at 80%% power; >= %d rounds for one gated benchmark, more for k (k * 2/2^n < alpha)%s\n",
 		       pos[0], pos[1], o.rules.alpha, o.rules.threshold * 100,
 		       res_paired_min_rounds(o.rules.alpha, 1),
 		       o.rules.ignore_identity ? ", code identity ignored" : "");
