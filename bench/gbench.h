@@ -81,14 +81,23 @@ int gbench_register_native_reference(const char *name,
 				     const struct gbench_spec *spec);
 void gbench_set_hooks(const struct gbench_hooks *hooks);
 /*
+ * Every benchmark was registered @passes times, once a pass, and runs one
+ * repetition (--benchmark_repetitions=1): the outputs tell its runs as
+ * @passes repetitions of one
+ * (repetition_index: the pass), and the display shows their median once
+ * the last has run.  1: registered once (Google Benchmark's repetitions).
+ */
+void gbench_passes(int passes);
+/*
  * Take turns with the other processes of a round through @fd, a socket
  * connected to `flagbench-report lockstep`: before each iteration run of
  * every benchmark registered from now on, ask for the turn and wait for
- * it (the process exits, status 2, if the turn-taker goes); a run of the
- * same benchmark that begins within @hold_s of the turn's start keeps it.
- * -1: none.
+ * it (the process exits, status 2, if the turn-taker goes); the runs
+ * that find the iteration count and the measured run keep the turn
+ * until the run is reported.  Each benchmark must run one repetition a
+ * registration (gbench_passes()).  -1: none.
  */
-void gbench_lockstep(int fd, double hold_s);
+void gbench_lockstep(int fd);
 /* A string in the JSON "context" (Google Benchmark's custom context). */
 void gbench_add_context(const char *key, const char *value);
 /*

@@ -4,11 +4,13 @@
  * the project; it adapts, it measures nothing itself.
  */
 #include <benchmark/benchmark.h>
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <unistd.h>
 #include <string>
@@ -28,6 +30,8 @@ struct gbench_state {
 };
 
 static struct gbench_hooks shim_hooks;
+/* gbench_passes(): how many times each benchmark was registered. */
+static int shim_passes = 1;
 
 /* The stop hook, once per thread run, however the loop ended. */
 static void stop_once(struct gbench_state *st)
@@ -93,24 +97,13 @@ out:
  * runs, in Google Benchmark's Setup() (the main thread, before the run's
  * threads start), ask the round's turn-taker and wait for the turn.
  * 1.7.1's Setup() is not told which benchmark it is for, so each
- * registration gets its own, one of a table that differ by the index
- * they pass.
+ * name gets its own, one of a table that differ by the index they pass.
  */
 #define LOCKSTEP_MAX 512
 static int lockstep_fd = -1;
-static int64_t lockstep_hold_ns;
 static std::vector<std::string> lockstep_names;
 static size_t lockstep_held = SIZE_MAX;	/* the turn's benchmark */
 static int lockstep_held_threads;
-static int64_t lockstep_granted_ns;
-
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static void lockstep_turn(size_t i, int threads)
 {
@@ -122,13 +115,14 @@ static void lockstep_turn(size_t i, int threads)
 	if (lockstep_fd < 0)
 		return;
 	/*
-	 * Google Benchmark's short runs that find the iteration count (1,
-	 * 10, 100... iterations) keep the turn they began in: a turn costs
-	 * two wake-ups (about 0.1 ms here), a third of such a run.  A
-	 * measured run lasts the min time, the hold, so each asks anew.
+	 * Google Benchmark finds a run's iteration count by short runs (1,
+	 * 10, 100... iterations), then makes the measured run and reports
+	 * it: they all keep the turn they began in, which the report ends
+	 * (lockstep_release()).  In lockstep each registration runs one
+	 * repetition (gbench_passes()), so every measured run is reported
+	 * before the next run is set up.
 	 */
-	if (i == lockstep_held && threads == lockstep_held_threads &&
-	    mono_ns() - lockstep_granted_ns < lockstep_hold_ns)
+	if (i == lockstep_held && threads == lockstep_held_threads)
 		return;
 	msg = "W " + lockstep_names[i] + "\t" + std::to_string(threads) + "\n";
 	while (off < msg.size()) {
@@ -142,7 +136,6 @@ static void lockstep_turn(size_t i, int threads)
 	if (off == msg.size() && n == 1 && g == 'G') {
 		lockstep_held = i;
 		lockstep_held_threads = threads;
-		lockstep_granted_ns = mono_ns();
 		return;
 	}
 	/*
@@ -154,6 +147,12 @@ static void lockstep_turn(size_t i, int threads)
 		"is gone; stopping before %s\n", lockstep_names[i].c_str());
 	fflush(stdout);
 	_exit(2);
+}
+
+/* A run was reported: the next asks for a turn. */
+static void lockstep_release(void)
+{
+	lockstep_held = SIZE_MAX;
 }
 
 template <size_t I> static void lockstep_setup(const benchmark::State &s)
@@ -175,6 +174,16 @@ static int lockstep_attach(benchmark::internal::Benchmark *b, const char *name)
 {
 	if (lockstep_fd < 0)
 		return 0;
+	/*
+	 * One index a name: a benchmark registered once per pass
+	 * (gbench_passes()) asks as one, and the table bounds names.
+	 */
+	for (size_t i = 0; i < lockstep_names.size(); i++) {
+		if (lockstep_names[i] == name) {
+			b->Setup(lockstep_setups[i]);
+			return 0;
+		}
+	}
 	if (lockstep_names.size() >= LOCKSTEP_MAX) {
 		fprintf(stderr, "flagbench: throughput: lockstep takes at most %d "
 			"benchmarks\n", LOCKSTEP_MAX);
@@ -229,10 +238,9 @@ void gbench_clear(void)
 	lockstep_names.clear();
 }
 
-void gbench_lockstep(int fd, double hold_s)
+void gbench_lockstep(int fd)
 {
 	lockstep_fd = fd;
-	lockstep_hold_ns = (int64_t)(hold_s * 1e9);
 	lockstep_held = SIZE_MAX;
 }
 
@@ -260,6 +268,11 @@ int gbench_register_native_reference(const char *name,
 	return lockstep_attach(b, name);
 }
 
+void gbench_passes(int passes)
+{
+	shim_passes = passes > 1 ? passes : 1;
+}
+
 void gbench_set_hooks(const struct gbench_hooks *hooks)
 {
 	if (hooks)
@@ -273,15 +286,29 @@ void gbench_add_context(const char *key, const char *value)
 	benchmark::AddCustomContext(key, value);
 }
 
+static double median(std::vector<double> v)
+{
+	size_t n = v.size();
+
+	if (!n)
+		return 0;
+	std::sort(v.begin(), v.end());
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 /*
  * A reporter that passes every run on to @inner without the
  * "/min_time:..." Google Benchmark puts in a name whose MinTime() was set:
  * the threaded runs' longer time is how they are measured, not what, and
- * a benchmark keeps one name in every run and bundle.
+ * a benchmark keeps one name in every run and bundle.  Run in passes, a
+ * benchmark's runs are told as the repetitions of one, numbered by pass;
+ * the display (@medians) shows their median once all have run, as
+ * Google Benchmark's aggregates do for repetitions.
  */
 class plain_names : public benchmark::BenchmarkReporter {
 public:
-	explicit plain_names(benchmark::BenchmarkReporter *inner) : inner_(inner) {}
+	plain_names(benchmark::BenchmarkReporter *inner, bool medians)
+		: inner_(inner), medians_(medians && shim_passes > 1) {}
 
 	bool ReportContext(const Context &context) override
 	{
@@ -290,12 +317,34 @@ public:
 	}
 	void ReportRuns(const std::vector<Run> &runs) override
 	{
-		std::vector<Run> plain(runs);
+		std::vector<Run> plain, done;
+		Run m;
 
-		for (auto &r : plain)
+		lockstep_release();
+		for (Run r : runs) {
 			r.run_name.min_time.clear();
+			if (shim_passes > 1 && r.run_type == Run::RT_Iteration) {
+				std::vector<Run> &pass = passes_[r.benchmark_name()];
+
+				r.repetitions = shim_passes;
+				r.repetition_index = (int64_t)pass.size();
+				pass.push_back(r);
+				if (medians_) {
+					/* A failed run says why, as it is. */
+					if (r.error_occurred)
+						plain.push_back(r);
+					if ((int)pass.size() == shim_passes &&
+					    median_run(pass, &m))
+						done.push_back(m);
+					continue;
+				}
+			}
+			plain.push_back(r);
+		}
+		plain.insert(plain.end(), done.begin(), done.end());
 		streams();
-		inner_->ReportRuns(plain);
+		if (!plain.empty())
+			inner_->ReportRuns(plain);
 	}
 	void Finalize() override
 	{
@@ -310,7 +359,49 @@ private:
 		inner_->SetOutputStream(&GetOutputStream());
 		inner_->SetErrorStream(&GetErrorStream());
 	}
+	/*
+	 * Google Benchmark's "median" aggregate of the runs that did not
+	 * fail, of any lengths, in @m; false if all failed.
+	 */
+	static bool median_run(const std::vector<Run> &v, Run *m)
+	{
+		std::vector<double> real, cpu;
+		std::vector<const Run *> ok;
+
+		for (const Run &r : v) {
+			if (r.error_occurred || r.iterations <= 0)
+				continue;
+			ok.push_back(&r);
+			real.push_back(r.real_accumulated_time / (double)r.iterations);
+			cpu.push_back(r.cpu_accumulated_time / (double)r.iterations);
+		}
+		if (ok.empty())
+			return false;
+		*m = *ok.front();
+		m->run_type = Run::RT_Aggregate;
+		m->aggregate_name = "median";
+		m->aggregate_unit = benchmark::kTime;
+		m->repetition_index = Run::no_repetition_index;
+		/* Google Benchmark's aggregates count runs, not iterations. */
+		m->iterations = (int64_t)ok.size();
+		m->real_accumulated_time = median(real) * (double)ok.size();
+		m->cpu_accumulated_time = median(cpu) * (double)ok.size();
+		for (auto &c : m->counters) {
+			std::vector<double> x;
+
+			for (const Run *r : ok) {
+				auto it = r->counters.find(c.first);
+
+				if (it != r->counters.end())
+					x.push_back(it->second.value);
+			}
+			c.second.value = median(x);
+		}
+		return true;
+	}
 	std::unique_ptr<benchmark::BenchmarkReporter> inner_;
+	bool medians_;
+	std::map<std::string, std::vector<Run>> passes_;
 };
 
 #pragma GCC diagnostic push
@@ -333,11 +424,11 @@ size_t gbench_run(const char *format, const char *out_format)
 	 * its first run deletes, so a second run in one process (the tests)
 	 * would use it after free.
 	 */
-	plain_names display(new_reporter(format, isatty(STDOUT_FILENO)));
+	plain_names display(new_reporter(format, isatty(STDOUT_FILENO)), true);
 	std::unique_ptr<plain_names> file;
 
 	if (out_format)
-		file.reset(new plain_names(new_reporter(out_format, false)));
+		file.reset(new plain_names(new_reporter(out_format, false), false));
 	return benchmark::RunSpecifiedBenchmarks(&display, file.get());
 }
 #pragma GCC diagnostic pop

@@ -15,8 +15,13 @@
  * allowed CPUs, allocate the shared pages; 0 or -1 (said).
  */
 int tp_setup(enum fb_placement placement, const int *threads, int nr_threads);
-/* After gbench_init(): the hooks on and every benchmark registered. */
-int tp_register(const int *threads, int nr_threads, double min_time);
+/*
+ * After gbench_init(): the hooks on and every benchmark registered, once
+ * or, @passes > 1, once a pass (gbench_passes(); the caller has told
+ * Google Benchmark to run one repetition).
+ */
+int tp_register(const int *threads, int nr_threads, double min_time,
+		int passes);
 /* context.flagbench of the output file (takes @record, perf-record's). */
 json_t *tp_context_json(json_t *record);
 /* Benchmark threads that could not be pinned or given their memory. */

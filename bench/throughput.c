@@ -330,17 +330,50 @@ static const struct fb_benchmark **sorted_benchmarks(size_t *nr)
 }
 
 /*
- * Every benchmark, by name, into Google Benchmark; a scaling one for each
- * of @threads (@nr_threads 0: 1 .. allowed CPUs), one registration per
- * count: a run of several threads starts them at a barrier and ends with
- * the last, so a late start or a stolen slice of either weighs on it as
- * on a single-thread run TP_THREADED_MIN_TIME_SCALE times shorter; it
- * runs that many times @min_time (Google Benchmark's flag's value).
+ * @b into Google Benchmark: a scaling one for each of the @nr counts of
+ * @scaling, one registration per count: a run of several threads starts
+ * them at a barrier and ends with the last, so a late start or a stolen
+ * slice of either weighs on it as on a single-thread run
+ * TP_THREADED_MIN_TIME_SCALE times shorter; it runs that many times
+ * @min_time (Google Benchmark's flag's value).
  */
-static int register_all(const int *threads, int nr_threads, double min_time)
+static int register_one(const struct fb_benchmark *b, const int *scaling,
+			int nr, double min_time)
 {
-	const struct fb_benchmark **v, *b;
-	int scaling[TP_MAX_THREADS], nr = 0, i, ret = 0;
+	struct gbench_spec spec = { 0 };
+	int runs = 1, i, ret = 0;
+
+	if (b->flags & FB_BENCH_SCALING) {
+		spec.nr_threads = 1;
+		runs = nr;
+	}
+	for (i = 0; i < runs && !ret; i++) {
+		if (b->flags & FB_BENCH_SCALING) {
+			spec.threads = &scaling[i];
+			spec.min_time = scaling[i] > 1 ?
+				min_time * TP_THREADED_MIN_TIME_SCALE : 0;
+		}
+		if (b->flags & FB_BENCH_NATIVE_CXX)
+			ret = gbench_register_native_reference(b->name, &spec);
+		else
+			ret = gbench_register(b->name, b->fn, b->arg, &spec);
+	}
+	if (ret)
+		fb_error("throughput: cannot register %s", b->name);
+	return ret;
+}
+
+/*
+ * Every benchmark, by name, for each of @threads (@nr_threads 0: 1 ..
+ * allowed CPUs) where it scales.  @passes > 1: the whole list that many
+ * times (Google Benchmark told to run one repetition), so that a
+ * benchmark's repetitions lie across the process's life (gbench_passes()).
+ */
+static int register_all(const int *threads, int nr_threads, double min_time,
+			int passes)
+{
+	const struct fb_benchmark **v;
+	int scaling[TP_MAX_THREADS], nr = 0, i, p, ret = 0;
 	size_t n, k;
 
 	if (nr_threads) {
@@ -356,29 +389,10 @@ static int register_all(const int *threads, int nr_threads, double min_time)
 		return -1;
 	}
 	gbench_clear();
-	for (k = 0; k < n && !ret; k++) {
-		struct gbench_spec spec = { 0 };
-		int runs = 1;
-
-		b = v[k];
-		if (b->flags & FB_BENCH_SCALING) {
-			spec.nr_threads = 1;
-			runs = nr;
-		}
-		for (i = 0; i < runs && !ret; i++) {
-			if (b->flags & FB_BENCH_SCALING) {
-				spec.threads = &scaling[i];
-				spec.min_time = scaling[i] > 1 ?
-					min_time * TP_THREADED_MIN_TIME_SCALE : 0;
-			}
-			if (b->flags & FB_BENCH_NATIVE_CXX)
-				ret = gbench_register_native_reference(b->name, &spec);
-			else
-				ret = gbench_register(b->name, b->fn, b->arg, &spec);
-		}
-		if (ret)
-			fb_error("throughput: cannot register %s", b->name);
-	}
+	gbench_passes(passes);
+	for (p = 0; p < passes && !ret; p++)
+		for (k = 0; k < n && !ret; k++)
+			ret = register_one(v[k], scaling, nr, min_time);
 	free(v);
 	return ret ? -1 : 0;
 }
@@ -455,7 +469,8 @@ void tp_teardown(void)
  * The hooks on, the failures' count at zero, and every benchmark
  * registered (after gbench_init()).
  */
-int tp_register(const int *threads, int nr_threads, double min_time)
+int tp_register(const int *threads, int nr_threads, double min_time,
+		int passes)
 {
 	const char *reason;
 
@@ -465,7 +480,7 @@ int tp_register(const int *threads, int nr_threads, double min_time)
 			this_variant.name, reason, fb_cycles_name());
 	atomic_store(&tp.setup_failures, 0);
 	gbench_set_hooks(&tp_hooks);
-	return register_all(threads, nr_threads, min_time);
+	return register_all(threads, nr_threads, min_time, passes);
 }
 
 int tp_setup_failures(void)

@@ -166,6 +166,19 @@ static void test_bad_gb_flags(void **state)
 	expect_refused(true);
 }
 
+/* Google Benchmark's default from the environment: checked as the flag. */
+static void test_bad_env_repetitions(void **state)
+{
+	static const char *const args[] = { "throughput", NULL };
+	const char *bad[] = { "-1", "0", "lots" };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(setenv("BENCHMARK_REPETITIONS", bad[i], 1), 0);
+		expect_error(args, "BENCHMARK_REPETITIONS");
+	}
+	unsetenv("BENCHMARK_REPETITIONS");
+}
+
 static void test_good_run(void **state)
 {
 	char out[600], oflag[640];
@@ -259,6 +272,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_own_options),
 		cmocka_unit_test(test_bad_gb_flags),
+		cmocka_unit_test(test_bad_env_repetitions),
 		cmocka_unit_test(test_good_run),
 		cmocka_unit_test(test_threaded_names),
 		cmocka_unit_test(test_list_and_help),

@@ -221,13 +221,15 @@ static void test_span_inside_timer(void **state)
 struct fake_coordinator {
 	int listen_fd;
 	int requests, keys_1, keys_2, bad;
+	char order[64];		/* the thread counts asked for, runs merged */
+	size_t nr_order;
 };
 
 /* `flagbench-report lockstep` for one process: holds each turn 1 ms. */
 static void *fake_coordinator(void *arg)
 {
 	struct fake_coordinator *fc = arg;
-	char line[256];
+	char line[256], c;
 	size_t len = 0;
 	int fd = accept(fc->listen_fd, NULL, NULL);
 
@@ -244,6 +246,11 @@ static void *fake_coordinator(void *arg)
 			fc->keys_2++;
 		else
 			fc->bad++;
+		/* The thread count's digit, once for consecutive requests. */
+		c = line[strlen(line) - 1];
+		if (fc->nr_order < sizeof(fc->order) - 1 &&
+		    (!fc->nr_order || fc->order[fc->nr_order - 1] != c))
+			fc->order[fc->nr_order++] = c;
 		usleep(1000);
 		atomic_store(&turn_held, 1);
 		if (write(fd, "G", 1) != 1)
@@ -261,7 +268,8 @@ static void test_lockstep_turns(void **state)
 	struct fake_coordinator fc = { 0 };
 	char out[512], opt[sizeof(sa.sun_path) + 16];
 	pthread_t t;
-	json_t *root;
+	json_t *root, *fb, *b;
+	size_t k;
 
 	tp_out_path(out, sizeof(out), "lockstep");
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "/tmp/fb-ls-%d", (int)getpid());
@@ -278,18 +286,36 @@ static void test_lockstep_turns(void **state)
 	close(fc.listen_fd);
 	unlink(sa.sun_path);
 	/*
-	 * Both thread counts, two repetitions each: a turn per measured run
-	 * at least (each lasts the min time, past the hold); every thread of
-	 * every run inside one.
+	 * Both thread counts, two repetitions each: one turn a measured run,
+	 * the short runs before it inside it; every thread of every run
+	 * inside one.  The repetitions run in passes: each count's second
+	 * after the other's first, not one after the other.
 	 */
 	assert_int_equal(fc.bad, 0);
-	assert_true(fc.keys_1 >= 2 && fc.keys_2 >= 2);
+	assert_int_equal(fc.keys_1, 2);
+	assert_int_equal(fc.keys_2, 2);
 	assert_true(atomic_load(&lockstep_entries) >= fc.keys_1 + 2 * fc.keys_2);
 	assert_int_equal(atomic_load(&lockstep_outside), 0);
+	fc.order[fc.nr_order] = '\0';
+	assert_string_equal(fc.order, "1212");
 	root = tp_load(out);
 	assert_non_null(root);
-	assert_true(json_is_true(json_object_get(json_object_get(json_object_get(root,
-				"context"), "flagbench"), "lockstep")));
+	fb = json_object_get(json_object_get(root, "context"), "flagbench");
+	assert_true(json_is_true(json_object_get(fb, "lockstep")));
+	assert_int_equal(json_integer_value(json_object_get(fb, "passes")), 2);
+	/* In the order they ran, told as two repetitions of one each. */
+	json_array_foreach(json_object_get(root, "benchmarks"), k, b) {
+		const char *n = json_string_value(json_object_get(b, "name"));
+
+		assert_true(k < 4);
+		assert_string_equal(json_string_value(json_object_get(b, "run_type")),
+				    "iteration");
+		assert_string_equal(n, k % 2 ? "test/shim_lockstep/threads:2" :
+					       "test/shim_lockstep/threads:1");
+		assert_int_equal(num(b, "repetitions"), 2);
+		assert_int_equal(num(b, "repetition_index"), k / 2);
+	}
+	assert_int_equal(k, 4);
 	json_decref(root);
 	unlink(out);
 }
