@@ -83,9 +83,9 @@ void gbench_set_hooks(const struct gbench_hooks *hooks);
 /*
  * Every benchmark was registered @passes times, once a pass, and runs one
  * repetition (--benchmark_repetitions=1): the outputs tell its runs as
- * @passes repetitions of one
- * (repetition_index: the pass), and the display shows their median once
- * the last has run.  1: registered once (Google Benchmark's repetitions).
+ * @passes repetitions of one (repetition_index: the pass), and the
+ * display shows their median once the last has run.  1: registered once
+ * (Google Benchmark's repetitions).
  */
 void gbench_passes(int passes);
 /*
