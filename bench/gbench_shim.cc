@@ -324,17 +324,19 @@ public:
 		for (Run r : runs) {
 			r.run_name.min_time.clear();
 			if (shim_passes > 1 && r.run_type == Run::RT_Iteration) {
-				std::vector<Run> &pass = passes_[r.benchmark_name()];
+				std::string name = r.benchmark_name();
+				int k = seen_[name]++;
 
 				r.repetitions = shim_passes;
-				r.repetition_index = (int64_t)pass.size();
-				pass.push_back(r);
+				r.repetition_index = k;
 				if (medians_) {
+					std::vector<Run> &pass = runs_[name];
+
+					pass.push_back(r);
 					/* A failed run says why, as it is. */
 					if (r.error_occurred)
 						plain.push_back(r);
-					if ((int)pass.size() == shim_passes &&
-					    median_run(pass, &m))
+					if (k + 1 == shim_passes && median_run(pass, &m))
 						done.push_back(m);
 					continue;
 				}
@@ -401,7 +403,8 @@ private:
 	}
 	std::unique_ptr<benchmark::BenchmarkReporter> inner_;
 	bool medians_;
-	std::map<std::string, std::vector<Run>> passes_;
+	std::map<std::string, int> seen_;	/* runs so far, by name */
+	std::map<std::string, std::vector<Run>> runs_;	/* @medians' */
 };
 
 #pragma GCC diagnostic push
