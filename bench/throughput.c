@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <flagbench/mm.h>
 #include <flagbench/variant.h>
 #include "command.h"
@@ -290,12 +292,34 @@ static json_t *perf_json(json_t *record)
 	return j;
 }
 
+/*
+ * The file this process runs from: run-bench runs each round from a fresh
+ * copy, so that the physical pages holding the code are the round's draw
+ * (run-bench, round_text()); the inode tells the rounds' copies apart.
+ */
+static json_t *exe_json(void)
+{
+	char path[4096];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+	struct stat sb;
+	json_t *j;
+
+	if (n < 0 || stat("/proc/self/exe", &sb))
+		return json_null();
+	path[n] = '\0';
+	j = json_pack("{s:I}", "inode", (json_int_t)sb.st_ino);
+	/* A path that is not UTF-8 has no JSON string: the inode still tells. */
+	if (j)
+		json_object_set_new(j, "path", json_string(path) ?: json_null());
+	return j ?: json_null();
+}
+
 json_t *tp_context_json(json_t *record)
 {
 	const char *how = NULL;
 	bool emulated = fb_emulated(&how);
 
-	return json_pack("{s:s, s:s, s:b, s:s, s:s, s:o, s:o, s:o, s:o, s:i, s:i}",
+	return json_pack("{s:s, s:s, s:b, s:s, s:s, s:o, s:o, s:o, s:o, s:i, s:i, s:o}",
 			 "variant", this_variant.name, "arch", fb_arch_name(),
 			 "emulated", emulated, "emulated_how", how ? how : "",
 			 "placement", fb_placement_name(tp.placement),
@@ -303,7 +327,7 @@ json_t *tp_context_json(json_t *record)
 			 fb_topology_json(tp.topo), "perf", perf_json(record),
 			 "describe", variant_describe_json(), "batch",
 			 FB_BENCH_BATCH, "threaded_min_time_scale",
-			 TP_THREADED_MIN_TIME_SCALE);
+			 TP_THREADED_MIN_TIME_SCALE, "exe", exe_json());
 }
 
 static int cmp_benchmark(const void *a, const void *b)
