@@ -86,28 +86,42 @@ static const char *flag_value(const char *arg, const char *name)
 }
 
 /*
+ * A repetition count, from --benchmark_repetitions or the environment's
+ * BENCHMARK_REPETITIONS: digits only, so that what is checked is what
+ * Google Benchmark's strtol reads.
+ */
+static int parse_repetitions(const char *name, const char *v, int *reps)
+{
+	unsigned long ul;
+
+	if (!*v || strspn(v, "0123456789") != strlen(v)) {
+		fb_error("%s: not a whole number: '%s'", name, v);
+		return -1;
+	}
+	if (fb_parse_ulong(name, v, 1, 100000, &ul))
+		return -1;
+	*reps = (int)ul;
+	return 0;
+}
+
+/*
  * Google Benchmark 1.7 reads its numeric flags with strtol/strtod and no
  * range: --benchmark_repetitions=-1 aborts in std::length_error, =0 runs
  * nothing and exits 0, a negative or huge --benchmark_min_time is taken as
  * it is.  The flags we rely on are checked here, by the one option parser's
- * conversions, before Google Benchmark sees them.
+ * conversions, before Google Benchmark sees them, and their values kept.
  */
-static int check_gbench_flag(const char *a)
+static int check_gbench_flag(struct tp_opts *o, const char *a)
 {
-	unsigned long ul;
 	const char *v;
 	double d;
 
-	if ((v = flag_value(a, "--benchmark_repetitions"))) {
-		/* Digits only: what we check must be what strtol reads. */
-		if (!*v || strspn(v, "0123456789") != strlen(v)) {
-			fb_error("--benchmark_repetitions: not a whole number: '%s'", v);
-			return -1;
-		}
-		return fb_parse_ulong("--benchmark_repetitions", v, 1, 100000, &ul);
-	}
+	if ((v = flag_value(a, "--benchmark_repetitions")))
+		return parse_repetitions("--benchmark_repetitions", v,
+					 &o->repetitions);
 	if ((v = flag_value(a, "--benchmark_min_time")))
-		return fb_parse_double("--benchmark_min_time", v, 1e-6, 86400, &d);
+		return fb_parse_double("--benchmark_min_time", v, 1e-6, 86400,
+				       &o->min_time);
 	if ((v = flag_value(a, "--benchmark_min_warmup_time")))
 		return fb_parse_double("--benchmark_min_warmup_time", v, 0, 86400, &d);
 	if (!strcmp(a, "--benchmark_repetitions") ||
@@ -173,12 +187,8 @@ static int take_gbench_flag(struct tp_opts *o, const char *a)
 			 (int)(strchr(a, '=') - a), a);
 		return -1;
 	}
-	if (check_gbench_flag(a))
+	if (check_gbench_flag(o, a))
 		return -1;
-	if ((v = flag_value(a, "--benchmark_min_time")))
-		o->min_time = strtod(v, NULL);
-	if ((v = flag_value(a, "--benchmark_repetitions")))
-		o->repetitions = (int)strtol(v, NULL, 10);
 	if ((v = flag_value(a, "--benchmark_enable_random_interleaving")))
 		o->interleaved = gbench_truthy(v);
 	else if (!strcmp(a, "--benchmark_enable_random_interleaving"))
@@ -237,15 +247,11 @@ static int parse_opts(int argc, char **argv, struct tp_opts *o)
 	if (getenv("BENCHMARK_ENABLE_RANDOM_INTERLEAVING"))
 		o->interleaved = gbench_truthy(getenv("BENCHMARK_ENABLE_RANDOM_INTERLEAVING"));
 	o->repetitions = 1;
-	if (getenv("BENCHMARK_REPETITIONS")) {
-		unsigned long ul;
-
-		/* Google Benchmark 1.7 aborts on a negative one. */
-		if (fb_parse_ulong("BENCHMARK_REPETITIONS", getenv("BENCHMARK_REPETITIONS"),
-				   1, 100000, &ul))
-			return -1;
-		o->repetitions = (int)ul;
-	}
+	/* Google Benchmark 1.7 aborts on a negative one. */
+	if (getenv("BENCHMARK_REPETITIONS") &&
+	    parse_repetitions("BENCHMARK_REPETITIONS",
+			      getenv("BENCHMARK_REPETITIONS"), &o->repetitions))
+		return -1;
 	o->gb_argv[o->gb_argc++] = argv[0];
 	pass = calloc((size_t)argc, sizeof(*pass));
 	if (!pass)
