@@ -247,7 +247,15 @@ static int parse_opts(int argc, char **argv, struct tp_opts *o)
 	if (getenv("BENCHMARK_ENABLE_RANDOM_INTERLEAVING"))
 		o->interleaved = gbench_truthy(getenv("BENCHMARK_ENABLE_RANDOM_INTERLEAVING"));
 	o->repetitions = 1;
-	/* Google Benchmark 1.7 aborts on a negative one. */
+	/*
+	 * Google Benchmark 1.7 aborts on a negative repetition count; the
+	 * min time is also the threaded runs' (TP_THREADED_MIN_TIME_SCALE
+	 * times it), which would otherwise keep our default.
+	 */
+	if (getenv("BENCHMARK_MIN_TIME") &&
+	    fb_parse_double("BENCHMARK_MIN_TIME", getenv("BENCHMARK_MIN_TIME"),
+			    1e-6, 86400, &o->min_time))
+		return -1;
 	if (getenv("BENCHMARK_REPETITIONS") &&
 	    parse_repetitions("BENCHMARK_REPETITIONS",
 			      getenv("BENCHMARK_REPETITIONS"), &o->repetitions))

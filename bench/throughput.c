@@ -55,6 +55,7 @@ static struct tp {
 	cpu_set_t main_affinity;	/* restored after each benchmark */
 	bool affinity_saved;
 	atomic_int setup_failures;
+	double min_time;		/* the runs' (the flag or BENCHMARK_MIN_TIME) */
 } tp;
 
 struct tp_thread {
@@ -319,14 +320,15 @@ json_t *tp_context_json(json_t *record)
 	const char *how = NULL;
 	bool emulated = fb_emulated(&how);
 
-	return json_pack("{s:s, s:s, s:b, s:s, s:s, s:o, s:o, s:o, s:o, s:i, s:i, s:o}",
+	return json_pack("{s:s, s:s, s:b, s:s, s:s, s:o, s:o, s:o, s:o, s:i, s:f, s:i, s:o}",
 			 "variant", this_variant.name, "arch", fb_arch_name(),
 			 "emulated", emulated, "emulated_how", how ? how : "",
 			 "placement", fb_placement_name(tp.placement),
 			 "placement_cpus", placement_json(), "topology",
 			 fb_topology_json(tp.topo), "perf", perf_json(record),
 			 "describe", variant_describe_json(), "batch",
-			 FB_BENCH_BATCH, "threaded_min_time_scale",
+			 FB_BENCH_BATCH, "min_time", tp.min_time,
+			 "threaded_min_time_scale",
 			 TP_THREADED_MIN_TIME_SCALE, "exe", exe_json());
 }
 
@@ -503,6 +505,7 @@ int tp_register(const int *threads, int nr_threads, double min_time,
 			"%s; carrying on with %s ticks and software counters\n",
 			this_variant.name, reason, fb_cycles_name());
 	atomic_store(&tp.setup_failures, 0);
+	tp.min_time = min_time;
 	gbench_set_hooks(&tp_hooks);
 	return register_all(threads, nr_threads, min_time, passes);
 }

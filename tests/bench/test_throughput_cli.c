@@ -166,17 +166,53 @@ static void test_bad_gb_flags(void **state)
 	expect_refused(true);
 }
 
-/* Google Benchmark's default from the environment: checked as the flag. */
-static void test_bad_env_repetitions(void **state)
+/* Google Benchmark's defaults from the environment: checked as the flags. */
+static void test_bad_env(void **state)
 {
 	static const char *const args[] = { "throughput", NULL };
-	const char *bad[] = { "-1", "0", "lots" };
+	static const char *const vars[] = { "BENCHMARK_REPETITIONS",
+					    "BENCHMARK_MIN_TIME" };
+	static const char *const bad[] = { "-1", "0", "lots" };
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(setenv("BENCHMARK_REPETITIONS", bad[i], 1), 0);
-		expect_error(args, "BENCHMARK_REPETITIONS");
+	for (size_t v = 0; v < sizeof(vars) / sizeof(vars[0]); v++) {
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			assert_int_equal(setenv(vars[v], bad[i], 1), 0);
+			expect_error(args, vars[v]);
+		}
+		unsetenv(vars[v]);
 	}
-	unsetenv("BENCHMARK_REPETITIONS");
+}
+
+/*
+ * The min time the runs used (threaded ones scale it): the environment's,
+ * or the flag's over it.
+ */
+static double env_min_time(const char *flag)
+{
+	char out[600], oflag[640];
+	json_t *root;
+	double t;
+
+	tp_out_path(out, sizeof(out), "mintime");
+	snprintf(oflag, sizeof(oflag), "--benchmark_out=%s", out);
+	assert_int_equal(setenv("BENCHMARK_MIN_TIME", "0.002", 1), 0);
+	assert_int_equal(run((const char *[]){ "throughput",
+				"--benchmark_filter=^bitops/__clear_bit$",
+				oflag, flag, NULL }), 0);
+	unsetenv("BENCHMARK_MIN_TIME");
+	root = tp_load(out);
+	assert_non_null(root);
+	t = json_real_value(json_object_get(json_object_get(json_object_get(
+		root, "context"), "flagbench"), "min_time"));
+	json_decref(root);
+	unlink(out);
+	return t;
+}
+
+static void test_env_min_time(void **state)
+{
+	assert_true(env_min_time(NULL) == 0.002);
+	assert_true(env_min_time("--benchmark_min_time=0.003") == 0.003);
 }
 
 static void test_good_run(void **state)
@@ -272,7 +308,8 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_own_options),
 		cmocka_unit_test(test_bad_gb_flags),
-		cmocka_unit_test(test_bad_env_repetitions),
+		cmocka_unit_test(test_bad_env),
+		cmocka_unit_test(test_env_min_time),
 		cmocka_unit_test(test_good_run),
 		cmocka_unit_test(test_threaded_names),
 		cmocka_unit_test(test_list_and_help),
