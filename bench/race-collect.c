@@ -46,6 +46,24 @@ static char *structural(const struct race_run *r, unsigned int i)
 	return strdup(why);
 }
 
+bool race_run_structural(const struct race_run *r)
+{
+	bool any = false;
+
+	for (unsigned int i = 0; i < r->s->nr_outcomes; i++) {
+		char *why;
+
+		if (!r->s->outcomes[i].bad)
+			continue;
+		why = structural(r, i);
+		free(why);
+		if (!why)
+			return false;
+		any = true;
+	}
+	return any;
+}
+
 static void collect_outcomes(struct race_result *res, const struct race_run *r)
 {
 	const struct race_scenario *s = r->s;
@@ -116,6 +134,8 @@ void race_result_collect(struct race_result *res, struct race_run *r,
 	}
 	res->trials = (double)r->trials;
 	res->seconds = r->seconds;
+	res->extended_seconds = r->ran_on ?
+		fmax(r->seconds - r->measure_ns / 1e9, 0) : 0;
 	res->reached = (double)r->reached;
 	res->bad = (double)r->bad_trials;
 	res->expect = e;

@@ -286,6 +286,22 @@ static void set_range(struct race_run *r, unsigned long n, uint64_t busy)
 	r->ranged = true;
 }
 
+/*
+ * Past its seconds, a forbidden zero not yet earned (fewer reached trials
+ * than its reference needs, race_params.extend_seconds) runs on, within
+ * its extension.  The stop looks at the reached count and at whether a
+ * bad outcome showed, never at anything a zero is judged by, so a zero
+ * means what it did.
+ */
+static bool run_on(struct race_run *r)
+{
+	if (!(r->need > 0) || r->bad_trials || (double)r->reached >= r->need ||
+	    r->seconds * 1e9 >= r->measure_ns + r->extend_ns)
+		return false;
+	r->ran_on = true;
+	return true;
+}
+
 /* The leader, between batches: sum, adapt, aim the next batch. */
 void race_leader_decide(struct race_run *r)
 {
@@ -314,7 +330,8 @@ void race_leader_decide(struct race_run *r)
 	r->trials += n;
 	r->seconds = (double)(ktime_get_ns() - r->measure_start_ns) / 1e9;
 	if ((r->p->trials && r->trials >= r->p->trials) ||
-	    (r->measure_ns > 0 && r->seconds * 1e9 >= r->measure_ns)) {
+	    (r->measure_ns > 0 && r->seconds * 1e9 >= r->measure_ns &&
+	     !run_on(r))) {
 		/* Measured: witnesses next, if asked for and there is any. */
 		r->tracing = race_witness_begin(r);
 		r->stop = !r->tracing;

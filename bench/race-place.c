@@ -256,6 +256,7 @@ static void split_budget(const struct race_scenario *s,
 	q->seconds /= nslots;
 	q->trials = p->trials ? (p->trials + nslots - 1) / nslots : 0;
 	q->witness_seconds = p->witness_seconds / nslots;
+	q->extend_seconds = p->extend_seconds / nslots;
 }
 
 static json_t *pair_json(const struct race_slot *sl)

@@ -48,6 +48,8 @@ static json_t *exposure_json(const struct race_result *r)
 			  "bad_trials", (json_int_t)r->ref.bad,
 			  "reached_trials", (json_int_t)r->ref.reached) :
 		json_null());
+	json_object_set_new(x, "extended_seconds",
+			    json_real(r->extended_seconds));
 	json_object_set_new(x, "rule", json_string(
 		"a forbidden outcome not seen is earned by reached trials n with (1 - p)^n <= 0.05, p the reference's bad trials per reached trial; fewer: unexposed (WARN); no reference: unsized"));
 	return x;
@@ -494,6 +496,11 @@ static int rd_ref(struct rd *rd, json_t *x, struct race_result *r)
 
 	if (!json_is_object(x))
 		return fail(rd, "\"exposure\" missing (written by an older engine?)");
+	/* Came with the extension; a file without it ran on time. */
+	r->extended_seconds = json_object_get(x, "extended_seconds") ?
+		rd_num(rd, x, "extended_seconds", 0, r->seconds) : 0;
+	if (rd->failed)
+		return -1;
 	if (!ref || json_is_null(ref))
 		return 0;
 	r->has_ref = true;

@@ -85,6 +85,11 @@ struct race_result {
 	int cpus[RACE_RESULT_MAX_ROLES];
 	char *roles[RACE_RESULT_MAX_ROLES];
 	double trials, seconds;
+	/*
+	 * Of @seconds, those it ran on past its planned seconds for a
+	 * forbidden zero's reached trials (race_params.extend_seconds).
+	 */
+	double extended_seconds;
 	double reached;		/* trials with a racy or bad outcome */
 	double bad;		/* bad_trials: THE bad count (results.h) */
 	enum expectation expect;
@@ -157,6 +162,14 @@ void race_result_decide(struct race_result *r);
 const struct race_result *race_result_pick_ref(const struct race_result *r,
 					       const struct race_result *c,
 					       int n);
+/* The same for a run not made yet: @variant's @scenario on @pair_class. */
+const struct race_result *race_result_pick_ref_for(const char *variant,
+						   const char *scenario,
+						   const char *pair_class,
+						   const struct race_result *c,
+						   int n);
+/* The reached trials @ref says a zero needs (res_race_need()). */
+double race_result_need(const struct race_result *ref);
 /* Size @r's zero by @ref (NULL: none), then decide again. */
 void race_result_set_ref(struct race_result *r, const struct race_result *ref);
 

@@ -279,6 +279,24 @@ static int run_failed(const struct race_run *r, unsigned int started,
 	return 0;
 }
 
+/*
+ * Whether @r may run on past its seconds (race_params.extend_seconds):
+ * only a time-bounded, interleaved run of a forbidden outcome this build
+ * can produce, whose reference knows how many reached trials it needs.
+ */
+static void run_extension(struct race_run *r, enum fb_pair_class pc)
+{
+	const struct race_params *p = r->p;
+
+	if (!p->need || !(p->extend_seconds > 0) || !(r->measure_ns > 0) ||
+	    p->order != RACE_INTERLEAVED ||
+	    race_expectation(r->s, this_variant.arch) != EXPECT_FORBIDDEN ||
+	    race_run_structural(r))
+		return;
+	r->need = p->need(r->s, pc, p->need_arg);
+	r->extend_ns = p->extend_seconds * 1e9;
+}
+
 int race_run_one(const struct race_scenario *s, const struct race_params *p,
 		 struct fb_topology *t, enum fb_pair_class pc, const int *cpus,
 		 const struct race_role *roles, unsigned int nr_roles,
@@ -292,6 +310,7 @@ int race_run_one(const struct race_scenario *s, const struct race_params *p,
 
 	if (!r)
 		return -1;
+	run_extension(r, pc);
 	started = run_threads(r, cpus);
 	if (run_failed(r, started, pc, err, errlen))
 		goto out;

@@ -167,6 +167,13 @@ struct race_run {
 	unsigned int nr_asserts;	/* outcomes counted by assertion sites */
 	uint64_t measure_start_ns;
 	double measure_ns;	/* 0: bounded by trials only */
+	/*
+	 * race_params.extend_seconds for this run: the reached trials its
+	 * forbidden zero needs (0: it stops on time), the most it may run
+	 * past @measure_ns, and whether it did.
+	 */
+	double need, extend_ns;
+	bool ran_on;
 	unsigned long trials;
 	unsigned long reached;	/* trials with a racy or bad outcome checked */
 	unsigned long bad_trials;	/* THE bad count (results.h) */
@@ -235,6 +242,12 @@ int race_serial_prev(const struct race_run *r, int role);
  * Run @s with @roles on @cpus (a set of class @pc) and append its result
  * to @results; 0, or -1 with a message in @err (race-run.c).
  */
+/*
+ * Whether every bad outcome of @r is one this build cannot produce (the
+ * result's race_result_structural(), known before the run).
+ */
+bool race_run_structural(const struct race_run *r);
+
 int race_run_one(const struct race_scenario *s, const struct race_params *p,
 		 struct fb_topology *t, enum fb_pair_class pc, const int *cpus,
 		 const struct race_role *roles, unsigned int nr_roles,

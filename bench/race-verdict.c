@@ -47,19 +47,20 @@ void race_result_decide(struct race_result *r)
 	res_race_decide(&c, RES_ALPHA, &r->d);
 }
 
-const struct race_result *race_result_pick_ref(const struct race_result *r,
-					       const struct race_result *c,
-					       int n)
+const struct race_result *race_result_pick_ref_for(const char *variant,
+						   const char *scenario,
+						   const char *pair_class,
+						   const struct race_result *c,
+						   int n)
 {
 	const struct race_result *best = NULL;
 
 	for (int i = 0; i < n; i++) {
 		const struct race_result *o = &c[i];
 
-		if (o == r || !o->variant || !r->variant ||
-		    !strcmp(o->variant, r->variant) ||
-		    strcmp(o->scenario, r->scenario) ||
-		    strcmp(o->pair_class, r->pair_class) ||
+		if (!o->variant || !variant || !strcmp(o->variant, variant) ||
+		    strcmp(o->scenario, scenario) ||
+		    strcmp(o->pair_class, pair_class) ||
 		    !(o->bad > 0) || !(o->reached > 0) ||
 		    race_result_sequential(o))
 			continue;
@@ -67,6 +68,19 @@ const struct race_result *race_result_pick_ref(const struct race_result *r,
 			best = o;
 	}
 	return best;
+}
+
+const struct race_result *race_result_pick_ref(const struct race_result *r,
+					       const struct race_result *c,
+					       int n)
+{
+	return race_result_pick_ref_for(r->variant, r->scenario, r->pair_class,
+					c, n);
+}
+
+double race_result_need(const struct race_result *ref)
+{
+	return res_race_need(ref->bad, ref->reached, RES_ALPHA);
 }
 
 void race_result_set_ref(struct race_result *r, const struct race_result *ref)
@@ -117,8 +131,11 @@ static const char *grouped(double x, char *buf, size_t len)
 void race_result_worth(const struct race_result *r, char *buf, size_t len)
 {
 	const char *v = res_verdict_name(r->d.verdict);
-	char a[32], b[32];
+	char a[32], b[32], on[48] = "";
 
+	if (r->extended_seconds > 0)
+		snprintf(on, sizeof(on), ", run on %.3g s past its %.3g s",
+			 r->extended_seconds, r->seconds - r->extended_seconds);
 	grouped(r->reached, a, sizeof(a));
 	grouped(r->d.needed, b, sizeof(b));
 	if (r->d.exposure == RES_SEEN)
@@ -129,14 +146,17 @@ void race_result_worth(const struct race_result *r, char *buf, size_t len)
 		/* Exposure sizes a forbidden zero; here it only says how hard. */
 		snprintf(buf, len, "%s (not seen; %s reached the window)", v, a);
 	else if (r->d.exposure == RES_EXPOSED)
-		snprintf(buf, len, "%s (exposed: %s reached >= %s needed)", v, a, b);
+		snprintf(buf, len, "%s (exposed: %s reached >= %s needed%s)", v,
+			 a, b, on);
 	else if (r->d.exposure == RES_UNSIZED)
 		snprintf(buf, len, "%s (unsized: %s reached, no pre-fix rate to size the need)",
 			 v, a);
 	else if (r->d.needed > 0)
-		snprintf(buf, len, "%s (unexposed: %s reached < %s needed)", v, a, b);
+		snprintf(buf, len, "%s (unexposed: %s reached < %s needed%s)", v,
+			 a, b, on);
 	else
-		snprintf(buf, len, "%s (unexposed: no trial reached the window)", v);
+		snprintf(buf, len, "%s (unexposed: no trial reached the window%s)",
+			 v, on);
 }
 
 /* The bad outcomes' names, "a+b". */

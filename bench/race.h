@@ -21,6 +21,7 @@
 #include <jansson.h>
 #include <flagbench/mm.h>
 #include <flagbench/variant.h>
+#include "topology.h"
 
 #define RACE_MAX_ROLES 3
 #define RACE_MAX_OUTCOMES 12
@@ -238,6 +239,17 @@ struct race_params {
 	 */
 	unsigned int witness;
 	double witness_seconds;
+	/*
+	 * A forbidden outcome not seen, with fewer reached trials at the end
+	 * of @seconds than its pre-fix reference says the zero needs
+	 * (@need: for @s on a pair of class @pc, 0 when none is known), runs
+	 * on until it has them, a bad outcome shows, or @extend_seconds
+	 * more pass; 0: every run stops on time.
+	 */
+	double extend_seconds;
+	double (*need)(const struct race_scenario *s, enum fb_pair_class pc,
+		       void *arg);
+	void *need_arg;
 };
 
 enum race_order {

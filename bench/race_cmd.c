@@ -227,38 +227,106 @@ static void print_observations(const struct race_results *rs)
 	}
 }
 
-/*
- * --reference FILE: a pre-fix build's races.json.  Each result's zero is
- * sized by its scenario's result there (race_result_pick_ref()).
- */
-static int apply_reference(struct race_results *rs, const char *path)
-{
-	struct race_file f;
-	json_error_t je;
-	char err[256];
-	json_t *j;
+/* --reference FILE, as often as given: pre-fix builds' races.json files. */
+#define RACE_MAX_REFS 1024
 
-	j = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-	if (!j) {
-		fb_error("--reference %s: %s (line %d)", path, je.text, je.line);
+struct race_refs {
+	const char *path[RACE_MAX_REFS];
+	int nr;
+	struct race_file f[RACE_MAX_REFS];
+	int nr_read;
+};
+
+static int opt_reference(const struct fb_option *opt, const char *path)
+{
+	struct race_refs *refs = opt->value;
+
+	if (refs->nr == RACE_MAX_REFS) {
+		fb_error("--reference: more than %d files", RACE_MAX_REFS);
 		return -1;
 	}
-	if (race_file_from_json(j, &f, err, sizeof(err))) {
-		fb_error("--reference %s: %s", path, err);
-		race_file_free(&f);
+	refs->path[refs->nr++] = path;
+	return 0;
+}
+
+/* Every --reference file read and checked, before anything runs. */
+static int read_references(struct race_refs *refs)
+{
+	for (int i = 0; i < refs->nr; i++) {
+		const char *path = refs->path[i];
+		json_error_t je;
+		char err[256];
+		json_t *j = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+
+		if (!j) {
+			fb_error("--reference %s: %s (line %d)", path, je.text,
+				 je.line);
+			return -1;
+		}
+		if (race_file_from_json(j, &refs->f[i], err, sizeof(err))) {
+			fb_error("--reference %s: %s", path, err);
+			race_file_free(&refs->f[i]);
+			json_decref(j);
+			return -1;
+		}
+		refs->nr_read++;
 		json_decref(j);
-		return -1;
 	}
+	return 0;
+}
+
+static void free_references(struct race_refs *refs)
+{
+	for (int i = 0; i < refs->nr_read; i++)
+		race_file_free(&refs->f[i]);
+	refs->nr_read = 0;
+}
+
+/*
+ * The reference for @variant's @scenario on @pair_class over every file:
+ * race_result_pick_ref_for()'s in each, the most bad trials of those
+ * (the first such in the order given), as the bundle's report picks.
+ */
+static const struct race_result *best_reference(const struct race_refs *refs,
+						const char *variant,
+						const char *scenario,
+						const char *pair_class)
+{
+	const struct race_result *best = NULL;
+
+	for (int i = 0; i < refs->nr_read; i++) {
+		const struct race_result *o = race_result_pick_ref_for(
+			variant, scenario, pair_class, refs->f[i].r,
+			refs->f[i].nr);
+
+		if (o && (!best || o->bad > best->bad))
+			best = o;
+	}
+	return best;
+}
+
+/* race_params.need: what the run about to start needs to earn a zero. */
+static double reference_need(const struct race_scenario *s,
+			     enum fb_pair_class pc, void *arg)
+{
+	const struct race_result *ref = best_reference(
+		arg, this_variant.name, s->name, fb_pair_class_name(pc));
+
+	return ref ? race_result_need(ref) : 0;
+}
+
+/* Each result's zero sized by its reference, as its run was. */
+static void apply_references(struct race_results *rs,
+			     const struct race_refs *refs)
+{
 	for (int i = 0; i < rs->nr; i++) {
-		const struct race_result *ref =
-			race_result_pick_ref(&rs->r[i], f.r, f.nr);
+		const struct race_result *ref = best_reference(
+			refs, rs->r[i].variant, rs->r[i].scenario,
+			rs->r[i].pair_class);
 
 		if (ref)
 			race_result_set_ref(&rs->r[i], ref);
 	}
-	race_file_free(&f);
-	json_decref(j);
-	return 0;
 }
 
 static int write_results(const struct race_results *rs, json_t *skipped,
@@ -334,7 +402,8 @@ static int drop_unrunnable(const struct race_scenario **list, int n,
 /* What one `race` command line asks for. */
 struct race_cmd {
 	struct race_params p;
-	const char *json_path, *ref_path;
+	const char *json_path;
+	struct race_refs refs;
 	double deadline_us, floor_us;
 	bool dry_run, show_map;
 	const struct race_scenario **list;
@@ -413,11 +482,18 @@ struct race_cmd {
 		     "timelines (default 0: none; nothing replayed counts)"),   \
 	OPT_DOUBLE("witness-seconds", &(c)->p.witness_seconds, "S", 0.01, 600,\
 		   "the witness pass's budget per result (default 0.5)"),       \
-	OPT_STRING("reference", &(c)->ref_path, "FILE",                       \
-		   "a pre-fix build's races.json: a forbidden outcome not\n"    \
-		   "seen then needs enough trials in the window that the\n"     \
-		   "reference's in-window rate would have shown one (95%);\n"   \
-		   "fewer: unexposed (WARN); without: unsized"),                \
+	OPT_CALLBACK("reference", &(c)->refs, "FILE", opt_reference,          \
+		     "a pre-fix build's races.json (as often as there are\n"   \
+		     "such builds; each scenario and pair class takes the\n"   \
+		     "result with the most bad trials): a forbidden outcome\n"\
+		     "not seen then needs enough trials in the window that\n"  \
+		     "the reference's in-window rate would have shown one\n"   \
+		     "(95%); fewer: unexposed (WARN); without: unsized"),       \
+	OPT_DOUBLE("extend", &(c)->p.extend_seconds, "S", 0, 86400,           \
+		   "a forbidden outcome not seen whose reference needs\n"      \
+		   "more trials in the window than --seconds gave runs on,\n"  \
+		   "up to S seconds more, until it has them or a bad\n"        \
+		   "outcome shows (default 0: every run stops on time)"),      \
 	OPT_STRING("json", &(c)->json_path, "FILE",                           \
 		   "write the results as JSON (format flagbench-race v2)"),    \
 	OPT_BOOLEAN("map", &(c)->show_map,                                    \
@@ -497,6 +573,10 @@ static int race_parse(struct race_cmd *c, int argc, char **argv)
 	}
 	if (c->json_path && check_writable(c->json_path))
 		goto out;
+	if (read_references(&c->refs))
+		goto out;
+	c->p.need = reference_need;
+	c->p.need_arg = &c->refs;
 	ret = 0;
 out:
 	free(pos);
@@ -515,10 +595,7 @@ static int race_execute(struct race_cmd *c, json_t *skipped)
 		race_results_free(&rs);
 		return EXIT_ERROR;
 	}
-	if (c->ref_path && apply_reference(&rs, c->ref_path)) {
-		race_results_free(&rs);
-		return EXIT_ERROR;
-	}
+	apply_references(&rs, &c->refs);
 	if (!c->p.quiet) {
 		for (int k = 0; k < rs.nr; k++) {
 			print_result(&rs.r[k]);
@@ -560,6 +637,7 @@ static int race_main(int argc, char **argv)
 		return EXIT_ERROR;
 	ret = race_parse(&c, argc, argv);
 	if (ret) {
+		free_references(&c.refs);
 		free(c.list);
 		return ret > 0 ? EXIT_PASS : EXIT_ERROR;
 	}
@@ -572,6 +650,7 @@ static int race_main(int argc, char **argv)
 		ret = race_execute(&c, skipped);
 	}
 	json_decref(skipped);
+	free_references(&c.refs);
 	free(c.list);
 	return ret;
 }

@@ -74,13 +74,18 @@ double res_exposure_needed(double p, double alpha)
 	return ceil(log(alpha) / log1p(-p));
 }
 
+double res_race_need(double ref_bad, double ref_reached, double alpha)
+{
+	if (!(ref_bad > 0) || !(ref_reached > 0))
+		return 0;
+	return res_exposure_needed(ref_bad / ref_reached, alpha);
+}
+
 /* Not seen and not structural: how many reached trials the zero needs. */
 static enum res_exposure unseen_exposure(const struct res_race_counts *c,
 					 double alpha, double *needed)
 {
-	*needed = 0;
-	if (c->has_ref && c->ref_bad > 0 && c->ref_reached > 0)
-		*needed = res_exposure_needed(c->ref_bad / c->ref_reached, alpha);
+	*needed = c->has_ref ? res_race_need(c->ref_bad, c->ref_reached, alpha) : 0;
 	if (!(c->reached > 0))
 		return RES_UNEXPOSED;
 	if (!*needed)

@@ -89,6 +89,8 @@ void res_race_decide(const struct res_race_counts *c, double alpha,
 		     struct res_race_decision *d);
 /* Reached trials for a 95% (1 - alpha) chance at in-window rate @p. */
 double res_exposure_needed(double p, double alpha);
+/* The reached trials a zero needs by a reference's counts (0: unsized). */
+double res_race_need(double ref_bad, double ref_reached, double alpha);
 /* litmus7's word for @bad of @trials: "Never", "Sometimes", "Always". */
 const char *res_observation(double bad_trials, double trials);
 

@@ -181,6 +181,10 @@ static void test_cli_errors(void **state)
 	assert_int_equal(RACE("--seconds", "1"), EXIT_ERROR);
 	assert_int_equal(RACE("LU", "--json", "/nonexistent/dir/out.json"),
 			 EXIT_ERROR);
+	/* A reference is read before anything runs. */
+	assert_int_equal(RACE("LU", "--trials", "10", "--reference",
+			      "/nonexistent/races.json"), EXIT_ERROR);
+	assert_int_equal(RACE("LU", "--extend", "-1"), EXIT_ERROR);
 	race_test_with_cpus(1, &saved);
 	assert_int_equal(RACE("LU", "--trials", "10"), EXIT_ERROR);
 	assert_int_equal(sched_setaffinity(0, sizeof(saved), &saved), 0);
@@ -536,6 +540,100 @@ static void test_run_writes_window(void **state)
 	json_decref(r);
 }
 
+/* ---- running on for a forbidden zero (race --extend) -------------------- */
+
+static double need_of(const struct race_scenario *s, enum fb_pair_class pc,
+		      void *arg)
+{
+	(void)s;
+	(void)pc;
+	return *(double *)arg;
+}
+
+/* @name for @seconds, then on for up to @extend while under @need reached. */
+static json_t *run_extended(const char *name, double seconds, double extend,
+			    double need)
+{
+	const struct race_scenario *s = race_scenario_find(name);
+	struct race_params p;
+	json_t *results, *r;
+	char err[512];
+
+	assert_non_null(s);
+	race_params_default(&p);
+	p.seconds = seconds;
+	p.extend_seconds = extend;
+	p.need = need_of;
+	p.need_arg = &need;
+	p.quiet = true;
+	results = json_array();
+	if (race_run_json(&s, 1, &p, results, err, sizeof(err)))
+		fail_msg("%s: %s", name, err);
+	r = json_incref(json_array_get(results, 0));
+	json_decref(results);
+	return r;
+}
+
+static double num(json_t *o, const char *key)
+{
+	return json_number_value(json_object_get(o, key));
+}
+
+static double extended(json_t *r)
+{
+	return num(json_object_get(r, "exposure"), "extended_seconds");
+}
+
+static void test_extend_runs_on_for_the_need(void **state)
+{
+	json_t *r;
+
+	/* SB+mb is forbidden everywhere: more than any run reaches, to the bound. */
+	r = run_extended("SB+mb", 0.02, 0.05, 1e15);
+	assert_int_equal(num(r, "bad_trials"), 0);
+	assert_true(extended(r) > 0);
+	assert_true(num(r, "seconds") >= 0.07);
+	assert_true(num(r, "seconds") - extended(r) >= 0.02);
+	json_decref(r);
+	/* One reached trial: it stops when it has it, not at its bound. */
+	r = run_extended("SB+mb", 0.02, 60, 1);
+	assert_true(num(r, "reached_trials") >= 1);
+	assert_true(num(r, "seconds") < 60);
+	json_decref(r);
+	/* No need known: on time. */
+	r = run_extended("SB+mb", 0.02, 60, 0);
+	assert_true(extended(r) == 0);
+	json_decref(r);
+}
+
+/* SB is not forbidden: its zero is not a verdict, nothing to earn. */
+static void test_extend_only_forbidden(void **state)
+{
+	json_t *r = run_extended("SB", 0.02, 60, 1e15);
+
+	assert_true(extended(r) == 0);
+	assert_true(num(r, "seconds") < 60);
+	json_decref(r);
+}
+
+/* Every surface says how long a zero took: race_result_worth(). */
+static void test_extend_in_words(void **state)
+{
+	struct race_result r = {
+		.expect = EXPECT_FORBIDDEN, .reached = 71, .seconds = 3.1,
+		.extended_seconds = 2.1,
+		.d = { .exposure = RES_EXPOSED, .needed = 59,
+		       .verdict = RES_PASS },
+	};
+	char buf[256];
+
+	race_result_worth(&r, buf, sizeof(buf));
+	assert_string_equal(buf, "PASS (exposed: 71 reached >= 59 needed, run on 2.1 s past its 1 s)");
+	r.extended_seconds = 0;
+	race_result_worth(&r, buf, sizeof(buf));
+	assert_string_equal(buf, "PASS (exposed: 71 reached >= 59 needed)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -551,6 +649,9 @@ int main(void)
 		cmocka_unit_test(test_window_merge_every_bin),
 		cmocka_unit_test(test_deadline_adapts),
 		cmocka_unit_test(test_run_writes_window),
+		cmocka_unit_test(test_extend_runs_on_for_the_need),
+		cmocka_unit_test(test_extend_only_forbidden),
+		cmocka_unit_test(test_extend_in_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
