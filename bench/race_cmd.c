@@ -235,6 +235,9 @@ struct race_refs {
 	int nr;
 	struct race_file f[RACE_MAX_REFS];
 	int nr_read;
+	/* Every file's results, side by side (shallow: the files own them). */
+	struct race_result *all;
+	int nr_all;
 };
 
 static int opt_reference(const struct fb_option *opt, const char *path)
@@ -270,39 +273,39 @@ static int read_references(struct race_refs *refs)
 			return -1;
 		}
 		refs->nr_read++;
+		refs->nr_all += refs->f[i].nr;
 		json_decref(j);
 	}
+	refs->all = calloc(refs->nr_all ? (size_t)refs->nr_all : 1,
+			   sizeof(*refs->all));
+	if (!refs->all) {
+		fb_error("--reference: out of memory");
+		return -1;
+	}
+	for (int i = 0, k = 0; i < refs->nr_read; k += refs->f[i++].nr)
+		memcpy(&refs->all[k], refs->f[i].r,
+		       (size_t)refs->f[i].nr * sizeof(*refs->all));
 	return 0;
 }
 
 static void free_references(struct race_refs *refs)
 {
+	free(refs->all);
+	refs->all = NULL;
+	refs->nr_all = 0;
 	for (int i = 0; i < refs->nr_read; i++)
 		race_file_free(&refs->f[i]);
 	refs->nr_read = 0;
 }
 
-/*
- * The reference for @variant's @scenario on @pair_class over every file:
- * race_result_pick_ref_for()'s in each, the most bad trials of those
- * (the first such in the order given), as the bundle's report picks.
- */
+/* The reference for @variant's @scenario on @pair_class over every file. */
 static const struct race_result *best_reference(const struct race_refs *refs,
 						const char *variant,
 						const char *scenario,
 						const char *pair_class)
 {
-	const struct race_result *best = NULL;
-
-	for (int i = 0; i < refs->nr_read; i++) {
-		const struct race_result *o = race_result_pick_ref_for(
-			variant, scenario, pair_class, refs->f[i].r,
-			refs->f[i].nr);
-
-		if (o && (!best || o->bad > best->bad))
-			best = o;
-	}
-	return best;
+	return race_result_pick_ref_for(variant, scenario, pair_class,
+					refs->all, refs->nr_all);
 }
 
 /* race_params.need: what the run about to start needs to earn a zero. */
