@@ -237,17 +237,16 @@ void race_leader_decide(struct race_run *r);
  */
 int race_serial_prev(const struct race_run *r, int role);
 
+/*
+ * Whether every bad outcome of @r is one this build cannot produce (the
+ * result's race_result_structural(), known before the run; race-collect.c).
+ */
+bool race_run_structural(const struct race_run *r);
 
 /*
  * Run @s with @roles on @cpus (a set of class @pc) and append its result
  * to @results; 0, or -1 with a message in @err (race-run.c).
  */
-/*
- * Whether every bad outcome of @r is one this build cannot produce (the
- * result's race_result_structural(), known before the run).
- */
-bool race_run_structural(const struct race_run *r);
-
 int race_run_one(const struct race_scenario *s, const struct race_params *p,
 		 struct fb_topology *t, enum fb_pair_class pc, const int *cpus,
 		 const struct race_role *roles, unsigned int nr_roles,
