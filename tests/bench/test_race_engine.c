@@ -181,7 +181,7 @@ static void test_cli_errors(void **state)
 	assert_int_equal(RACE("--seconds", "1"), EXIT_ERROR);
 	assert_int_equal(RACE("LU", "--json", "/nonexistent/dir/out.json"),
 			 EXIT_ERROR);
-	/* A reference is read before anything runs. */
+	/* A reference that cannot be read, a negative extension: errors. */
 	assert_int_equal(RACE("LU", "--trials", "10", "--reference",
 			      "/nonexistent/races.json"), EXIT_ERROR);
 	assert_int_equal(RACE("LU", "--extend", "-1"), EXIT_ERROR);
